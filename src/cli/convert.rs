@@ -1,0 +1,75 @@
+//! `wharf convert`: one partner file → its canonical orders as a JSON array on stdout.
+
+use crate::formats::{self, DecodeOptions, Format, OrderOutcome};
+use crate::store::assign_cust_ref;
+use anyhow::Context;
+use std::collections::HashSet;
+use std::convert::Infallible;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// The warehouse limit assumed for `cust_ref` (the configuration's default).
+const DEFAULT_CUST_REF_MAX_LEN: usize = 20;
+
+/// Converts `file` of `format`.
+pub fn run(format: &str, file: &Path) -> Result<ExitCode, anyhow::Error> {
+    let format = match format {
+        "ultracart" => Format::UltraCart,
+        "dsco" => Format::Dsco,
+        _ => Format::Canonical,
+    };
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let opts = DecodeOptions {
+        source: format.as_str().to_string(),
+        ..DecodeOptions::default()
+    };
+    let decoded = match formats::decode(format, &bytes, &opts) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("{}: {e}", file.display());
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let mut taken = HashSet::new();
+    let mut orders = Vec::new();
+    let mut rejected = false;
+    for d in decoded.orders {
+        match d.outcome {
+            OrderOutcome::Accept(mut o) => {
+                let r = assign_cust_ref::<Infallible>(
+                    &opts.source,
+                    &o.cust_po_no,
+                    DEFAULT_CUST_REF_MAX_LEN,
+                    |c| Ok(taken.contains(c)),
+                )
+                .unwrap_or_default();
+                taken.insert(r.clone());
+                o.cust_ref = Some(r);
+                orders.push(*o);
+            }
+            OrderOutcome::Skip(why) => {
+                eprintln!(
+                    "{}: order {} at {}: skipped: {why}",
+                    file.display(),
+                    d.order_no,
+                    d.place
+                )
+            }
+            OrderOutcome::Reject(why) => {
+                rejected = true;
+                eprintln!(
+                    "{}: order {} at {}: rejected: {why}",
+                    file.display(),
+                    d.order_no,
+                    d.place
+                )
+            }
+        }
+    }
+    println!("{}", serde_json::to_string_pretty(&orders)?);
+    Ok(if rejected {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,80 @@
+//! The `wharf` command line (INTERFACE §2): argument parsing and one function per command.
+//! This is the edge where errors become messages and exit codes (`anyhow` lives here only).
+
+mod convert;
+mod passwd;
+mod requeue;
+mod serve;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Wharf: FTP/FTPS/SFTP file-exchange gateway for e-commerce order integration.
+///
+/// Partners (carts and warehouses) log in over FTP, each locked in its own home with in/,
+/// out/, archive/ and error/ folders. Uploaded order files are validated, converted to
+/// canonical orders, and delivered to the warehouse's out/; every input ends in archive/ or
+/// in error/ with a report.
+#[derive(Debug, Parser)]
+#[command(name = "wharf", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the gateway: listeners, watcher and pipeline, until SIGINT/SIGTERM.
+    ///
+    /// Without --config, ./wharf.toml is used if present; otherwise the embedded demo starts
+    /// (data in ./wharf-data, FTP on 127.0.0.1:2121, generated passwords printed once).
+    Serve {
+        /// Configuration file (TOML).
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+    },
+    /// Load and check the configuration; print each problem as FILE:LINE: message.
+    Check {
+        /// Configuration file (TOML); default ./wharf.toml.
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+    },
+    /// Parse one partner file and print its canonical orders as a JSON array.
+    ///
+    /// No store and no partner mappings; cust_ref as it would be assigned on an empty store.
+    Convert {
+        /// The file's format.
+        #[arg(long, short, value_parser = ["ultracart", "dsco", "canonical"])]
+        format: String,
+        /// The file to convert.
+        file: PathBuf,
+    },
+    /// Read a password on stdin and print its argon2id hash for `password_hash`.
+    Passwd,
+    /// Move files from a partner's error/ or archive/ back into its in/ to be processed again.
+    Requeue {
+        /// Files under DATA_DIR/partners/NAME/error/ or .../archive/.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
+/// Parses the arguments and runs the command; returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve { config } => serve::run(config.as_deref()),
+        Command::Check { config } => serve::check(config.as_deref()),
+        Command::Convert { format, file } => convert::run(&format, &file),
+        Command::Passwd => passwd::run(),
+        Command::Requeue { paths } => requeue::run(&paths),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("wharf: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

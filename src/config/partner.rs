@@ -1,0 +1,413 @@
+//! Checks the `[[partner]]` tables (INTERFACE §4): each partner's own keys first, then what
+//! involves several partners (unique names, a cart's `warehouse` naming a warehouse). Problems
+//! point at the offending key, or at the partner's `[[partner]]` header when a key is missing.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde::de::value::{Error as ValueError, StrDeserializer};
+use toml::Spanned;
+
+use crate::formats::{Format, KitMode};
+
+use super::login::{check_allowed_ips, check_authorized_keys, check_credential};
+use super::raw::{PartnerEntry, PartnerSection, RawPartner};
+use super::validate::Ctx;
+use super::{Partner, Role};
+
+/// `cust_ref_max_len` when not given.
+pub(crate) const DEFAULT_CUST_REF_MAX_LEN: usize = 20;
+/// Allowed `cust_ref_max_len` values.
+const CUST_REF_MAX_LEN_RANGE: std::ops::RangeInclusive<i64> = 8..=64;
+/// Longest partner name (it is a login name and a folder name).
+const MAX_NAME_LEN: usize = 64;
+
+/// What one partner contributes to the checks between partners.
+struct Checked {
+    /// Its name and the name's span (the header's when the name is invalid or missing).
+    name: Option<(String, Range<usize>)>,
+    role: Option<Role>,
+    /// A cart's `warehouse` value, to resolve once every partner is known.
+    warehouse: Option<Spanned<String>>,
+    label: String,
+    /// Built when the partner has no problem of its own.
+    partner: Option<Partner>,
+}
+
+/// Checks every partner; the result is complete only when `ctx` has no problems.
+pub(crate) fn validate_partners(
+    sections: Option<Vec<PartnerSection>>,
+    ctx: &mut Ctx,
+) -> Vec<Arc<Partner>> {
+    let Some(sections) = sections else {
+        return Vec::new();
+    };
+    if sections.is_empty() {
+        ctx.error(
+            &(0..0),
+            "no partners: add at least one [[partner]] table (see INTERFACE §4)",
+        );
+        return Vec::new();
+    }
+
+    let mut checked = Vec::new();
+    for section in sections {
+        let header = section.header.clone();
+        checked.push(match section.entry {
+            PartnerEntry::Read(raw) => check_partner(*raw, &section.header, section.number, ctx),
+            PartnerEntry::Unreadable { name, role } => Checked {
+                label: name
+                    .as_ref()
+                    .map_or(format!("partner #{}", section.number), |n| {
+                        format!("partner '{n}'")
+                    }),
+                name: name.map(|n| (n, header)),
+                role: match role.as_deref() {
+                    Some("cart") => Some(Role::Cart),
+                    Some("warehouse") => Some(Role::Warehouse),
+                    _ => None,
+                },
+                warehouse: None,
+                partner: None,
+            },
+        });
+    }
+
+    // Unique names; the index knows every named partner, readable or not.
+    let mut index: HashMap<String, (usize, Option<Role>)> = HashMap::new();
+    for c in &checked {
+        let Some((name, span)) = &c.name else {
+            continue;
+        };
+        let line = ctx.line(span);
+        match index.get(name) {
+            Some((first_line, _)) => ctx.error(
+                span,
+                format!("partner name '{name}' is already used (line {first_line})"),
+            ),
+            None => {
+                index.insert(name.clone(), (line, c.role));
+            }
+        }
+    }
+
+    // Each cart's warehouse must be a warehouse partner.
+    for c in &checked {
+        let Some(wh) = &c.warehouse else { continue };
+        match index.get(wh.get_ref().as_str()) {
+            None => ctx.error(
+                &wh.span(),
+                format!(
+                    "{}: warehouse '{}' is not a configured partner",
+                    c.label,
+                    wh.get_ref()
+                ),
+            ),
+            Some((_, Some(Role::Cart))) => ctx.error(
+                &wh.span(),
+                format!(
+                    "{}: warehouse '{}' is a cart, not a warehouse",
+                    c.label,
+                    wh.get_ref()
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+
+    checked
+        .into_iter()
+        .filter_map(|c| c.partner.map(Arc::new))
+        .collect()
+}
+
+/// Checks one partner's own keys.
+fn check_partner(raw: RawPartner, header: &Range<usize>, number: usize, ctx: &mut Ctx) -> Checked {
+    let before = ctx.problem_count();
+
+    let name = match &raw.name {
+        None => {
+            ctx.error(header, format!("partner #{number} has no `name`"));
+            None
+        }
+        Some(value) => match check_name(value.get_ref()) {
+            Ok(()) => Some((value.get_ref().clone(), value.span())),
+            Err(message) => {
+                ctx.error(&value.span(), format!("partner #{number}: {message}"));
+                None
+            }
+        },
+    };
+    let label = match &raw.name {
+        Some(n) => format!("partner '{}'", n.get_ref()),
+        None => format!("partner #{number}"),
+    };
+
+    let role = match &raw.role {
+        None => {
+            ctx.error(
+                header,
+                format!("{label} has no `role` (\"cart\" or \"warehouse\")"),
+            );
+            None
+        }
+        Some(value) => match value.get_ref().as_str() {
+            "cart" => Some(Role::Cart),
+            "warehouse" => Some(Role::Warehouse),
+            other => {
+                ctx.error(
+                    &value.span(),
+                    format!("{label}: role must be \"cart\" or \"warehouse\", not {other:?}"),
+                );
+                None
+            }
+        },
+    };
+
+    let format = match &raw.format {
+        None => {
+            ctx.error(
+                header,
+                format!("{label} has no `format` (ultracart, dsco or canonical)"),
+            );
+            None
+        }
+        Some(value) => match from_name::<Format>(value.get_ref()) {
+            Ok(format) => Some(format),
+            Err(message) => {
+                let message = message.replacen("unknown variant", "unknown format", 1);
+                ctx.error(&value.span(), format!("{label}: {message}"));
+                None
+            }
+        },
+    };
+    if let (Some(role), Some(format), Some(value)) = (role, format, &raw.format) {
+        match (role, format) {
+            (Role::Warehouse, Format::Canonical)
+            | (Role::Cart, Format::UltraCart | Format::Dsco) => {}
+            (Role::Warehouse, other) => ctx.error(
+                &value.span(),
+                format!(
+                    "{label}: a warehouse uses format \"canonical\", not \"{}\"",
+                    other.as_str()
+                ),
+            ),
+            (Role::Cart, other) => ctx.error(
+                &value.span(),
+                format!(
+                    "{label}: a cart uses format \"ultracart\" or \"dsco\", not \"{}\"",
+                    other.as_str()
+                ),
+            ),
+        }
+    }
+
+    let warehouse = match (role, &raw.warehouse) {
+        (Some(Role::Cart), None) => {
+            ctx.error(
+                header,
+                format!(
+                    "{label}: a cart needs `warehouse`, the name of the warehouse partner its \
+                     orders go to"
+                ),
+            );
+            None
+        }
+        (Some(Role::Cart), Some(value)) => Some(value.clone()),
+        (Some(Role::Warehouse), Some(value)) => {
+            ctx.error(
+                &value.span(),
+                format!("{label}: `warehouse` is for carts; a warehouse has none"),
+            );
+            None
+        }
+        (_, _) => None,
+    };
+
+    let authorized_keys = check_authorized_keys(&raw, &label, ctx);
+    let credential = check_credential(&raw, &label, header, !authorized_keys.is_empty(), ctx);
+    let allowed_ips = check_allowed_ips(&raw, &label, ctx);
+
+    // Keys that only some partners may have.
+    let is_ultracart = format == Some(Format::UltraCart);
+    let only_ultracart = |value: Option<Range<usize>>, key: &str, ctx: &mut Ctx| {
+        if let (Some(span), Some(f)) = (value, format)
+            && f != Format::UltraCart
+        {
+            ctx.error(
+                &span,
+                format!(
+                    "{label}: `{key}` applies to format \"ultracart\" only, not \"{}\"",
+                    f.as_str()
+                ),
+            );
+        }
+    };
+    only_ultracart(raw.dtd.as_ref().map(Spanned::span), "dtd", ctx);
+    only_ultracart(
+        raw.distribution_center.as_ref().map(Spanned::span),
+        "distribution_center",
+        ctx,
+    );
+    only_ultracart(raw.kits.as_ref().map(Spanned::span), "kits", ctx);
+
+    let dtd = raw
+        .dtd
+        .as_ref()
+        .filter(|_| is_ultracart)
+        .and_then(|value| ctx.existing_file(value, "dtd"));
+    let distribution_center = raw.distribution_center.as_ref().and_then(|value| {
+        let dc = value.get_ref().trim();
+        if dc.is_empty() {
+            ctx.error(
+                &value.span(),
+                format!("{label}: `distribution_center` must not be empty"),
+            );
+            return None;
+        }
+        Some(dc.to_owned())
+    });
+    let kits = match &raw.kits {
+        Some(value) if is_ultracart => match from_name::<KitMode>(value.get_ref()) {
+            Ok(kits) => kits,
+            Err(message) => {
+                let message = message.replacen("unknown variant", "unknown kits mode", 1);
+                ctx.error(&value.span(), format!("{label}: {message}"));
+                KitMode::default()
+            }
+        },
+        _ => KitMode::default(),
+    };
+
+    let sku_aliases = check_map(&raw.sku_aliases, "sku_aliases", role, &label, ctx);
+    let ship_methods = check_map(&raw.ship_methods, "ship_methods", role, &label, ctx);
+
+    let cust_ref_max_len = match (&raw.cust_ref_max_len, role) {
+        (None, _) => DEFAULT_CUST_REF_MAX_LEN,
+        (Some(value), Some(Role::Cart)) => {
+            ctx.error(
+                &value.span(),
+                format!("{label}: `cust_ref_max_len` is for warehouses only"),
+            );
+            DEFAULT_CUST_REF_MAX_LEN
+        }
+        (Some(value), _) => {
+            let n = *value.get_ref();
+            if CUST_REF_MAX_LEN_RANGE.contains(&n) {
+                usize::try_from(n).unwrap_or(DEFAULT_CUST_REF_MAX_LEN)
+            } else {
+                ctx.error(
+                    &value.span(),
+                    format!(
+                        "{label}: `cust_ref_max_len` must be between {} and {}, not {n}",
+                        CUST_REF_MAX_LEN_RANGE.start(),
+                        CUST_REF_MAX_LEN_RANGE.end()
+                    ),
+                );
+                DEFAULT_CUST_REF_MAX_LEN
+            }
+        }
+    };
+
+    if let Some(remote) = &raw.remote {
+        ctx.error(
+            &remote.span(),
+            format!("{label}: [partner.remote] (pull mode) is not supported yet"),
+        );
+    }
+
+    let partner = match (&name, role, format, credential) {
+        (Some((name, _)), Some(role), Some(format), Some(credential))
+            if ctx.problem_count() == before =>
+        {
+            Some(Partner {
+                name: name.clone(),
+                role,
+                format,
+                credential,
+                authorized_keys,
+                allowed_ips,
+                warehouse: warehouse.as_ref().map(|w| w.get_ref().clone()),
+                dtd,
+                distribution_center,
+                kits,
+                sku_aliases,
+                ship_methods,
+                cust_ref_max_len,
+            })
+        }
+        _ => None,
+    };
+    Checked {
+        name,
+        role,
+        warehouse,
+        label,
+        partner,
+    }
+}
+
+/// `[a-z0-9][a-z0-9_-]*`, at most [`MAX_NAME_LEN`] characters.
+fn check_name(name: &str) -> Result<(), String> {
+    let mut chars = name.chars();
+    let first_ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    let rest_ok =
+        chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+    if !first_ok || !rest_ok {
+        return Err(format!(
+            "name {name:?} must match [a-z0-9][a-z0-9_-]* (lower-case letters, digits, _ and -; \
+             starting with a letter or digit)"
+        ));
+    }
+    if name.len() > MAX_NAME_LEN {
+        return Err(format!(
+            "name {name:?} is longer than {MAX_NAME_LEN} characters"
+        ));
+    }
+    Ok(())
+}
+
+/// A value of a serde enum of `formats` (`Format`, `KitMode`) from its config name.
+fn from_name<'a, T: Deserialize<'a>>(name: &'a str) -> Result<T, String> {
+    T::deserialize(StrDeserializer::<ValueError>::new(name)).map_err(|e| e.to_string())
+}
+
+/// `sku_aliases` / `ship_methods`: carts only; keys and values not empty.
+fn check_map(
+    value: &Option<Spanned<BTreeMap<String, Spanned<String>>>>,
+    key: &str,
+    role: Option<Role>,
+    label: &str,
+    ctx: &mut Ctx,
+) -> BTreeMap<String, String> {
+    let Some(table) = value else {
+        return BTreeMap::new();
+    };
+    if role == Some(Role::Warehouse) {
+        ctx.error(
+            &table.span(),
+            format!(
+                "{label}: `{key}` is for carts only (it maps the cart's codes to the warehouse's)"
+            ),
+        );
+        return BTreeMap::new();
+    }
+    let mut map = BTreeMap::new();
+    for (from, to) in table.get_ref() {
+        if from.trim().is_empty() {
+            ctx.error(&table.span(), format!("{label}: `{key}` has an empty key"));
+        } else if to.get_ref().trim().is_empty() {
+            ctx.error(
+                &to.span(),
+                format!("{label}: `{key}` maps {from:?} to an empty value"),
+            );
+        } else {
+            map.insert(from.clone(), to.get_ref().clone());
+        }
+    }
+    map
+}

@@ -1,0 +1,311 @@
+//! Stage one of loading (STYLE item 6): what the user typed. The TOML document is parsed once
+//! with spans, split into its sections, and each section is deserialized on its own into the
+//! serde shapes below (`deny_unknown_fields` everywhere), so a mistake in one partner does not
+//! hide the problems of the others. Values stay loosely typed (`Spanned<String>` mostly) so
+//! that [`validate`](super::validate) can report every problem with its line.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+
+use serde::Deserialize;
+use serde::de::{self, IgnoredAny, Visitor};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+
+use super::validate::Ctx;
+
+/// `[ftp]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "an [ftp] table")]
+pub(crate) struct RawFtp {
+    pub listen: Option<Spanned<RawListen>>,
+    pub passive_ports: Option<Spanned<String>>,
+    pub passive_host: Option<Spanned<String>>,
+    pub tls_cert: Option<Spanned<String>>,
+    pub tls_key: Option<Spanned<String>>,
+    pub require_tls: Option<Spanned<bool>>,
+    pub active_mode: Option<bool>,
+}
+
+/// `[sftp]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "an [sftp] table")]
+pub(crate) struct RawSftp {
+    pub listen: Option<Spanned<RawListen>>,
+    pub host_keys: Option<Spanned<Vec<Spanned<String>>>>,
+    pub legacy_algorithms: Option<bool>,
+}
+
+/// `[limits]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [limits] table")]
+pub(crate) struct RawLimits {
+    pub max_sessions: Option<Spanned<i64>>,
+    pub max_sessions_per_partner: Option<Spanned<i64>>,
+    pub idle_timeout: Option<Spanned<String>>,
+    pub max_upload_size: Option<Spanned<RawSize>>,
+    pub lockout_failures: Option<Spanned<i64>>,
+    pub lockout_window: Option<Spanned<String>>,
+    pub lockout_duration: Option<Spanned<String>>,
+    pub shutdown_grace: Option<Spanned<String>>,
+}
+
+/// One `[[partner]]`. Holds secrets, so it has no `Debug`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [[partner]] table")]
+pub(crate) struct RawPartner {
+    pub name: Option<Spanned<String>>,
+    pub role: Option<Spanned<String>>,
+    pub format: Option<Spanned<String>>,
+    pub password_hash: Option<Spanned<String>>,
+    pub password_file: Option<Spanned<String>>,
+    pub password: Option<Spanned<String>>,
+    pub authorized_keys: Option<Spanned<Vec<Spanned<String>>>>,
+    pub allowed_ips: Option<Spanned<Vec<Spanned<String>>>>,
+    pub warehouse: Option<Spanned<String>>,
+    pub dtd: Option<Spanned<String>>,
+    pub distribution_center: Option<Spanned<String>>,
+    pub kits: Option<Spanned<String>>,
+    pub sku_aliases: Option<Spanned<BTreeMap<String, Spanned<String>>>>,
+    pub ship_methods: Option<Spanned<BTreeMap<String, Spanned<String>>>>,
+    pub cust_ref_max_len: Option<Spanned<i64>>,
+    /// `[partner.remote]` (pull mode): recognised so it can be refused as not supported yet.
+    pub remote: Option<Spanned<IgnoredAny>>,
+}
+
+/// `listen`: one address or a list of them.
+pub(crate) enum RawListen {
+    /// `listen = "0.0.0.0:21"` (its span is the field's).
+    One(String),
+    /// `listen = ["0.0.0.0:21", "[::]:21"]`.
+    Many(Vec<Spanned<String>>),
+}
+
+impl<'de> Deserialize<'de> for RawListen {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ListenVisitor;
+        impl<'de> Visitor<'de> for ListenVisitor {
+            type Value = RawListen;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an address like \"0.0.0.0:21\" or an array of them")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawListen, E> {
+                Ok(RawListen::One(v.to_owned()))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<RawListen, A::Error> {
+                let mut all = Vec::new();
+                while let Some(item) = seq.next_element::<Spanned<String>>()? {
+                    all.push(item);
+                }
+                Ok(RawListen::Many(all))
+            }
+        }
+        deserializer.deserialize_any(ListenVisitor)
+    }
+}
+
+/// `max_upload_size`: a number of bytes or a string with a unit.
+pub(crate) enum RawSize {
+    /// `max_upload_size = 1048576`.
+    Bytes(i64),
+    /// `max_upload_size = "2GiB"`.
+    Text(String),
+}
+
+impl<'de> Deserialize<'de> for RawSize {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SizeVisitor;
+        impl Visitor<'_> for SizeVisitor {
+            type Value = RawSize;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a size like \"2GiB\" or a number of bytes")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawSize, E> {
+                Ok(RawSize::Bytes(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawSize, E> {
+                i64::try_from(v)
+                    .map(RawSize::Bytes)
+                    .map_err(|_| E::custom("size is too large"))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawSize, E> {
+                Ok(RawSize::Text(v.to_owned()))
+            }
+        }
+        deserializer.deserialize_any(SizeVisitor)
+    }
+}
+
+/// A `[[partner]]` as far as it could be read.
+pub(crate) enum PartnerEntry {
+    /// Deserialized; validation goes on.
+    Read(Box<RawPartner>),
+    /// Its table had a problem (already reported); only its name and role, when they are
+    /// plain strings, are kept so that other partners' references to it are not reported too.
+    Unreadable {
+        name: Option<String>,
+        role: Option<String>,
+    },
+}
+
+/// One `[[partner]]`: where its header is, and what it holds.
+pub(crate) struct PartnerSection {
+    /// The span of its `[[partner]]` header (or inline table).
+    pub header: Range<usize>,
+    /// 1-based position among the partners, for messages about a partner without a name.
+    pub number: usize,
+    /// Its content.
+    pub entry: PartnerEntry,
+}
+
+/// The document split into sections. A section that failed to deserialize is `None` (its
+/// problem is already reported).
+pub(crate) struct RawDocument {
+    pub data_dir: Option<Spanned<String>>,
+    pub xml_catalog: Option<Spanned<String>>,
+    pub ftp: Option<Spanned<RawFtp>>,
+    pub sftp: Option<Spanned<RawSftp>>,
+    pub limits: Option<RawLimits>,
+    /// Empty when the document has no partner; `None` when `partner` is not an array of
+    /// tables (already reported).
+    pub partners: Option<Vec<PartnerSection>>,
+}
+
+/// Parses `text` into sections, reporting syntax errors, unknown keys and wrong types to
+/// `ctx`. Returns `None` when the TOML itself does not parse.
+pub(crate) fn parse(text: &str, ctx: &mut Ctx) -> Option<RawDocument> {
+    let (root, syntax_errors) = DeTable::parse_recoverable(text);
+    if !syntax_errors.is_empty() {
+        // Recovery after the first error in a line tends to produce noise: keep one per line.
+        let mut seen_lines = Vec::new();
+        for err in syntax_errors {
+            let span = err.span().unwrap_or(0..0);
+            let line = ctx.line(&span);
+            if !seen_lines.contains(&line) {
+                seen_lines.push(line);
+                ctx.error(&span, format!("TOML syntax: {}", one_line(err.message())));
+            }
+        }
+        return None;
+    }
+    let mut root = root.into_inner();
+
+    let ftp = take_section(&mut root, "ftp", "[ftp]", ctx);
+    let sftp = take_section(&mut root, "sftp", "[sftp]", ctx);
+    let limits = take_section(&mut root, "limits", "[limits]", ctx).map(Spanned::into_inner);
+    let partners = match root.remove("partner") {
+        Some(value) => partner_sections(value, ctx),
+        None => Some(Vec::new()),
+    };
+
+    let mut data_dir = None;
+    let mut xml_catalog = None;
+    for (key, value) in root {
+        let slot = match key.get_ref().as_ref() {
+            "data_dir" => &mut data_dir,
+            "xml_catalog" => &mut xml_catalog,
+            other => {
+                ctx.error(
+                    &key.span(),
+                    format!(
+                        "unknown key `{other}`; expected data_dir, xml_catalog, [ftp], [sftp], \
+                         [limits] or [[partner]]"
+                    ),
+                );
+                continue;
+            }
+        };
+        let name = key.get_ref().to_string();
+        match Spanned::<String>::deserialize(ValueDeserializer::from(value)) {
+            Ok(v) => *slot = Some(v),
+            Err(e) => report(ctx, &e, &key.span(), &format!("`{name}`")),
+        }
+    }
+
+    Some(RawDocument {
+        data_dir,
+        xml_catalog,
+        ftp,
+        sftp,
+        limits,
+        partners,
+    })
+}
+
+/// Removes `key` from the root table and deserializes it as `T`.
+fn take_section<'i, T: Deserialize<'i>>(
+    root: &mut DeTable<'i>,
+    key: &str,
+    label: &str,
+    ctx: &mut Ctx,
+) -> Option<Spanned<T>> {
+    let value = root.remove(key)?;
+    let span = value.span();
+    match Spanned::<T>::deserialize(ValueDeserializer::from(value)) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            report(ctx, &e, &span, label);
+            None
+        }
+    }
+}
+
+/// Splits the `partner` value (normally an array of tables) into its partners.
+fn partner_sections(value: Spanned<DeValue<'_>>, ctx: &mut Ctx) -> Option<Vec<PartnerSection>> {
+    let span = value.span();
+    let DeValue::Array(items) = value.into_inner() else {
+        ctx.error(
+            &span,
+            "`partner` must be an array of tables: write each partner as [[partner]]",
+        );
+        return None;
+    };
+    let mut sections = Vec::new();
+    for (i, item) in items.into_iter().enumerate() {
+        let number = i + 1;
+        let header = item.span();
+        let peek = |key: &str| {
+            item.get_ref()
+                .get(key)
+                .and_then(|v| v.get_ref().as_str())
+                .map(str::to_owned)
+        };
+        let (name, role) = (peek("name"), peek("role"));
+        let entry = match RawPartner::deserialize(ValueDeserializer::from(item)) {
+            Ok(raw) => PartnerEntry::Read(Box::new(raw)),
+            Err(e) => {
+                let label = match &name {
+                    Some(n) => format!("partner '{n}'"),
+                    None => format!("partner #{number}"),
+                };
+                report(ctx, &e, &header, &label);
+                PartnerEntry::Unreadable { name, role }
+            }
+        };
+        sections.push(PartnerSection {
+            header,
+            number,
+            entry,
+        });
+    }
+    Some(sections)
+}
+
+/// Reports a deserialization error of the section `label`, at the error's own span when it
+/// has one (the offending key or value), else at `fallback`.
+fn report(ctx: &mut Ctx, err: &toml::de::Error, fallback: &Range<usize>, label: &str) {
+    let span = err.span().unwrap_or_else(|| fallback.clone());
+    let message = one_line(err.message()).replacen("unknown field", "unknown key", 1);
+    ctx.error(&span, format!("{label}: {message}"));
+}
+
+/// Joins a possibly multi-line message into one line.
+fn one_line(message: &str) -> String {
+    message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
+}

@@ -1,0 +1,210 @@
+//! The checked configuration: what [`load`](super::load) and
+//! [`demo_config`](super::demo::demo_config) build and the rest of Wharf reads. Every value
+//! here has passed validation; paths are already resolved against the config file's folder.
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, SocketAddr};
+use std::ops::RangeInclusive;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::formats::{DecodeOptions, Format, KitMode};
+
+use super::Credential;
+
+/// The whole configuration (INTERFACE §4).
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The configuration file, `None` for the embedded demo.
+    pub file: Option<PathBuf>,
+    /// Where Wharf keeps its data (partner folders, store, host keys).
+    pub data_dir: PathBuf,
+    /// OASIS XML catalog mapping DTD identifiers to local files.
+    pub xml_catalog: Option<PathBuf>,
+    /// The FTP/FTPS listener, `None` when `[ftp]` is absent.
+    pub ftp: Option<FtpConfig>,
+    /// The SFTP listener, `None` when `[sftp]` is absent.
+    pub sftp: Option<SftpConfig>,
+    /// Session, upload and lockout limits.
+    pub limits: Limits,
+    /// Every partner, in file order.
+    pub partners: Vec<Arc<Partner>>,
+}
+
+impl Config {
+    /// The partner named `name` (login names are exact, lower-case).
+    pub fn partner(&self, name: &str) -> Option<&Arc<Partner>> {
+        self.partners.iter().find(|p| p.name == name)
+    }
+
+    /// A partner's home folder: `DATA_DIR/partners/NAME` (INTERFACE §5).
+    pub fn partner_home(&self, name: &str) -> PathBuf {
+        partner_home(&self.data_dir, name)
+    }
+}
+
+/// `data_dir/partners/NAME`.
+pub(crate) fn partner_home(data_dir: &Path, name: &str) -> PathBuf {
+    data_dir.join("partners").join(name)
+}
+
+/// `[ftp]`: the FTP listener, with explicit FTPS (AUTH TLS) when a certificate is given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FtpConfig {
+    /// Addresses to listen on (at least one).
+    pub listen: Vec<SocketAddr>,
+    /// Ports offered for passive data connections (default 50000-50100).
+    pub passive_ports: RangeInclusive<u16>,
+    /// Address announced in PASV replies, when not the control connection's local address.
+    pub passive_host: Option<IpAddr>,
+    /// PEM certificate chain for FTPS; set together with `tls_key`.
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for FTPS.
+    pub tls_key: Option<PathBuf>,
+    /// Refuse USER/PASS and data transfers before AUTH TLS.
+    pub require_tls: bool,
+    /// Allow PORT/EPRT (only to the client's own address).
+    pub active_mode: bool,
+}
+
+/// `[sftp]`: the SFTP listener.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SftpConfig {
+    /// Addresses to listen on (at least one).
+    pub listen: Vec<SocketAddr>,
+    /// Host key files; created (mode 0600) when missing.
+    pub host_keys: Vec<PathBuf>,
+    /// Also offer ssh-rsa (SHA-1) and diffie-hellman-group14-sha1.
+    pub legacy_algorithms: bool,
+}
+
+impl SftpConfig {
+    /// The default host keys: `ssh_host_ed25519_key`, `ssh_host_ecdsa_key`,
+    /// `ssh_host_rsa_key` in `data_dir`.
+    pub fn default_host_keys(data_dir: &Path) -> Vec<PathBuf> {
+        [
+            "ssh_host_ed25519_key",
+            "ssh_host_ecdsa_key",
+            "ssh_host_rsa_key",
+        ]
+        .iter()
+        .map(|name| data_dir.join(name))
+        .collect()
+    }
+}
+
+/// `[limits]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Concurrent sessions, all partners and transports together.
+    pub max_sessions: usize,
+    /// Concurrent sessions of one partner.
+    pub max_sessions_per_partner: usize,
+    /// A session idle this long is closed.
+    pub idle_timeout: Duration,
+    /// Largest file a partner may upload, in bytes.
+    pub max_upload_size: u64,
+    /// Failed logins from one IP for one partner...
+    pub lockout_failures: u32,
+    /// ...within this window...
+    pub lockout_window: Duration,
+    /// ...block that (IP, partner) pair this long.
+    pub lockout_duration: Duration,
+    /// How long shutdown waits for transfers to finish.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for Limits {
+    /// The defaults of INTERFACE §4.
+    fn default() -> Self {
+        Limits {
+            max_sessions: 500,
+            max_sessions_per_partner: 20,
+            idle_timeout: Duration::from_secs(10 * 60),
+            max_upload_size: 2 << 30,
+            lockout_failures: 5,
+            lockout_window: Duration::from_secs(5 * 60),
+            lockout_duration: Duration::from_secs(15 * 60),
+            shutdown_grace: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Which side of the exchange a partner is on.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Role {
+    /// Sends orders, receives confirmations.
+    Cart,
+    /// Receives orders, sends shipments and inventory.
+    Warehouse,
+}
+
+impl Role {
+    /// The name used in the config.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Cart => "cart",
+            Role::Warehouse => "warehouse",
+        }
+    }
+}
+
+/// One `[[partner]]`.
+#[derive(Debug, Clone)]
+pub struct Partner {
+    /// Login name and folder name (`[a-z0-9][a-z0-9_-]*`).
+    pub name: String,
+    /// Cart or warehouse.
+    pub role: Role,
+    /// The partner's file format (carts: ultracart or dsco; warehouses: canonical).
+    pub format: Format,
+    /// Password credential (redacted in `Debug`).
+    pub credential: Credential,
+    /// OpenSSH public key lines (`TYPE BASE64 [comment]`) accepted for SFTP.
+    pub authorized_keys: Vec<String>,
+    /// Networks the partner may connect from; empty = any.
+    pub allowed_ips: Vec<ipnet::IpNet>,
+    /// Carts: the warehouse partner their orders go to.
+    pub warehouse: Option<String>,
+    /// DTD every incoming XML file is validated against.
+    pub dtd: Option<PathBuf>,
+    /// UltraCart: only items for this distribution center.
+    pub distribution_center: Option<String>,
+    /// UltraCart: send kits or their components.
+    pub kits: KitMode,
+    /// Cart SKU → warehouse SKU.
+    pub sku_aliases: BTreeMap<String, String>,
+    /// Cart shipping method → warehouse `ship_code`.
+    pub ship_methods: BTreeMap<String, String>,
+    /// Warehouses: the longest order number (`cust_ref`) they accept.
+    pub cust_ref_max_len: usize,
+}
+
+impl Partner {
+    /// What a decoder needs to read this partner's files.
+    pub fn decode_options(&self) -> DecodeOptions {
+        DecodeOptions {
+            source: self.name.clone(),
+            distribution_center: self.distribution_center.clone(),
+            kits: self.kits,
+            sku_aliases: self.sku_aliases.clone(),
+            ship_methods: self.ship_methods.clone(),
+        }
+    }
+
+    /// Whether the partner may connect from `ip` (an IPv4-mapped IPv6 address counts as its
+    /// IPv4 address).
+    pub fn ip_allowed(&self, ip: IpAddr) -> bool {
+        if self.allowed_ips.is_empty() {
+            return true;
+        }
+        let mapped = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4),
+            IpAddr::V4(_) => None,
+        };
+        self.allowed_ips
+            .iter()
+            .any(|net| net.contains(&ip) || mapped.is_some_and(|v4| net.contains(&v4)))
+    }
+}

@@ -1,0 +1,47 @@
+//! Wharf's canonical JSON (formats/canonical.md): orders out to the warehouse, and orders in
+//! for `wharf convert --format canonical`.
+
+use super::{DecodeError, DecodeOptions, Decoded, DecodedOrder, OrderOutcome};
+use crate::model::Order;
+
+/// Renders one order as the warehouse's `order_<cust_ref>.json` (pretty, with a final newline).
+pub fn render_order(order: &Order) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(order).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+/// Reads canonical order JSON: one order object or an array of them.
+pub fn decode_orders(bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded, DecodeError> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(Box<Order>),
+        Many(Vec<Order>),
+    }
+    let parsed: OneOrMany = serde_json::from_slice(bytes).map_err(|e| DecodeError::Xml {
+        line: e.line() as u64,
+        column: e.column() as u64,
+        message: format!("not a canonical order document: {e}"),
+    })?;
+    let orders = match parsed {
+        OneOrMany::One(o) => vec![*o],
+        OneOrMany::Many(v) => v,
+    };
+    Ok(Decoded {
+        orders: orders
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut o)| {
+                if o.order_source.is_empty() {
+                    o.order_source = opts.source.clone();
+                }
+                DecodedOrder {
+                    order_no: o.cust_po_no.clone(),
+                    place: format!("order {}", i + 1),
+                    outcome: OrderOutcome::Accept(Box::new(o)),
+                }
+            })
+            .collect(),
+    })
+}

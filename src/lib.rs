@@ -1,0 +1,26 @@
+//! Wharf: an embedded FTP/FTPS/SFTP file-exchange gateway for e-commerce order integration.
+//!
+//! A file moves one way: a transport (`transport/`) reports a completed upload, the
+//! [`intake`] queues it, the [`pipeline`] decodes it with a format from [`formats`], applies
+//! it to the [`store`], renders outputs through the [`outbox`], and settles the input in
+//! `archive/` or `error/`. The [`policy`] layer decides who may do what where, for every
+//! transport alike.
+
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod config;
+pub mod formats;
+pub mod home;
+pub mod intake;
+pub mod logging;
+pub mod login;
+pub mod model;
+pub mod outbox;
+pub mod pipeline;
+pub mod policy;
+pub mod server;
+pub mod shutdown;
+pub mod store;
+pub mod transport;

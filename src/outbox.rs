@@ -1,0 +1,104 @@
+//! Writing files so that no one ever sees half of one, under names that never collide.
+//!
+//! Every output is written under a temporary dot-name in its destination folder, fsynced, and
+//! renamed into place; the folder is fsynced after the rename so the name survives a crash
+//! (INTERFACE §6, "Outputs are written under a temporary name in the same folder").
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+static SEQ: AtomicU64 = AtomicU64::new(0);
+
+/// Writes `bytes` to `dir/name` atomically (temp name + fsync + rename + fsync of the folder).
+/// An existing file of that name is replaced: callers choose names that are free, or that
+/// hold the same content (a replay).
+pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
+    fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(
+        ".{name}.{}-{}.tmp",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed)
+    ));
+    let result = (|| {
+        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        let dest = dir.join(name);
+        fs::rename(&tmp, &dest)?;
+        sync_dir(dir)?;
+        Ok(dest)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Flushes a folder's entries (new names, renames) to disk.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// The first free name in `dir` for `name`: `name` itself, else `stem~2.ext`, `stem~3.ext`…
+/// (INTERFACE §5). `also_taken` lets a caller reserve names that do not exist yet (a report
+/// beside a data file).
+pub fn free_name(dir: &Path, name: &str, also_taken: impl Fn(&str) -> bool) -> String {
+    let taken = |n: &str| also_taken(n) || dir.join(n).symlink_metadata().is_ok();
+    if !taken(name) {
+        return name.to_string();
+    }
+    let (stem, ext) = split_ext(name);
+    (2u64..)
+        .map(|i| format!("{stem}~{i}{ext}"))
+        .find(|n| !taken(n))
+        .unwrap_or_else(|| name.to_string())
+}
+
+/// Splits `x.tar.gz` into (`x.tar`, `.gz`), `.hidden` into (`.hidden`, ``).
+fn split_ext(name: &str) -> (&str, &str) {
+    match name.rfind('.') {
+        Some(i) if i > 0 => (&name[..i], &name[i..]),
+        _ => (name, ""),
+    }
+}
+
+/// Moves a file to `dest` (same file system), creating the folder, and makes the move durable.
+pub fn move_file(src: &Path, dest: &Path) -> io::Result<()> {
+    let dir = dest
+        .parent()
+        .ok_or_else(|| io::Error::other("destination has no folder"))?;
+    fs::create_dir_all(dir)?;
+    fs::rename(src, dest)?;
+    sync_dir(dir)?;
+    if let Some(src_dir) = src.parent() {
+        sync_dir(src_dir)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn free_names_count_up_before_the_extension() {
+        let d = tempfile::tempdir().unwrap();
+        assert_eq!(free_name(d.path(), "x.xml", |_| false), "x.xml");
+        fs::write(d.path().join("x.xml"), "1").unwrap();
+        assert_eq!(free_name(d.path(), "x.xml", |_| false), "x~2.xml");
+        fs::write(d.path().join("x~2.xml"), "2").unwrap();
+        assert_eq!(free_name(d.path(), "x.xml", |_| false), "x~3.xml");
+        assert_eq!(free_name(d.path(), "noext", |n| n == "noext"), "noext~2");
+    }
+
+    #[test]
+    fn atomic_write_leaves_no_temp_file() {
+        let d = tempfile::tempdir().unwrap();
+        let p = write_atomic(d.path(), "a.json", b"{}").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"{}");
+        let names: Vec<_> = fs::read_dir(d.path()).unwrap().collect();
+        assert_eq!(names.len(), 1);
+    }
+}

@@ -1,0 +1,151 @@
+//! Deciding what one input means: decode it with its partner's format, apply its orders to the
+//! store, and choose where it settles — all committed as one job.
+
+use super::orders::{self, Applied};
+use super::report::Report;
+use super::{Pipeline, PipelineError};
+use crate::config::{Partner, Role};
+use crate::formats::{self, DecodeError};
+use crate::intake::Arrival;
+use crate::outbox::free_name;
+use crate::store::{Job, Plan};
+use std::path::{Path, PathBuf};
+
+/// Suffix of a rejection report beside its input.
+pub(crate) const REPORT_SUFFIX: &str = ".error.txt";
+
+/// Decodes and applies `bytes`, records the job, and returns its plan.
+pub(super) fn decide(
+    p: &Pipeline,
+    partner: &Partner,
+    a: &Arrival,
+    bytes: &[u8],
+    hash: &str,
+    key: &str,
+) -> Result<Plan, PipelineError> {
+    let home = p.config().partner_home(&partner.name);
+    let mut report = Report::new(&partner.name, &a.rel, bytes.len());
+    if let Some(reason) = &a.aborted {
+        report.file_rejected(&format!("the upload was aborted: {reason}"));
+        return record(p, key, hash, error_plan(&home, &a.rel, report));
+    }
+    let decoded = match read_orders(partner, bytes) {
+        Ok(d) => d,
+        Err(e) => {
+            report.file_rejected(&e);
+            return record(p, key, hash, error_plan(&home, &a.rel, report));
+        }
+    };
+    let warehouse = partner
+        .warehouse
+        .as_deref()
+        .and_then(|w| p.config().partner(w).cloned());
+    let Some(warehouse) = warehouse else {
+        report.file_rejected(
+            "this cart has no warehouse to send orders to (check `warehouse` in the configuration)",
+        );
+        return record(p, key, hash, error_plan(&home, &a.rel, report));
+    };
+    let wh_out = p.config().partner_home(&warehouse.name).join("out");
+    let file_label = format!("in/{}", a.rel.display());
+    let job_hash = hash.to_string();
+    let (home2, rel) = (home.clone(), a.rel.clone());
+    let plan = p.store().write(|txn| {
+        let applied: Applied =
+            orders::apply(txn, partner, &warehouse, &wh_out, &decoded, &file_label)?;
+        let plan = archive_plan(&home2, &rel, applied, report);
+        txn.put_job(
+            key,
+            &Job {
+                file_hash: job_hash,
+                plan: plan.clone(),
+            },
+        )?;
+        Ok(plan)
+    })?;
+    Ok(plan)
+}
+
+/// Decodes a file by its partner's role and format; a reason when it cannot be read.
+fn read_orders(partner: &Partner, bytes: &[u8]) -> Result<formats::Decoded, String> {
+    if partner.role == Role::Warehouse {
+        return Err(
+            "warehouse files (shipments, inventory) are not processed yet: kept here to be requeued"
+                .to_string(),
+        );
+    }
+    formats::decode(partner.format, bytes, &partner.decode_options()).map_err(|e| match e {
+        DecodeError::Xml { .. } => format!("cannot read the file at {e}"),
+        other => format!("cannot read the file: {other}"),
+    })
+}
+
+/// Records a plan that touches no order.
+fn record(p: &Pipeline, key: &str, hash: &str, plan: Plan) -> Result<Plan, PipelineError> {
+    let job = Job {
+        file_hash: hash.to_string(),
+        plan: plan.clone(),
+    };
+    p.store().write(|t| t.put_job(key, &job))?;
+    Ok(plan)
+}
+
+/// The whole file to `error/` (keeping its path under `in/`), with its report beside it.
+fn error_plan(home: &Path, rel: &Path, report: Report) -> Plan {
+    let (dir, name) = dest_dir_and_name(&home.join("error"), rel);
+    let free = free_name(&dir, &name, |n| {
+        dir.join(format!("{n}{REPORT_SUFFIX}")).exists()
+    });
+    Plan {
+        outputs: vec![],
+        settle_to: dir.join(&free),
+        report: Some((
+            dir.join(format!("{free}{REPORT_SUFFIX}")),
+            report.render(&rel_display(home, &dir.join(&free))),
+        )),
+        outcome: "rejected".to_string(),
+    }
+}
+
+/// The file to `archive/YYYY-MM-DD/`; a report in `error/` when some orders were rejected.
+fn archive_plan(home: &Path, rel: &Path, applied: Applied, mut report: Report) -> Plan {
+    let day = jiff::Timestamp::now().strftime("%Y-%m-%d").to_string();
+    let (dir, name) = dest_dir_and_name(&home.join("archive").join(day), rel);
+    let free = free_name(&dir, &name, |_| false);
+    let settle_to = dir.join(&free);
+    let archived_as = rel_display(home, &settle_to);
+    let outcome;
+    let report_file = if applied.rejected.is_empty() {
+        outcome = "archived";
+        None
+    } else {
+        outcome = "partial";
+        report.orders_rejected(applied.total, &applied.rejected);
+        let (edir, ename) = dest_dir_and_name(&home.join("error"), rel);
+        let rname = free_name(&edir, &format!("{ename}{REPORT_SUFFIX}"), |_| false);
+        Some((edir.join(rname), report.render(&archived_as)))
+    };
+    Plan {
+        outputs: applied.outputs,
+        settle_to,
+        report: report_file,
+        outcome: outcome.to_string(),
+    }
+}
+
+/// `base/<rel's folders>` and the file name.
+fn dest_dir_and_name(base: &Path, rel: &Path) -> (PathBuf, String) {
+    let dir = match rel.parent() {
+        Some(p) if !p.as_os_str().is_empty() => base.join(p),
+        _ => base.to_path_buf(),
+    };
+    let name = rel
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "unnamed".to_string());
+    (dir, name)
+}
+
+fn rel_display(home: &Path, p: &Path) -> String {
+    p.strip_prefix(home).unwrap_or(p).display().to_string()
+}

@@ -1,0 +1,168 @@
+//! One file, one outcome: decode → apply to the store → write outputs → settle the input in
+//! `archive/` or `error/` (INTERFACE §6).
+//!
+//! Crash safety comes from the order of the steps. Everything the file decides — order
+//! records, the outputs' content, where the input goes, the report — is committed to the store
+//! in one transaction (a [`Job`](crate::store::Job)) before anything is written to disk. The
+//! steps after it are idempotent and each is recorded when done, so a replay after a crash at
+//! any point (the start-up scan finds the input still in `in/`) finishes the same plan instead
+//! of deciding again: no order is sent twice and every input ends in exactly one place.
+
+mod decide;
+mod orders;
+mod report;
+mod settle;
+
+use crate::config::Config;
+use crate::intake::{Arrival, Queue, UploadRegistry};
+use crate::store::{Store, StoreError, job_key};
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tracing::{info, warn};
+
+/// What became of one input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Settled: `archived`, `partial` (archived, some orders rejected) or `rejected`.
+    Settled {
+        /// The one-word outcome.
+        outcome: String,
+        /// Where the input went.
+        to: PathBuf,
+    },
+    /// Nothing to do (gone, still uploading, or not ours).
+    Skipped(&'static str),
+}
+
+/// A failure that leaves the input where it is, to be retried (the store or the disk failed).
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The disk failed.
+    #[error("{what}: {source}")]
+    Io {
+        /// What was being done.
+        what: String,
+        /// The error.
+        source: std::io::Error,
+    },
+}
+
+pub(crate) fn io_err(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> PipelineError {
+    let what = what.into();
+    move |source| PipelineError::Io { what, source }
+}
+
+/// The pipeline: shared by the worker task and by tools that process one file.
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    config: Arc<Config>,
+    store: Arc<Store>,
+    uploads: UploadRegistry,
+}
+
+/// Hex SHA-256.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    let d = Sha256::digest(bytes);
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Pipeline {
+    /// A pipeline over `store` for the partners of `config`.
+    pub fn new(config: Arc<Config>, store: Arc<Store>, uploads: UploadRegistry) -> Self {
+        Pipeline {
+            config,
+            store,
+            uploads,
+        }
+    }
+
+    /// Processes arrivals one at a time until the queue closes. Each file runs on the blocking
+    /// pool (it reads files and commits to the store).
+    pub async fn run(self, mut queue: Queue) {
+        while let Some(arrival) = queue.next().await {
+            self.process_async(arrival).await;
+        }
+    }
+
+    /// Processes whatever is queued now, then returns (used when shutting down).
+    pub async fn drain(&self, queue: &mut Queue) {
+        while let Some(arrival) = queue.try_next() {
+            self.process_async(arrival).await;
+        }
+    }
+
+    pub(crate) async fn process_async(&self, arrival: Arrival) {
+        let me = self.clone();
+        let label = arrival.path.display().to_string();
+        match tokio::task::spawn_blocking(move || me.process(&arrival)).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => {
+                warn!(file = %label, error = %e, "file left in place, will be retried at the next start")
+            }
+            Err(e) => warn!(file = %label, error = %e, "file processing task failed"),
+        }
+    }
+
+    /// Processes one arrival to its end.
+    pub fn process(&self, a: &Arrival) -> Result<Outcome, PipelineError> {
+        let span = tracing::info_span!("file", partner = %a.partner, file = %format!("in/{}", a.rel.display()));
+        let _enter = span.enter();
+        if self.uploads.is_uploading(&a.path) {
+            return Ok(Outcome::Skipped("still uploading"));
+        }
+        match std::fs::symlink_metadata(&a.path) {
+            Ok(m) if m.is_file() => {}
+            _ => return Ok(Outcome::Skipped("gone")),
+        }
+        let Some(partner) = self.config.partner(&a.partner).cloned() else {
+            warn!("no such partner in the configuration: file left in place");
+            return Ok(Outcome::Skipped("unknown partner"));
+        };
+        let bytes =
+            std::fs::read(&a.path).map_err(io_err(format!("reading {}", a.path.display())))?;
+        let hash = sha256_hex(&bytes);
+        let key = job_key(&a.partner, &a.rel);
+        let plan = match self.store.job(&key)? {
+            Some(job) if job.file_hash == hash => {
+                info!("resuming after a restart");
+                job.plan
+            }
+            _ => decide::decide(self, &partner, a, &bytes, &hash, &key)?,
+        };
+        let to = plan.settle_to.clone();
+        let outcome = plan.outcome.clone();
+        settle::execute(&self.store, &key, &a.path, plan)?;
+        info!(outcome = %outcome, to = %to.display(), via = a.via.as_str(), "file processed");
+        Ok(Outcome::Settled { outcome, to })
+    }
+
+    /// Forgets jobs whose input is no longer in `in/` (a crash after the input moved but before
+    /// its job was deleted). Run before the start-up scan.
+    pub fn recover(&self) -> Result<usize, PipelineError> {
+        let mut purged = 0;
+        for (key, job) in self.store.jobs()? {
+            let Some((partner, rel)) = key.split_once('\u{1f}') else {
+                continue;
+            };
+            let input = self.config.partner_home(partner).join("in").join(rel);
+            let input_hash = std::fs::read(&input).ok().map(|b| sha256_hex(&b));
+            if input_hash.as_deref() != Some(job.file_hash.as_str()) {
+                self.store.write(|t| t.delete_job(&key))?;
+                purged += 1;
+            }
+        }
+        Ok(purged)
+    }
+
+    pub(crate) fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+}

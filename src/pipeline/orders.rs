@@ -1,0 +1,207 @@
+//! The identity and re-send rules of INTERFACE §6, applied to one file's orders inside one
+//! store transaction.
+//!
+//! An order is (source partner, order number). A skipped or rejected order is not "received":
+//! when it comes again it is processed afresh. An order already sent to the warehouse absorbs
+//! an identical re-send and rejects a changed one with the reason.
+
+use super::sha256_hex;
+use crate::config::Partner;
+use crate::formats::canonical::render_order;
+use crate::formats::{Decoded, OrderOutcome};
+use crate::model::{Order, OrderStatus};
+use crate::store::{HistoryEntry, OrderRecord, PlannedOutput, StoreError, Txn, assign_cust_ref};
+use std::path::Path;
+
+/// What one file did to the store.
+#[derive(Debug, Default)]
+pub(super) struct Applied {
+    /// Orders to write to the warehouse's `out/`.
+    pub outputs: Vec<PlannedOutput>,
+    /// One line per rejected order: `order N at PLACE: reason`.
+    pub rejected: Vec<String>,
+    /// Orders in the file.
+    pub total: usize,
+}
+
+fn now() -> String {
+    jiff::Timestamp::now().to_string()
+}
+
+fn entry(event: String, file: &str) -> HistoryEntry {
+    HistoryEntry {
+        time: now(),
+        event,
+        file: Some(file.to_string()),
+    }
+}
+
+/// Applies every decoded order of one file.
+pub(super) fn apply(
+    txn: &mut Txn<'_>,
+    cart: &Partner,
+    warehouse: &Partner,
+    wh_out: &Path,
+    decoded: &Decoded,
+    file: &str,
+) -> Result<Applied, StoreError> {
+    let mut applied = Applied {
+        total: decoded.orders.len(),
+        ..Applied::default()
+    };
+    for d in &decoded.orders {
+        let existing = txn.order(&cart.name, &d.order_no)?;
+        match &d.outcome {
+            OrderOutcome::Accept(order) => accept(
+                txn,
+                cart,
+                warehouse,
+                wh_out,
+                order,
+                existing,
+                file,
+                &mut applied,
+                &d.place,
+            )?,
+            OrderOutcome::Skip(reason) => not_sent(
+                txn,
+                cart,
+                warehouse,
+                &d.order_no,
+                existing,
+                OrderStatus::Skipped,
+                reason,
+                file,
+            )?,
+            OrderOutcome::Reject(reason) => {
+                applied
+                    .rejected
+                    .push(format!("order {} at {}: {reason}", d.order_no, d.place));
+                not_sent(
+                    txn,
+                    cart,
+                    warehouse,
+                    &d.order_no,
+                    existing,
+                    OrderStatus::Error,
+                    reason,
+                    file,
+                )?
+            }
+        }
+    }
+    Ok(applied)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn accept(
+    txn: &mut Txn<'_>,
+    cart: &Partner,
+    warehouse: &Partner,
+    wh_out: &Path,
+    order: &Order,
+    existing: Option<OrderRecord>,
+    file: &str,
+    applied: &mut Applied,
+    place: &str,
+) -> Result<(), StoreError> {
+    let hash = sha256_hex(&order.content_bytes());
+    if let Some(mut rec) = existing.clone().filter(|r| r.status.is_sent()) {
+        if rec.content_hash == hash {
+            rec.history
+                .push(entry("identical re-send absorbed".to_string(), file));
+        } else {
+            let why = format!(
+                "already sent to the warehouse as {} with different content; a changed re-send is rejected (changing a sent order needs the warehouse)",
+                rec.cust_ref
+            );
+            applied
+                .rejected
+                .push(format!("order {} at {place}: {why}", rec.order_no));
+            rec.history
+                .push(entry("changed re-send rejected".to_string(), file));
+        }
+        return txn.put_order(&rec);
+    }
+    let cust_ref = cust_ref_for(txn, cart, warehouse, &order.cust_po_no, existing.as_ref())?;
+    let mut out = order.clone();
+    out.cust_ref = Some(cust_ref.clone());
+    out.order_status = Some(OrderStatus::New);
+    let name = format!("order_{cust_ref}.json");
+    applied.outputs.push(PlannedOutput {
+        dir: wh_out.to_path_buf(),
+        name: name.clone(),
+        content: String::from_utf8_lossy(&render_order(&out)).into_owned(),
+        done: false,
+    });
+    let mut history = existing.map(|r| r.history).unwrap_or_default();
+    history.push(entry(
+        format!("sent to warehouse {} as out/{name}", warehouse.name),
+        file,
+    ));
+    txn.put_order(&OrderRecord {
+        source: cart.name.clone(),
+        order_no: order.cust_po_no.clone(),
+        cust_ref,
+        status: OrderStatus::New,
+        content_hash: hash,
+        reason: None,
+        order: Some(out),
+        history,
+    })
+}
+
+/// Records a skipped or rejected order; an order already sent only gains a history line.
+#[allow(clippy::too_many_arguments)]
+fn not_sent(
+    txn: &mut Txn<'_>,
+    cart: &Partner,
+    warehouse: &Partner,
+    order_no: &str,
+    existing: Option<OrderRecord>,
+    status: OrderStatus,
+    reason: &str,
+    file: &str,
+) -> Result<(), StoreError> {
+    let word = if status == OrderStatus::Skipped {
+        "skipped"
+    } else {
+        "rejected"
+    };
+    if let Some(mut rec) = existing.clone().filter(|r| r.status.is_sent()) {
+        rec.history.push(entry(
+            format!("re-sent and {word} ({reason}); the order already sent stands"),
+            file,
+        ));
+        return txn.put_order(&rec);
+    }
+    let cust_ref = cust_ref_for(txn, cart, warehouse, order_no, existing.as_ref())?;
+    let mut history = existing.map(|r| r.history).unwrap_or_default();
+    history.push(entry(format!("{word}: {reason}"), file));
+    txn.put_order(&OrderRecord {
+        source: cart.name.clone(),
+        order_no: order_no.to_string(),
+        cust_ref,
+        status,
+        content_hash: String::new(),
+        reason: Some(reason.to_string()),
+        order: None,
+        history,
+    })
+}
+
+/// The order's `cust_ref`: kept once assigned, else assigned now.
+fn cust_ref_for(
+    txn: &Txn<'_>,
+    cart: &Partner,
+    warehouse: &Partner,
+    order_no: &str,
+    existing: Option<&OrderRecord>,
+) -> Result<String, StoreError> {
+    if let Some(r) = existing {
+        return Ok(r.cust_ref.clone());
+    }
+    assign_cust_ref(&cart.name, order_no, warehouse.cust_ref_max_len, |c| {
+        txn.ref_taken(c, &cart.name, order_no)
+    })
+}

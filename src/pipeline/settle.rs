@@ -1,0 +1,60 @@
+//! Carrying out a recorded plan: outputs first (each marked done in the store once written),
+//! then the report, then the input's move, then forgetting the job. Every step is safe to
+//! repeat, so a crash anywhere is finished by a replay.
+
+use super::{PipelineError, io_err};
+use crate::outbox::{move_file, write_atomic};
+use crate::store::{Plan, Store};
+use std::path::Path;
+use tracing::{info, warn};
+
+/// Executes `plan` for the input at `input`.
+pub(super) fn execute(
+    store: &Store,
+    key: &str,
+    input: &Path,
+    plan: Plan,
+) -> Result<(), PipelineError> {
+    for (i, out) in plan.outputs.iter().enumerate() {
+        if out.done {
+            continue;
+        }
+        write_atomic(&out.dir, &out.name, out.content.as_bytes()).map_err(io_err(format!(
+            "writing {}",
+            out.dir.join(&out.name).display()
+        )))?;
+        info!(output = %out.dir.join(&out.name).display(), "output written");
+        store.write(|t| {
+            if let Some(mut job) = t.job(key)? {
+                if let Some(o) = job.plan.outputs.get_mut(i) {
+                    o.done = true;
+                }
+                t.put_job(key, &job)?;
+            }
+            Ok(())
+        })?;
+    }
+    if let Some((path, text)) = &plan.report {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        write_atomic(dir, &name, text.as_bytes())
+            .map_err(io_err(format!("writing {}", path.display())))?;
+    }
+    match move_file(input, &plan.settle_to) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !input.exists() => {
+            warn!("the input disappeared before it could be settled");
+        }
+        Err(e) => {
+            return Err(io_err(format!(
+                "moving the input to {}",
+                plan.settle_to.display()
+            ))(e));
+        }
+    }
+    store.write(|t| t.delete_job(key))?;
+    Ok(())
+}

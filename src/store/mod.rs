@@ -1,0 +1,249 @@
+//! The order store: redb, behind a small interface that leaks no redb types.
+//!
+//! redb rather than sled: redb is ACID with an fsync on every commit and a stable file format;
+//! sled's last release is from 2021, its README calls it beta, and it flushes every 500 ms —
+//! wrong for "never lose an order" (STACK.md).
+//!
+//! Three tables, values as JSON:
+//! - `orders`: (source partner, order number) → [`OrderRecord`]
+//! - `cust_refs`: `cust_ref` → order key (the uniqueness index of INTERFACE §6)
+//! - `jobs`: (partner, path under `in/`) → [`Job`]: what processing one input decided, so a
+//!   crash at any point replays the same plan instead of deciding again.
+
+mod cust_ref;
+mod records;
+
+pub use cust_ref::assign_cust_ref;
+pub use records::{HistoryEntry, Job, OrderRecord, Plan, PlannedOutput};
+
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use serde::{Serialize, de::DeserializeOwned};
+use std::path::Path;
+
+const ORDERS: TableDefinition<&str, &[u8]> = TableDefinition::new("orders");
+const REFS: TableDefinition<&str, &str> = TableDefinition::new("cust_refs");
+const JOBS: TableDefinition<&str, &[u8]> = TableDefinition::new("jobs");
+
+/// A store failure. The store's own errors are wrapped as text: callers only report them.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database file could not be opened (another process may hold it).
+    #[error("cannot open the order store {path}: {message}")]
+    Open {
+        /// The database file.
+        path: String,
+        /// Why.
+        message: String,
+    },
+    /// A read or write failed.
+    #[error("order store: {0}")]
+    Db(String),
+    /// A record could not be (de)serialised.
+    #[error("order store record {key}: {message}")]
+    Record {
+        /// The record's key.
+        key: String,
+        /// Why.
+        message: String,
+    },
+}
+
+fn db_err(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Db(e.to_string())
+}
+
+/// The key of an order: source partner and the cart's order number.
+pub fn order_key(source: &str, order_no: &str) -> String {
+    format!("{source}\u{1f}{order_no}")
+}
+
+/// The key of a job: partner and the input's path under `in/`.
+pub fn job_key(partner: &str, rel: &Path) -> String {
+    format!("{partner}\u{1f}{}", rel.to_string_lossy())
+}
+
+/// The open store.
+pub struct Store {
+    db: Database,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Store")
+    }
+}
+
+/// One write transaction: everything done through it commits together or not at all.
+pub struct Txn<'a> {
+    orders: redb::Table<'a, &'static str, &'static [u8]>,
+    refs: redb::Table<'a, &'static str, &'static str>,
+    jobs: redb::Table<'a, &'static str, &'static [u8]>,
+}
+
+fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|e| StoreError::Record {
+        key: key.to_string(),
+        message: e.to_string(),
+    })
+}
+
+fn encode<T: Serialize>(key: &str, value: &T) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(value).map_err(|e| StoreError::Record {
+        key: key.to_string(),
+        message: e.to_string(),
+    })
+}
+
+impl Store {
+    /// Opens (or creates) the store file.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let db = Database::create(path).map_err(|e| StoreError::Open {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        let store = Store { db };
+        // Create the tables so readers never meet a missing one.
+        store.write(|_| Ok(()))?;
+        Ok(store)
+    }
+
+    /// Runs `f` in one write transaction and commits it (fsync) when `f` succeeds.
+    pub fn write<T>(
+        &self,
+        f: impl FnOnce(&mut Txn<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let wtx = self.db.begin_write().map_err(db_err)?;
+        let out = {
+            let mut txn = Txn {
+                orders: wtx.open_table(ORDERS).map_err(db_err)?,
+                refs: wtx.open_table(REFS).map_err(db_err)?,
+                jobs: wtx.open_table(JOBS).map_err(db_err)?,
+            };
+            f(&mut txn)?
+        };
+        wtx.commit().map_err(db_err)?;
+        Ok(out)
+    }
+
+    /// The recorded order, if any.
+    pub fn order(&self, source: &str, order_no: &str) -> Result<Option<OrderRecord>, StoreError> {
+        let key = order_key(source, order_no);
+        let rtx = self.db.begin_read().map_err(db_err)?;
+        let t = rtx.open_table(ORDERS).map_err(db_err)?;
+        match t.get(key.as_str()).map_err(db_err)? {
+            Some(v) => Ok(Some(decode(&key, v.value())?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The order holding `cust_ref`, if any.
+    pub fn order_by_ref(&self, cust_ref: &str) -> Result<Option<OrderRecord>, StoreError> {
+        let rtx = self.db.begin_read().map_err(db_err)?;
+        let refs = rtx.open_table(REFS).map_err(db_err)?;
+        let Some(key) = refs.get(cust_ref).map_err(db_err)? else {
+            return Ok(None);
+        };
+        let key = key.value().to_string();
+        let t = rtx.open_table(ORDERS).map_err(db_err)?;
+        match t.get(key.as_str()).map_err(db_err)? {
+            Some(v) => Ok(Some(decode(&key, v.value())?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every recorded order, in key order.
+    pub fn orders(&self) -> Result<Vec<OrderRecord>, StoreError> {
+        let rtx = self.db.begin_read().map_err(db_err)?;
+        let t = rtx.open_table(ORDERS).map_err(db_err)?;
+        let mut out = Vec::new();
+        for row in t.iter().map_err(db_err)? {
+            let (k, v) = row.map_err(db_err)?;
+            out.push(decode(k.value(), v.value())?);
+        }
+        Ok(out)
+    }
+
+    /// The job recorded for an input, if any.
+    pub fn job(&self, key: &str) -> Result<Option<Job>, StoreError> {
+        let rtx = self.db.begin_read().map_err(db_err)?;
+        let t = rtx.open_table(JOBS).map_err(db_err)?;
+        match t.get(key).map_err(db_err)? {
+            Some(v) => Ok(Some(decode(key, v.value())?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every recorded job.
+    pub fn jobs(&self) -> Result<Vec<(String, Job)>, StoreError> {
+        let rtx = self.db.begin_read().map_err(db_err)?;
+        let t = rtx.open_table(JOBS).map_err(db_err)?;
+        let mut out = Vec::new();
+        for row in t.iter().map_err(db_err)? {
+            let (k, v) = row.map_err(db_err)?;
+            out.push((k.value().to_string(), decode(k.value(), v.value())?));
+        }
+        Ok(out)
+    }
+}
+
+impl Txn<'_> {
+    /// The recorded order, as this transaction sees it.
+    pub fn order(&self, source: &str, order_no: &str) -> Result<Option<OrderRecord>, StoreError> {
+        let key = order_key(source, order_no);
+        match self.orders.get(key.as_str()).map_err(db_err)? {
+            Some(v) => Ok(Some(decode(&key, v.value())?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Records an order (and its `cust_ref` in the index).
+    pub fn put_order(&mut self, rec: &OrderRecord) -> Result<(), StoreError> {
+        let key = order_key(&rec.source, &rec.order_no);
+        let bytes = encode(&key, rec)?;
+        self.orders
+            .insert(key.as_str(), bytes.as_slice())
+            .map_err(db_err)?;
+        self.refs
+            .insert(rec.cust_ref.as_str(), key.as_str())
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    /// Whether a `cust_ref` is held by an order other than (source, order_no).
+    pub fn ref_taken(
+        &self,
+        cust_ref: &str,
+        source: &str,
+        order_no: &str,
+    ) -> Result<bool, StoreError> {
+        let me = order_key(source, order_no);
+        Ok(match self.refs.get(cust_ref).map_err(db_err)? {
+            Some(v) => v.value() != me,
+            None => false,
+        })
+    }
+
+    /// Records the plan for an input.
+    pub fn put_job(&mut self, key: &str, job: &Job) -> Result<(), StoreError> {
+        let bytes = encode(key, job)?;
+        self.jobs.insert(key, bytes.as_slice()).map_err(db_err)?;
+        Ok(())
+    }
+
+    /// The job recorded for an input, as this transaction sees it.
+    pub fn job(&self, key: &str) -> Result<Option<Job>, StoreError> {
+        match self.jobs.get(key).map_err(db_err)? {
+            Some(v) => Ok(Some(decode(key, v.value())?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Forgets an input's job (it is settled).
+    pub fn delete_job(&mut self, key: &str) -> Result<(), StoreError> {
+        self.jobs.remove(key).map_err(db_err)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

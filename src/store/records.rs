@@ -1,0 +1,76 @@
+//! What the store keeps: orders with their history, and the plan of each input in flight.
+
+use crate::model::{Order, OrderStatus};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// One change in an order's life (INTERFACE §2 `orders show`: time, event, file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// RFC 3339, UTC.
+    pub time: String,
+    /// What happened, in words.
+    pub event: String,
+    /// The input file (path under the partner home) that caused it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+}
+
+/// An order as the store knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderRecord {
+    /// The cart partner that sent it.
+    pub source: String,
+    /// The cart's order number (`cust_po_no`).
+    pub order_no: String,
+    /// The number the warehouse sees; stable once assigned.
+    pub cust_ref: String,
+    /// Where it stands.
+    pub status: OrderStatus,
+    /// SHA-256 (hex) of the canonical content as last sent (or seen).
+    pub content_hash: String,
+    /// Why it was skipped or rejected, when it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The canonical order (for a skipped or rejected order: what could be read of it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+    /// Every change, oldest first.
+    pub history: Vec<HistoryEntry>,
+}
+
+/// One output a plan writes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedOutput {
+    /// The destination folder (a partner's `out/`).
+    pub dir: PathBuf,
+    /// The file name.
+    pub name: String,
+    /// The content.
+    pub content: String,
+    /// Written already (a replay skips it).
+    pub done: bool,
+}
+
+/// What processing an input decided, recorded before anything is written so that a replay
+/// after a crash does the same things in the same order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    /// Outputs to write, in order.
+    pub outputs: Vec<PlannedOutput>,
+    /// Where the input goes (`archive/…` or `error/…`, absolute).
+    pub settle_to: PathBuf,
+    /// The rejection report to write beside `error/NAME` (`NAME.error.txt`), if any.
+    pub report: Option<(PathBuf, String)>,
+    /// One-word outcome for the log: `archived`, `partial`, `rejected`.
+    pub outcome: String,
+}
+
+/// An input in flight.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Job {
+    /// SHA-256 (hex) of the input's bytes: a different file under the same name is a new job.
+    pub file_hash: String,
+    /// What to do.
+    pub plan: Plan,
+}

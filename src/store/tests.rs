@@ -1,0 +1,48 @@
+use super::*;
+use crate::model::OrderStatus;
+
+fn rec(source: &str, no: &str, cust_ref: &str) -> OrderRecord {
+    OrderRecord {
+        source: source.into(),
+        order_no: no.into(),
+        cust_ref: cust_ref.into(),
+        status: OrderStatus::New,
+        content_hash: "h".into(),
+        reason: None,
+        order: None,
+        history: vec![],
+    }
+}
+
+#[test]
+fn orders_and_refs_survive_reopen() {
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("w.redb");
+    {
+        let s = Store::open(&path).unwrap();
+        s.write(|t| t.put_order(&rec("uc", "1001", "1001")))
+            .unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    assert_eq!(s.order("uc", "1001").unwrap().unwrap().cust_ref, "1001");
+    assert_eq!(s.order_by_ref("1001").unwrap().unwrap().order_no, "1001");
+    assert!(s.order("other", "1001").unwrap().is_none());
+    s.write(|t| {
+        assert!(t.ref_taken("1001", "other", "1001")?);
+        assert!(!t.ref_taken("1001", "uc", "1001")?);
+        Ok(())
+    })
+    .unwrap();
+}
+
+#[test]
+fn a_failed_transaction_changes_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let s = Store::open(&d.path().join("w.redb")).unwrap();
+    let r = s.write(|t| {
+        t.put_order(&rec("uc", "1", "1"))?;
+        Err::<(), _>(StoreError::Db("boom".into()))
+    });
+    assert!(r.is_err());
+    assert!(s.order("uc", "1").unwrap().is_none());
+}

@@ -1,0 +1,283 @@
+//! Our libunftp storage back-end: every call goes through the partner [`Home`] (policy first,
+//! then cap-std), uploads are fsynced before they count, and an upload that fails is reported
+//! to the intake as aborted (its partial file goes to `error/`).
+
+use super::auth::FtpUser;
+use super::errors::to_ftp;
+use crate::config::Config;
+use crate::home::{Home, HomeError};
+use crate::intake::{Intake, Via, is_temp_name};
+use async_trait::async_trait;
+use std::fmt::Debug;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tracing::Instrument;
+use unftp_core::storage::{
+    Error, ErrorKind, FEATURE_RESTART, Fileinfo, Metadata, Permissions, Result, StorageBackend,
+};
+
+/// Copy buffer for uploads and downloads: large writes keep the data path fast.
+const BUF: usize = 256 * 1024;
+
+/// One session's view of the file system.
+pub struct FtpStorage {
+    config: Arc<Config>,
+    intake: Intake,
+    home: Option<Home>,
+    span: tracing::Span,
+}
+
+impl Debug for FtpStorage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FtpStorage")
+    }
+}
+
+impl FtpStorage {
+    pub(super) fn new(config: Arc<Config>, intake: Intake) -> Self {
+        FtpStorage {
+            config,
+            intake,
+            home: None,
+            span: tracing::Span::none(),
+        }
+    }
+
+    /// The session's home; nothing is reachable before login.
+    fn home(&self) -> Result<Home> {
+        self.home
+            .clone()
+            .ok_or_else(|| Error::from(ErrorKind::PermissionDenied))
+    }
+}
+
+/// Runs a blocking home operation off the async threads.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> std::result::Result<T, HomeError> + Send + 'static,
+) -> Result<T> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => r.map_err(to_ftp),
+        Err(e) => Err(Error::new(ErrorKind::LocalError, e)),
+    }
+}
+
+/// File metadata for libunftp's listings.
+#[derive(Debug)]
+pub struct Meta(cap_std::fs::Metadata);
+
+impl Metadata for Meta {
+    fn len(&self) -> u64 {
+        self.0.len()
+    }
+    fn is_dir(&self) -> bool {
+        self.0.is_dir()
+    }
+    fn is_file(&self) -> bool {
+        self.0.is_file()
+    }
+    fn is_symlink(&self) -> bool {
+        self.0.file_type().is_symlink()
+    }
+    fn modified(&self) -> Result<SystemTime> {
+        self.0
+            .modified()
+            .map(cap_std::time::SystemTime::into_std)
+            .map_err(Error::from)
+    }
+    fn gid(&self) -> u32 {
+        0
+    }
+    fn uid(&self) -> u32 {
+        0
+    }
+    fn permissions(&self) -> Permissions {
+        Permissions(if self.0.is_dir() { 0o755 } else { 0o644 })
+    }
+}
+
+#[async_trait]
+impl StorageBackend<FtpUser> for FtpStorage {
+    type Metadata = Meta;
+
+    fn enter(&mut self, user: &FtpUser) -> io::Result<()> {
+        self.home = Some(Home::open(&user.home)?);
+        self.span = tracing::info_span!("session", protocol = "ftp", partner = %user.partner.name);
+        Ok(())
+    }
+
+    fn supported_features(&self) -> u32 {
+        FEATURE_RESTART
+    }
+
+    async fn metadata<P: AsRef<Path> + Send + Debug>(&self, _u: &FtpUser, path: P) -> Result<Meta> {
+        let home = self.home()?;
+        let p = path.as_ref().to_path_buf();
+        blocking(move || home.stat(&p)).await.map(|(_, m)| Meta(m))
+    }
+
+    async fn list<P: AsRef<Path> + Send + Debug>(
+        &self,
+        _u: &FtpUser,
+        path: P,
+    ) -> Result<Vec<Fileinfo<PathBuf, Meta>>> {
+        let home = self.home()?;
+        let p = path.as_ref().to_path_buf();
+        let entries = blocking(move || home.list(&p)).await?;
+        Ok(entries
+            .into_iter()
+            .map(|e| Fileinfo {
+                path: PathBuf::from(e.name),
+                metadata: Meta(e.meta),
+            })
+            .collect())
+    }
+
+    async fn get<P: AsRef<Path> + Send + Debug>(
+        &self,
+        _u: &FtpUser,
+        path: P,
+        start_pos: u64,
+    ) -> Result<Box<dyn tokio::io::AsyncRead + Send + Sync + Unpin>> {
+        let home = self.home()?;
+        let p = path.as_ref().to_path_buf();
+        let f = blocking(move || home.open_read(&p, start_pos)).await?;
+        Ok(Box::new(tokio::io::BufReader::with_capacity(
+            BUF,
+            tokio::fs::File::from_std(f),
+        )))
+    }
+
+    async fn put<
+        P: AsRef<Path> + Send + Debug,
+        R: tokio::io::AsyncRead + Send + Sync + Unpin + 'static,
+    >(
+        &self,
+        _u: &FtpUser,
+        input: R,
+        path: P,
+        start_pos: u64,
+    ) -> Result<u64> {
+        let home = self.home()?;
+        let p = path.as_ref().to_path_buf();
+        let (resolved, file) = {
+            let home = home.clone();
+            blocking(move || home.open_write(&p, start_pos)).await?
+        };
+        let disk = home.disk_path(&resolved);
+        let vpath = resolved.log_path();
+        let limit = self.config.limits.max_upload_size;
+        let result = async {
+            let guard = self.intake.uploads().begin(&disk);
+            let r = receive(input, file, start_pos, limit).await;
+            drop(guard);
+            match &r {
+                Ok(n) => tracing::info!(file = %vpath, bytes = n, "upload complete"),
+                Err((n, e)) => {
+                    tracing::warn!(file = %vpath, bytes = n, error = %e, "upload failed");
+                    let name = disk.file_name().map(|n| n.to_string_lossy().into_owned());
+                    if !name.as_deref().is_some_and(is_temp_name) {
+                        self.intake.submit_aborted(
+                            &disk,
+                            Via::Ftp,
+                            format!("FTP upload failed after {n} bytes: {e}"),
+                        );
+                    }
+                }
+            }
+            r
+        }
+        .instrument(self.span.clone())
+        .await;
+        result.map(|n| n - start_pos).map_err(|(_, e)| e)
+    }
+
+    async fn del<P: AsRef<Path> + Send + Debug>(&self, _u: &FtpUser, path: P) -> Result<()> {
+        let home = self.home()?;
+        let p = path.as_ref().to_path_buf();
+        let r = blocking(move || home.remove_file(&p)).await?;
+        self.span
+            .in_scope(|| tracing::info!(file = %r.log_path(), "deleted"));
+        Ok(())
+    }
+
+    async fn mkd<P: AsRef<Path> + Send + Debug>(&self, _u: &FtpUser, path: P) -> Result<()> {
+        let home = self.home()?;
+        let p = path.as_ref().to_path_buf();
+        blocking(move || home.make_dir(&p)).await.map(drop)
+    }
+
+    async fn rename<P: AsRef<Path> + Send + Debug>(
+        &self,
+        _u: &FtpUser,
+        from: P,
+        to: P,
+    ) -> Result<()> {
+        let home = self.home()?;
+        let (f, t) = (from.as_ref().to_path_buf(), to.as_ref().to_path_buf());
+        let r = blocking(move || home.rename(&f, &t)).await?;
+        self.span
+            .in_scope(|| tracing::info!(file = %r.log_path(), "renamed"));
+        Ok(())
+    }
+
+    async fn rmd<P: AsRef<Path> + Send + Debug>(&self, _u: &FtpUser, path: P) -> Result<()> {
+        let home = self.home()?;
+        let p = path.as_ref().to_path_buf();
+        blocking(move || home.remove_dir(&p)).await.map(drop)
+    }
+
+    async fn cwd<P: AsRef<Path> + Send + Debug>(&self, _u: &FtpUser, path: P) -> Result<()> {
+        let home = self.home()?;
+        let p = path.as_ref().to_path_buf();
+        let (_, meta) = blocking(move || {
+            crate::policy::check(crate::policy::Op::List, &p)?;
+            home.stat(&p)
+        })
+        .await?;
+        if meta.is_dir() {
+            Ok(())
+        } else {
+            Err(Error::from(ErrorKind::PermanentDirectoryNotAvailable))
+        }
+    }
+}
+
+/// Copies the data connection into the file, fsyncs it, and returns the file's final size;
+/// on failure, the bytes received so far and the error.
+async fn receive<R: tokio::io::AsyncRead + Unpin>(
+    mut input: R,
+    file: std::fs::File,
+    start: u64,
+    limit: u64,
+) -> std::result::Result<u64, (u64, Error)> {
+    let mut out = tokio::fs::File::from_std(file);
+    let mut buf = vec![0u8; BUF];
+    let mut total = start;
+    loop {
+        let n = match input.read(&mut buf).await {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) => return Err((total, Error::from(e))),
+        };
+        if total + n as u64 > limit {
+            return Err((
+                total,
+                Error::new(
+                    ErrorKind::ExceededStorageAllocationError,
+                    io::Error::other(format!("file larger than max_upload_size ({limit} bytes)")),
+                ),
+            ));
+        }
+        if let Err(e) = out.write_all(&buf[..n]).await {
+            return Err((total, Error::from(e)));
+        }
+        total += n as u64;
+    }
+    if let Err(e) = out.sync_all().await {
+        return Err((total, Error::from(e)));
+    }
+    Ok(total)
+}

@@ -1,0 +1,132 @@
+//! Who may do what where, over FTP: logins, the chroot, folder rules, and secrets in logs.
+
+use super::support::*;
+use suppaftp::tokio::AsyncFtpStream;
+
+async fn login(g: &Gateway, user: &str, pass: &str) -> AsyncFtpStream {
+    ftp_login(g, user, pass).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wrong_password_and_unknown_user_are_refused_alike_and_never_logged() {
+    let g = Gateway::start();
+    let wrong = "Wrong-Password-9876";
+    for user in ["uc", "nobody"] {
+        let mut ftp = AsyncFtpStream::connect(("127.0.0.1", g.ftp_port))
+            .await
+            .unwrap();
+        let err = ftp.login(user, wrong).await.unwrap_err().to_string();
+        assert!(err.contains("530"), "{user}: {err}");
+    }
+    let mut ok = login(&g, "uc", CART_PASSWORD).await;
+    ok.quit().await.unwrap();
+    wait_for(10, "the login lines", || {
+        g.log_text().matches("login").count() >= 3
+    });
+    let log = g.log_text();
+    for secret in [wrong, CART_PASSWORD, CART2_PASSWORD, WH_PASSWORD, "$argon2"] {
+        assert!(
+            !log.contains(secret),
+            "the log shows a secret ({secret}):\n{log}"
+        );
+    }
+    assert!(log.contains("login refused"), "{log}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn paths_never_leave_the_home() {
+    let g = Gateway::start();
+    std::fs::write(g.dir.path().join("secret.txt"), "top secret").unwrap();
+    std::fs::write(g.home("uc2").join("out/theirs.json"), "{}").unwrap();
+    // A symlink planted on disk inside the partner's out/, pointing outside the home.
+    std::os::unix::fs::symlink(
+        g.dir.path().join("secret.txt"),
+        g.home("uc").join("out/link.txt"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        "../../uc2/out/theirs.json",
+        g.home("uc").join("out/rel.json"),
+    )
+    .unwrap();
+    let mut ftp = login(&g, "uc", CART_PASSWORD).await;
+    for path in [
+        "../secret.txt",
+        "/../../secret.txt",
+        "/../uc2/out/theirs.json",
+        "../../../../../../etc/passwd",
+        "/etc/passwd",
+        "%2e%2e/secret.txt",
+        "/out/link.txt",
+        "/out/rel.json",
+    ] {
+        let r = ftp_get(&mut ftp, path).await;
+        assert!(r.is_err(), "{path} was readable");
+        let e = r.unwrap_err();
+        assert!(e.contains("550") || e.contains("553"), "{path}: {e}");
+    }
+    // cd .. at the top stays at the top.
+    ftp.cwd("/..").await.ok();
+    let pwd = ftp.pwd().await.unwrap();
+    let list = ftp.nlst(None).await.unwrap();
+    assert!(
+        list.iter().all(|n| ["in", "out", "archive", "error"]
+            .iter()
+            .any(|f| n.ends_with(f))),
+        "{pwd}: {list:?}"
+    );
+    ftp.quit().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn writes_outside_in_are_refused() {
+    let g = Gateway::start();
+    let mut ftp = login(&g, "uc", CART_PASSWORD).await;
+    for path in [
+        "/x.xml",
+        "/out/x.xml",
+        "/archive/x.xml",
+        "/error/x.xml",
+        "/../uc2/in/x.xml",
+    ] {
+        let mut body: &[u8] = b"<export/>";
+        let e = ftp.put_file(path, &mut body).await.unwrap_err().to_string();
+        assert!(e.contains("550"), "{path}: {e}");
+    }
+    assert!(ftp.mkdir("/newdir").await.is_err());
+    assert!(ftp.rm("/archive").await.is_err());
+    // Downloading from in/ is refused too: in/ is the partner's drop box.
+    std::fs::write(g.home("uc").join("in/.draft"), "x").unwrap();
+    assert!(ftp_get(&mut ftp, "/in/.draft").await.is_err());
+    // Renaming out of in/ is refused.
+    assert!(ftp.rename("/in/.draft", "/out/stolen").await.is_err());
+    ftp.quit().await.unwrap();
+    assert!(!g.home("uc2").join("in/x.xml").exists());
+    assert!(g.files("uc", "out").is_empty());
+    assert!(!g.home("uc").join("x.xml").exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partner_cannot_read_another_partners_files() {
+    let g = Gateway::start();
+    std::fs::write(g.home("wh").join("out/order_X.json"), "{}").unwrap();
+    let mut ftp = login(&g, "uc", CART_PASSWORD).await;
+    assert!(
+        ftp_get(&mut ftp, "/out/order_X.json").await.is_err(),
+        "uc sees only its own out/"
+    );
+    assert!(ftp_get(&mut ftp, "/../wh/out/order_X.json").await.is_err());
+    assert!(
+        ftp.cwd("/../wh").await.is_err()
+            || ftp
+                .nlst(None)
+                .await
+                .unwrap()
+                .iter()
+                .all(|n| !n.contains("order_X"))
+    );
+    ftp.quit().await.unwrap();
+    let mut wh = login(&g, "wh", WH_PASSWORD).await;
+    assert_eq!(ftp_get(&mut wh, "/out/order_X.json").await.unwrap(), b"{}");
+    wh.quit().await.unwrap();
+}

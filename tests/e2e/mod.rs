@@ -1,0 +1,7 @@
+mod support;
+
+mod cli;
+mod crash;
+mod ftp_access;
+mod ftp_flow;
+mod intake;

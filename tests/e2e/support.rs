@@ -1,0 +1,346 @@
+//! Test support: a gateway process with its own data folder and ports, real clients, and
+//! waiting on conditions with deadlines (never sleep-and-hope).
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::time::{Duration, Instant};
+
+pub const CART_PASSWORD: &str = "cart-Secret-42";
+pub const CART2_PASSWORD: &str = "cart2-Secret-43";
+pub const WH_PASSWORD: &str = "wh-Secret-44";
+
+/// Polls `cond` until it is true or `secs` pass; panics with `what` on timeout.
+pub fn wait_for(secs: u64, what: &str, mut cond: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < deadline {
+        if cond() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    panic!("timed out after {secs}s waiting for: {what}");
+}
+
+/// A free TCP port on 127.0.0.1.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+static NEXT_RANGE: AtomicU16 = AtomicU16::new(0);
+
+/// A range of `n` free consecutive ports for passive FTP.
+pub fn free_range(n: u16) -> (u16, u16) {
+    let pid = std::process::id() as u16;
+    loop {
+        let k = NEXT_RANGE.fetch_add(1, Ordering::SeqCst);
+        let base = 20000 + ((pid.wrapping_mul(97).wrapping_add(k.wrapping_mul(n + 3))) % 30000);
+        if (base..base + n).all(|p| TcpListener::bind(("127.0.0.1", p)).is_ok()) {
+            return (base, base + n - 1);
+        }
+    }
+}
+
+/// A running gateway.
+pub struct Gateway {
+    pub dir: tempfile::TempDir,
+    pub config: PathBuf,
+    pub ftp_port: u16,
+    pub child: Option<Child>,
+    pub log: PathBuf,
+    pub extra: String,
+}
+
+impl Gateway {
+    /// A gateway with partners `uc` (UltraCart cart), `uc2` (a second cart) and `wh` (warehouse),
+    /// plus `extra` TOML appended (more partners, or keys inside the last table).
+    pub fn start() -> Gateway {
+        Self::start_with("", "")
+    }
+
+    pub fn start_with(cart_extra: &str, extra: &str) -> Gateway {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ftp_port = free_port();
+        let (lo, hi) = free_range(8);
+        let hash = |p: &str| wharf::config::hash_password(p).expect("hash");
+        let toml = format!(
+            r#"data_dir = "data"
+
+[ftp]
+listen = "127.0.0.1:{ftp_port}"
+passive_ports = "{lo}-{hi}"
+
+[limits]
+shutdown_grace = "2s"
+
+[[partner]]
+name = "uc"
+role = "cart"
+format = "ultracart"
+password_hash = "{h1}"
+warehouse = "wh"
+{cart_extra}
+
+[[partner]]
+name = "uc2"
+role = "cart"
+format = "ultracart"
+password_hash = "{h2}"
+warehouse = "wh"
+
+[[partner]]
+name = "wh"
+role = "warehouse"
+format = "canonical"
+password_hash = "{h3}"
+{extra}
+"#,
+            h1 = hash(CART_PASSWORD),
+            h2 = hash(CART2_PASSWORD),
+            h3 = hash(WH_PASSWORD),
+        );
+        let config = dir.path().join("wharf.toml");
+        std::fs::write(&config, toml).expect("config");
+        let log = dir.path().join("wharf.log");
+        let mut g = Gateway {
+            dir,
+            config,
+            ftp_port,
+            child: None,
+            log,
+            extra: String::new(),
+        };
+        g.spawn();
+        g
+    }
+
+    /// Starts (or restarts) the process and waits until FTP answers.
+    pub fn spawn(&mut self) {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)
+            .expect("log file");
+        let child = Command::new(env!("CARGO_BIN_EXE_wharf"))
+            .args(["serve", "--config"])
+            .arg(&self.config)
+            .env("WHARF_LOG", "info,wharf=debug")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log"))
+            .stderr(log)
+            .spawn()
+            .expect("start wharf");
+        self.child = Some(child);
+        let port = self.ftp_port;
+        wait_for(30, "the FTP port to accept connections", || {
+            TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+    }
+
+    pub fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    pub fn home(&self, partner: &str) -> PathBuf {
+        self.data().join("partners").join(partner)
+    }
+
+    pub fn url(&self, user: &str, pass: &str, path: &str) -> String {
+        format!(
+            "ftp://{user}:{pass}@127.0.0.1:{}/{}",
+            self.ftp_port,
+            path.trim_start_matches('/')
+        )
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// SIGTERM and wait for the exit status.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let mut child = self.child.take().expect("running");
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(st) = child.try_wait().expect("wait") {
+                return st;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "wharf did not exit after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// SIGKILL, as a crash.
+    pub fn kill9(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Files under a partner folder (relative paths), sorted.
+    pub fn files(&self, partner: &str, folder: &str) -> Vec<String> {
+        let base = self.home(partner).join(folder);
+        let mut out = Vec::new();
+        walk(&base, &base, &mut out);
+        out.sort();
+        out
+    }
+
+    /// Waits until `in/` of `partner` is empty (everything processed).
+    pub fn wait_in_empty(&self, partner: &str) {
+        wait_for(30, &format!("{partner}/in to be empty"), || {
+            self.files(partner, "in").is_empty()
+        });
+    }
+
+    /// Waits until a file exists.
+    pub fn wait_file(&self, path: &Path) {
+        wait_for(30, &format!("{} to exist", path.display()), || {
+            path.exists()
+        });
+    }
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        self.kill9();
+    }
+}
+
+fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            walk(base, &p, out);
+        } else {
+            out.push(p.strip_prefix(base).unwrap().to_string_lossy().into_owned());
+        }
+    }
+}
+
+/// Runs a command and returns its output.
+pub fn run(cmd: &mut Command) -> Output {
+    cmd.stdin(Stdio::null()).output().expect("run command")
+}
+
+/// Uploads `content` with curl to `url`; returns curl's output.
+pub fn curl_upload(url: &str, content: &[u8]) -> Output {
+    let mut child = Command::new("curl")
+        .args(["-sS", "--ftp-pasv", "-T", "-", url])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("curl");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(content)
+        .expect("write");
+    child.wait_with_output().expect("curl output")
+}
+
+/// Downloads with curl; returns the output (stdout = the file).
+pub fn curl_get(url: &str) -> Output {
+    run(Command::new("curl").args(["-sS", "--ftp-pasv", url]))
+}
+
+/// Runs lftp commands as `user` against the gateway.
+pub fn lftp(g: &Gateway, user: &str, pass: &str, script: &str) -> Output {
+    let full = format!(
+        "set cmd:fail-exit yes; set net:max-retries 1; set net:timeout 10; set ftp:passive-mode yes; open -u {user},{pass} -p {} 127.0.0.1; {script}",
+        g.ftp_port
+    );
+    run(Command::new("lftp").args(["-c", &full]))
+}
+
+/// Skips (returns true) when a client program is missing, printing why.
+pub fn missing(program: &str) -> bool {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !found {
+        if std::env::var("CI").is_ok() {
+            panic!("{program} is required in CI (.ci/run installs it)");
+        }
+        eprintln!("skipped: {program} is not installed (.ci/run installs it)");
+    }
+    !found
+}
+
+/// An UltraCart order element (the required elements in the order of formats/ultracart.md).
+pub fn uc_order(order_id: &str, stage: &str, items: &[(&str, u32, &str)], total: &str) -> String {
+    let mut item_xml = String::new();
+    for (i, (sku, qty, cost)) in items.iter().enumerate() {
+        item_xml.push_str(&format!(
+            "<item><merchant_id>TEST</merchant_id><order_id>{order_id}</order_id><item_id>{sku}</item_id><item_index>{}</item_index><quantity>{qty}</quantity><description>Item {sku}</description><cost>{cost}</cost><unit_cost_with_discount>{cost}</unit_cost_with_discount><total_cost_with_discount>{cost}</total_cost_with_discount><cogs/><actual_cogs/><item_weight>1 LB</item_weight><tax_free>false</tax_free><special_product_type/><free_shipping>false</free_shipping><accounting_code>{sku}</accounting_code><discount>0.00</discount><distribution_center_code>DFLT</distribution_center_code><kit>N</kit><kit_component>N</kit_component></item>\n",
+            i + 1
+        ));
+    }
+    format!(
+        r#"<order><merchant_id>TEST</merchant_id><order_id>{order_id}</order_id><order_date>17 DEC 2025 08:37:38</order_date><order_type>credit card</order_type><current_stage>{stage}</current_stage><payment_status>Processed</payment_status>
+<bill_to_company/><bill_to_title/><bill_to_first_name>Ada</bill_to_first_name><bill_to_last_name>Lovelace</bill_to_last_name><bill_to_address1>1 Main St</bill_to_address1><bill_to_address2/><bill_to_city>Cary</bill_to_city><bill_to_state>NC</bill_to_state><bill_to_zip>27513</bill_to_zip><bill_to_country>United States</bill_to_country><tax_county/>
+<ship_to_company/><ship_to_title/><ship_to_first_name>Ada</ship_to_first_name><ship_to_last_name>Lovelace</ship_to_last_name><ship_to_address1>1 Main St</ship_to_address1><ship_to_address2/><ship_to_city>Cary</ship_to_city><ship_to_state>NC</ship_to_state><ship_to_zip>27513</ship_to_zip><ship_to_country>United States</ship_to_country>
+<shipping_method>USPS: First Class</shipping_method><lift_gate>N</lift_gate><gift>no</gift><email>ada@example.com</email><mailing_list>N</mailing_list><day_phone>555-0100</day_phone><evening_phone/><fax/><payment_method>Credit Card</payment_method>
+{item_xml}<weight>1 LB</weight><subtotal>{total}</subtotal><tax_rate>0.00000</tax_rate><tax>0.00</tax><shipping_handling_total>0.00</shipping_handling_total><shipping_handling_total_discount>0.00</shipping_handling_total_discount><surcharge_transaction_fee>0.00</surcharge_transaction_fee><surcharge_transaction_percentage>0.0000</surcharge_transaction_percentage><surcharge>0.00</surcharge><total>{total}</total><currency_code>USD</currency_code><actual_profit_analyzed>N</actual_profit_analyzed><actual_profit_review>N</actual_profit_review><special_instructions/><merchant_notes/><subtotal_discount>0.00</subtotal_discount><gift_charge_accounting_code/><gift_wrap_accounting_code/><surcharge_accounting_code/><shipping_method_accounting_code/><payment_method_accounting_code/><payment_method_deposit_to_account/><tax_country_accounting_code/><tax_state_accounting_code/><tax_county_accounting_code/><tax_city_accounting_code/><tax_postal_code_accounting_code/><screen_branding_theme_code>DFLT</screen_branding_theme_code></order>
+"#
+    )
+}
+
+/// An UltraCart export file holding `orders`.
+pub fn uc_export(orders: &[String]) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<export>\n<export_location>unknown</export_location>\n{}</export>\n",
+        orders.concat()
+    )
+}
+
+/// One SD order with one item.
+pub fn uc_sd(order_id: &str) -> String {
+    uc_export(&[uc_order(order_id, "SD", &[("SKU-1", 2, "12.50")], "25.00")])
+}
+
+/// Logs in with the Rust FTP client, binary transfers.
+pub async fn ftp_login(g: &Gateway, user: &str, pass: &str) -> suppaftp::tokio::AsyncFtpStream {
+    let mut ftp = suppaftp::tokio::AsyncFtpStream::connect(("127.0.0.1", g.ftp_port))
+        .await
+        .expect("connect");
+    ftp.login(user, pass).await.expect("login");
+    ftp.transfer_type(suppaftp::types::FileType::Binary)
+        .await
+        .expect("TYPE I");
+    ftp
+}
+
+/// Downloads a file with the Rust FTP client.
+pub async fn ftp_get(
+    ftp: &mut suppaftp::tokio::AsyncFtpStream,
+    path: &str,
+) -> Result<Vec<u8>, String> {
+    use tokio::io::AsyncReadExt;
+    let mut s = ftp.retr_as_stream(path).await.map_err(|e| e.to_string())?;
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).await.map_err(|e| e.to_string())?;
+    s.finish().await.map_err(|e| e.to_string())?;
+    Ok(buf)
+}
