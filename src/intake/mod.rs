@@ -20,6 +20,25 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 
+/// Marks a quarantined partial upload: `.NAME.aborted-N`.
+const QUARANTINE: &str = ".aborted-";
+
+static QUARANTINE_SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The hidden name a failed upload is moved to before it is reported (a temp name, so the
+/// watcher and the scan never take it for an input).
+pub fn quarantine_name(name: &str) -> String {
+    let n = QUARANTINE_SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!(".{name}{QUARANTINE}{}-{n}", std::process::id())
+}
+
+/// The original name of a quarantined upload, if `name` is one.
+pub fn original_name(name: &str) -> Option<String> {
+    let inner = name.strip_prefix('.')?;
+    let i = inner.rfind(QUARANTINE)?;
+    (i > 0).then(|| inner[..i].to_string())
+}
+
 /// Where an arrival was noticed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Via {
@@ -129,16 +148,24 @@ impl Intake {
         self.tx.send(arrival).is_ok()
     }
 
-    /// Reports an upload the transport knows failed: the partial file goes to `error/`.
-    pub fn submit_aborted(&self, path: &Path, via: Via, reason: String) -> bool {
-        let Some((partner, rel)) = self.locate(path) else {
+    /// Reports an upload the transport knows failed. The transport first renames the partial
+    /// file to its [`quarantine_name`] (while the upload is still registered), so no other
+    /// source can take it for a complete file; it goes to `error/` under its own name.
+    pub fn submit_aborted(&self, quarantined: &Path, via: Via, reason: String) -> bool {
+        let Some((partner, rel)) = self.locate(quarantined) else {
+            return false;
+        };
+        let Some(original) = rel
+            .file_name()
+            .and_then(|n| original_name(&n.to_string_lossy()))
+        else {
             return false;
         };
         self.tx
             .send(Arrival {
                 partner,
-                path: path.to_path_buf(),
-                rel,
+                path: quarantined.to_path_buf(),
+                rel: rel.with_file_name(original),
                 via,
                 aborted: Some(reason),
             })
@@ -201,6 +228,15 @@ mod tests {
         assert_eq!(a.partner, "acme");
         assert_eq!(a.rel, PathBuf::from("sub/a.xml"));
         assert!(intake.submit(p, Via::Watcher), "taken: may come again");
+    }
+
+    #[test]
+    fn quarantine_names_hide_and_keep_the_original() {
+        let q = quarantine_name("big.xml");
+        assert!(is_temp_name(&q));
+        assert_eq!(original_name(&q).as_deref(), Some("big.xml"));
+        assert_eq!(original_name(".plain"), None);
+        assert_eq!(original_name("x.xml"), None);
     }
 
     #[test]

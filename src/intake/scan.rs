@@ -11,7 +11,15 @@ pub fn scan_in_folder(intake: &Intake, in_dir: &Path) -> usize {
     files.sort_by_key(|(mtime, path)| (*mtime, path.clone()));
     files
         .into_iter()
-        .filter(|(_, p)| intake.submit(p, Via::Scan))
+        .filter(|(_, p)| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+            if name.as_deref().and_then(super::original_name).is_some() {
+                // A failed upload quarantined just before a crash: it still goes to error/.
+                intake.submit_aborted(p, Via::Scan, "the upload failed (found at start-up)".into())
+            } else {
+                intake.submit(p, Via::Scan)
+            }
+        })
         .count()
 }
 

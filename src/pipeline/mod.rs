@@ -56,6 +56,25 @@ pub(crate) fn io_err(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> 
     move |source| PipelineError::Io { what, source }
 }
 
+/// Identity of a file's content on disk: an upload over the same name changes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Fingerprint {
+    ino: u64,
+    len: u64,
+    mtime: Option<std::time::SystemTime>,
+}
+
+impl Fingerprint {
+    fn of(m: &std::fs::Metadata) -> Self {
+        use std::os::unix::fs::MetadataExt;
+        Fingerprint {
+            ino: m.ino(),
+            len: m.len(),
+            mtime: m.modified().ok(),
+        }
+    }
+}
+
 /// The pipeline: shared by the worker task and by tools that process one file.
 #[derive(Debug, Clone)]
 pub struct Pipeline {
@@ -114,10 +133,10 @@ impl Pipeline {
         if self.uploads.is_uploading(&a.path) {
             return Ok(Outcome::Skipped("still uploading"));
         }
-        match std::fs::symlink_metadata(&a.path) {
-            Ok(m) if m.is_file() => {}
+        let seen = match std::fs::symlink_metadata(&a.path) {
+            Ok(m) if m.is_file() => Fingerprint::of(&m),
             _ => return Ok(Outcome::Skipped("gone")),
-        }
+        };
         let Some(partner) = self.config.partner(&a.partner).cloned() else {
             warn!("no such partner in the configuration: file left in place");
             return Ok(Outcome::Skipped("unknown partner"));
@@ -135,7 +154,15 @@ impl Pipeline {
         };
         let to = plan.settle_to.clone();
         let outcome = plan.outcome.clone();
-        settle::execute(&self.store, &key, &a.path, plan)?;
+        // A client may overwrite the same name while we work: settle only the bytes we read.
+        let unchanged = || {
+            !self.uploads.is_uploading(&a.path)
+                && std::fs::symlink_metadata(&a.path).is_ok_and(|m| Fingerprint::of(&m) == seen)
+        };
+        if !settle::execute(&self.store, &key, &a.path, plan, unchanged)? {
+            info!("the file changed while it was processed: it waits for its new upload");
+            return Ok(Outcome::Skipped("changed while processing"));
+        }
         info!(outcome = %outcome, to = %to.display(), via = a.via.as_str(), "file processed");
         Ok(Outcome::Settled { outcome, to })
     }
@@ -166,3 +193,6 @@ impl Pipeline {
         &self.store
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -8,13 +8,15 @@ use crate::store::{Plan, Store};
 use std::path::Path;
 use tracing::{info, warn};
 
-/// Executes `plan` for the input at `input`.
+/// Executes `plan` for the input at `input`. Returns false, leaving the input and its job in
+/// place, when `unchanged()` says the input is no longer the file the plan was made for.
 pub(super) fn execute(
     store: &Store,
     key: &str,
     input: &Path,
     plan: Plan,
-) -> Result<(), PipelineError> {
+    unchanged: impl Fn() -> bool,
+) -> Result<bool, PipelineError> {
     for (i, out) in plan.outputs.iter().enumerate() {
         if out.done {
             continue;
@@ -33,6 +35,9 @@ pub(super) fn execute(
             }
             Ok(())
         })?;
+    }
+    if !unchanged() {
+        return Ok(false);
     }
     if let Some((path, text)) = &plan.report {
         let dir = path.parent().unwrap_or(Path::new("."));
@@ -56,5 +61,5 @@ pub(super) fn execute(
         }
     }
     store.write(|t| t.delete_job(key))?;
-    Ok(())
+    Ok(true)
 }

@@ -1,11 +1,16 @@
-//! Never lose a file: kill -9 during a stream of uploads, restart, and every input ends in
-//! exactly one of archive/ or error/, every SD order with exactly one outbox file.
+//! Never lose a file: kill -9 four times during a stream of 200 uploads from four concurrent
+//! clients, restart each time, and every input ends in exactly one of archive/ or error/, every
+//! SD order with exactly one outbox file.
 
 use super::support::*;
 use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 use suppaftp::tokio::AsyncFtpStream;
 
 const FILES: usize = 200;
+const CLIENTS: usize = 4;
 
 async fn upload(port: u16, name: &str, body: &str) -> Result<(), String> {
     let mut ftp = AsyncFtpStream::connect(("127.0.0.1", port))
@@ -25,73 +30,114 @@ async fn upload(port: u16, name: &str, body: &str) -> Result<(), String> {
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread")]
+/// Uploads until the server confirms (226), as a client retrying after a failure would.
+async fn upload_until_done(port: u16, name: String, body: String) {
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while upload(port, &name, &body).await.is_err() {
+        assert!(Instant::now() < deadline, "{name} never uploaded");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn order_file(i: usize) -> (String, String) {
+    // Every fifth order is an AR order (skipped), the rest SD. Each body is padded so an upload
+    // takes long enough for a kill to land in the middle of one.
+    let stage = if i % 5 == 4 { "AR" } else { "SD" };
+    let mut body = uc_export(&[uc_order(
+        &format!("9{i:03}"),
+        stage,
+        &[("S", 1, "1.00")],
+        "1.00",
+    )]);
+    body.push_str(&format!("<!-- {} -->\n", "x".repeat(512 * 1024)));
+    (format!("o{i:03}.xml"), body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn kill_9_during_200_uploads_loses_nothing_and_sends_nothing_twice() {
     let mut g = Gateway::start();
     let port = g.ftp_port;
-    let mut confirmed = Vec::new();
-    let mut failed = Vec::new();
-    for i in 0..FILES {
-        let name = format!("o{i:03}.xml");
-        // Every fifth file is an AR order (skipped), the rest SD.
-        let stage = if i % 5 == 4 { "AR" } else { "SD" };
-        let body = uc_export(&[uc_order(
-            &format!("9{i:03}"),
-            stage,
-            &[("S", 1, "1.00")],
-            "1.00",
-        )]);
-        if i == FILES / 2 {
-            g.kill9();
-            g.spawn();
-        }
-        match upload(port, &name, &body).await {
-            Ok(()) => confirmed.push((name, stage)),
-            Err(_) => failed.push((name, body)),
-        }
+    let done = Arc::new(AtomicUsize::new(0));
+    let mut clients = Vec::new();
+    for c in 0..CLIENTS {
+        let done = done.clone();
+        clients.push(tokio::spawn(async move {
+            for i in (c..FILES).step_by(CLIENTS) {
+                let (name, body) = order_file(i);
+                upload_until_done(port, name, body).await;
+                done.fetch_add(1, Ordering::SeqCst);
+            }
+        }));
     }
-    // What failed during the crash is sent again, as a client would.
-    for (name, body) in &failed {
-        upload(port, name, body).await.unwrap();
+    // Crash four times while uploads and processing are in full flow.
+    for at in [FILES / 5, 2 * FILES / 5, 3 * FILES / 5, 4 * FILES / 5] {
+        let d = done.clone();
+        tokio::task::spawn_blocking(move || {
+            wait_for(90, "uploads to progress", || d.load(Ordering::SeqCst) >= at)
+        })
+        .await
+        .unwrap();
+        g.kill9();
+        g.spawn();
     }
-    g.wait_in_empty("uc");
-    let archived: Vec<String> = g.files("uc", "archive");
+    for c in clients {
+        c.await.unwrap();
+    }
+    tokio::task::spawn_blocking({
+        let home = g.home("uc");
+        move || {
+            wait_for(60, "uc/in to be empty", || {
+                std::fs::read_dir(home.join("in"))
+                    .map(|mut d| d.next().is_none())
+                    .unwrap_or(false)
+            })
+        }
+    })
+    .await
+    .unwrap();
+
+    let archived = g.files("uc", "archive");
     let errored: Vec<String> = g
         .files("uc", "error")
         .into_iter()
         .filter(|f| !f.ends_with(".error.txt"))
         .collect();
-    let settled: BTreeSet<String> = archived
-        .iter()
-        .chain(errored.iter())
-        .map(|f| f.rsplit('/').next().unwrap().replace("~2", ""))
-        .collect();
+    let base = |f: &String| {
+        let n = f.rsplit('/').next().unwrap().to_string();
+        match n.split_once('~') {
+            Some((stem, rest)) => {
+                format!("{stem}{}", &rest[rest.find('.').unwrap_or(rest.len())..])
+            }
+            None => n,
+        }
+    };
+    let archived_names: BTreeSet<String> = archived.iter().map(base).collect();
+    // Every confirmed upload was processed and archived.
     for i in 0..FILES {
-        let name = format!("o{i:03}.xml");
-        assert!(
-            settled.contains(&name),
-            "{name} is in neither archive/ nor error/"
-        );
+        let (name, _) = order_file(i);
+        assert!(archived_names.contains(&name), "{name} was never archived");
+    }
+    // Only uploads cut by a crash may be in error/ (and they were then sent again and archived).
+    for e in &errored {
+        let report =
+            std::fs::read_to_string(g.home("uc").join("error").join(format!("{e}.error.txt")))
+                .unwrap();
+        assert!(report.contains("rejected"), "{e}: {report}");
     }
     // Every SD order has exactly one outbox file; no AR order has one.
     let out: BTreeSet<String> = g.files("wh", "out").into_iter().collect();
-    assert!(
-        out.iter()
-            .all(|f| f.starts_with("order_") && f.ends_with(".json")),
-        "{out:?}"
-    );
     for i in 0..FILES {
         let file = format!("order_9{i:03}.json");
         assert_eq!(out.contains(&file), i % 5 != 4, "{file}");
     }
-    assert_eq!(out.len(), FILES - FILES / 5);
-    // Only an upload cut by the crash may be in error/, and then it was re-sent and archived.
-    for e in &errored {
-        let base = e.rsplit('/').next().unwrap().replace("~2", "");
-        assert!(
-            archived.iter().any(|a| a.ends_with(&base)),
-            "{e} in error/ but never archived"
-        );
-    }
+    assert_eq!(out.len(), FILES - FILES / 5, "no other outputs: {out:?}");
+    let log = g.log_text();
+    eprintln!(
+        "crash test: {} archived, {} cut uploads in error/, {} plans resumed, {} files found by the start-up scans",
+        archived.len(),
+        errored.len(),
+        log.matches("resuming after a restart").count(),
+        log.matches("start-up scan queued").count()
+    );
     assert!(g.terminate().success());
 }

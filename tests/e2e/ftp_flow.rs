@@ -277,3 +277,24 @@ fn two_carts_with_the_same_order_number_get_distinct_refs() {
     assert_eq!(o["cust_po_no"], "7001");
     assert_eq!(o["order_source"], "uc2");
 }
+
+#[test]
+fn an_upload_the_server_knows_failed_goes_to_error_with_reason_and_byte_count() {
+    if missing("curl") {
+        return;
+    }
+    let g = Gateway::start_custom("max_upload_size = \"4KiB\"", "", "");
+    let big = uc_export(&[uc_order("9901", "SD", &[("S", 1, "1.00")], "1.00")])
+        + &"<!-- padding -->\n".repeat(1000);
+    let out = curl_upload(&g.url("uc", CART_PASSWORD, "in/big.xml"), big.as_bytes());
+    assert!(!out.status.success(), "the server refuses the upload");
+    let report = g.home("uc").join("error/big.xml.error.txt");
+    g.wait_file(&report);
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        text.contains("aborted") && text.contains("bytes") && text.contains("max_upload_size"),
+        "{text}"
+    );
+    assert!(g.files("wh", "out").is_empty(), "nothing processed");
+    g.wait_in_empty("uc");
+}

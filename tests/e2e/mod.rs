@@ -5,3 +5,4 @@ mod crash;
 mod ftp_access;
 mod ftp_flow;
 mod intake;
+mod samples;

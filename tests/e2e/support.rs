@@ -66,6 +66,11 @@ impl Gateway {
     }
 
     pub fn start_with(cart_extra: &str, extra: &str) -> Gateway {
+        Self::start_custom("", cart_extra, extra)
+    }
+
+    /// As [`Gateway::start_with`], with extra `[limits]` keys.
+    pub fn start_custom(limits: &str, cart_extra: &str, extra: &str) -> Gateway {
         let dir = tempfile::tempdir().expect("temp dir");
         let ftp_port = free_port();
         let (lo, hi) = free_range(8);
@@ -79,6 +84,7 @@ passive_ports = "{lo}-{hi}"
 
 [limits]
 shutdown_grace = "2s"
+{limits}
 
 [[partner]]
 name = "uc"

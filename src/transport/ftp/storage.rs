@@ -6,7 +6,7 @@ use super::auth::FtpUser;
 use super::errors::to_ftp;
 use crate::config::Config;
 use crate::home::{Home, HomeError};
-use crate::intake::{Intake, Via, is_temp_name};
+use crate::intake::{Intake, Via, is_temp_name, quarantine_name};
 use async_trait::async_trait;
 use std::fmt::Debug;
 use std::io;
@@ -172,21 +172,15 @@ impl StorageBackend<FtpUser> for FtpStorage {
         let result = async {
             let guard = self.intake.uploads().begin(&disk);
             let r = receive(input, file, start_pos, limit).await;
-            drop(guard);
             match &r {
                 Ok(n) => tracing::info!(file = %vpath, bytes = n, "upload complete"),
                 Err((n, e)) => {
-                    tracing::warn!(file = %vpath, bytes = n, error = %e, "upload failed");
-                    let name = disk.file_name().map(|n| n.to_string_lossy().into_owned());
-                    if !name.as_deref().is_some_and(is_temp_name) {
-                        self.intake.submit_aborted(
-                            &disk,
-                            Via::Ftp,
-                            format!("FTP upload failed after {n} bytes: {e}"),
-                        );
-                    }
+                    tracing::warn!(file = %vpath, bytes = n, error = %describe(e), "upload failed");
+                    let reason = format!("FTP upload failed after {n} bytes: {}", describe(e));
+                    quarantine(&self.intake, &disk, reason).await;
                 }
             }
+            drop(guard);
             r
         }
         .instrument(self.span.clone())
@@ -245,6 +239,32 @@ impl StorageBackend<FtpUser> for FtpStorage {
     }
 }
 
+/// Moves a failed upload out of the way (while it is still registered as uploading) and
+/// reports it; a client temp name stays for the client to resume.
+async fn quarantine(intake: &Intake, disk: &Path, reason: String) {
+    let Some(name) = disk.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    if is_temp_name(&name) {
+        return;
+    }
+    let hidden = disk.with_file_name(quarantine_name(&name));
+    match tokio::fs::rename(disk, &hidden).await {
+        Ok(()) => {
+            intake.submit_aborted(&hidden, Via::Ftp, reason);
+        }
+        Err(e) => tracing::warn!(error = %e, "could not set a failed upload aside"),
+    }
+}
+
+/// An error with its cause (libunftp's own text is only the reply code).
+fn describe(e: &Error) -> String {
+    match std::error::Error::source(e) {
+        Some(cause) => format!("{cause}"),
+        None => e.to_string(),
+    }
+}
+
 /// Copies the data connection into the file, fsyncs it, and returns the file's final size;
 /// on failure, the bytes received so far and the error.
 async fn receive<R: tokio::io::AsyncRead + Unpin>(
@@ -262,17 +282,23 @@ async fn receive<R: tokio::io::AsyncRead + Unpin>(
             Ok(n) => n,
             Err(e) => return Err((total, Error::from(e))),
         };
-        if total + n as u64 > limit {
+        let room = limit.saturating_sub(total);
+        let take = n.min(usize::try_from(room).unwrap_or(usize::MAX));
+        if let Err(e) = out.write_all(&buf[..take]).await {
+            return Err((total, Error::from(e)));
+        }
+        if take < n {
+            total += take as u64;
+            let _ = out.sync_all().await;
             return Err((
                 total,
                 Error::new(
                     ErrorKind::ExceededStorageAllocationError,
-                    io::Error::other(format!("file larger than max_upload_size ({limit} bytes)")),
+                    io::Error::other(format!(
+                        "the file is larger than max_upload_size ({limit} bytes)"
+                    )),
                 ),
             ));
-        }
-        if let Err(e) = out.write_all(&buf[..n]).await {
-            return Err((total, Error::from(e)));
         }
         total += n as u64;
     }
