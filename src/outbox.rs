@@ -36,6 +36,45 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf>
     result
 }
 
+/// Whether `name` is one of [`write_atomic`]'s temporary names (`.NAME.PID-SEQ.tmp`).
+pub fn is_outbox_temp(name: &str) -> bool {
+    let Some(inner) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
+        return false;
+    };
+    let Some((_, tail)) = inner.rsplit_once('.') else {
+        return false;
+    };
+    let Some((pid, seq)) = tail.split_once('-') else {
+        return false;
+    };
+    !pid.is_empty()
+        && !seq.is_empty()
+        && pid.chars().all(|c| c.is_ascii_digit())
+        && seq.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Removes temporary files a crash left behind in `dir` and below (run at start-up, before
+/// anything is written). Returns how many.
+pub fn remove_leftover_temps(dir: &Path) -> usize {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut n = 0;
+    for e in entries.flatten() {
+        let path = e.path();
+        let Ok(ft) = e.file_type() else { continue };
+        if ft.is_dir() {
+            n += remove_leftover_temps(&path);
+        } else if ft.is_file()
+            && is_outbox_temp(&e.file_name().to_string_lossy())
+            && fs::remove_file(&path).is_ok()
+        {
+            n += 1;
+        }
+    }
+    n
+}
+
 /// Flushes a folder's entries (new names, renames) to disk.
 pub fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
@@ -91,6 +130,22 @@ mod tests {
         fs::write(d.path().join("x~2.xml"), "2").unwrap();
         assert_eq!(free_name(d.path(), "x.xml", |_| false), "x~3.xml");
         assert_eq!(free_name(d.path(), "noext", |n| n == "noext"), "noext~2");
+    }
+
+    #[test]
+    fn leftover_temps_are_recognised_and_removed() {
+        let d = tempfile::tempdir().unwrap();
+        for n in [
+            ".order_1.json.123-4.tmp",
+            "order_1.json",
+            ".x.filepart",
+            ".a.tmp",
+        ] {
+            fs::write(d.path().join(n), "x").unwrap();
+        }
+        assert_eq!(remove_leftover_temps(d.path()), 1);
+        assert!(d.path().join("order_1.json").exists());
+        assert!(d.path().join(".a.tmp").exists(), "not ours");
     }
 
     #[test]

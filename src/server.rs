@@ -32,6 +32,9 @@ pub enum ServeError {
     /// A listener could not start.
     #[error(transparent)]
     Ftp(#[from] crate::transport::ftp::FtpStartError),
+    /// The SFTP listener could not start.
+    #[error(transparent)]
+    Sftp(#[from] crate::transport::sftp::SftpStartError),
     /// The watcher could not start.
     #[error("watching the in/ folders: {0}")]
     Watch(#[from] notify::Error),
@@ -42,7 +45,8 @@ pub fn store_path(config: &Config) -> PathBuf {
     config.data_dir.join("wharf.redb")
 }
 
-/// Creates the data folder and every partner home with its four folders.
+/// Creates the data folder and every partner home with its four folders, and removes the
+/// temporary files of outputs and reports a crash cut short.
 pub fn prepare_homes(config: &Config) -> Result<(), ServeError> {
     for p in &config.partners {
         let home = config.partner_home(&p.name);
@@ -50,6 +54,12 @@ pub fn prepare_homes(config: &Config) -> Result<(), ServeError> {
             let dir = home.join(f);
             std::fs::create_dir_all(&dir)
                 .map_err(|source| ServeError::DataDir { path: dir, source })?;
+        }
+        for f in ["out", "error", "archive"] {
+            let n = crate::outbox::remove_leftover_temps(&home.join(f));
+            if n > 0 {
+                info!(partner = %p.name, folder = f, files = n, "removed temporary files left by a crash");
+            }
         }
     }
     Ok(())
@@ -84,11 +94,32 @@ pub async fn serve(config: Config, shutdown: Shutdown) -> Result<(), ServeError>
         info!(files = found, "start-up scan queued files waiting in in/");
     }
 
+    let sweeper = tokio::spawn(sweep_temp_files(in_dirs.clone(), shutdown.clone()));
+    let logins = crate::login::Logins::new(config.clone());
+    // The listeners stop once running transfers are done (or the grace period is over).
+    let stop_listeners = Shutdown::new();
     let mut listeners = Vec::new();
     if let Some(ftp) = &config.ftp {
         listeners.extend(
-            crate::transport::ftp::start(config.clone(), ftp, intake.clone(), shutdown.clone())
-                .await?,
+            crate::transport::ftp::start(
+                config.clone(),
+                ftp,
+                logins.clone(),
+                intake.clone(),
+                stop_listeners.clone(),
+            )
+            .await?,
+        );
+    }
+    if let Some(sftp) = &config.sftp {
+        listeners.extend(
+            crate::transport::sftp::start(
+                config.clone(),
+                sftp,
+                intake.clone(),
+                stop_listeners.clone(),
+            )
+            .await?,
         );
     }
 
@@ -111,20 +142,53 @@ pub async fn serve(config: Config, shutdown: Shutdown) -> Result<(), ServeError>
     info!(data_dir = %config.data_dir.display(), partners = config.partners.len(), "wharf is running");
 
     shutdown.wait().await;
+    let grace = config.limits.shutdown_grace;
     info!(
-        "shutting down: no new sessions; transfers get {:?} to finish",
-        config.limits.shutdown_grace
+        transfers = intake.uploads().running(),
+        "shutting down: no new logins; running transfers get {grace:?} to finish"
     );
+    logins.close();
+    if tokio::time::timeout(grace, intake.uploads().idle())
+        .await
+        .is_err()
+    {
+        warn!(
+            transfers = intake.uploads().running(),
+            "grace period over: aborting the transfers still running"
+        );
+    }
+    stop_listeners.trigger();
     for l in listeners {
-        let grace = config.limits.shutdown_grace + std::time::Duration::from_secs(1);
-        if tokio::time::timeout(grace, l).await.is_err() {
-            warn!("a listener did not stop within the grace period");
+        if tokio::time::timeout(std::time::Duration::from_secs(2), l)
+            .await
+            .is_err()
+        {
+            warn!("a listener did not stop in time");
         }
     }
+    sweeper.abort();
     match worker.await {
         Ok(mut queue) => pipeline.drain(&mut queue).await,
         Err(e) => warn!(error = %e, "pipeline worker failed"),
     }
     info!("stopped");
     Ok(())
+}
+
+/// Removes stale client temp files at start-up and every hour.
+async fn sweep_temp_files(in_dirs: Vec<PathBuf>, shutdown: Shutdown) {
+    use crate::intake::sweep::{STALE_AFTER, remove_stale_temp};
+    loop {
+        let dirs = in_dirs.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            dirs.iter()
+                .map(|d| remove_stale_temp(d, STALE_AFTER))
+                .sum::<usize>()
+        })
+        .await;
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}
+            _ = shutdown.wait() => return,
+        }
+    }
 }

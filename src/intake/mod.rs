@@ -8,12 +8,13 @@
 //! other source can hand the pipeline a half-written file.
 
 pub mod scan;
+pub mod sweep;
 mod temp_names;
 mod uploads;
 pub mod watcher;
 
 pub use temp_names::is_temp_name;
-pub use uploads::{UploadGuard, UploadRegistry};
+pub use uploads::{DownloadGuard, UploadGuard, UploadRegistry};
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
@@ -48,6 +49,8 @@ pub enum Via {
     Watcher,
     /// Found by the start-up scan.
     Scan,
+    /// An SFTP write handle closed, or a rename into `in/` over SFTP.
+    Sftp,
 }
 
 impl Via {
@@ -57,6 +60,7 @@ impl Via {
             Via::Ftp => "ftp",
             Via::Watcher => "watcher",
             Via::Scan => "scan",
+            Via::Sftp => "sftp",
         }
     }
 }

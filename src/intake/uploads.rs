@@ -1,15 +1,23 @@
-//! Files being written by a transport right now. The pipeline leaves them alone until the
-//! transport says the upload is complete.
+//! Transfers in progress. Uploads are tracked by path — the pipeline leaves a file alone until
+//! the transport says its upload is complete — and downloads by count, so a graceful shutdown
+//! can wait until every running transfer has finished.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use tokio::sync::Notify;
 
-/// The set of absolute paths with an upload in progress (counted: two sessions may write one
-/// name).
+#[derive(Debug, Default)]
+struct State {
+    uploads: HashMap<PathBuf, usize>,
+    downloads: usize,
+}
+
+/// The transfers running now (counted: two sessions may write one name).
 #[derive(Debug, Clone, Default)]
 pub struct UploadRegistry {
-    inner: Arc<Mutex<HashMap<PathBuf, usize>>>,
+    inner: Arc<Mutex<State>>,
+    idle: Arc<Notify>,
 }
 
 /// Marks a path as being uploaded until dropped (also when the upload's task is cancelled).
@@ -19,11 +27,17 @@ pub struct UploadGuard {
     path: PathBuf,
 }
 
+/// Marks a download as running until dropped.
+#[derive(Debug)]
+pub struct DownloadGuard {
+    registry: UploadRegistry,
+}
+
 impl UploadRegistry {
     /// Marks `path` as being written.
     pub fn begin(&self, path: &Path) -> UploadGuard {
-        if let Ok(mut m) = self.inner.lock() {
-            *m.entry(path.to_path_buf()).or_insert(0) += 1;
+        if let Ok(mut s) = self.inner.lock() {
+            *s.uploads.entry(path.to_path_buf()).or_insert(0) += 1;
         }
         UploadGuard {
             registry: self.clone(),
@@ -31,24 +45,91 @@ impl UploadRegistry {
         }
     }
 
+    /// Marks a download as running.
+    pub fn begin_download(&self) -> DownloadGuard {
+        if let Ok(mut s) = self.inner.lock() {
+            s.downloads += 1;
+        }
+        DownloadGuard {
+            registry: self.clone(),
+        }
+    }
+
     /// Whether `path` is being written now.
     pub fn is_uploading(&self, path: &Path) -> bool {
         self.inner
             .lock()
-            .map(|m| m.contains_key(path))
+            .map(|s| s.uploads.contains_key(path))
             .unwrap_or(false)
+    }
+
+    /// How many transfers are running.
+    pub fn running(&self) -> usize {
+        self.inner
+            .lock()
+            .map(|s| s.uploads.values().sum::<usize>() + s.downloads)
+            .unwrap_or(0)
+    }
+
+    /// Resolves when no transfer is running.
+    pub async fn idle(&self) {
+        loop {
+            let notified = self.idle.notified();
+            if self.running() == 0 {
+                return;
+            }
+            notified.await;
+        }
+    }
+
+    fn changed(&self) {
+        self.idle.notify_waiters();
     }
 }
 
 impl Drop for UploadGuard {
     fn drop(&mut self) {
-        if let Ok(mut m) = self.registry.inner.lock()
-            && let Some(n) = m.get_mut(&self.path)
+        if let Ok(mut s) = self.registry.inner.lock()
+            && let Some(n) = s.uploads.get_mut(&self.path)
         {
             *n -= 1;
             if *n == 0 {
-                m.remove(&self.path);
+                s.uploads.remove(&self.path);
             }
         }
+        self.registry.changed();
+    }
+}
+
+impl Drop for DownloadGuard {
+    fn drop(&mut self) {
+        if let Ok(mut s) = self.registry.inner.lock() {
+            s.downloads = s.downloads.saturating_sub(1);
+        }
+        self.registry.changed();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn idle_waits_for_every_transfer() {
+        let r = UploadRegistry::default();
+        let up = r.begin(Path::new("/a"));
+        let down = r.begin_download();
+        assert_eq!(r.running(), 2);
+        let waiter = tokio::spawn({
+            let r = r.clone();
+            async move { r.idle().await }
+        });
+        drop(up);
+        assert!(!waiter.is_finished());
+        drop(down);
+        tokio::time::timeout(std::time::Duration::from_secs(5), waiter)
+            .await
+            .unwrap()
+            .unwrap();
     }
 }

@@ -3,3 +3,4 @@
 //! to the [`intake`](crate::intake). None of them parses an order file.
 
 pub mod ftp;
+pub mod sftp;

@@ -88,3 +88,85 @@ fn sigterm_exits_zero() {
     assert!(g.terminate().success());
     assert!(g.log_text().contains("stopped"));
 }
+
+#[test]
+fn sigterm_during_a_transfer_exits_zero_and_loses_no_completed_file() {
+    if missing("curl") {
+        return;
+    }
+    let mut g = Gateway::start();
+    // Completed uploads just before the signal.
+    for i in 0..3 {
+        let out = curl_upload(
+            &g.url("uc", CART_PASSWORD, &format!("in/done{i}.xml")),
+            uc_sd(&format!("T{i}")).as_bytes(),
+        );
+        assert!(out.status.success());
+    }
+    // A slow upload still running when the signal comes (100 KB/s for 600 KB).
+    let slow = g.dir.path().join("slow.xml");
+    std::fs::write(&slow, uc_sd("TSLOW") + &"<!-- pad -->\n".repeat(50_000)).unwrap();
+    let mut client = Command::new("curl")
+        .args(["-sS", "--limit-rate", "100K", "-T"])
+        .arg(&slow)
+        .arg(g.url("uc", CART_PASSWORD, "in/slow.xml"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // And a short one that can finish within the grace period (2 s): 150 KB at 200 KB/s.
+    let short = g.dir.path().join("short.xml");
+    std::fs::write(&short, uc_sd("TSHORT") + &"<!-- pad -->\n".repeat(12_000)).unwrap();
+    let mut short_client = Command::new("curl")
+        .args(["-sS", "--limit-rate", "200K", "-T"])
+        .arg(&short)
+        .arg(g.url("uc", CART_PASSWORD, "in/short.xml"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let partial = g.home("uc").join("in/slow.xml");
+    let short_partial = g.home("uc").join("in/short.xml");
+    wait_for(30, "the slow uploads to start", || {
+        [&partial, &short_partial]
+            .iter()
+            .all(|p| std::fs::metadata(p).map(|m| m.len() > 0).unwrap_or(false))
+    });
+    let status = g.terminate();
+    let _ = client.kill();
+    let _ = client.wait();
+    assert!(
+        short_client.wait().unwrap().success(),
+        "the short transfer finished within the grace period"
+    );
+    assert!(status.success(), "exit status {status:?}");
+    g.spawn();
+    g.wait_in_empty("uc");
+    for i in 0..3 {
+        assert!(
+            g.home("wh").join(format!("out/order_T{i}.json")).exists(),
+            "completed upload {i} lost"
+        );
+    }
+    assert!(
+        !g.home("wh").join("out/order_TSLOW.json").exists(),
+        "a cut upload is never an order"
+    );
+    assert!(
+        g.home("wh").join("out/order_TSHORT.json").exists(),
+        "the finished transfer was processed"
+    );
+    assert!(
+        g.log_text()
+            .contains("aborting the transfers still running"),
+        "{}",
+        g.log_text()
+    );
+    assert!(
+        g.files("uc", "error")
+            .iter()
+            .any(|f| f.starts_with("slow.xml")),
+        "{:?}",
+        g.files("uc", "error")
+    );
+}

@@ -130,3 +130,84 @@ async fn a_partner_cannot_read_another_partners_files() {
     assert_eq!(ftp_get(&mut wh, "/out/order_X.json").await.unwrap(), b"{}");
     wh.quit().await.unwrap();
 }
+
+async fn try_login(g: &Gateway, user: &str, pass: &str) -> Result<AsyncFtpStream, String> {
+    let mut ftp = AsyncFtpStream::connect(("127.0.0.1", g.ftp_port))
+        .await
+        .map_err(|e| e.to_string())?;
+    ftp.login(user, pass).await.map_err(|e| e.to_string())?;
+    Ok(ftp)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn repeated_failures_lock_out_the_address_for_that_name_only() {
+    let g = Gateway::start_custom("lockout_failures = 3\nlockout_duration = \"3s\"", "", "");
+    for _ in 0..3 {
+        assert!(try_login(&g, "uc", "wrong-one").await.is_err());
+    }
+    let e = try_login(&g, "uc", CART_PASSWORD)
+        .await
+        .err()
+        .expect("locked: even the right password is refused");
+    assert!(e.contains("530"), "{e}");
+    // The same for a name that does not exist: nothing tells the two apart.
+    for _ in 0..3 {
+        assert!(try_login(&g, "ghost", "x").await.is_err());
+    }
+    // Other partners from the same address are not affected.
+    try_login(&g, "uc2", CART2_PASSWORD)
+        .await
+        .unwrap()
+        .quit()
+        .await
+        .unwrap();
+    let log = g.log_text();
+    assert_eq!(
+        log.matches("locked out: too many failed logins").count(),
+        2,
+        "{log}"
+    );
+    // The lock ends after lockout_duration.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        match try_login(&g, "uc", CART_PASSWORD).await {
+            Ok(mut f) => {
+                f.quit().await.unwrap();
+                break;
+            }
+            Err(_) if std::time::Instant::now() < deadline => {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await
+            }
+            Err(e) => panic!("still locked: {e}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn session_limits_per_partner_and_in_total() {
+    let g = Gateway::start_custom("max_sessions = 3\nmax_sessions_per_partner = 2", "", "");
+    let a = try_login(&g, "uc", CART_PASSWORD).await.unwrap();
+    let _b = try_login(&g, "uc", CART_PASSWORD).await.unwrap();
+    assert!(
+        try_login(&g, "uc", CART_PASSWORD).await.is_err(),
+        "third session of one partner"
+    );
+    let _c = try_login(&g, "wh", WH_PASSWORD).await.unwrap();
+    assert!(
+        try_login(&g, "uc2", CART2_PASSWORD).await.is_err(),
+        "fourth session in total"
+    );
+    let mut a = a;
+    a.quit().await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        match try_login(&g, "uc2", CART2_PASSWORD).await {
+            Ok(_) => break,
+            Err(_) if std::time::Instant::now() < deadline => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await
+            }
+            Err(e) => panic!("a closed session did not free its place: {e}"),
+        }
+    }
+    assert!(g.log_text().contains("too many sessions"));
+}

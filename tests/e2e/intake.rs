@@ -83,3 +83,103 @@ fn requeue_sends_a_fixed_file_through_again() {
         assert!(!out.status.success(), "{}", bad.display());
     }
 }
+
+#[test]
+fn stale_temp_files_are_removed_a_day_after_their_last_change() {
+    let mut g = Gateway::start();
+    assert!(g.terminate().success());
+    let two_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 24 * 3600);
+    let old = g.home("uc").join("in/old.xml.filepart");
+    let fresh = g.home("uc").join("in/fresh.xml.filepart");
+    std::fs::File::create(&old)
+        .unwrap()
+        .set_modified(two_days_ago)
+        .unwrap();
+    std::fs::write(&fresh, "partial").unwrap();
+    g.spawn();
+    wait_for(30, "the stale temp file to be removed", || !old.exists());
+    assert!(
+        fresh.exists(),
+        "a temp file changed within the day stays for the client to resume"
+    );
+    assert!(g.files("uc", "error").is_empty() && g.files("wh", "out").is_empty());
+}
+
+#[test]
+fn an_interrupted_upload_resumes_with_curl_and_is_processed_after_its_rename() {
+    if missing("curl") {
+        return;
+    }
+    let g = Gateway::start();
+    let full = uc_sd("8401");
+    let local = g.dir.path().join("o.xml");
+    std::fs::write(&local, &full[..full.len() / 2]).unwrap();
+    let url = g.url("uc", CART_PASSWORD, "in/o.xml.filepart");
+    assert!(
+        run(Command::new("curl")
+            .args(["-sS", "-T"])
+            .arg(&local)
+            .arg(&url))
+        .status
+        .success()
+    );
+    // The rest, resumed where the server's copy ends (SIZE, then APPE / REST+STOR).
+    std::fs::write(&local, &full).unwrap();
+    let out = run(Command::new("curl")
+        .args(["-sS", "-C", "-", "-T"])
+        .arg(&local)
+        .arg(&url));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read(g.home("uc").join("in/o.xml.filepart")).unwrap(),
+        full.as_bytes()
+    );
+    let out = run(Command::new("curl")
+        .args([
+            "-sS",
+            "-Q",
+            "RNFR /in/o.xml.filepart",
+            "-Q",
+            "RNTO /in/o.xml",
+        ])
+        .arg(g.url("uc", CART_PASSWORD, "")));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    g.wait_file(&g.home("wh").join("out/order_8401.json"));
+}
+
+#[test]
+fn lftp_resumes_an_upload_with_rest() {
+    if missing("lftp") {
+        return;
+    }
+    let g = Gateway::start();
+    let full = uc_sd("8402");
+    let part = g.home("uc").join("in/r.xml.part");
+    std::fs::write(&part, &full[..100]).unwrap();
+    let local = g.dir.path().join("r.xml.part");
+    std::fs::write(&local, &full).unwrap();
+    let out = lftp(
+        &g,
+        "uc",
+        CART_PASSWORD,
+        &format!("cd in; put -c {}; mv r.xml.part r.xml", local.display()),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    g.wait_file(&g.home("wh").join("out/order_8402.json"));
+    g.wait_in_empty("uc");
+    let archived = g.files("uc", "archive");
+    let body = std::fs::read_to_string(g.home("uc").join("archive").join(&archived[0])).unwrap();
+    assert_eq!(body, full, "resumed, not duplicated");
+}

@@ -4,5 +4,7 @@ mod cli;
 mod crash;
 mod ftp_access;
 mod ftp_flow;
+mod ftps;
 mod intake;
 mod samples;
+mod sftp;

@@ -56,6 +56,8 @@ pub struct Gateway {
     pub child: Option<Child>,
     pub log: PathBuf,
     pub extra: String,
+    /// Temp folders that must live as long as the gateway (certificates…).
+    pub keep: Vec<tempfile::TempDir>,
 }
 
 impl Gateway {
@@ -71,6 +73,16 @@ impl Gateway {
 
     /// As [`Gateway::start_with`], with extra `[limits]` keys.
     pub fn start_custom(limits: &str, cart_extra: &str, extra: &str) -> Gateway {
+        Self::start_full("", limits, cart_extra, extra)
+    }
+
+    /// With extra keys in the `[ftp]` table.
+    pub fn start_ftp_extra(ftp_extra: &str) -> Gateway {
+        Self::start_full(ftp_extra, "", "", "")
+    }
+
+    /// Every knob: extra `[ftp]` keys, `[limits]` keys, cart keys, trailing TOML.
+    pub fn start_full(ftp_extra: &str, limits: &str, cart_extra: &str, extra: &str) -> Gateway {
         let dir = tempfile::tempdir().expect("temp dir");
         let ftp_port = free_port();
         let (lo, hi) = free_range(8);
@@ -81,6 +93,7 @@ impl Gateway {
 [ftp]
 listen = "127.0.0.1:{ftp_port}"
 passive_ports = "{lo}-{hi}"
+{ftp_extra}
 
 [limits]
 shutdown_grace = "2s"
@@ -122,6 +135,7 @@ password_hash = "{h3}"
             child: None,
             log,
             extra: String::new(),
+            keep: Vec::new(),
         };
         g.spawn();
         g
@@ -349,4 +363,140 @@ pub async fn ftp_get(
     s.read_to_end(&mut buf).await.map_err(|e| e.to_string())?;
     s.finish().await.map_err(|e| e.to_string())?;
     Ok(buf)
+}
+
+// ---------------------------------------------------------------------------------------------
+// SFTP (tests/e2e/sftp.rs): a gateway with an `[sftp]` listener, and the OpenSSH clients.
+// ---------------------------------------------------------------------------------------------
+
+/// A gateway with an `[sftp]` listener on a free port.
+pub struct SftpGateway {
+    pub g: Gateway,
+    pub port: u16,
+}
+
+/// OpenSSH options for tests: no user config, no known_hosts, quiet.
+pub const SSH_TEST_OPTS: [&str; 10] = [
+    "-F",
+    "/dev/null",
+    "-o",
+    "StrictHostKeyChecking=no",
+    "-o",
+    "UserKnownHostsFile=/dev/null",
+    "-o",
+    "LogLevel=ERROR",
+    "-o",
+    "ConnectTimeout=10",
+];
+
+impl SftpGateway {
+    /// Partners `uc`, `uc2`, `wh` as [`Gateway::start`], plus SFTP.
+    pub fn start() -> SftpGateway {
+        Self::start_with("", "", "")
+    }
+
+    /// With extra `[limits]` keys, keys for the cart `uc`, and keys for `[sftp]`.
+    pub fn start_with(limits: &str, cart_extra: &str, sftp_extra: &str) -> SftpGateway {
+        let port = free_port();
+        let sftp = format!("\n[sftp]\nlisten = \"127.0.0.1:{port}\"\n{sftp_extra}\n");
+        let g = Gateway::start_custom(limits, cart_extra, &sftp);
+        let s = SftpGateway { g, port };
+        s.wait_ready();
+        s
+    }
+
+    /// Waits until the SFTP port accepts connections.
+    pub fn wait_ready(&self) {
+        let port = self.port;
+        wait_for(30, "the SFTP port to accept connections", || {
+            TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+    }
+
+    /// Stops the gateway (SIGTERM) and starts it again on the same folder and ports.
+    pub fn restart(&mut self) {
+        self.g.terminate();
+        self.g.spawn();
+        self.wait_ready();
+    }
+
+    /// Writes an sftp batch file into the test folder.
+    fn batch(&self, commands: &str) -> PathBuf {
+        static N: AtomicU16 = AtomicU16::new(0);
+        let p = self
+            .g
+            .dir
+            .path()
+            .join(format!("batch-{}.sftp", N.fetch_add(1, Ordering::SeqCst)));
+        std::fs::write(&p, commands).expect("batch file");
+        p
+    }
+
+    /// `sftp -b` as `user` with a password (through `sshpass`, `-o BatchMode=no` first).
+    pub fn sftp_password(&self, user: &str, pass: &str, commands: &str) -> Output {
+        let batch = self.batch(commands);
+        run(Command::new("sshpass")
+            .arg("-e")
+            .env("SSHPASS", pass)
+            .arg("sftp")
+            .args(["-o", "BatchMode=no", "-o", "PubkeyAuthentication=no"])
+            .args(SSH_TEST_OPTS)
+            .args(["-P", &self.port.to_string(), "-b"])
+            .arg(&batch)
+            .arg(format!("{user}@127.0.0.1")))
+    }
+
+    /// The `sftp -b` command as `user` with a private key (not started).
+    pub fn sftp_key_command(&self, user: &str, key: &Path, commands: &str) -> Command {
+        let batch = self.batch(commands);
+        let mut cmd = Command::new("sftp");
+        cmd.args([
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "PasswordAuthentication=no",
+        ])
+        .args(SSH_TEST_OPTS)
+        .arg("-i")
+        .arg(key)
+        .args(["-P", &self.port.to_string(), "-b"])
+        .arg(&batch)
+        .arg(format!("{user}@127.0.0.1"));
+        cmd
+    }
+
+    /// `sftp -b` as `user` with a private key.
+    pub fn sftp_key(&self, user: &str, key: &Path, commands: &str) -> Output {
+        run(&mut self.sftp_key_command(user, key, commands))
+    }
+
+    /// An `sftp://` URL for curl (`..` kept as typed with `--path-as-is`).
+    pub fn url(&self, path: &str) -> String {
+        format!(
+            "sftp://127.0.0.1:{}/{}",
+            self.port,
+            path.trim_start_matches('/')
+        )
+    }
+}
+
+/// A new Ed25519 key pair in `dir` (`ssh-keygen`); returns the private key path and the public
+/// key line.
+pub fn ssh_keygen(dir: &Path, name: &str) -> (PathBuf, String) {
+    let key = dir.join(name);
+    let out = run(Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+        .arg(&key));
+    assert!(out.status.success(), "ssh-keygen: {out:?}");
+    let public = std::fs::read_to_string(key.with_extension("pub")).expect("public key");
+    (key, public.trim().to_string())
+}
+
+/// Output as text (stdout and stderr), for assertions.
+pub fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }

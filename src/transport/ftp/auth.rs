@@ -2,7 +2,7 @@
 //! password; the client hears only "530" whatever the reason.
 
 use crate::config::{Config, Partner};
-use crate::login::{LoginError, password_login};
+use crate::login::{LoginError, Logins, SessionGuard};
 use async_trait::async_trait;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -19,6 +19,8 @@ pub struct FtpUser {
     pub partner: Arc<Partner>,
     /// Its home on disk.
     pub home: PathBuf,
+    /// Its place in the session limits, held for the session's life.
+    _session: Arc<SessionGuard>,
 }
 
 impl fmt::Display for FtpUser {
@@ -35,12 +37,12 @@ impl UserDetail for FtpUser {
 
 /// Checks partner passwords.
 pub struct PartnerAuth {
-    config: Arc<Config>,
+    logins: Arc<Logins>,
 }
 
 impl PartnerAuth {
-    pub(super) fn new(config: Arc<Config>) -> Self {
-        PartnerAuth { config }
+    pub(super) fn new(logins: Arc<Logins>) -> Self {
+        PartnerAuth { logins }
     }
 }
 
@@ -60,34 +62,25 @@ impl Authenticator for PartnerAuth {
     ) -> Result<Principal, AuthenticationError> {
         let ip = creds.source_ip;
         let password = creds.password.as_deref().unwrap_or("");
-        match password_login(&self.config, username, password, ip).await {
-            Ok(p) => {
-                tracing::info!(protocol = "ftp", partner = %p.name, %ip, "login");
-                Ok(Principal {
-                    username: p.name.clone(),
-                })
-            }
-            Err(e) => {
-                tracing::warn!(protocol = "ftp", user = %username.escape_debug(), %ip, reason = %e, "login refused");
-                Err(match e {
-                    LoginError::AddressNotAllowed => AuthenticationError::IpDisallowed,
-                    LoginError::UnknownUser | LoginError::BadPassword => {
-                        AuthenticationError::BadPassword
-                    }
-                })
-            }
+        match self.logins.password("ftp", username, password, ip).await {
+            Ok(p) => Ok(Principal {
+                username: p.name.clone(),
+            }),
+            Err(LoginError::AddressNotAllowed) => Err(AuthenticationError::IpDisallowed),
+            Err(_) => Err(AuthenticationError::BadPassword),
         }
     }
 }
 
-/// Turns an authenticated name into its partner.
+/// Turns an authenticated name into its partner, opening its session within the limits.
 pub struct Users {
     config: Arc<Config>,
+    logins: Arc<Logins>,
 }
 
 impl Users {
-    pub(super) fn new(config: Arc<Config>) -> Self {
-        Users { config }
+    pub(super) fn new(config: Arc<Config>, logins: Arc<Logins>) -> Self {
+        Users { config, logins }
     }
 }
 
@@ -109,9 +102,14 @@ impl UserDetailProvider for Users {
             .ok_or_else(|| UserDetailError::UserNotFound {
                 username: principal.username.clone(),
             })?;
+        let session = self
+            .logins
+            .open_session("ftp", &partner)
+            .map_err(|e| UserDetailError::Generic(e.to_string()))?;
         Ok(FtpUser {
             home: self.config.partner_home(&partner.name),
             partner,
+            _session: Arc::new(session),
         })
     }
 }

@@ -14,9 +14,10 @@ mod storage;
 
 use crate::config::{Config, FtpConfig};
 use crate::intake::Intake;
+use crate::login::Logins;
 use crate::shutdown::Shutdown as Signal;
 use libunftp::ServerBuilder;
-use libunftp::options::{PassiveHost, Shutdown};
+use libunftp::options::{FtpsRequired, PassiveHost, Shutdown};
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,11 +35,13 @@ pub struct FtpStartError {
     pub message: String,
 }
 
-/// Starts one FTP listener per configured address. Each runs until `shutdown` resolves, then
-/// lets transfers finish within the grace period.
+/// Starts one FTP listener per configured address. Each runs until `shutdown` is triggered —
+/// by then the server has already let running transfers finish (server.rs) — and closes the
+/// sessions still open.
 pub async fn start(
     config: Arc<Config>,
     ftp: &FtpConfig,
+    logins: Arc<Logins>,
     intake: Intake,
     shutdown: Signal,
 ) -> Result<Vec<tokio::task::JoinHandle<()>>, FtpStartError> {
@@ -52,13 +55,12 @@ pub async fn start(
         std::net::TcpListener::bind(addr).map_err(|e| err(e.to_string()))?;
         let cfg = config.clone();
         let intake2 = intake.clone();
-        let grace = config.limits.shutdown_grace;
         let stop = shutdown.clone();
         let mut builder = ServerBuilder::<FtpStorage, FtpUser>::with_user_detail_provider(
             Box::new(move || FtpStorage::new(cfg.clone(), intake2.clone())),
-            Arc::new(auth::Users::new(config.clone())),
+            Arc::new(auth::Users::new(config.clone(), logins.clone())),
         )
-        .authenticator(Arc::new(auth::PartnerAuth::new(config.clone())))
+        .authenticator(Arc::new(auth::PartnerAuth::new(logins.clone())))
         .greeting("Wharf file exchange")
         .passive_ports(ftp.passive_ports.clone())
         .idle_session_timeout(config.limits.idle_timeout.as_secs().max(1))
@@ -66,8 +68,16 @@ pub async fn start(
         .notify_data(events::Uploads::new(config.clone(), intake.clone()))
         .shutdown_indicator(async move {
             stop.wait().await;
-            Shutdown::new().grace_period(grace.max(Duration::from_millis(100)))
+            Shutdown::new().grace_period(Duration::from_secs(1))
         });
+        if let (Some(cert), Some(key)) = (&ftp.tls_cert, &ftp.tls_key) {
+            // Explicit FTPS (AUTH TLS, RFC 4217); with require_tls, plain logins and plain
+            // data connections get a clear refusal.
+            builder = builder.ftps(cert.clone(), key.clone());
+            if ftp.require_tls {
+                builder = builder.ftps_required(FtpsRequired::All, FtpsRequired::All);
+            }
+        }
         if let Some(IpAddr::V4(v4)) = ftp.passive_host {
             builder = builder.passive_host(PassiveHost::Ip(v4));
         }

@@ -144,10 +144,10 @@ impl StorageBackend<FtpUser> for FtpStorage {
         let home = self.home()?;
         let p = path.as_ref().to_path_buf();
         let f = blocking(move || home.open_read(&p, start_pos)).await?;
-        Ok(Box::new(tokio::io::BufReader::with_capacity(
-            BUF,
-            tokio::fs::File::from_std(f),
-        )))
+        Ok(Box::new(Tracked {
+            inner: tokio::io::BufReader::with_capacity(BUF, tokio::fs::File::from_std(f)),
+            _guard: self.intake.uploads().begin_download(),
+        }))
     }
 
     async fn put<
@@ -254,6 +254,22 @@ async fn quarantine(intake: &Intake, disk: &Path, reason: String) {
             intake.submit_aborted(&hidden, Via::Ftp, reason);
         }
         Err(e) => tracing::warn!(error = %e, "could not set a failed upload aside"),
+    }
+}
+
+/// A download's reader, counted as a running transfer until libunftp drops it.
+struct Tracked<R> {
+    inner: R,
+    _guard: crate::intake::DownloadGuard,
+}
+
+impl<R: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for Tracked<R> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_read(cx, buf)
     }
 }
 

@@ -1,0 +1,206 @@
+//! Login decisions for every transport: which partner a name is, whether it may connect from
+//! this address, whether the password or key is right, whether the (address, name) pair is
+//! locked out, and whether a session may open. Protocol-neutral; FTP and SFTP map a
+//! [`LoginError`] to their own replies, and neither tells the client whether the name exists.
+
+mod lockout;
+mod sessions;
+
+pub use lockout::Lockout;
+pub use sessions::{Full, SessionGuard, Sessions};
+
+use crate::config::{Config, Credential, Partner};
+use std::net::IpAddr;
+use std::sync::{Arc, LazyLock};
+
+/// Why a login was refused (for the log; the client only hears "login incorrect").
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LoginError {
+    /// No partner has this name.
+    #[error("unknown user")]
+    UnknownUser,
+    /// The partner may not connect from this address (`allowed_ips`).
+    #[error("address not allowed for this partner")]
+    AddressNotAllowed,
+    /// Wrong password (or the partner has none), or a key that is not authorized.
+    #[error("wrong password or key")]
+    BadPassword,
+    /// Too many failures from this address for this name: locked for a while.
+    #[error("locked out after repeated failures")]
+    LockedOut,
+    /// `max_sessions` or `max_sessions_per_partner` reached.
+    #[error("too many sessions")]
+    TooManySessions,
+    /// The server is shutting down: no new sessions.
+    #[error("shutting down")]
+    ShuttingDown,
+}
+
+/// A hash to verify against when the name is unknown, so both cases cost the same time.
+static DECOY: LazyLock<Credential> = LazyLock::new(|| {
+    Credential::Hash(crate::config::hash_password("decoy-password-never-valid").unwrap_or_default())
+});
+
+/// The login policy: one per server, shared by every listener.
+#[derive(Debug)]
+pub struct Logins {
+    config: Arc<Config>,
+    lockout: Lockout,
+    sessions: Sessions,
+    closing: std::sync::atomic::AtomicBool,
+}
+
+impl Logins {
+    /// The policy for `config`'s partners and `[limits]`.
+    pub fn new(config: Arc<Config>) -> Arc<Logins> {
+        let l = &config.limits;
+        Arc::new(Logins {
+            lockout: Lockout::new(l.lockout_failures, l.lockout_window, l.lockout_duration),
+            sessions: Sessions::new(l.max_sessions, l.max_sessions_per_partner),
+            closing: std::sync::atomic::AtomicBool::new(false),
+            config,
+        })
+    }
+
+    /// Refuses every login from now on (graceful shutdown: running sessions go on).
+    pub fn close(&self) {
+        self.closing
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn check_open(&self, protocol: &'static str, user: &str, ip: IpAddr) -> Result<(), LoginError> {
+        if self.closing.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(self.refused(protocol, user, ip, LoginError::ShuttingDown));
+        }
+        if self.lockout.is_locked(ip, user) {
+            return Err(self.refused(protocol, user, ip, LoginError::LockedOut));
+        }
+        Ok(())
+    }
+
+    /// Checks a password login (argon2 runs on the blocking pool) and logs the outcome.
+    pub async fn password(
+        &self,
+        protocol: &'static str,
+        user: &str,
+        password: &str,
+        ip: IpAddr,
+    ) -> Result<Arc<Partner>, LoginError> {
+        self.check_open(protocol, user, ip)?;
+        let partner = self.config.partner(user).cloned();
+        let password = password.to_string();
+        let check = tokio::task::spawn_blocking(move || match &partner {
+            Some(p) => (p.credential.verify(&password), partner),
+            None => {
+                let _ = DECOY.verify(&password);
+                (false, None)
+            }
+        })
+        .await;
+        let (ok, partner) = check.unwrap_or((false, None));
+        self.decide(protocol, user, ip, partner, ok)
+    }
+
+    /// Checks a public-key login: `authorized(partner)` says whether the offered key is one of
+    /// the partner's `authorized_keys`.
+    pub fn public_key(
+        &self,
+        protocol: &'static str,
+        user: &str,
+        ip: IpAddr,
+        authorized: impl FnOnce(&Partner) -> bool,
+    ) -> Result<Arc<Partner>, LoginError> {
+        self.check_open(protocol, user, ip)?;
+        let partner = self.config.partner(user).cloned();
+        let ok = partner.as_deref().is_some_and(authorized);
+        self.decide(protocol, user, ip, partner, ok)
+    }
+
+    /// Opens a session for a logged-in partner, within the session limits.
+    pub fn open_session(
+        &self,
+        protocol: &'static str,
+        partner: &Partner,
+    ) -> Result<SessionGuard, LoginError> {
+        self.sessions.open(&partner.name).map_err(|full| {
+            tracing::warn!(protocol, partner = %partner.name, limit = ?full, "session refused: too many sessions");
+            LoginError::TooManySessions
+        })
+    }
+
+    fn decide(
+        &self,
+        protocol: &'static str,
+        user: &str,
+        ip: IpAddr,
+        partner: Option<Arc<Partner>>,
+        ok: bool,
+    ) -> Result<Arc<Partner>, LoginError> {
+        let Some(partner) = partner else {
+            self.count_failure(protocol, user, ip);
+            return Err(self.refused(protocol, user, ip, LoginError::UnknownUser));
+        };
+        if !partner.ip_allowed(ip) {
+            return Err(self.refused(protocol, user, ip, LoginError::AddressNotAllowed));
+        }
+        if !ok {
+            self.count_failure(protocol, user, ip);
+            return Err(self.refused(protocol, user, ip, LoginError::BadPassword));
+        }
+        self.lockout.succeeded(ip, user);
+        tracing::info!(protocol, partner = %partner.name, %ip, "login");
+        Ok(partner)
+    }
+
+    fn count_failure(&self, protocol: &'static str, user: &str, ip: IpAddr) {
+        if self.lockout.failed(ip, user) {
+            tracing::warn!(
+                protocol,
+                user = %user.escape_debug(),
+                %ip,
+                duration = ?self.config.limits.lockout_duration,
+                "locked out: too many failed logins from this address for this name"
+            );
+        }
+    }
+
+    fn refused(
+        &self,
+        protocol: &'static str,
+        user: &str,
+        ip: IpAddr,
+        why: LoginError,
+    ) -> LoginError {
+        tracing::warn!(protocol, user = %user.escape_debug(), %ip, reason = %why, "login refused");
+        why
+    }
+}
+
+/// Checks a password login without lockout or logging (kept for callers not yet on
+/// [`Logins`]).
+pub async fn password_login(
+    config: &Arc<Config>,
+    user: &str,
+    password: &str,
+    ip: IpAddr,
+) -> Result<Arc<Partner>, LoginError> {
+    let partner = config.partner(user).cloned();
+    let password = password.to_string();
+    let check = tokio::task::spawn_blocking(move || match &partner {
+        Some(p) => (p.credential.verify(&password), partner),
+        None => {
+            let _ = DECOY.verify(&password);
+            (false, None)
+        }
+    })
+    .await;
+    let (ok, partner) = check.unwrap_or((false, None));
+    let partner = partner.ok_or(LoginError::UnknownUser)?;
+    if !partner.ip_allowed(ip) {
+        return Err(LoginError::AddressNotAllowed);
+    }
+    if !ok {
+        return Err(LoginError::BadPassword);
+    }
+    Ok(partner)
+}

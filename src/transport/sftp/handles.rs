@@ -1,0 +1,120 @@
+//! The handles one SSH connection has open: downloads, uploads, folder listings being read.
+//! The table is shared between the SFTP server(s) of the connection and the connection task,
+//! so a shutdown can abort the uploads of a session that will not end by itself.
+//!
+//! The lock is only held for table lookups, never across an `await`: entries hand out their
+//! file as an `Arc` for the blocking call.
+
+use super::attrs::Facts;
+use super::status;
+use super::upload::Upload;
+use russh_sftp::protocol::File;
+use russh_sftp::server::StatusReply;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Most handles one connection may hold open.
+const MAX_OPEN: usize = 256;
+
+/// A file open for download.
+#[derive(Debug)]
+pub struct Download {
+    /// The open file (read with positioned reads).
+    pub file: Arc<std::fs::File>,
+    /// Its path in the home, for logs.
+    pub log_path: String,
+    /// Bytes sent so far.
+    pub sent: u64,
+}
+
+/// A folder listing being read.
+#[derive(Debug)]
+pub struct Listing {
+    /// Entries not sent yet.
+    pub entries: VecDeque<File>,
+    /// The folder's own attributes.
+    pub facts: Facts,
+}
+
+/// What a handle refers to.
+#[derive(Debug)]
+pub enum Open {
+    /// A download.
+    Download(Download),
+    /// An upload.
+    Upload(Upload),
+    /// A folder listing.
+    Listing(Listing),
+}
+
+#[derive(Debug, Default)]
+struct Table {
+    next: u64,
+    /// Handle string → (the SFTP server that opened it, the entry).
+    open: HashMap<String, (u64, Open)>,
+}
+
+/// The connection's handle table (cheap to clone: one table).
+#[derive(Debug, Clone, Default)]
+pub struct Handles {
+    inner: Arc<Mutex<Table>>,
+}
+
+impl Handles {
+    fn table(&self) -> MutexGuard<'_, Table> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether no more handles can be opened (checked before opening anything).
+    pub fn is_full(&self) -> bool {
+        self.table().open.len() >= MAX_OPEN
+    }
+
+    /// Stores `h`, opened by the SFTP server `owner`, under a new handle string.
+    pub fn insert(&self, owner: u64, h: Open) -> String {
+        let mut t = self.table();
+        t.next += 1;
+        let id = t.next.to_string();
+        t.open.insert(id.clone(), (owner, h));
+        id
+    }
+
+    /// Runs `f` on the entry behind `handle` (an unknown handle is refused).
+    pub fn with<R>(
+        &self,
+        handle: &str,
+        f: impl FnOnce(&mut Open) -> Result<R, StatusReply>,
+    ) -> Result<R, StatusReply> {
+        match self.table().open.get_mut(handle) {
+            Some((_, h)) => f(h),
+            None => Err(status::bad_handle()),
+        }
+    }
+
+    /// Removes `handle`.
+    pub fn remove(&self, handle: &str) -> Option<Open> {
+        self.table().open.remove(handle).map(|(_, h)| h)
+    }
+
+    /// Takes every upload still open — of one SFTP server, or of the whole connection.
+    pub fn take_uploads(&self, owner: Option<u64>) -> Vec<Upload> {
+        let mut t = self.table();
+        let ids: Vec<String> = t
+            .open
+            .iter()
+            .filter(|(_, (o, h))| matches!(h, Open::Upload(_)) && owner.is_none_or(|w| w == *o))
+            .map(|(id, _)| id.clone())
+            .collect();
+        ids.iter()
+            .filter_map(|id| match t.open.remove(id) {
+                Some((_, Open::Upload(u))) => Some(u),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Forgets the other handles of one SFTP server (its session ended).
+    pub fn drop_owner(&self, owner: u64) {
+        self.table().open.retain(|_, (o, _)| *o != owner);
+    }
+}

@@ -1,0 +1,96 @@
+//! The SFTP endpoint, on russh and russh-sftp (STACK.md).
+//!
+//! - [`host_keys`]: persistent host keys, created (0600) when missing.
+//! - [`algorithms`]: what the server offers — modern first, then what old Java clients need;
+//!   SHA-1 only with `legacy_algorithms`.
+//! - [`listener`]: binds every address, accepts until shutdown, then winds sessions down.
+//! - [`session`]: one SSH connection: logins ([`auth`]), only the `sftp` subsystem.
+//! - [`fs`]: the SFTP operations over the partner [`Home`](crate::home::Home), with
+//!   [`handles`] for what is open, [`upload`] for when an upload counts (or is aborted),
+//!   [`attrs`] for listings and [`status`] for the one mapping to SFTP status codes;
+//!   [`stream`] ends a server whose client is gone.
+
+mod algorithms;
+mod attrs;
+mod auth;
+mod fs;
+mod handles;
+mod host_keys;
+mod listener;
+mod session;
+mod status;
+mod stream;
+mod upload;
+
+pub use host_keys::HostKeyError;
+
+use crate::config::{Config, SftpConfig};
+use crate::intake::Intake;
+use crate::shutdown::Shutdown;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::task::JoinHandle;
+
+/// A failure to start the SFTP endpoint (nothing of it is left listening).
+#[derive(Debug, thiserror::Error)]
+pub enum SftpStartError {
+    /// A host key could not be loaded or created.
+    #[error("SFTP endpoint: {0}")]
+    HostKey(#[from] HostKeyError),
+    /// An address could not be listened on.
+    #[error("SFTP endpoint on {addr}: {message}")]
+    Listen {
+        /// The listen address.
+        addr: SocketAddr,
+        /// Why.
+        message: String,
+    },
+}
+
+/// Loads (or creates) the host keys, binds every `sftp.listen` address, and starts one
+/// listener task per address. Each runs until `shutdown`, then lets transfers finish within
+/// the grace period.
+pub async fn start(
+    config: Arc<Config>,
+    sftp: &SftpConfig,
+    intake: Intake,
+    shutdown: Shutdown,
+) -> Result<Vec<JoinHandle<()>>, SftpStartError> {
+    let paths = if sftp.host_keys.is_empty() {
+        SftpConfig::default_host_keys(&config.data_dir)
+    } else {
+        sftp.host_keys.clone()
+    };
+    let keys = tokio::task::spawn_blocking(move || host_keys::load_or_create(&paths))
+        .await
+        .map_err(|e| HostKeyError {
+            path: config.data_dir.clone(),
+            message: e.to_string(),
+        })??;
+    let ssh = Arc::new(algorithms::server_config(
+        keys,
+        sftp.legacy_algorithms,
+        &config.limits,
+    ));
+    let mut bound = Vec::new();
+    for addr in &sftp.listen {
+        let l = listener::bind(*addr).map_err(|e| SftpStartError::Listen {
+            addr: *addr,
+            message: e.to_string(),
+        })?;
+        bound.push((*addr, l));
+    }
+    let shared = Arc::new(listener::Shared {
+        config,
+        ssh,
+        intake,
+        shutdown,
+    });
+    Ok(bound
+        .into_iter()
+        .map(|(addr, l)| {
+            tracing::info!(listen = %addr, "SFTP listening");
+            tokio::spawn(listener::run(l, shared.clone()))
+        })
+        .collect())
+}

@@ -1,0 +1,290 @@
+//! One SSH connection (russh's server `Handler`): logins through [`auth`](super::auth),
+//! session channels, and only the `sftp` subsystem. Shell, exec, pty, X11, environment,
+//! agent and port forwarding are refused cleanly (a channel failure, never a hang).
+
+use super::auth::{self, KeyRefusal};
+use super::fs::{FsParts, SftpFs};
+use super::handles::Handles;
+use super::listener::Shared;
+use super::stream::EndOnBrokenWrite;
+use crate::config::Partner;
+use crate::home::Home;
+use russh::keys::PublicKey;
+use russh::server::{Auth, ChannelOpenHandle, Msg, PublicKeyOffer, Session, VerifiedPublicKey};
+use russh::{Channel, ChannelId, ChannelOpenFailure, Pty};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+use tokio::sync::mpsc;
+use tracing::{Instrument, Span};
+
+/// Session channels one connection may hold open.
+const MAX_CHANNELS: usize = 4;
+
+/// What a connection task hands its session.
+pub struct SessionParts {
+    /// The listener's shared state.
+    pub shared: Arc<Shared>,
+    /// The client's address.
+    pub ip: IpAddr,
+    /// The session's span (`partner` is recorded at login).
+    pub span: Span,
+    /// The connection's handle table (read at shutdown).
+    pub handles: Handles,
+    /// Held while the session or its clean-up runs.
+    pub cleanup: mpsc::Sender<()>,
+}
+
+/// One SSH connection.
+pub struct SshSession {
+    p: SessionParts,
+    partner: Option<Arc<Partner>>,
+    channels: HashMap<ChannelId, Channel<Msg>>,
+    /// The last public key refused before any login (logged once, when the session ends).
+    refused_key: Option<(String, KeyRefusal)>,
+}
+
+impl SshSession {
+    /// A session not yet logged in.
+    pub fn new(p: SessionParts) -> Self {
+        SshSession {
+            p,
+            partner: None,
+            channels: HashMap::new(),
+            refused_key: None,
+        }
+    }
+
+    fn logged_in(&mut self, partner: Arc<Partner>, method: &'static str) {
+        self.p.span.record("partner", partner.name.as_str());
+        let ip = self.p.ip;
+        self.p.span.in_scope(|| {
+            tracing::info!(protocol = "sftp", partner = %partner.name, %ip, method, "login");
+        });
+        self.refused_key = None;
+        self.partner = Some(partner);
+    }
+
+    fn key_check(&self, user: &str, key: &PublicKey) -> Result<Arc<Partner>, KeyRefusal> {
+        auth::public_key(&self.p.shared.config, user, key, self.p.ip)
+    }
+
+    fn refuse(
+        &self,
+        channel: ChannelId,
+        what: &str,
+        session: &mut Session,
+    ) -> Result<(), russh::Error> {
+        self.p.span.in_scope(|| {
+            tracing::warn!(request = %what, "refused: only the sftp subsystem is available");
+        });
+        session.channel_failure(channel)
+    }
+
+    /// Starts the SFTP server on `channel` for the logged-in partner.
+    async fn start_sftp(
+        &mut self,
+        channel_id: ChannelId,
+        partner: Arc<Partner>,
+        session: &mut Session,
+    ) -> Result<(), russh::Error> {
+        let Some(channel) = self.channels.remove(&channel_id) else {
+            return session.channel_failure(channel_id);
+        };
+        let path = self.p.shared.config.partner_home(&partner.name);
+        let home = match tokio::task::spawn_blocking(move || Home::open(&path)).await {
+            Ok(Ok(h)) => h,
+            Ok(Err(e)) => {
+                self.p.span.in_scope(|| {
+                    tracing::warn!(error = %e, "cannot open the partner's home");
+                });
+                return session.channel_failure(channel_id);
+            }
+            Err(_) => return session.channel_failure(channel_id),
+        };
+        session.channel_success(channel_id)?;
+        let fs = SftpFs::new(FsParts {
+            home,
+            partner: partner.name.clone(),
+            intake: self.p.shared.intake.clone(),
+            max_upload: self.p.shared.config.limits.max_upload_size,
+            span: self.p.span.clone(),
+            handles: self.p.handles.clone(),
+            cleanup: self.p.cleanup.clone(),
+        });
+        russh_sftp::server::run(EndOnBrokenWrite::new(channel.into_stream()), fs).await;
+        Ok(())
+    }
+}
+
+impl russh::server::Handler for SshSession {
+    type Error = russh::Error;
+
+    async fn auth_password(&mut self, user: &str, password: &str) -> Result<Auth, Self::Error> {
+        let config = self.p.shared.config.clone();
+        let checked = auth::password(&config, user, password, self.p.ip)
+            .instrument(self.p.span.clone())
+            .await;
+        Ok(match checked {
+            Some(p) => {
+                self.logged_in(p, "password");
+                Auth::Accept
+            }
+            None => Auth::reject(),
+        })
+    }
+
+    /// Keys not authorized are turned away before the client signs anything.
+    async fn auth_publickey_offered(
+        &mut self,
+        user: &str,
+        offer: PublicKeyOffer<'_>,
+    ) -> Result<Auth, Self::Error> {
+        Ok(match self.key_check(user, offer.public_key) {
+            Ok(_) => Auth::Accept,
+            Err(why) => {
+                self.p.span.in_scope(|| {
+                    tracing::debug!(user = %user.escape_debug(), reason = why.as_str(), "public key not accepted");
+                });
+                self.refused_key = Some((user.escape_debug().to_string(), why));
+                Auth::reject()
+            }
+        })
+    }
+
+    async fn auth_publickey(
+        &mut self,
+        user: &str,
+        key: VerifiedPublicKey<'_>,
+    ) -> Result<Auth, Self::Error> {
+        Ok(match self.key_check(user, key.public_key) {
+            Ok(p) => {
+                self.logged_in(p, "publickey");
+                Auth::Accept
+            }
+            Err(why) => {
+                let ip = self.p.ip;
+                self.p.span.in_scope(|| {
+                    tracing::warn!(protocol = "sftp", user = %user.escape_debug(), %ip, method = "publickey", reason = why.as_str(), "login refused");
+                });
+                Auth::reject()
+            }
+        })
+    }
+
+    async fn channel_open_session(
+        &mut self,
+        channel: Channel<Msg>,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if self.partner.is_none() {
+            reply
+                .reject(ChannelOpenFailure::AdministrativelyProhibited)
+                .await;
+        } else if self.channels.len() >= MAX_CHANNELS {
+            reply.reject(ChannelOpenFailure::ResourceShortage).await;
+        } else {
+            self.channels.insert(channel.id(), channel);
+            reply.accept().await;
+        }
+        Ok(())
+    }
+
+    async fn subsystem_request(
+        &mut self,
+        channel_id: ChannelId,
+        name: &str,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        match (&self.partner, name) {
+            (Some(p), "sftp") => {
+                let p = p.clone();
+                self.start_sftp(channel_id, p, session).await
+            }
+            _ => self.refuse(
+                channel_id,
+                &format!("subsystem {}", name.escape_debug()),
+                session,
+            ),
+        }
+    }
+
+    async fn exec_request(
+        &mut self,
+        channel: ChannelId,
+        data: &[u8],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        let cmd: String = String::from_utf8_lossy(data).chars().take(80).collect();
+        self.refuse(channel, &format!("exec {}", cmd.escape_debug()), session)
+    }
+
+    async fn shell_request(
+        &mut self,
+        channel: ChannelId,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.refuse(channel, "shell", session)
+    }
+
+    async fn pty_request(
+        &mut self,
+        channel: ChannelId,
+        _term: &str,
+        _col_width: u32,
+        _row_height: u32,
+        _pix_width: u32,
+        _pix_height: u32,
+        _modes: &[(Pty, u32)],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        // No log line: OpenSSH asks for a terminal before its (refused) shell request.
+        session.channel_failure(channel)
+    }
+
+    async fn x11_request(
+        &mut self,
+        channel: ChannelId,
+        _single_connection: bool,
+        _x11_auth_protocol: &str,
+        _x11_auth_cookie: &str,
+        _x11_screen_number: u32,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.refuse(channel, "x11", session)
+    }
+
+    async fn env_request(
+        &mut self,
+        channel: ChannelId,
+        _variable_name: &str,
+        _variable_value: &str,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        session.channel_failure(channel)
+    }
+
+    /// The client sent EOF: nothing more comes on this channel, so close it (the SFTP server
+    /// on it ends, and any upload still open there is aborted).
+    async fn channel_eof(
+        &mut self,
+        channel: ChannelId,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        session.close(channel)
+    }
+}
+
+impl Drop for SshSession {
+    fn drop(&mut self) {
+        if self.partner.is_none()
+            && let Some((user, why)) = self.refused_key.take()
+        {
+            let ip = self.p.ip;
+            self.p.span.in_scope(|| {
+                tracing::warn!(protocol = "sftp", user = %user, %ip, method = "publickey", reason = why.as_str(), "login refused");
+            });
+        }
+    }
+}

@@ -1,0 +1,501 @@
+//! SFTP end to end, with real clients: OpenSSH `sftp` (password through `sshpass`, and keys),
+//! `curl sftp://` (libssh2) and `lftp`. Orders flow to the warehouse; the folder rules hold;
+//! an upload cut off by a dying client is never processed; the host key survives a restart;
+//! nothing but the sftp subsystem is served.
+
+use super::support::*;
+use std::path::Path;
+use std::process::Command;
+
+fn read(p: &Path) -> Vec<u8> {
+    std::fs::read(p).unwrap()
+}
+
+/// Skips (true) unless every OpenSSH client tool the test needs is installed.
+fn missing_openssh(extra: &[&str]) -> bool {
+    ["sftp", "ssh", "ssh-keygen"]
+        .iter()
+        .chain(extra)
+        .any(|p| missing(p))
+}
+
+#[test]
+fn sftp_upload_reaches_the_warehouse_which_downloads_and_acknowledges_it() {
+    if missing_openssh(&["sshpass"]) {
+        return;
+    }
+    let s = SftpGateway::start();
+    let local = s.g.dir.path().join("order.xml");
+    std::fs::write(&local, uc_sd("3001")).unwrap();
+    let out = s.sftp_password(
+        "uc",
+        CART_PASSWORD,
+        &format!("cd in\nput {} order-3001.xml\n", local.display()),
+    );
+    assert!(out.status.success(), "sftp: {}", text(&out));
+
+    let target = s.g.home("wh").join("out/order_3001.json");
+    s.g.wait_file(&target);
+    s.g.wait_in_empty("uc");
+    let archived = s.g.files("uc", "archive");
+    assert!(
+        archived.len() == 1 && archived[0].ends_with("/order-3001.xml"),
+        "{archived:?}"
+    );
+    let expected = read(&target);
+    let order: serde_json::Value = serde_json::from_slice(&expected).unwrap();
+    assert_eq!(order["cust_ref"], "3001");
+    assert_eq!(order["order_source"], "uc");
+
+    // The warehouse downloads its order and deletes it (its acknowledgment).
+    let got = s.g.dir.path().join("got.json");
+    let out = s.sftp_password(
+        "wh",
+        WH_PASSWORD,
+        &format!(
+            "ls -l /out\nget /out/order_3001.json {}\nrm /out/order_3001.json\n",
+            got.display()
+        ),
+    );
+    assert!(out.status.success(), "sftp: {}", text(&out));
+    assert!(text(&out).contains("order_3001.json"), "{}", text(&out));
+    assert_eq!(read(&got), expected);
+    assert!(s.g.files("wh", "out").is_empty(), "deleted over SFTP");
+
+    let log = s.g.log_text();
+    for needle in [
+        "protocol=\"sftp\"",
+        "login",
+        "upload complete",
+        "file=in/order-3001.xml",
+        "via=\"sftp\"",
+        "download complete",
+        "deleted",
+    ] {
+        assert!(log.contains(needle), "log lacks {needle}:\n{log}");
+    }
+    assert!(!log.contains(CART_PASSWORD) && !log.contains(WH_PASSWORD));
+}
+
+#[test]
+fn a_filepart_upload_renamed_into_place_is_processed_once() {
+    if missing_openssh(&["sshpass"]) {
+        return;
+    }
+    let s = SftpGateway::start();
+    let local = s.g.dir.path().join("o.xml");
+    std::fs::write(&local, uc_sd("3101")).unwrap();
+    let out = s.sftp_password(
+        "uc",
+        CART_PASSWORD,
+        &format!(
+            "put {} /in/o.xml.filepart\nls -l /in\nrename /in/o.xml.filepart /in/o.xml\n",
+            local.display()
+        ),
+    );
+    assert!(out.status.success(), "sftp: {}", text(&out));
+    assert!(
+        text(&out).contains("o.xml.filepart"),
+        "visible while waiting"
+    );
+    s.g.wait_file(&s.g.home("wh").join("out/order_3101.json"));
+    s.g.wait_in_empty("uc");
+    assert_eq!(s.g.files("uc", "archive").len(), 1);
+    assert!(
+        s.g.files("uc", "error").is_empty(),
+        "{:?}",
+        s.g.files("uc", "error")
+    );
+    let log = s.g.log_text();
+    let processed = log
+        .lines()
+        .filter(|l| l.contains("file processed") && l.contains("in/o.xml"))
+        .count();
+    assert_eq!(processed, 1, "{log}");
+}
+
+#[test]
+fn paths_outside_the_folder_rules_are_refused() {
+    if missing_openssh(&["sshpass", "curl"]) {
+        return;
+    }
+    let s = SftpGateway::start();
+    // Things a partner must never reach: another partner's files, a planted symlink, /etc.
+    std::fs::write(s.g.home("uc2").join("out/secret.json"), "secret").unwrap();
+    std::os::unix::fs::symlink("../../uc2/out/secret.json", s.g.home("uc").join("out/link"))
+        .unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", s.g.home("uc").join("out/abs")).unwrap();
+
+    for path in [
+        "/../uc2/out/secret.json",
+        "/out/../../uc2/out/secret.json",
+        "/etc/passwd",
+        "/out/link",
+        "/out/abs",
+        "/in/anything.xml",
+    ] {
+        let out = run(Command::new("curl")
+            .args(["-sS", "-k", "--path-as-is", "-u"])
+            .arg(format!("uc:{CART_PASSWORD}"))
+            .arg(s.url(path)));
+        assert!(!out.status.success(), "{path} was served");
+        assert!(
+            text(&out).contains("Permission denied"),
+            "{path}: {}",
+            text(&out)
+        );
+        assert!(out.stdout.is_empty(), "{path}: nothing may come back");
+    }
+
+    let local = s.g.dir.path().join("x.xml");
+    std::fs::write(&local, "x").unwrap();
+    let l = local.display();
+    let out = s.sftp_password(
+        "uc",
+        CART_PASSWORD,
+        &format!(
+            "-put {l} /out/x.xml\n-put {l} /x.xml\n-put {l} /archive/x.xml\n\
+             -put {l} /in/../../uc2/in/x.xml\n-mkdir /newdir\n-mkdir /../uc2/in/sub\n\
+             -rm /in/nothing.xml\n-ln -s /in /in/link\n-rename /in /out/in\n"
+        ),
+    );
+    let t = text(&out);
+    for refused in [
+        "\"/out/x.xml\": Permission denied",
+        "\"/x.xml\": Permission denied",
+        "\"/archive/x.xml\": Permission denied",
+        "\"/in/../../uc2/in/x.xml\": Permission denied",
+        "\"/newdir\": Permission denied",
+        "\"/../uc2/in/sub\": Permission denied",
+    ] {
+        assert!(t.contains(refused), "expected {refused}:\n{t}");
+    }
+    assert!(
+        t.matches("Permission denied").count() >= 9,
+        "every write outside in/ is refused:\n{t}"
+    );
+    assert!(s.g.files("uc2", "in").is_empty(), "nothing reached uc2");
+    assert!(!s.g.home("uc").join("newdir").exists());
+    assert!(
+        s.g.files("uc", "out")
+            .iter()
+            .all(|f| f == "link" || f == "abs")
+    );
+}
+
+#[test]
+fn a_wrong_password_is_refused_and_never_logged() {
+    if missing_openssh(&["sshpass"]) {
+        return;
+    }
+    let s = SftpGateway::start();
+    let wrong = "Not-The-Password-77";
+    let out = s.sftp_password("uc", wrong, "ls /\n");
+    assert!(!out.status.success(), "logged in with a wrong password");
+    let out = s.sftp_password("nobody", wrong, "ls /\n");
+    assert!(!out.status.success(), "logged in as an unknown user");
+    wait_for(10, "the refusals to be logged", || {
+        s.g.log_text().matches("login refused").count() >= 2
+    });
+    let log = s.g.log_text();
+    assert!(!log.contains(wrong), "the password reached the log:\n{log}");
+    assert!(log.contains("protocol=\"sftp\""), "{log}");
+}
+
+#[test]
+fn key_login_works_and_a_wrong_key_is_refused() {
+    if missing_openssh(&[]) {
+        return;
+    }
+    let keys = tempfile::tempdir().unwrap();
+    let (good, good_pub) = ssh_keygen(keys.path(), "uc_key");
+    let (bad, _) = ssh_keygen(keys.path(), "other_key");
+    let s = SftpGateway::start_with("", &format!("authorized_keys = [\"{good_pub}\"]"), "");
+
+    let local = s.g.dir.path().join("k.xml");
+    std::fs::write(&local, uc_sd("3201")).unwrap();
+    let out = s.sftp_key("uc", &good, &format!("put {} /in/k.xml\n", local.display()));
+    assert!(out.status.success(), "key login: {}", text(&out));
+    s.g.wait_file(&s.g.home("wh").join("out/order_3201.json"));
+
+    let out = s.sftp_key("uc", &bad, "ls /\n");
+    assert!(!out.status.success(), "a wrong key logged in");
+    let out = s.sftp_key("wh", &good, "ls /\n");
+    assert!(!out.status.success(), "uc's key opened wh's home");
+    wait_for(10, "the refusal to be logged", || {
+        s.g.log_text().contains("key not authorized")
+    });
+    assert!(s.g.log_text().contains("method=\"publickey\""));
+}
+
+#[test]
+fn killing_the_client_mid_upload_leaves_nothing_processed() {
+    if missing_openssh(&[]) {
+        return;
+    }
+    let keys = tempfile::tempdir().unwrap();
+    let (key, public) = ssh_keygen(keys.path(), "uc_key");
+    let s = SftpGateway::start_with("", &format!("authorized_keys = [\"{public}\"]"), "");
+    // Large enough to still be running when it is killed (sparse: nothing on the local disk).
+    let local = s.g.dir.path().join("big.xml");
+    std::fs::File::create(&local)
+        .unwrap()
+        .set_len(4 << 30)
+        .unwrap();
+    let mut client = s
+        .sftp_key_command(
+            "uc",
+            &key,
+            &format!("put {} /in/big.xml\n", local.display()),
+        )
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let partial = s.g.home("uc").join("in/big.xml");
+    wait_for(30, "the upload to start growing", || {
+        std::fs::metadata(&partial).is_ok_and(|m| m.len() > 64 * 1024)
+    });
+    client.kill().unwrap();
+    client.wait().unwrap();
+
+    let report = s.g.home("uc").join("error/big.xml.error.txt");
+    s.g.wait_file(&report);
+    let report = std::fs::read_to_string(report).unwrap();
+    assert!(
+        report.contains("SFTP session ended with the file still open after"),
+        "{report}"
+    );
+    s.g.wait_in_empty("uc");
+    assert!(s.g.files("uc", "archive").is_empty());
+    assert!(s.g.files("wh", "out").is_empty(), "nothing was processed");
+    assert!(s.g.log_text().contains("upload aborted"));
+}
+
+#[test]
+fn a_killed_temp_name_upload_stays_for_the_client_to_resume() {
+    if missing_openssh(&[]) {
+        return;
+    }
+    let keys = tempfile::tempdir().unwrap();
+    let (key, public) = ssh_keygen(keys.path(), "uc_key");
+    let s = SftpGateway::start_with("", &format!("authorized_keys = [\"{public}\"]"), "");
+    let local = s.g.dir.path().join("big.bin");
+    let size: u64 = 256 << 20;
+    std::fs::File::create(&local)
+        .unwrap()
+        .set_len(size)
+        .unwrap();
+    let put = format!("put {} /in/big.xml.filepart\n", local.display());
+    let mut client = s
+        .sftp_key_command("uc", &key, &put)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let partial = s.g.home("uc").join("in/big.xml.filepart");
+    wait_for(30, "the upload to start growing", || {
+        std::fs::metadata(&partial).is_ok_and(|m| m.len() > 64 * 1024)
+    });
+    client.kill().unwrap();
+    client.wait().unwrap();
+    wait_for(10, "the interruption to be logged", || {
+        s.g.log_text()
+            .contains("the partial file stays for the client to resume")
+    });
+    assert!(partial.exists(), "the temp name stays in in/");
+    assert!(s.g.files("uc", "error").is_empty());
+
+    // `reput` resumes at the size already there (SFTP open without truncation).
+    let out = s.sftp_key(
+        "uc",
+        &key,
+        &format!("reput {} /in/big.xml.filepart\n", local.display()),
+    );
+    assert!(out.status.success(), "reput: {}", text(&out));
+    assert_eq!(std::fs::metadata(&partial).unwrap().len(), size);
+    assert!(s.g.files("uc", "error").is_empty());
+}
+
+#[test]
+fn an_upload_past_max_upload_size_is_refused_and_set_aside() {
+    if missing_openssh(&["sshpass"]) {
+        return;
+    }
+    let s = SftpGateway::start_with("max_upload_size = \"1MiB\"", "", "");
+    let local = s.g.dir.path().join("big.xml");
+    std::fs::write(&local, vec![b'x'; 3 << 20]).unwrap();
+    let out = s.sftp_password(
+        "uc",
+        CART_PASSWORD,
+        &format!("put {} /in/big.xml\n", local.display()),
+    );
+    assert!(!out.status.success(), "the upload went through");
+    let report = s.g.home("uc").join("error/big.xml.error.txt");
+    s.g.wait_file(&report);
+    assert!(
+        std::fs::read_to_string(report)
+            .unwrap()
+            .contains("larger than max_upload_size"),
+    );
+    assert!(
+        std::fs::metadata(s.g.home("uc").join("error/big.xml"))
+            .unwrap()
+            .len()
+            <= 1 << 20
+    );
+}
+
+#[test]
+fn the_host_key_is_the_same_after_a_restart() {
+    if missing_openssh(&["ssh-keyscan"]) {
+        return;
+    }
+    let mut s = SftpGateway::start();
+    let scan = |s: &SftpGateway| {
+        let out = run(Command::new("ssh-keyscan").args([
+            "-T",
+            "10",
+            "-p",
+            &s.port.to_string(),
+            "127.0.0.1",
+        ]));
+        let mut keys: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(str::to_string)
+            .collect();
+        keys.sort();
+        keys
+    };
+    let before = scan(&s);
+    for kind in ["ssh-ed25519", "ecdsa-sha2-nistp256", "ssh-rsa"] {
+        assert!(
+            before.iter().any(|k| k.contains(kind)),
+            "{kind} offered: {before:?}"
+        );
+    }
+    for name in [
+        "ssh_host_ed25519_key",
+        "ssh_host_ecdsa_key",
+        "ssh_host_rsa_key",
+    ] {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(s.g.data().join(name))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{name}");
+    }
+    s.restart();
+    assert_eq!(scan(&s), before);
+}
+
+#[test]
+fn old_clients_find_algorithms_and_sha1_only_with_legacy_algorithms() {
+    if missing_openssh(&[]) {
+        return;
+    }
+    let keys = tempfile::tempdir().unwrap();
+    let (key, public) = ssh_keygen(keys.path(), "uc_key");
+    let cart = format!("authorized_keys = [\"{public}\"]");
+    // What Java JSch 0.1.5x can speak (no curve25519, no Ed25519); then SHA-1 only.
+    let jsch = [
+        "KexAlgorithms=ecdh-sha2-nistp256",
+        "HostKeyAlgorithms=ecdsa-sha2-nistp256",
+        "Ciphers=aes128-ctr",
+        "MACs=hmac-sha2-256",
+    ];
+    let sha1 = [
+        "KexAlgorithms=diffie-hellman-group14-sha1",
+        "HostKeyAlgorithms=ssh-rsa",
+    ];
+    let with = |s: &SftpGateway, opts: &[&str]| {
+        let mut cmd = s.sftp_key_command("uc", &key, "ls /\n");
+        for o in opts {
+            cmd.args(["-o", o]);
+        }
+        run(&mut cmd)
+    };
+    let s = SftpGateway::start_with("", &cart, "");
+    let out = with(&s, &jsch);
+    assert!(out.status.success(), "JSch-like client: {}", text(&out));
+    assert!(
+        !with(&s, &sha1).status.success(),
+        "SHA-1 offered by default"
+    );
+
+    let legacy = SftpGateway::start_with("", &cart, "legacy_algorithms = true");
+    let out = with(&legacy, &sha1);
+    assert!(out.status.success(), "legacy_algorithms: {}", text(&out));
+}
+
+#[test]
+fn exec_and_shell_are_refused() {
+    if missing_openssh(&["sshpass"]) {
+        return;
+    }
+    let s = SftpGateway::start();
+    let out = run(Command::new("sshpass")
+        .arg("-e")
+        .env("SSHPASS", CART_PASSWORD)
+        .arg("ssh")
+        .args(["-o", "PubkeyAuthentication=no"])
+        .args(SSH_TEST_OPTS)
+        .args(["-p", &s.port.to_string(), "uc@127.0.0.1", "ls"]));
+    assert!(!out.status.success(), "exec ran: {}", text(&out));
+    assert!(text(&out).contains("exec request failed"), "{}", text(&out));
+    // Port forwarding (a direct-tcpip channel) is refused as well.
+    let out = run(Command::new("sshpass")
+        .arg("-e")
+        .env("SSHPASS", CART_PASSWORD)
+        .arg("ssh")
+        .args(["-o", "PubkeyAuthentication=no"])
+        .args(SSH_TEST_OPTS)
+        .args([
+            "-p",
+            &s.port.to_string(),
+            "-W",
+            "127.0.0.1:22",
+            "uc@127.0.0.1",
+        ]));
+    assert!(!out.status.success(), "forwarding: {}", text(&out));
+    wait_for(10, "the refusal to be logged", || {
+        s.g.log_text().contains("refused: only the sftp subsystem")
+    });
+}
+
+#[test]
+fn curl_and_lftp_upload_over_sftp() {
+    if missing("curl") || missing("lftp") || missing("ssh") {
+        return;
+    }
+    let s = SftpGateway::start();
+    // libssh2: upload under a temp name, then rename it (a quote command after the transfer).
+    let part = s.g.dir.path().join("c.xml.part");
+    std::fs::write(&part, uc_sd("3301")).unwrap();
+    let out = run(Command::new("curl")
+        .args(["-sS", "-k", "-u"])
+        .arg(format!("uc:{CART_PASSWORD}"))
+        .args(["-Q", "-rename /in/c.xml.part /in/c.xml", "-T"])
+        .arg(&part)
+        .arg(s.url("/in/")));
+    assert!(out.status.success(), "curl: {}", text(&out));
+    s.g.wait_file(&s.g.home("wh").join("out/order_3301.json"));
+
+    let local = s.g.dir.path().join("l.xml");
+    std::fs::write(&local, uc_sd("3302")).unwrap();
+    let script = format!(
+        "set sftp:auto-confirm yes; set net:max-retries 1; set net:timeout 10; \
+         set sftp:connect-program \"ssh -a -x {}\"; \
+         open -u uc,{CART_PASSWORD} sftp://127.0.0.1:{}; cd in; put {} -o l.xml; cls -l /",
+        SSH_TEST_OPTS.join(" "),
+        s.port,
+        local.display()
+    );
+    let out = run(Command::new("lftp").args(["-c", &script]));
+    assert!(out.status.success(), "lftp: {}", text(&out));
+    s.g.wait_file(&s.g.home("wh").join("out/order_3302.json"));
+}
