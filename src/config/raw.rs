@@ -25,7 +25,7 @@ pub(crate) struct RawFtp {
     pub tls_cert: Option<Spanned<String>>,
     pub tls_key: Option<Spanned<String>>,
     pub require_tls: Option<Spanned<bool>>,
-    pub active_mode: Option<bool>,
+    pub active_mode: Option<Spanned<bool>>,
 }
 
 /// `[sftp]`.

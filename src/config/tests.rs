@@ -123,7 +123,7 @@ fn a_full_configuration_reads_back() {
         "tls_cert = \"tls/cert.pem\"",                            // 8
         "tls_key = \"/ABS/tls/key.pem\"",                         // 9 (made absolute below)
         "require_tls = true",                                     // 10
-        "active_mode = true",                                     // 11
+        "active_mode = false",                                    // 11
         "",                                                       // 12
         "[sftp]",                                                 // 13
         "listen = \"[::1]:2222\"",                                // 14
@@ -216,7 +216,7 @@ fn a_full_configuration_reads_back() {
     assert_eq!(ftp.passive_host, Some("203.0.113.7".parse().unwrap()));
     assert_eq!(ftp.tls_cert, Some(dir.join("tls/cert.pem")));
     assert_eq!(ftp.tls_key, Some(abs_key.clone()), "absolute paths stay");
-    assert!(ftp.require_tls && ftp.active_mode);
+    assert!(ftp.require_tls && !ftp.active_mode);
 
     let sftp = config.sftp.as_ref().unwrap();
     assert_eq!(sftp.listen, vec!["[::1]:2222".parse().unwrap()]);
@@ -407,9 +407,16 @@ fn wrong_type_is_reported_at_the_value() {
 
 #[test]
 fn ftp_without_listen_points_at_the_table() {
-    let mut lines = vec!["", "[ftp]", "active_mode = true"];
+    let mut lines = vec!["", "[ftp]", "active_mode = false"];
     lines.extend(WAREHOUSE);
     assert_problem(&lines, 2, "[ftp] needs `listen`");
+}
+
+#[test]
+fn active_mode_is_refused_as_an_ftp_bounce_risk() {
+    let mut lines = vec!["[ftp]", "listen = \"127.0.0.1:21\"", "active_mode = true"];
+    lines.extend(WAREHOUSE);
+    assert_problem(&lines, 3, "FTP bounce");
 }
 
 #[test]

@@ -290,6 +290,17 @@ fn ftp(value: Spanned<RawFtp>, ctx: &mut Ctx, listeners: &mut Listeners) -> Opti
         }
         _ => false,
     };
+    if let Some(value) = &raw.active_mode
+        && *value.get_ref()
+    {
+        // libunftp's PORT connects wherever the client says: enabling it would let any
+        // partner use Wharf for an FTP bounce. Refused until it can be limited to the
+        // client's own address.
+        ctx.error(
+            &value.span(),
+            "[ftp] `active_mode = true` is not supported: active mode could not be limited to the client's own address (FTP bounce); partners use passive mode",
+        );
+    }
     if ctx.problem_count() != before {
         return None;
     }
@@ -300,7 +311,7 @@ fn ftp(value: Spanned<RawFtp>, ctx: &mut Ctx, listeners: &mut Listeners) -> Opti
         tls_cert,
         tls_key,
         require_tls,
-        active_mode: raw.active_mode.unwrap_or(false),
+        active_mode: false,
     })
 }
 

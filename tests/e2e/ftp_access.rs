@@ -211,3 +211,23 @@ async fn session_limits_per_partner_and_in_total() {
     }
     assert!(g.log_text().contains("too many sessions"));
 }
+
+#[test]
+fn active_mode_is_refused_so_no_ftp_bounce() {
+    if missing("curl") {
+        return;
+    }
+    let g = Gateway::start();
+    let f = g.dir.path().join("a.xml");
+    std::fs::write(&f, uc_sd("ACT-1")).unwrap();
+    // curl -P - sends EPRT then PORT, pointing at itself; both must be refused.
+    let out = run(std::process::Command::new("curl")
+        .args(["-sS", "-v", "-P", "-", "-T"])
+        .arg(&f)
+        .arg(g.url("uc", CART_PASSWORD, "in/a.xml")));
+    assert!(!out.status.success(), "an active-mode upload must fail");
+    let talk = String::from_utf8_lossy(&out.stderr);
+    assert!(talk.contains("> PORT") || talk.contains("> EPRT"), "{talk}");
+    assert!(!g.home("uc").join("in/a.xml").exists());
+    assert!(g.files("wh", "out").is_empty());
+}

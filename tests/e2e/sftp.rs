@@ -246,6 +246,7 @@ fn killing_the_client_mid_upload_leaves_nothing_processed() {
         .sftp_key_command(
             "uc",
             &key,
+            &[],
             &format!("put {} /in/big.xml\n", local.display()),
         )
         .stdin(std::process::Stdio::null())
@@ -289,7 +290,7 @@ fn a_killed_temp_name_upload_stays_for_the_client_to_resume() {
         .unwrap();
     let put = format!("put {} /in/big.xml.filepart\n", local.display());
     let mut client = s
-        .sftp_key_command("uc", &key, &put)
+        .sftp_key_command("uc", &key, &[], &put)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -412,13 +413,8 @@ fn old_clients_find_algorithms_and_sha1_only_with_legacy_algorithms() {
         "KexAlgorithms=diffie-hellman-group14-sha1",
         "HostKeyAlgorithms=ssh-rsa",
     ];
-    let with = |s: &SftpGateway, opts: &[&str]| {
-        let mut cmd = s.sftp_key_command("uc", &key, "ls /\n");
-        for o in opts {
-            cmd.args(["-o", o]);
-        }
-        run(&mut cmd)
-    };
+    let with =
+        |s: &SftpGateway, opts: &[&str]| run(&mut s.sftp_key_command("uc", &key, opts, "ls /\n"));
     let s = SftpGateway::start_with("", &cart, "");
     let out = with(&s, &jsch);
     assert!(out.status.success(), "JSch-like client: {}", text(&out));
@@ -433,7 +429,7 @@ fn old_clients_find_algorithms_and_sha1_only_with_legacy_algorithms() {
 }
 
 #[test]
-fn exec_and_shell_are_refused() {
+fn exec_and_port_forwarding_are_refused() {
     if missing_openssh(&["sshpass"]) {
         return;
     }

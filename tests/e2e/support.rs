@@ -446,8 +446,15 @@ impl SftpGateway {
             .arg(format!("{user}@127.0.0.1")))
     }
 
-    /// The `sftp -b` command as `user` with a private key (not started).
-    pub fn sftp_key_command(&self, user: &str, key: &Path, commands: &str) -> Command {
+    /// The `sftp -b` command as `user` with a private key and extra `-o` options (not
+    /// started).
+    pub fn sftp_key_command(
+        &self,
+        user: &str,
+        key: &Path,
+        opts: &[&str],
+        commands: &str,
+    ) -> Command {
         let batch = self.batch(commands);
         let mut cmd = Command::new("sftp");
         cmd.args([
@@ -456,18 +463,21 @@ impl SftpGateway {
             "-o",
             "PasswordAuthentication=no",
         ])
-        .args(SSH_TEST_OPTS)
-        .arg("-i")
-        .arg(key)
-        .args(["-P", &self.port.to_string(), "-b"])
-        .arg(&batch)
-        .arg(format!("{user}@127.0.0.1"));
+        .args(SSH_TEST_OPTS);
+        for o in opts {
+            cmd.args(["-o", o]);
+        }
+        cmd.arg("-i")
+            .arg(key)
+            .args(["-P", &self.port.to_string(), "-b"])
+            .arg(&batch)
+            .arg(format!("{user}@127.0.0.1"));
         cmd
     }
 
     /// `sftp -b` as `user` with a private key.
     pub fn sftp_key(&self, user: &str, key: &Path, commands: &str) -> Output {
-        run(&mut self.sftp_key_command(user, key, commands))
+        run(&mut self.sftp_key_command(user, key, &[], commands))
     }
 
     /// An `sftp://` URL for curl (`..` kept as typed with `--path-as-is`).
