@@ -1,6 +1,7 @@
 mod support;
 
 mod cli;
+mod clients;
 mod crash;
 mod ftp_access;
 mod ftp_flow;

@@ -1,0 +1,127 @@
+//! Renames (plain SFTP rename, which keeps an existing target, and
+//! `posix-rename@openssh.com`, which replaces it) and the OpenSSH extensions we advertise.
+//! A rename into a final name in `in/` hands the file to the intake.
+
+use super::{SftpFs, blocking, ok};
+use crate::home::HomeError;
+use crate::policy;
+use crate::transport::sftp::handles::Open;
+use crate::transport::sftp::status;
+use crate::transport::sftp::upload::VIA;
+use russh_sftp::protocol::{Packet, StatusCode};
+use russh_sftp::server::StatusReply;
+use std::path::PathBuf;
+
+/// `posix-rename@openssh.com`: rename, replacing an existing target.
+pub(super) const POSIX_RENAME: &str = "posix-rename@openssh.com";
+/// `fsync@openssh.com`: flush an open file to disk.
+pub(super) const FSYNC: &str = "fsync@openssh.com";
+
+impl SftpFs {
+    /// Renames inside `in/` and hands the result to the intake (a folder: every file in it).
+    pub(super) async fn rename_paths(
+        &self,
+        old: String,
+        new: String,
+        replace: bool,
+    ) -> Result<(), StatusReply> {
+        let (from, to) = (PathBuf::from(old), PathBuf::from(new));
+        for p in [&from, &to] {
+            if let Ok(r) = policy::resolve(p)
+                && self.intake.uploads().is_uploading(&self.home.disk_path(&r))
+            {
+                return Err(status::failure("the file is still open for writing"));
+            }
+        }
+        let (home, intake) = (self.home.clone(), self.intake.clone());
+        let (src, target, is_dir) = blocking(move || {
+            let (src, _) = policy::check_rename(&from, &to)?;
+            if !replace && home.stat(&to).is_ok() {
+                return Err(HomeError::Exists);
+            }
+            let target = home.rename(&from, &to)?;
+            let is_dir = home.stat(&to).is_ok_and(|(_, m)| m.is_dir());
+            Ok((src, target, is_dir))
+        })
+        .await?;
+        self.log(|| {
+            tracing::info!(file = %target.log_path(), from = %src.log_path(), "renamed");
+        });
+        let disk = self.home.disk_path(&target);
+        if is_dir {
+            let _ = tokio::task::spawn_blocking(move || {
+                crate::intake::scan::scan_in_folder(&intake, &disk)
+            })
+            .await;
+        } else {
+            intake.submit(&disk, VIA);
+        }
+        Ok(())
+    }
+
+    /// `fsync@openssh.com`.
+    async fn fsync(&self, handle: &str) -> Result<(), StatusReply> {
+        let file = self.handles.with(handle, |h| match h {
+            Open::Upload(u) => Ok(u.file.clone()),
+            Open::Download(d) => Ok(d.file.clone()),
+            Open::Listing(_) => Err(status::bad_handle()),
+        })?;
+        blocking(move || Ok(file.sync_all()?)).await
+    }
+
+    /// `SSH_FXP_EXTENDED` (draft §8): the extensions advertised at `init`.
+    pub(super) async fn extended_request(
+        &mut self,
+        id: u32,
+        request: String,
+        data: Vec<u8>,
+    ) -> Result<Packet, StatusReply> {
+        let args = ssh_strings(&data);
+        match (request.as_str(), args) {
+            (POSIX_RENAME, Some(a)) if a.len() == 2 => {
+                let mut a = a.into_iter();
+                let (old, new) = (a.next().unwrap_or_default(), a.next().unwrap_or_default());
+                self.rename_paths(old, new, true).await?;
+                Ok(Packet::Status(ok(id)))
+            }
+            (FSYNC, Some(a)) if a.len() == 1 => {
+                self.fsync(&a[0]).await?;
+                Ok(Packet::Status(ok(id)))
+            }
+            (POSIX_RENAME | FSYNC, _) => Err(StatusCode::BadMessage.into()),
+            _ => Err(StatusCode::OpUnsupported.into()),
+        }
+    }
+}
+
+/// The SSH strings of an extended request's data (RFC 4251 §5).
+fn ssh_strings(mut data: &[u8]) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    while !data.is_empty() {
+        let len = u32::from_be_bytes(data.get(..4)?.try_into().ok()?) as usize;
+        let s = data.get(4..4usize.checked_add(len)?)?;
+        out.push(String::from_utf8(s.to_vec()).ok()?);
+        data = &data[4 + len..];
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ssh_strings;
+
+    #[test]
+    fn extended_request_strings() {
+        let mut d = Vec::new();
+        for s in ["/in/a.filepart", "/in/a.xml"] {
+            d.extend_from_slice(&(s.len() as u32).to_be_bytes());
+            d.extend_from_slice(s.as_bytes());
+        }
+        assert_eq!(
+            ssh_strings(&d).unwrap(),
+            vec!["/in/a.filepart".to_string(), "/in/a.xml".to_string()]
+        );
+        assert!(ssh_strings(&d[..d.len() - 1]).is_none(), "truncated");
+        assert!(ssh_strings(&[0, 0, 0, 9, b'a']).is_none());
+    }
+}
