@@ -116,6 +116,7 @@ pub async fn serve(config: Config, shutdown: Shutdown) -> Result<(), ServeError>
             crate::transport::sftp::start(
                 config.clone(),
                 sftp,
+                logins.clone(),
                 intake.clone(),
                 stop_listeners.clone(),
             )

@@ -68,6 +68,12 @@ impl Logins {
             .store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
+    /// Whether logins for `user` from `ip` are refused right now (shutting down or locked
+    /// out), without logging: for probes such as an SSH client offering its keys.
+    pub fn refusing(&self, user: &str, ip: IpAddr) -> bool {
+        self.closing.load(std::sync::atomic::Ordering::SeqCst) || self.lockout.is_locked(ip, user)
+    }
+
     fn check_open(&self, protocol: &'static str, user: &str, ip: IpAddr) -> Result<(), LoginError> {
         if self.closing.load(std::sync::atomic::Ordering::SeqCst) {
             return Err(self.refused(protocol, user, ip, LoginError::ShuttingDown));
@@ -174,33 +180,4 @@ impl Logins {
         tracing::warn!(protocol, user = %user.escape_debug(), %ip, reason = %why, "login refused");
         why
     }
-}
-
-/// Checks a password login without lockout or logging (kept for callers not yet on
-/// [`Logins`]).
-pub async fn password_login(
-    config: &Arc<Config>,
-    user: &str,
-    password: &str,
-    ip: IpAddr,
-) -> Result<Arc<Partner>, LoginError> {
-    let partner = config.partner(user).cloned();
-    let password = password.to_string();
-    let check = tokio::task::spawn_blocking(move || match &partner {
-        Some(p) => (p.credential.verify(&password), partner),
-        None => {
-            let _ = DECOY.verify(&password);
-            (false, None)
-        }
-    })
-    .await;
-    let (ok, partner) = check.unwrap_or((false, None));
-    let partner = partner.ok_or(LoginError::UnknownUser)?;
-    if !partner.ip_allowed(ip) {
-        return Err(LoginError::AddressNotAllowed);
-    }
-    if !ok {
-        return Err(LoginError::BadPassword);
-    }
-    Ok(partner)
 }

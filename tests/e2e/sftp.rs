@@ -68,7 +68,6 @@ fn sftp_upload_reaches_the_warehouse_which_downloads_and_acknowledges_it() {
         "login",
         "upload complete",
         "file=in/order-3001.xml",
-        "via=\"sftp\"",
         "download complete",
         "deleted",
     ] {
@@ -494,4 +493,80 @@ fn curl_and_lftp_upload_over_sftp() {
     let out = run(Command::new("lftp").args(["-c", &script]));
     assert!(out.status.success(), "lftp: {}", text(&out));
     s.g.wait_file(&s.g.home("wh").join("out/order_3302.json"));
+}
+
+#[test]
+fn the_lockout_is_shared_by_ftp_and_sftp() {
+    if missing_openssh(&["sshpass"]) {
+        return;
+    }
+    // The lockout is shared with FTP: failures over FTP lock SFTP as well.
+    let s = SftpGateway::start_with("lockout_failures = 2\nlockout_duration = \"1h\"", "", "");
+    for _ in 0..2 {
+        let out = curl_upload(&s.g.url("uc", "wrong-password", "in/x.xml"), b"x");
+        assert!(!out.status.success());
+    }
+    let out = s.sftp_password("uc", CART_PASSWORD, "ls /\n");
+    assert!(
+        !out.status.success(),
+        "locked out over SFTP after failures over FTP: {}",
+        text(&out)
+    );
+    assert!(s.g.log_text().contains("locked out"));
+    // Another partner from the same address is not locked.
+    let out = s.sftp_password("uc2", CART2_PASSWORD, "ls /\n");
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+#[test]
+fn allowed_ips_hold_on_both_protocols() {
+    if missing_openssh(&["sshpass"]) || missing("curl") {
+        return;
+    }
+    let s = SftpGateway::start_with("", "allowed_ips = [\"192.0.2.0/24\"]", "");
+    let out = s.sftp_password("uc", CART_PASSWORD, "ls /\n");
+    assert!(
+        !out.status.success(),
+        "SFTP from outside allowed_ips: {}",
+        text(&out)
+    );
+    let out = curl_upload(
+        &s.g.url("uc", CART_PASSWORD, "in/x.xml"),
+        uc_sd("IP-1").as_bytes(),
+    );
+    assert!(!out.status.success(), "FTP from outside allowed_ips");
+    assert!(s.g.files("uc", "in").is_empty());
+    let out = s.sftp_password("uc2", CART2_PASSWORD, "ls /\n");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(s.g.log_text().contains("address not allowed"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn session_limits_count_both_protocols() {
+    if missing_openssh(&["sshpass"]) {
+        return;
+    }
+    let s = SftpGateway::start_with("max_sessions_per_partner = 1", "", "");
+    let mut ftp = ftp_login(&s.g, "uc", CART_PASSWORD).await;
+    let s2 = &s;
+    let out = tokio::task::block_in_place(|| s2.sftp_password("uc", CART_PASSWORD, "ls /\n"));
+    assert!(
+        !out.status.success(),
+        "a second session over SFTP is over the limit"
+    );
+    ftp.quit().await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let out = tokio::task::block_in_place(|| s2.sftp_password("uc", CART_PASSWORD, "ls /\n"));
+        if out.status.success() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the FTP session's place was not freed: {}",
+            text(&out)
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(s.g.log_text().contains("too many sessions"));
 }

@@ -1,28 +1,10 @@
-//! SFTP logins: passwords through [`password_login`] (so `allowed_ips` and the decoy timing
-//! apply as for FTP), public keys against the partner's `authorized_keys`. One log line per
-//! login, never a password; the client only learns that it was refused.
+//! SFTP public keys against the partner's `authorized_keys`. Passwords, lockout and session
+//! limits go through [`Logins`](crate::login::Logins) as for FTP; this file only knows keys.
 
 use crate::config::{Config, Partner};
-use crate::login::password_login;
 use russh::keys::PublicKey;
 use std::net::IpAddr;
 use std::sync::Arc;
-
-/// Checks a password login and logs a refusal.
-pub async fn password(
-    config: &Arc<Config>,
-    user: &str,
-    password: &str,
-    ip: IpAddr,
-) -> Option<Arc<Partner>> {
-    match password_login(config, user, password, ip).await {
-        Ok(p) => Some(p),
-        Err(e) => {
-            tracing::warn!(protocol = "sftp", user = %user.escape_debug(), %ip, method = "password", reason = %e, "login refused");
-            None
-        }
-    }
-}
 
 /// Why a key login was refused (logged once, when the session ends without a login).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -29,6 +29,8 @@ pub struct Shared {
     pub ssh: Arc<russh::server::Config>,
     /// Where completed uploads go.
     pub intake: Intake,
+    /// The login policy shared with every transport (lockout, session limits).
+    pub logins: Arc<crate::login::Logins>,
     /// The server's shutdown signal.
     pub shutdown: Shutdown,
 }

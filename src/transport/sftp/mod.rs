@@ -53,6 +53,7 @@ pub enum SftpStartError {
 pub async fn start(
     config: Arc<Config>,
     sftp: &SftpConfig,
+    logins: Arc<crate::login::Logins>,
     intake: Intake,
     shutdown: Shutdown,
 ) -> Result<Vec<JoinHandle<()>>, SftpStartError> {
@@ -84,6 +85,7 @@ pub async fn start(
         config,
         ssh,
         intake,
+        logins,
         shutdown,
     });
     Ok(bound

@@ -42,6 +42,8 @@ pub struct SshSession {
     channels: HashMap<ChannelId, Channel<Msg>>,
     /// The last public key refused before any login (logged once, when the session ends).
     refused_key: Option<(String, KeyRefusal)>,
+    /// The session's place in the session limits, held until the connection ends.
+    place: Option<crate::login::SessionGuard>,
 }
 
 impl SshSession {
@@ -52,17 +54,22 @@ impl SshSession {
             partner: None,
             channels: HashMap::new(),
             refused_key: None,
+            place: None,
         }
     }
 
-    fn logged_in(&mut self, partner: Arc<Partner>, method: &'static str) {
-        self.p.span.record("partner", partner.name.as_str());
-        let ip = self.p.ip;
-        self.p.span.in_scope(|| {
-            tracing::info!(protocol = "sftp", partner = %partner.name, %ip, method, "login");
-        });
-        self.refused_key = None;
-        self.partner = Some(partner);
+    /// Takes a place in the session limits for a partner whose credentials were accepted.
+    fn logged_in(&mut self, partner: Arc<Partner>) -> Auth {
+        match self.p.shared.logins.open_session("sftp", &partner) {
+            Ok(place) => {
+                self.p.span.record("partner", partner.name.as_str());
+                self.refused_key = None;
+                self.place = Some(place);
+                self.partner = Some(partner);
+                Auth::Accept
+            }
+            Err(_) => Auth::reject(),
+        }
     }
 
     fn key_check(&self, user: &str, key: &PublicKey) -> Result<Arc<Partner>, KeyRefusal> {
@@ -121,16 +128,14 @@ impl russh::server::Handler for SshSession {
     type Error = russh::Error;
 
     async fn auth_password(&mut self, user: &str, password: &str) -> Result<Auth, Self::Error> {
-        let config = self.p.shared.config.clone();
-        let checked = auth::password(&config, user, password, self.p.ip)
+        let logins = self.p.shared.logins.clone();
+        let checked = logins
+            .password("sftp", user, password, self.p.ip)
             .instrument(self.p.span.clone())
             .await;
         Ok(match checked {
-            Some(p) => {
-                self.logged_in(p, "password");
-                Auth::Accept
-            }
-            None => Auth::reject(),
+            Ok(p) => self.logged_in(p),
+            Err(_) => Auth::reject(),
         })
     }
 
@@ -140,6 +145,9 @@ impl russh::server::Handler for SshSession {
         user: &str,
         offer: PublicKeyOffer<'_>,
     ) -> Result<Auth, Self::Error> {
+        if self.p.shared.logins.refusing(user, self.p.ip) {
+            return Ok(Auth::reject());
+        }
         Ok(match self.key_check(user, offer.public_key) {
             Ok(_) => Auth::Accept,
             Err(why) => {
@@ -157,18 +165,15 @@ impl russh::server::Handler for SshSession {
         user: &str,
         key: VerifiedPublicKey<'_>,
     ) -> Result<Auth, Self::Error> {
-        Ok(match self.key_check(user, key.public_key) {
-            Ok(p) => {
-                self.logged_in(p, "publickey");
-                Auth::Accept
-            }
-            Err(why) => {
-                let ip = self.p.ip;
-                self.p.span.in_scope(|| {
-                    tracing::warn!(protocol = "sftp", user = %user.escape_debug(), %ip, method = "publickey", reason = why.as_str(), "login refused");
-                });
-                Auth::reject()
-            }
+        let logins = self.p.shared.logins.clone();
+        let checked = self.p.span.in_scope(|| {
+            logins.public_key("sftp", user, self.p.ip, |p| {
+                auth::authorized(p, key.public_key)
+            })
+        });
+        Ok(match checked {
+            Ok(p) => self.logged_in(p),
+            Err(_) => Auth::reject(),
         })
     }
 
