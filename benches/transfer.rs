@@ -523,6 +523,9 @@ fn peer_run(
         .max()
         .unwrap_or(0);
     let total = seen.values().map(|(_, h)| *h).sum();
+    if std::env::var_os("WHARF_BENCH_DEBUG").is_some() {
+        eprintln!("  session processes: {seen:?}");
+    }
     Ok(Run {
         secs,
         mem_main_kib: main,

@@ -116,6 +116,7 @@ impl Home {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
             if (hide_dot && name.starts_with('.'))
+                || crate::intake::markers::marked_name(&name).is_some()
                 || (at_root && !policy::FOLDERS.contains(&name.as_str()))
             {
                 continue;

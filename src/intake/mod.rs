@@ -7,6 +7,7 @@
 //! on the pipeline. Uploads still being written are tracked in an [`UploadRegistry`] so no
 //! other source can hand the pipeline a half-written file.
 
+pub mod markers;
 pub mod scan;
 pub mod sweep;
 mod temp_names;

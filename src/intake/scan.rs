@@ -1,7 +1,10 @@
 //! The start-up scan: every file already in a partner's `in/` (left by a crash, placed while
-//! Wharf was down) is queued once, oldest first.
+//! Wharf was down) is queued once, oldest first. Uploads that a crash cut off (their upload
+//! marker survived) are set aside first and go to `error/` unprocessed.
 
-use super::{Intake, Via};
+use super::markers::marked_name;
+use super::{Intake, Via, quarantine_name};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Queues every regular file under `in_dir` (recursively). Returns how many were queued.
@@ -9,18 +12,61 @@ pub fn scan_in_folder(intake: &Intake, in_dir: &Path) -> usize {
     let mut files = Vec::new();
     collect(in_dir, &mut files);
     files.sort_by_key(|(mtime, path)| (*mtime, path.clone()));
-    files
-        .into_iter()
-        .filter(|(_, p)| {
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
-            if name.as_deref().and_then(super::original_name).is_some() {
-                // A failed upload quarantined just before a crash: it still goes to error/.
-                intake.submit_aborted(p, Via::Scan, "the upload failed (found at start-up)".into())
-            } else {
-                intake.submit(p, Via::Scan)
+    let cut = set_aside_cut_uploads(intake, &files);
+    cut.len()
+        + files
+            .into_iter()
+            .filter(|(_, p)| !cut.contains(p))
+            .filter(|(_, p)| {
+                let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+                if name.as_deref().and_then(super::original_name).is_some() {
+                    // A failed upload quarantined just before a crash: it still goes to error/.
+                    intake.submit_aborted(
+                        p,
+                        Via::Scan,
+                        "the upload failed (found at start-up)".into(),
+                    )
+                } else {
+                    intake.submit(p, Via::Scan)
+                }
+            })
+            .count()
+}
+
+/// For each surviving upload marker: the file it marks was cut off by a crash. Moves it to
+/// its quarantine name and reports it as aborted; removes the marker. Returns the files.
+fn set_aside_cut_uploads(
+    intake: &Intake,
+    files: &[(std::time::SystemTime, PathBuf)],
+) -> HashSet<PathBuf> {
+    let mut cut = HashSet::new();
+    for (_, marker) in files {
+        let Some(name) = marker.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+            continue;
+        };
+        let Some(target) = marked_name(&name) else {
+            continue;
+        };
+        let data = marker.with_file_name(target);
+        if let Ok(meta) = std::fs::metadata(&data)
+            && meta.is_file()
+        {
+            let hidden = data.with_file_name(quarantine_name(target));
+            if std::fs::rename(&data, &hidden).is_ok() {
+                intake.submit_aborted(
+                    &hidden,
+                    Via::Scan,
+                    format!(
+                        "the upload was cut off when Wharf stopped, after {} bytes",
+                        meta.len()
+                    ),
+                );
+                cut.insert(data);
             }
-        })
-        .count()
+        }
+        let _ = std::fs::remove_file(marker);
+    }
+    cut
 }
 
 fn collect(dir: &Path, out: &mut Vec<(std::time::SystemTime, PathBuf)>) {

@@ -23,7 +23,11 @@ pub fn remove_stale_temp(in_dir: &Path, max_age: Duration) -> usize {
             continue;
         }
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !meta.is_file() || !is_temp_name(&name) || original_name(&name).is_some() {
+        if !meta.is_file()
+            || !is_temp_name(&name)
+            || original_name(&name).is_some()
+            || super::markers::marked_name(&name).is_some()
+        {
             continue;
         }
         let age = meta

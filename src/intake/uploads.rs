@@ -34,11 +34,13 @@ pub struct DownloadGuard {
 }
 
 impl UploadRegistry {
-    /// Marks `path` as being written.
+    /// Marks `path` as being written (in memory, and on disk with an upload marker so a crash
+    /// mid-upload is recognised at the next start).
     pub fn begin(&self, path: &Path) -> UploadGuard {
         if let Ok(mut s) = self.inner.lock() {
             *s.uploads.entry(path.to_path_buf()).or_insert(0) += 1;
         }
+        super::markers::mark(path);
         UploadGuard {
             registry: self.clone(),
             path: path.to_path_buf(),
@@ -95,6 +97,7 @@ impl Drop for UploadGuard {
             *n -= 1;
             if *n == 0 {
                 s.uploads.remove(&self.path);
+                super::markers::unmark(&self.path);
             }
         }
         self.registry.changed();

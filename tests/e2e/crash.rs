@@ -141,3 +141,38 @@ async fn kill_9_during_200_uploads_loses_nothing_and_sends_nothing_twice() {
     );
     assert!(g.terminate().success());
 }
+
+#[test]
+fn an_upload_cut_off_by_a_crash_goes_to_error_not_to_the_warehouse() {
+    if missing("curl") {
+        return;
+    }
+    let mut g = Gateway::start();
+    // A complete order followed by padding: a cut copy could even look complete.
+    let body = uc_sd("CUT-1") + &"<!-- pad -->\n".repeat(50_000);
+    let local = g.dir.path().join("cut.xml");
+    std::fs::write(&local, &body).unwrap();
+    let mut client = std::process::Command::new("curl")
+        .args(["-sS", "--limit-rate", "100K", "-T"])
+        .arg(&local)
+        .arg(g.url("uc", CART_PASSWORD, "in/cut.xml"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let partial = g.home("uc").join("in/cut.xml");
+    wait_for(30, "the upload to start", || {
+        std::fs::metadata(&partial).map(|m| m.len() > 4096).unwrap_or(false)
+    });
+    assert!(g.home("uc").join("in/.cut.xml.uploading").exists(), "the upload is marked");
+    g.kill9();
+    let _ = client.kill();
+    let _ = client.wait();
+    g.spawn();
+    let report = g.home("uc").join("error/cut.xml.error.txt");
+    g.wait_file(&report);
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.contains("cut off when Wharf stopped"), "{text}");
+    g.wait_in_empty("uc");
+    assert!(g.files("wh", "out").is_empty(), "half a file is never an order");
+}
