@@ -7,5 +7,6 @@ mod ftp_access;
 mod ftp_flow;
 mod ftps;
 mod intake;
+mod ipv6;
 mod samples;
 mod sftp;
