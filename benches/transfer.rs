@@ -289,7 +289,8 @@ struct Run {
     /// Wharf: the process's VmHWM. Reference: the largest VmHWM of one session process
     /// (`sftp-server`, or the biggest `vsftpd` session process).
     mem_main_kib: u64,
-    /// Wharf: as `mem_main_kib`. Reference: the sum of the VmHWM of every session process.
+    /// Wharf: as `mem_main_kib`. Reference: the largest sum of VmRSS over the session
+    /// processes alive at one sample.
     mem_total_kib: u64,
     /// Reference uploads: an fsync of the uploaded file right after the client ended (Wharf
     /// fsyncs before it answers the close, inside its time).
@@ -326,7 +327,7 @@ fn report(phases: &[Phase], size: u64, runs: usize) -> String {
     let _ = writeln!(
         s,
         "| transfer | Wharf MB/s | reference | reference MB/s | ratio | reference + fsync MB/s \
-         | ratio vs + fsync | Wharf VmHWM (whole process) | reference session VmHWM (sum / largest) |"
+         | ratio vs + fsync | Wharf VmHWM (whole process) | reference session RSS (all processes) / VmHWM of the largest |"
     );
     let _ = writeln!(s, "|---|---:|---|---:|---:|---:|---:|---:|---:|");
     for p in phases {
@@ -493,15 +494,26 @@ fn peer_run(
 ) -> Result<Run> {
     let master = server.pid();
     settle();
-    // pid -> (name, VmHWM kB), for every process under the listener during the transfer.
+    // pid -> (name, VmHWM kB), for every process under the listener during the transfer (the
+    // name as last seen: the shell that sshd starts becomes sftp-server when it execs).
     let mut seen: HashMap<u32, (String, u64)> = HashMap::new();
+    // The largest sum of VmRSS over the session processes alive at one sample.
+    let mut total = 0;
     let (secs, stdout) = run_timed(&ctx.t, n, cmd, || {
+        let mut sum = 0;
         for pid in descendants(master) {
-            if let (Some(name), Some(hwm)) = (proc_name(pid), status_kib(pid, "VmHWM")) {
-                let e = seen.entry(pid).or_insert((name, 0));
+            if let (Some(name), Some(hwm), Some(rss)) = (
+                proc_name(pid),
+                status_kib(pid, "VmHWM"),
+                status_kib(pid, "VmRSS"),
+            ) {
+                let e = seen.entry(pid).or_insert((String::new(), 0));
+                e.0 = name;
                 e.1 = e.1.max(hwm);
+                sum += rss;
             }
         }
+        total = total.max(sum);
     })?;
     if !server.alive() {
         bail!("{} exited; log:\n{}", server.name, tail(&server.log));
@@ -522,7 +534,6 @@ fn peer_run(
         .map(|(_, h)| *h)
         .max()
         .unwrap_or(0);
-    let total = seen.values().map(|(_, h)| *h).sum();
     if std::env::var_os("WHARF_BENCH_DEBUG").is_some() {
         eprintln!("  session processes: {seen:?}");
     }
@@ -873,6 +884,10 @@ impl Sshd {
                 .args(["-q", "-t", "ed25519", "-N", "", "-C", "bench-host", "-f"])
                 .arg(&host_key),
         )?;
+        // The session's shell (`$SHELL -c sftp-server`) gets an empty HOME, so a heavy
+        // ~/.bashrc (pyenv, …) does not run inside the timed session start.
+        let home = dir.join("home");
+        std::fs::create_dir_all(&home)?;
         let authorized = dir.join("authorized_keys");
         std::fs::write(&authorized, format!("{public_key}\n"))?;
         // sshd insists on its privilege separation folder.
@@ -899,10 +914,12 @@ impl Sshd {
                  PrintMotd no\n\
                  UseDNS no\n\
                  LogLevel INFO\n\
+                 SetEnv HOME={home}\n\
                  Subsystem sftp {SFTP_SERVER}\n",
                 hk = host_key.display(),
                 pid = dir.join("sshd.pid").display(),
                 ak = authorized.display(),
+                home = home.display(),
                 prl = if root { "yes" } else { "no" },
             ),
         )?;

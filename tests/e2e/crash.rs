@@ -162,9 +162,14 @@ fn an_upload_cut_off_by_a_crash_goes_to_error_not_to_the_warehouse() {
         .unwrap();
     let partial = g.home("uc").join("in/cut.xml");
     wait_for(30, "the upload to start", || {
-        std::fs::metadata(&partial).map(|m| m.len() > 4096).unwrap_or(false)
+        std::fs::metadata(&partial)
+            .map(|m| m.len() > 4096)
+            .unwrap_or(false)
     });
-    assert!(g.home("uc").join("in/.cut.xml.uploading").exists(), "the upload is marked");
+    assert!(
+        g.home("uc").join("in/.cut.xml.uploading").exists(),
+        "the upload is marked"
+    );
     g.kill9();
     let _ = client.kill();
     let _ = client.wait();
@@ -174,5 +179,8 @@ fn an_upload_cut_off_by_a_crash_goes_to_error_not_to_the_warehouse() {
     let text = std::fs::read_to_string(&report).unwrap();
     assert!(text.contains("cut off when Wharf stopped"), "{text}");
     g.wait_in_empty("uc");
-    assert!(g.files("wh", "out").is_empty(), "half a file is never an order");
+    assert!(
+        g.files("wh", "out").is_empty(),
+        "half a file is never an order"
+    );
 }
