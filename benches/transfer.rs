@@ -182,7 +182,7 @@ fn main() -> Result<()> {
             }
             .with_context(|| format!("{}, {}, run {}", phase.peer(), phase.label(), i + 1))?;
             println!(
-                "  {} run {}: {:>7.2}s {:>8.1} MB/s{}  session {} (largest process {})",
+                "  {} run {}: {:>7.2}s {:>8.1} MB/s{}  session RSS {} ({} VmHWM {})",
                 phase.peer(),
                 i + 1,
                 p.secs,
@@ -191,6 +191,7 @@ fn main() -> Result<()> {
                     .map(|f| format!(" (+{f:.2}s fsync)"))
                     .unwrap_or_default(),
                 mib_str(p.mem_total_kib),
+                phase.main_process(),
                 mib_str(p.mem_main_kib)
             );
             phase.peer.push(p);
@@ -273,6 +274,14 @@ impl Phase {
             Dir::Down => "download",
         };
         format!("{proto} {dir}")
+    }
+
+    /// The reference's per-session process whose VmHWM is shown.
+    fn main_process(&self) -> &'static str {
+        match self.proto {
+            Proto::Sftp { .. } => "sftp-server",
+            Proto::Ftp => "largest vsftpd",
+        }
     }
 
     fn peer(&self) -> &'static str {

@@ -90,18 +90,8 @@ password_hash = "{}"
         .arg("-e")
         .env("SSHPASS", CART_PASSWORD)
         .arg("sftp")
-        .args([
-            "-o",
-            "BatchMode=no",
-            "-o",
-            "PubkeyAuthentication=no",
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "LogLevel=ERROR",
-        ])
+        .args(["-o", "BatchMode=no", "-o", "PubkeyAuthentication=no"])
+        .args(SSH_TEST_OPTS)
         .args(["-P", &s6.to_string(), "-b"])
         .arg(&batch)
         .arg("uc@[::1]"));
