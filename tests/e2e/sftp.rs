@@ -570,3 +570,61 @@ async fn session_limits_count_both_protocols() {
     }
     assert!(s.g.log_text().contains("too many sessions"));
 }
+
+#[test]
+fn idle_sessions_are_closed_on_both_protocols() {
+    if missing_openssh(&["sshpass"]) {
+        return;
+    }
+    use std::io::{BufRead, BufReader, Write};
+    let s = SftpGateway::start_with("idle_timeout = \"1s\"", "", "");
+    // FTP: log in, then say nothing; the server closes the control connection.
+    let conn = std::net::TcpStream::connect(("127.0.0.1", s.g.ftp_port)).unwrap();
+    conn.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    let mut reader = BufReader::new(conn.try_clone().unwrap());
+    let mut writer = conn;
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap(); // greeting
+    write!(writer, "USER uc\r\nPASS {CART_PASSWORD}\r\n").unwrap();
+    let started = std::time::Instant::now();
+    let mut closed = false;
+    loop {
+        line.clear();
+        match reader.read_line(&mut line) {
+            Ok(0) => {
+                closed = true;
+                break;
+            }
+            Ok(_) if line.starts_with("421") => {
+                closed = true;
+                break;
+            }
+            Ok(_) => continue,
+            Err(_) => break, // the 20 s read timeout: not closed
+        }
+    }
+    assert!(closed, "the idle FTP session was not closed");
+    assert!(started.elapsed() < std::time::Duration::from_secs(15));
+    // SFTP: an interactive session that sends nothing is closed too.
+    let mut child = std::process::Command::new("sshpass")
+        .arg("-e")
+        .env("SSHPASS", CART_PASSWORD)
+        .arg("sftp")
+        .args(["-o", "BatchMode=no", "-o", "PubkeyAuthentication=no"])
+        .args(SSH_TEST_OPTS)
+        .args(["-P", &s.port.to_string()])
+        .arg("uc@127.0.0.1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let _keep_stdin_open = child.stdin.take();
+    // (The interactive client only notices at its next command: the server's word counts.)
+    wait_for(20, "the server to close the idle SFTP session", || {
+        s.g.log_text().contains("session closed: idle timeout")
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+}
