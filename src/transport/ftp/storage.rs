@@ -13,7 +13,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncReadExt;
 use tracing::Instrument;
 use unftp_core::storage::{
     Error, ErrorKind, FEATURE_RESTART, Fileinfo, Metadata, Permissions, Result, StorageBackend,
@@ -281,45 +281,85 @@ fn describe(e: &Error) -> String {
     }
 }
 
+/// Longest a received byte waits in memory before it is handed to the disk (a slow upload
+/// still grows on disk, so it can be resumed and watched).
+const FLUSH_AFTER: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Reads up to [`CHUNK`] bytes, or what arrives within [`FLUSH_AFTER`]; says whether the
+/// input ended.
+async fn fill_chunk<R: tokio::io::AsyncRead + Unpin>(
+    input: &mut R,
+) -> (Vec<u8>, io::Result<()>, bool) {
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let deadline = tokio::time::Instant::now() + FLUSH_AFTER;
+    while chunk.len() < CHUNK {
+        match tokio::time::timeout_at(deadline, input.read_buf(&mut chunk)).await {
+            Err(_) => return (chunk, Ok(()), false),
+            Ok(Ok(0)) => return (chunk, Ok(()), true),
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => return (chunk, Err(e), true),
+        }
+    }
+    (chunk, Ok(()), false)
+}
+
+/// Size of the chunks handed to the disk writer.
+const CHUNK: usize = 1 << 20;
+/// Chunks that may wait for the disk: the network read goes on while the disk writes.
+const IN_FLIGHT: usize = 4;
+
 /// Copies the data connection into the file, fsyncs it, and returns the file's final size;
-/// on failure, the bytes received so far and the error.
+/// on failure, the bytes received so far and the error. The network side fills 1 MiB chunks
+/// and a blocking writer writes them, so reading and writing overlap and the disk sees large
+/// writes (libunftp's own back-end writes 4 KiB at a time through `tokio::fs`).
 async fn receive<R: tokio::io::AsyncRead + Unpin>(
     mut input: R,
     file: std::fs::File,
     start: u64,
     limit: u64,
 ) -> std::result::Result<u64, (u64, Error)> {
-    let mut out = tokio::fs::File::from_std(file);
-    let mut buf = vec![0u8; BUF];
-    let mut total = start;
-    loop {
-        let n = match input.read(&mut buf).await {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) => return Err((total, Error::from(e))),
-        };
-        let room = limit.saturating_sub(total);
-        let take = n.min(usize::try_from(room).unwrap_or(usize::MAX));
-        if let Err(e) = out.write_all(&buf[..take]).await {
-            return Err((total, Error::from(e)));
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<u8>>(IN_FLIGHT);
+    let writer = tokio::task::spawn_blocking(move || -> io::Result<()> {
+        use std::io::Write;
+        let mut file = file;
+        while let Some(chunk) = rx.blocking_recv() {
+            file.write_all(&chunk)?;
         }
-        if take < n {
-            total += take as u64;
-            let _ = out.sync_all().await;
-            return Err((
-                total,
-                Error::new(
-                    ErrorKind::ExceededStorageAllocationError,
-                    io::Error::other(format!(
-                        "the file is larger than max_upload_size ({limit} bytes)"
-                    )),
-                ),
+        file.sync_all()
+    });
+    let mut total = start;
+    let mut failure: Option<Error> = None;
+    loop {
+        let (mut chunk, read, at_end) = fill_chunk(&mut input).await;
+        let room = usize::try_from(limit.saturating_sub(total)).unwrap_or(usize::MAX);
+        if chunk.len() > room {
+            chunk.truncate(room);
+            failure = Some(Error::new(
+                ErrorKind::ExceededStorageAllocationError,
+                io::Error::other(format!(
+                    "the file is larger than max_upload_size ({limit} bytes)"
+                )),
             ));
         }
+        let n = chunk.len();
+        if n > 0 && tx.send(chunk).await.is_err() {
+            break; // the writer failed: its error is reported below
+        }
         total += n as u64;
+        if let Err(e) = read {
+            failure.get_or_insert(Error::from(e));
+        }
+        if failure.is_some() || at_end {
+            break;
+        }
     }
-    if let Err(e) = out.sync_all().await {
-        return Err((total, Error::from(e)));
+    drop(tx);
+    let written = writer
+        .await
+        .unwrap_or_else(|e| Err(io::Error::other(e.to_string())));
+    match (failure, written) {
+        (_, Err(e)) => Err((total, Error::from(e))),
+        (Some(e), Ok(())) => Err((total, e)),
+        (None, Ok(())) => Ok(total),
     }
-    Ok(total)
 }
