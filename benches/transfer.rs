@@ -36,14 +36,21 @@ const PASSWORD: &str = "bench-Secret-42";
 const CART: &str = "uc";
 /// The OpenSSH `sftp` default buffer and request count, forced so both servers see the same
 /// requests (without `-B`, the client takes the buffer size from the server's
-/// `limits@openssh.com` answer, which only OpenSSH's sftp-server gives).
-const FIXED_SFTP: [&str; 4] = ["-B", "32768", "-R", "64"];
+/// `limits@openssh.com` answer, which only OpenSSH's sftp-server gives). `WHARF_BENCH_SFTP_ARGS`
+/// replaces it.
+const FIXED_SFTP: &str = "-B 32768 -R 64";
 /// Per-transfer deadline.
 const TRANSFER_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 /// How often memory is sampled during a transfer.
 const POLL: Duration = Duration::from_millis(50);
 
 fn main() -> Result<()> {
+    // `cargo bench` passes `--bench`; `cargo test --benches` / `--all-targets` runs this binary
+    // without it, and must not start a multi-gigabyte benchmark.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("skipped: the transfer benchmark runs only under `cargo bench --bench transfer`");
+        return Ok(());
+    }
     let mib: u64 = env_num("WHARF_BENCH_MIB", 1024)?;
     let runs: usize = env_num("WHARF_BENCH_RUNS", 3)?;
     if mib == 0 || runs == 0 {
@@ -82,6 +89,7 @@ fn main() -> Result<()> {
         .context("temp dir")?;
     let t = tmp.path().to_path_buf();
     println!("work folder: {}", t.display());
+    println!("load average at start: {}", load_average());
 
     let src = t.join("big.bin");
     let started = Instant::now();
@@ -136,22 +144,25 @@ fn main() -> Result<()> {
         println!("note: cannot reset VmHWM through clear_refs; Wharf peaks are cumulative");
     }
 
+    let sftp_args =
+        std::env::var("WHARF_BENCH_SFTP_ARGS").unwrap_or_else(|_| FIXED_SFTP.to_string());
     let mut phases: Vec<Phase> = Vec::new();
     if sshd.is_some() {
         for dir in [Dir::Up, Dir::Down] {
-            phases.push(Phase::new(Proto::Sftp { fixed: true }, dir));
+            phases.push(Phase::new(Proto::Sftp { fixed: true }, dir, &sftp_args));
         }
         for dir in [Dir::Up, Dir::Down] {
-            phases.push(Phase::new(Proto::Sftp { fixed: false }, dir));
+            phases.push(Phase::new(Proto::Sftp { fixed: false }, dir, &sftp_args));
         }
     }
     if vsftpd.is_some() {
         for dir in [Dir::Up, Dir::Down] {
-            phases.push(Phase::new(Proto::Ftp, dir));
+            phases.push(Phase::new(Proto::Ftp, dir, &sftp_args));
         }
     }
 
     let ctx = Ctx {
+        sftp_args,
         t: t.clone(),
         src: src.clone(),
         size,
@@ -207,6 +218,7 @@ fn main() -> Result<()> {
         .max()
         .unwrap_or(0);
 
+    println!("\nload average at end: {}", load_average());
     println!("\n{}", report(&phases, size, runs));
     println!(
         "Wharf process memory: VmHWM {} / VmRSS {} before the runs; peak VmHWM {} over all \
@@ -220,6 +232,21 @@ fn main() -> Result<()> {
         "SFTP: OpenSSH sftp client, -c {CIPHER}, KexAlgorithms={KEX}, \
          HostKeyAlgorithms={HOST_KEY_ALG}; FTP: curl, passive."
     );
+
+    let log = std::fs::read_to_string(&wharf.log).unwrap_or_default();
+    let bad: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("WARN") || l.contains("ERROR"))
+        .collect();
+    if !bad.is_empty() {
+        println!(
+            "Wharf logged {} warnings/errors, the first ones:",
+            bad.len()
+        );
+        for l in bad.iter().take(10) {
+            println!("  {l}");
+        }
+    }
 
     drop(vsftpd);
     drop(sshd);
@@ -247,6 +274,8 @@ enum Proto {
 }
 
 struct Phase {
+    /// The forced `sftp` options (fixed SFTP phases).
+    sftp_args: String,
     proto: Proto,
     dir: Dir,
     wharf: Vec<Run>,
@@ -254,8 +283,9 @@ struct Phase {
 }
 
 impl Phase {
-    fn new(proto: Proto, dir: Dir) -> Phase {
+    fn new(proto: Proto, dir: Dir, sftp_args: &str) -> Phase {
         Phase {
+            sftp_args: sftp_args.to_string(),
             proto,
             dir,
             wharf: Vec::new(),
@@ -265,9 +295,9 @@ impl Phase {
 
     fn label(&self) -> String {
         let proto = match self.proto {
-            Proto::Sftp { fixed: true } => "SFTP (-B 32768 -R 64)",
-            Proto::Sftp { fixed: false } => "SFTP (client defaults)",
-            Proto::Ftp => "FTP",
+            Proto::Sftp { fixed: true } => format!("SFTP ({})", self.sftp_args),
+            Proto::Sftp { fixed: false } => "SFTP (client defaults)".to_string(),
+            Proto::Ftp => "FTP".to_string(),
         };
         let dir = match self.dir {
             Dir::Up => "upload",
@@ -377,6 +407,8 @@ fn report(phases: &[Phase], size: u64, runs: usize) -> String {
 // ---------------------------------------------------------------------------------------------
 
 struct Ctx {
+    /// The forced `sftp` options of the fixed SFTP phases.
+    sftp_args: String,
     t: PathBuf,
     src: PathBuf,
     size: u64,
@@ -619,7 +651,7 @@ fn sftp_cmd(
         .arg(&ctx.key)
         .args(["-P", &port.to_string()]);
     if fixed {
-        cmd.args(FIXED_SFTP);
+        cmd.args(ctx.sftp_args.split_whitespace());
     }
     cmd.arg("-b").arg(&file).arg(format!("{user}@127.0.0.1"));
     Ok(cmd)
@@ -1189,6 +1221,13 @@ fn read_full(f: &mut File, buf: &mut [u8]) -> Result<usize> {
         got += n;
     }
     Ok(got)
+}
+
+/// The first three fields of /proc/loadavg (other work on the machine skews the figures).
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
 }
 
 fn tail(log: &Path) -> String {

@@ -24,3 +24,4 @@ pub mod server;
 pub mod shutdown;
 pub mod store;
 pub mod transport;
+pub mod validate;

@@ -5,6 +5,7 @@ mod convert;
 mod passwd;
 mod requeue;
 mod serve;
+mod validate;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -50,6 +51,21 @@ enum Command {
         /// The file to convert.
         file: PathBuf,
     },
+    /// Check XML files for well-formedness and validity against their DTD.
+    ///
+    /// Prints FILE:LINE:COL: error: MESSAGE per problem; exit 0 all valid, 1 any problem,
+    /// 2 a file or DTD that cannot be read. Never uses the network.
+    Validate {
+        /// Validate against this DTD whatever the DOCTYPE says (like xmllint --dtdvalid).
+        #[arg(long)]
+        dtd: Option<PathBuf>,
+        /// An OASIS XML catalog mapping public/system identifiers to local files.
+        #[arg(long)]
+        catalog: Option<PathBuf>,
+        /// The XML files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Read a password on stdin and print its argon2id hash for `password_hash`.
     Passwd,
     /// Move files from a partner's error/ or archive/ back into its in/ to be processed again.
@@ -67,6 +83,11 @@ pub fn main() -> ExitCode {
         Command::Serve { config } => serve::run(config.as_deref()),
         Command::Check { config } => serve::check(config.as_deref()),
         Command::Convert { format, file } => convert::run(&format, &file),
+        Command::Validate {
+            dtd,
+            catalog,
+            files,
+        } => validate::run(dtd.as_deref(), catalog.as_deref(), &files),
         Command::Passwd => passwd::run(),
         Command::Requeue { paths } => requeue::run(&paths),
     };

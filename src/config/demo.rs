@@ -62,7 +62,7 @@ pub fn demo_config(
                 authorized_keys: Vec::new(),
                 allowed_ips: Vec::new(),
                 warehouse: (*role == Role::Cart).then(|| WAREHOUSE.to_owned()),
-                dtd: None,
+                dtd: (*format == Format::UltraCart).then(shipped_dtd).flatten(),
                 distribution_center: None,
                 kits: KitMode::default(),
                 sku_aliases: BTreeMap::new(),
@@ -95,6 +95,16 @@ pub fn demo_config(
     };
     let message = generated.then(|| announcement(&file, &passwords));
     Ok((config, message))
+}
+
+/// The UltraCart DTD shipped with Wharf, `dtd/ultracart-export.dtd` under the working folder,
+/// when it is there (the demo runs from any folder; without it, no DTD check).
+fn shipped_dtd() -> Option<PathBuf> {
+    let path = std::env::current_dir()
+        .ok()?
+        .join("dtd")
+        .join("ultracart-export.dtd");
+    path.is_file().then_some(path)
 }
 
 /// The demo passwords from `file`, generating (and saving) those missing. The flag is true when
@@ -253,9 +263,18 @@ mod tests {
         let uc = config.partner("demo-ultracart").unwrap();
         assert_eq!((uc.role, uc.format), (Role::Cart, Format::UltraCart));
         assert_eq!(uc.warehouse.as_deref(), Some("demo-warehouse"));
+        let shipped = std::env::current_dir()
+            .unwrap()
+            .join("dtd/ultracart-export.dtd");
+        assert_eq!(
+            uc.dtd,
+            shipped.is_file().then_some(shipped),
+            "the shipped DTD, if here"
+        );
         let dsco = config.partner("demo-dsco").unwrap();
         assert_eq!((dsco.role, dsco.format), (Role::Cart, Format::Dsco));
         assert_eq!(dsco.warehouse.as_deref(), Some("demo-warehouse"));
+        assert_eq!(dsco.dtd, None);
         let wh = config.partner("demo-warehouse").unwrap();
         assert_eq!((wh.role, wh.format), (Role::Warehouse, Format::Canonical));
         assert_eq!(wh.warehouse, None);

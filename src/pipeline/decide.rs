@@ -9,6 +9,7 @@ use crate::formats::{self, DecodeError};
 use crate::intake::Arrival;
 use crate::outbox::free_name;
 use crate::store::{Job, Plan};
+use crate::validate;
 use std::path::{Path, PathBuf};
 
 /// Suffix of a rejection report beside its input.
@@ -29,7 +30,7 @@ pub(super) fn decide(
         report.file_rejected(&format!("the upload was aborted: {reason}"));
         return record(p, key, hash, error_plan(&home, &a.rel, report));
     }
-    let decoded = match read_orders(partner, bytes) {
+    let decoded = match read_orders(partner, &a.path, bytes) {
         Ok(d) => d,
         Err(e) => {
             report.file_rejected(&e);
@@ -66,18 +67,59 @@ pub(super) fn decide(
     Ok(plan)
 }
 
-/// Decodes a file by its partner's role and format; a reason when it cannot be read.
-fn read_orders(partner: &Partner, bytes: &[u8]) -> Result<formats::Decoded, String> {
+/// Decodes a file by its partner's role and format, after checking it against the partner's
+/// DTD when one is configured; a reason when it cannot be read.
+fn read_orders(partner: &Partner, path: &Path, bytes: &[u8]) -> Result<formats::Decoded, String> {
     if partner.role == Role::Warehouse {
         return Err(
             "warehouse files (shipments, inventory) are not processed yet: kept here to be requeued"
                 .to_string(),
         );
     }
+    if let Some(dtd) = &partner.dtd {
+        check_dtd(dtd, path, bytes)?;
+    }
     formats::decode(partner.format, bytes, &partner.decode_options()).map_err(|e| match e {
         DecodeError::Xml { .. } => format!("cannot read the file at {e}"),
         other => format!("cannot read the file: {other}"),
     })
+}
+
+/// Validates a partner's XML file against the partner's DTD (INTERFACE §6: whatever its
+/// DOCTYPE says, loading no other file, no internal subset). The reason lists every problem as
+/// `LINE:COL: message`, one per line. Validates the bytes already read (the ones hashed,
+/// decoded and settled), not the file again: a client overwriting the file meanwhile cannot
+/// make the check and the decoding see different content.
+fn check_dtd(dtd: &Path, path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let name = dtd.file_name().map_or_else(
+        || dtd.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let opts = validate::Options::new(validate::Mode::Partner(dtd.to_path_buf()));
+    match validate::validate_reader(bytes, path, &opts) {
+        Ok(problems) if problems.is_empty() => Ok(()),
+        Ok(problems) => {
+            let mut reason = format!(
+                "the file does not pass the check against the DTD {name} ({} {}):",
+                problems.len(),
+                if problems.len() == 1 {
+                    "error"
+                } else {
+                    "errors"
+                }
+            );
+            for p in &problems {
+                reason.push_str(&format!(
+                    "\n{}:{}: {}",
+                    p.line,
+                    p.column,
+                    p.message.replace('\n', " ")
+                ));
+            }
+            Err(reason)
+        }
+        Err(e) => Err(format!("cannot check the file against the DTD {name}: {e}")),
+    }
 }
 
 /// Records a plan that touches no order.
