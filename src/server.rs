@@ -42,7 +42,12 @@ pub enum ServeError {
 
 /// The store file inside the data folder.
 pub fn store_path(config: &Config) -> PathBuf {
-    config.data_dir.join("wharf.redb")
+    store_path_in(&config.data_dir)
+}
+
+/// The store file inside `data_dir`.
+pub fn store_path_in(data_dir: &std::path::Path) -> PathBuf {
+    data_dir.join("wharf.redb")
 }
 
 /// Creates the data folder and every partner home with its four folders, and removes the

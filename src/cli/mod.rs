@@ -2,6 +2,7 @@
 //! This is the edge where errors become messages and exit codes (`anyhow` lives here only).
 
 mod convert;
+mod orders;
 mod passwd;
 mod requeue;
 mod serve;
@@ -68,11 +69,34 @@ enum Command {
     },
     /// Read a password on stdin and print its argon2id hash for `password_hash`.
     Passwd,
+    /// The order store: list orders or show one with its history. Safe while serve runs.
+    Orders {
+        /// Configuration file (TOML); default ./wharf.toml, else the demo's ./wharf-data.
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+        #[command(subcommand)]
+        command: OrdersCommand,
+    },
     /// Move files from a partner's error/ or archive/ back into its in/ to be processed again.
     Requeue {
         /// Files under DATA_DIR/partners/NAME/error/ or .../archive/.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum OrdersCommand {
+    /// One line per order, tab-separated with a header: cust_ref source cust_po_no status order_date.
+    List {
+        /// Only orders with this status (new, at_wms, partial, shipped, confirmed, skipped, error, canceled).
+        #[arg(long, short)]
+        status: Option<String>,
+    },
+    /// One order as canonical JSON with its order_status and history.
+    Show {
+        /// A cust_ref, or a cust_po_no when only one source has it.
+        reference: String,
     },
 }
 
@@ -89,6 +113,10 @@ pub fn main() -> ExitCode {
             files,
         } => validate::run(dtd.as_deref(), catalog.as_deref(), &files),
         Command::Passwd => passwd::run(),
+        Command::Orders { config, command } => match command {
+            OrdersCommand::List { status } => orders::list(config.as_deref(), status.as_deref()),
+            OrdersCommand::Show { reference } => orders::show(config.as_deref(), &reference),
+        },
         Command::Requeue { paths } => requeue::run(&paths),
     };
     match result {

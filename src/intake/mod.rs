@@ -66,20 +66,31 @@ impl Via {
     }
 }
 
-/// A file waiting to be processed.
+/// What happened to the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// A complete file in `in/`, to process.
+    Input,
+    /// An upload the transport knows failed: the file goes to `error/` with this reason,
+    /// unprocessed.
+    Aborted(String),
+    /// The partner deleted this file from its `out/`: its acknowledgment (INTERFACE §7).
+    Taken,
+}
+
+/// A file waiting to be processed (or an acknowledgment to record).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Arrival {
-    /// The partner whose `in/` holds it.
+    /// The partner whose folder holds it.
     pub partner: String,
     /// Absolute path of the file.
     pub path: PathBuf,
-    /// Its path under the partner's `in/` (`sub/x.xml`).
+    /// Its path under the partner's `in/` (`sub/x.xml`), or under `out/` for [`Kind::Taken`].
     pub rel: PathBuf,
     /// Who noticed it.
     pub via: Via,
-    /// Set when the transport knows the upload failed: the file goes to `error/` with this
-    /// reason, unprocessed.
-    pub aborted: Option<String>,
+    /// What happened.
+    pub kind: Kind,
 }
 
 /// The sending side, cloned into every source.
@@ -127,7 +138,7 @@ impl Intake {
     /// Queues `path` if it is a file under some partner's `in/`, not a temp name, and not
     /// already waiting. Returns whether it was queued.
     pub fn submit(&self, path: &Path, via: Via) -> bool {
-        let Some((partner, rel)) = self.locate(path) else {
+        let Some((partner, rel)) = self.locate(path, "in") else {
             return false;
         };
         let name = rel.file_name().map(|n| n.to_string_lossy().into_owned());
@@ -148,7 +159,7 @@ impl Intake {
             path: path.to_path_buf(),
             rel,
             via,
-            aborted: None,
+            kind: Kind::Input,
         };
         self.tx.send(arrival).is_ok()
     }
@@ -157,7 +168,7 @@ impl Intake {
     /// file to its [`quarantine_name`] (while the upload is still registered), so no other
     /// source can take it for a complete file; it goes to `error/` under its own name.
     pub fn submit_aborted(&self, quarantined: &Path, via: Via, reason: String) -> bool {
-        let Some((partner, rel)) = self.locate(quarantined) else {
+        let Some((partner, rel)) = self.locate(quarantined, "in") else {
             return false;
         };
         let Some(original) = rel
@@ -172,13 +183,29 @@ impl Intake {
                 path: quarantined.to_path_buf(),
                 rel: rel.with_file_name(original),
                 via,
-                aborted: Some(reason),
+                kind: Kind::Aborted(reason),
             })
             .is_ok()
     }
 
-    /// Splits `PARTNERS/NAME/in/REL` into (NAME, REL).
-    fn locate(&self, path: &Path) -> Option<(String, PathBuf)> {
+    /// Reports that a partner deleted `path` from its `out/` (its acknowledgment).
+    pub fn submit_taken(&self, path: &Path, via: Via) -> bool {
+        let Some((partner, rel)) = self.locate(path, "out") else {
+            return false;
+        };
+        self.tx
+            .send(Arrival {
+                partner,
+                path: path.to_path_buf(),
+                rel,
+                via,
+                kind: Kind::Taken,
+            })
+            .is_ok()
+    }
+
+    /// Splits `PARTNERS/NAME/FOLDER/REL` into (NAME, REL).
+    fn locate(&self, path: &Path, folder: &str) -> Option<(String, PathBuf)> {
         let rest = path.strip_prefix(&self.partners_dir).ok()?;
         let mut comps = rest.components();
         let partner = match comps.next()? {
@@ -186,7 +213,7 @@ impl Intake {
             _ => return None,
         };
         match comps.next()? {
-            Component::Normal(n) if n == "in" => {}
+            Component::Normal(n) if n == folder => {}
             _ => return None,
         }
         let rel: PathBuf = comps.collect();

@@ -26,7 +26,7 @@ pub(super) fn decide(
 ) -> Result<Plan, PipelineError> {
     let home = p.config().partner_home(&partner.name);
     let mut report = Report::new(&partner.name, &a.rel, bytes.len());
-    if let Some(reason) = &a.aborted {
+    if let crate::intake::Kind::Aborted(reason) = &a.kind {
         report.file_rejected(&format!("the upload was aborted: {reason}"));
         return record(p, key, hash, error_plan(&home, &a.rel, report));
     }

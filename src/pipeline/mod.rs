@@ -8,6 +8,7 @@
 //! any point (the start-up scan finds the input still in `in/`) finishes the same plan instead
 //! of deciding again: no order is sent twice and every input ends in exactly one place.
 
+mod acknowledge;
 mod decide;
 mod orders;
 mod report;
@@ -128,8 +129,16 @@ impl Pipeline {
 
     /// Processes one arrival to its end.
     pub fn process(&self, a: &Arrival) -> Result<Outcome, PipelineError> {
-        let span = tracing::info_span!("file", partner = %a.partner, file = %format!("in/{}", a.rel.display()));
+        let folder = if a.kind == crate::intake::Kind::Taken {
+            "out"
+        } else {
+            "in"
+        };
+        let span = tracing::info_span!("file", partner = %a.partner, file = %format!("{folder}/{}", a.rel.display()));
         let _enter = span.enter();
+        if a.kind == crate::intake::Kind::Taken {
+            return acknowledge::acknowledge(self, a);
+        }
         if self.uploads.is_uploading(&a.path) {
             return Ok(Outcome::Skipped("still uploading"));
         }

@@ -10,7 +10,10 @@ use crate::config::Partner;
 use crate::formats::canonical::render_order;
 use crate::formats::{Decoded, OrderOutcome};
 use crate::model::{Order, OrderStatus};
-use crate::store::{HistoryEntry, OrderRecord, PlannedOutput, StoreError, Txn, assign_cust_ref};
+use crate::store::{
+    Delivery, DeliveryKind, HistoryEntry, OrderRecord, PlannedOutput, StoreError, Txn,
+    assign_cust_ref, delivery_key, order_key,
+};
 use std::path::Path;
 
 /// What one file did to the store.
@@ -22,18 +25,6 @@ pub(super) struct Applied {
     pub rejected: Vec<String>,
     /// Orders in the file.
     pub total: usize,
-}
-
-fn now() -> String {
-    jiff::Timestamp::now().to_string()
-}
-
-fn entry(event: String, file: &str) -> HistoryEntry {
-    HistoryEntry {
-        time: now(),
-        event,
-        file: Some(file.to_string()),
-    }
 }
 
 /// Applies every decoded order of one file.
@@ -108,8 +99,10 @@ fn accept(
     let hash = sha256_hex(&order.content_bytes());
     if let Some(mut rec) = existing.clone().filter(|r| r.status.is_sent()) {
         if rec.content_hash == hash {
-            rec.history
-                .push(entry("identical re-send absorbed".to_string(), file));
+            rec.history.push(HistoryEntry::now(
+                "identical re-send absorbed".to_string(),
+                file,
+            ));
         } else {
             let why = format!(
                 "already sent to the warehouse as {} with different content; a changed re-send is rejected (changing a sent order needs the warehouse)",
@@ -118,8 +111,10 @@ fn accept(
             applied
                 .rejected
                 .push(format!("order {} at {place}: {why}", rec.order_no));
-            rec.history
-                .push(entry("changed re-send rejected".to_string(), file));
+            rec.history.push(HistoryEntry::now(
+                "changed re-send rejected".to_string(),
+                file,
+            ));
         }
         return txn.put_order(&rec);
     }
@@ -134,8 +129,16 @@ fn accept(
         content: String::from_utf8_lossy(&render_order(&out)).into_owned(),
         done: false,
     });
+    txn.put_delivery(
+        &delivery_key(&warehouse.name, &name),
+        &Delivery {
+            kind: DeliveryKind::Order,
+            orders: vec![order_key(&cart.name, &order.cust_po_no)],
+            taken: false,
+        },
+    )?;
     let mut history = existing.map(|r| r.history).unwrap_or_default();
-    history.push(entry(
+    history.push(HistoryEntry::now(
         format!("sent to warehouse {} as out/{name}", warehouse.name),
         file,
     ));
@@ -148,6 +151,7 @@ fn accept(
         reason: None,
         order: Some(out),
         history,
+        confirmations: vec![],
     })
 }
 
@@ -169,7 +173,7 @@ fn not_sent(
         "rejected"
     };
     if let Some(mut rec) = existing.clone().filter(|r| r.status.is_sent()) {
-        rec.history.push(entry(
+        rec.history.push(HistoryEntry::now(
             format!("re-sent and {word} ({reason}); the order already sent stands"),
             file,
         ));
@@ -177,7 +181,7 @@ fn not_sent(
     }
     let cust_ref = cust_ref_for(txn, cart, warehouse, order_no, existing.as_ref())?;
     let mut history = existing.map(|r| r.history).unwrap_or_default();
-    history.push(entry(format!("{word}: {reason}"), file));
+    history.push(HistoryEntry::now(format!("{word}: {reason}"), file));
     txn.put_order(&OrderRecord {
         source: cart.name.clone(),
         order_no: order_no.to_string(),
@@ -187,6 +191,7 @@ fn not_sent(
         reason: Some(reason.to_string()),
         order: None,
         history,
+        confirmations: vec![],
     })
 }
 

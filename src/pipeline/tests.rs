@@ -52,7 +52,7 @@ impl Env {
             path,
             rel: name.into(),
             via: Via::Scan,
-            aborted: None,
+            kind: crate::intake::Kind::Input,
         }
     }
 

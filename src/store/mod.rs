@@ -14,7 +14,7 @@ mod cust_ref;
 mod records;
 
 pub use cust_ref::assign_cust_ref;
-pub use records::{HistoryEntry, Job, OrderRecord, Plan, PlannedOutput};
+pub use records::{Delivery, DeliveryKind, HistoryEntry, Job, OrderRecord, Plan, PlannedOutput};
 
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{Serialize, de::DeserializeOwned};
@@ -23,6 +23,7 @@ use std::path::Path;
 const ORDERS: TableDefinition<&str, &[u8]> = TableDefinition::new("orders");
 const REFS: TableDefinition<&str, &str> = TableDefinition::new("cust_refs");
 const JOBS: TableDefinition<&str, &[u8]> = TableDefinition::new("jobs");
+const DELIVERIES: TableDefinition<&str, &[u8]> = TableDefinition::new("deliveries");
 
 /// A store failure. The store's own errors are wrapped as text: callers only report them.
 #[derive(Debug, thiserror::Error)]
@@ -62,9 +63,30 @@ pub fn job_key(partner: &str, rel: &Path) -> String {
     format!("{partner}\u{1f}{}", rel.to_string_lossy())
 }
 
+/// The key of a delivered file: partner and its name in the partner's `out/`.
+pub fn delivery_key(partner: &str, name: &str) -> String {
+    job_key(partner, Path::new(name))
+}
+
 /// The open store.
 pub struct Store {
-    db: Database,
+    db: Db,
+}
+
+/// The database, opened for writing (`serve`) or only for reading (the `orders` commands).
+enum Db {
+    Writer(Database),
+    Reader(redb::ReadOnlyDatabase),
+}
+
+impl Db {
+    fn begin_read(&self) -> Result<redb::ReadTransaction, StoreError> {
+        match self {
+            Db::Writer(d) => d.begin_read(),
+            Db::Reader(d) => d.begin_read(),
+        }
+        .map_err(db_err)
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -78,6 +100,7 @@ pub struct Txn<'a> {
     orders: redb::Table<'a, &'static str, &'static [u8]>,
     refs: redb::Table<'a, &'static str, &'static str>,
     jobs: redb::Table<'a, &'static str, &'static [u8]>,
+    deliveries: redb::Table<'a, &'static str, &'static [u8]>,
 }
 
 fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
@@ -95,16 +118,33 @@ fn encode<T: Serialize>(key: &str, value: &T) -> Result<Vec<u8>, StoreError> {
 }
 
 impl Store {
-    /// Opens (or creates) the store file.
+    /// Opens (or creates) the store file for writing. One process writes (`serve`); others
+    /// may read at the same time ([`Store::open_read_only`]) and the writer starts even while
+    /// they do (redb's single-writer mode).
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let db = Database::create(path).map_err(|e| StoreError::Open {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        })?;
-        let store = Store { db };
+        let db = Database::builder()
+            .set_concurrency_mode(redb::ConcurrencyMode::SingleWriter)
+            .create(path)
+            .map_err(|e| StoreError::Open {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+        let store = Store { db: Db::Writer(db) };
         // Create the tables so readers never meet a missing one.
         store.write(|_| Ok(()))?;
         Ok(store)
+    }
+
+    /// Opens an existing store for reading only, also while `serve` writes to it.
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        let db = Database::builder()
+            .set_concurrency_mode(redb::ConcurrencyMode::SingleWriter)
+            .open_read_only(path)
+            .map_err(|e| StoreError::Open {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+        Ok(Store { db: Db::Reader(db) })
     }
 
     /// Runs `f` in one write transaction and commits it (fsync) when `f` succeeds.
@@ -112,12 +152,16 @@ impl Store {
         &self,
         f: impl FnOnce(&mut Txn<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let wtx = self.db.begin_write().map_err(db_err)?;
+        let Db::Writer(db) = &self.db else {
+            return Err(StoreError::Db("the store is open read-only".into()));
+        };
+        let wtx = db.begin_write().map_err(db_err)?;
         let out = {
             let mut txn = Txn {
                 orders: wtx.open_table(ORDERS).map_err(db_err)?,
                 refs: wtx.open_table(REFS).map_err(db_err)?,
                 jobs: wtx.open_table(JOBS).map_err(db_err)?,
+                deliveries: wtx.open_table(DELIVERIES).map_err(db_err)?,
             };
             f(&mut txn)?
         };
@@ -128,7 +172,7 @@ impl Store {
     /// The recorded order, if any.
     pub fn order(&self, source: &str, order_no: &str) -> Result<Option<OrderRecord>, StoreError> {
         let key = order_key(source, order_no);
-        let rtx = self.db.begin_read().map_err(db_err)?;
+        let rtx = self.db.begin_read()?;
         let t = rtx.open_table(ORDERS).map_err(db_err)?;
         match t.get(key.as_str()).map_err(db_err)? {
             Some(v) => Ok(Some(decode(&key, v.value())?)),
@@ -138,7 +182,7 @@ impl Store {
 
     /// The order holding `cust_ref`, if any.
     pub fn order_by_ref(&self, cust_ref: &str) -> Result<Option<OrderRecord>, StoreError> {
-        let rtx = self.db.begin_read().map_err(db_err)?;
+        let rtx = self.db.begin_read()?;
         let refs = rtx.open_table(REFS).map_err(db_err)?;
         let Some(key) = refs.get(cust_ref).map_err(db_err)? else {
             return Ok(None);
@@ -153,7 +197,7 @@ impl Store {
 
     /// Every recorded order, in key order.
     pub fn orders(&self) -> Result<Vec<OrderRecord>, StoreError> {
-        let rtx = self.db.begin_read().map_err(db_err)?;
+        let rtx = self.db.begin_read()?;
         let t = rtx.open_table(ORDERS).map_err(db_err)?;
         let mut out = Vec::new();
         for row in t.iter().map_err(db_err)? {
@@ -165,7 +209,7 @@ impl Store {
 
     /// The job recorded for an input, if any.
     pub fn job(&self, key: &str) -> Result<Option<Job>, StoreError> {
-        let rtx = self.db.begin_read().map_err(db_err)?;
+        let rtx = self.db.begin_read()?;
         let t = rtx.open_table(JOBS).map_err(db_err)?;
         match t.get(key).map_err(db_err)? {
             Some(v) => Ok(Some(decode(key, v.value())?)),
@@ -175,7 +219,7 @@ impl Store {
 
     /// Every recorded job.
     pub fn jobs(&self) -> Result<Vec<(String, Job)>, StoreError> {
-        let rtx = self.db.begin_read().map_err(db_err)?;
+        let rtx = self.db.begin_read()?;
         let t = rtx.open_table(JOBS).map_err(db_err)?;
         let mut out = Vec::new();
         for row in t.iter().map_err(db_err)? {
@@ -192,6 +236,40 @@ impl Txn<'_> {
         let key = order_key(source, order_no);
         match self.orders.get(key.as_str()).map_err(db_err)? {
             Some(v) => Ok(Some(decode(&key, v.value())?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The order stored under `key` ([`order_key`]).
+    pub fn order_by_key(&self, key: &str) -> Result<Option<OrderRecord>, StoreError> {
+        match self.orders.get(key).map_err(db_err)? {
+            Some(v) => Ok(Some(decode(key, v.value())?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The order holding `cust_ref`, as this transaction sees it.
+    pub fn order_by_ref(&self, cust_ref: &str) -> Result<Option<OrderRecord>, StoreError> {
+        let key = match self.refs.get(cust_ref).map_err(db_err)? {
+            Some(k) => k.value().to_string(),
+            None => return Ok(None),
+        };
+        self.order_by_key(&key)
+    }
+
+    /// Records what a delivered file carries.
+    pub fn put_delivery(&mut self, key: &str, d: &Delivery) -> Result<(), StoreError> {
+        let bytes = encode(key, d)?;
+        self.deliveries
+            .insert(key, bytes.as_slice())
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    /// What a delivered file carries, if Wharf delivered it.
+    pub fn delivery(&self, key: &str) -> Result<Option<Delivery>, StoreError> {
+        match self.deliveries.get(key).map_err(db_err)? {
+            Some(v) => Ok(Some(decode(key, v.value())?)),
             None => Ok(None),
         }
     }

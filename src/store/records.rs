@@ -16,6 +16,17 @@ pub struct HistoryEntry {
     pub file: Option<String>,
 }
 
+impl HistoryEntry {
+    /// An entry for now, caused by `file`.
+    pub fn now(event: impl Into<String>, file: &str) -> Self {
+        HistoryEntry {
+            time: jiff::Timestamp::now().to_string(),
+            event: event.into(),
+            file: Some(file.to_string()),
+        }
+    }
+}
+
 /// An order as the store knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderRecord {
@@ -37,6 +48,32 @@ pub struct OrderRecord {
     pub order: Option<Order>,
     /// Every change, oldest first.
     pub history: Vec<HistoryEntry>,
+    /// The shipment-confirmation files sent to the cart that carry this order (names in the
+    /// cart's `out/`): the order is `confirmed` once the cart has taken every one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub confirmations: Vec<String>,
+}
+
+/// What a file Wharf put in a partner's `out/` carries, so that the partner deleting it (its
+/// acknowledgment) can move the orders on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    /// What kind of file it is.
+    pub kind: DeliveryKind,
+    /// The orders it carries (order keys).
+    pub orders: Vec<String>,
+    /// Taken (deleted) by the partner already.
+    pub taken: bool,
+}
+
+/// The kinds of delivered files that move an order on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryKind {
+    /// `order_<cust_ref>.json` in the warehouse's `out/`: taking it makes the order `at_wms`.
+    Order,
+    /// A shipment confirmation in the cart's `out/`: taking every one confirms the order.
+    Confirmation,
 }
 
 /// One output a plan writes.

@@ -11,6 +11,7 @@ fn rec(source: &str, no: &str, cust_ref: &str) -> OrderRecord {
         reason: None,
         order: None,
         history: vec![],
+        confirmations: vec![],
     }
 }
 
@@ -45,4 +46,28 @@ fn a_failed_transaction_changes_nothing() {
     });
     assert!(r.is_err());
     assert!(s.order("uc", "1").unwrap().is_none());
+}
+
+#[test]
+fn readers_and_the_writer_share_the_file() {
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("w.redb");
+    let writer = Store::open(&path).unwrap();
+    writer.write(|t| t.put_order(&rec("uc", "1", "1"))).unwrap();
+    let reader = Store::open_read_only(&path).unwrap();
+    assert_eq!(reader.orders().unwrap().len(), 1);
+    assert!(reader.write(|_| Ok(())).is_err(), "a reader cannot write");
+    drop(writer);
+    // The writer starts again while a reader holds the file.
+    let writer = Store::open(&path).unwrap();
+    writer.write(|t| t.put_order(&rec("uc", "2", "2"))).unwrap();
+    assert_eq!(
+        Store::open_read_only(&path)
+            .unwrap()
+            .orders()
+            .unwrap()
+            .len(),
+        2
+    );
+    drop(reader);
 }

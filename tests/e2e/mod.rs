@@ -9,6 +9,7 @@ mod ftp_flow;
 mod ftps;
 mod intake;
 mod ipv6;
+mod lifecycle;
 mod samples;
 mod sftp;
 mod validate;

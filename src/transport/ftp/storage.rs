@@ -191,9 +191,13 @@ impl StorageBackend<FtpUser> for FtpStorage {
     async fn del<P: AsRef<Path> + Send + Debug>(&self, _u: &FtpUser, path: P) -> Result<()> {
         let home = self.home()?;
         let p = path.as_ref().to_path_buf();
-        let r = blocking(move || home.remove_file(&p)).await?;
+        let r = {
+            let home = home.clone();
+            blocking(move || home.remove_file(&p)).await?
+        };
         self.span
             .in_scope(|| tracing::info!(file = %r.log_path(), "deleted"));
+        self.intake.submit_taken(&home.disk_path(&r), Via::Ftp);
         Ok(())
     }
 

@@ -300,6 +300,8 @@ impl russh_sftp::server::Handler for SftpFs {
         let home = self.home.clone();
         let r = blocking(move || home.remove_file(Path::new(&filename))).await?;
         self.log(|| tracing::info!(file = %r.log_path(), "deleted"));
+        self.intake
+            .submit_taken(&self.home.disk_path(&r), crate::intake::Via::Sftp);
         Ok(ok(id))
     }
 

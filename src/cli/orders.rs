@@ -1,0 +1,124 @@
+//! `wharf orders list` and `wharf orders show` (INTERFACE §2): read the order store, also
+//! while `serve` runs (redb's single-writer mode lets readers share the file with the server).
+
+use crate::config::{self, Source};
+use crate::model::OrderStatus;
+use crate::store::{OrderRecord, Store};
+use anyhow::{Context, bail};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// The data folder `serve` would use with these arguments.
+fn data_dir(explicit: Option<&Path>) -> Result<PathBuf, anyhow::Error> {
+    match config::locate(explicit) {
+        Source::File(path) => match config::load(&path) {
+            Ok(loaded) => Ok(loaded.config.data_dir),
+            Err(problems) => bail!("{}", problems.to_string().trim_end()),
+        },
+        Source::Demo => Ok(std::env::current_dir()
+            .context("current folder")?
+            .join("wharf-data")),
+    }
+}
+
+/// Opens the store read-only; `None` when no order was ever stored.
+fn open(explicit: Option<&Path>) -> Result<Option<Store>, anyhow::Error> {
+    let path = crate::server::store_path_in(&data_dir(explicit)?);
+    if !path.exists() {
+        return Ok(None);
+    }
+    Ok(Some(Store::open_read_only(&path)?))
+}
+
+/// `wharf orders list [--status S]`.
+pub fn list(explicit: Option<&Path>, status: Option<&str>) -> Result<ExitCode, anyhow::Error> {
+    let wanted = match status {
+        Some(s) => Some(OrderStatus::parse(s).with_context(|| {
+            format!("unknown status {s:?} (new, at_wms, partial, shipped, confirmed, skipped, error, canceled)")
+        })?),
+        None => None,
+    };
+    println!("cust_ref\tsource\tcust_po_no\tstatus\torder_date");
+    let Some(store) = open(explicit)? else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    for r in store.orders()? {
+        if wanted.is_some_and(|w| w != r.status) {
+            continue;
+        }
+        let date = r
+            .order
+            .as_ref()
+            .and_then(|o| o.order_date.clone())
+            .unwrap_or_default();
+        println!(
+            "{}\t{}\t{}\t{}\t{}",
+            r.cust_ref,
+            r.source,
+            r.order_no,
+            r.status.as_str(),
+            date
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `wharf orders show REF`.
+pub fn show(explicit: Option<&Path>, reference: &str) -> Result<ExitCode, anyhow::Error> {
+    let Some(store) = open(explicit)? else {
+        eprintln!("no order {reference:?}: the store is empty");
+        return Ok(ExitCode::FAILURE);
+    };
+    let found = match store.order_by_ref(reference)? {
+        Some(r) => Some(r),
+        None => {
+            let by_po: Vec<OrderRecord> = store
+                .orders()?
+                .into_iter()
+                .filter(|r| r.order_no == reference)
+                .collect();
+            match by_po.len() {
+                0 => None,
+                1 => by_po.into_iter().next(),
+                _ => {
+                    let refs: Vec<&str> = by_po.iter().map(|r| r.cust_ref.as_str()).collect();
+                    eprintln!(
+                        "{reference:?} is an order number of several carts: use a cust_ref ({})",
+                        refs.join(", ")
+                    );
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
+        }
+    };
+    let Some(rec) = found else {
+        eprintln!("no order {reference:?} (neither a cust_ref nor a cust_po_no)");
+        return Ok(ExitCode::FAILURE);
+    };
+    println!("{}", serde_json::to_string_pretty(&shown(&rec))?);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The canonical order with its current status and history (a skipped or rejected order has
+/// no canonical content: its identity, status and reason).
+fn shown(rec: &OrderRecord) -> serde_json::Value {
+    let mut v = match &rec.order {
+        Some(o) => serde_json::to_value(o).unwrap_or_default(),
+        None => serde_json::json!({
+            "cust_ref": rec.cust_ref,
+            "cust_po_no": rec.order_no,
+            "order_source": rec.source,
+        }),
+    };
+    if let Some(map) = v.as_object_mut() {
+        map.insert("order_status".into(), rec.status.as_str().into());
+        if let Some(reason) = &rec.reason {
+            map.insert("status_reason".into(), reason.clone().into());
+        }
+        map.insert(
+            "history".into(),
+            serde_json::to_value(&rec.history).unwrap_or_default(),
+        );
+    }
+    v
+}
