@@ -5,7 +5,9 @@
 
 pub mod canonical;
 pub mod country;
+pub mod render;
 pub mod ultracart;
+pub mod warehouse;
 
 use crate::model::Order;
 use serde::{Deserialize, Serialize};

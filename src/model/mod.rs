@@ -1,8 +1,12 @@
 //! The canonical model (spec `formats/canonical.md`): one shape for every order, whatever cart
 //! it came from, serialised with CartRover's field names.
 
+mod inventory;
 mod money;
 mod order;
+mod shipment;
 
+pub use inventory::InventoryLevel;
 pub use money::Money;
 pub use order::{Item, Order, OrderStatus};
+pub use shipment::{Shipment, ShipmentNotice, ShippedItem, check_rfc3339};

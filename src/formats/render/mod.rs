@@ -1,0 +1,143 @@
+//! Outputs to the carts (INTERFACE §7): shipment confirmations and inventory levels, one
+//! [`Renderer`] per cart format. Pure functions: the pipeline gathers the events (with the
+//! cart's own order ids, method names and SKUs) and hands the bytes to the outbox.
+//!
+//! Adding a cart format means a file here and one line in [`renderer_for`].
+
+pub mod ultracart;
+
+use super::Format;
+
+/// One shipped package of one order, as the cart must hear it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Confirmation {
+    /// The cart's own order id (the canonical order's `cust_po_no`).
+    pub cust_po_no: String,
+    /// The cart's own shipping method name (the order's `ship_code_description`).
+    pub ship_method: Option<String>,
+    /// The carrier's tracking number.
+    pub tracking_no: Option<String>,
+    /// When the package shipped: RFC 3339 with the warehouse's own offset.
+    pub date: Option<String>,
+    /// The warehouse's carrier name.
+    pub carrier: Option<String>,
+    /// The warehouse's carrier service.
+    pub method: Option<String>,
+    /// The lines shipped, in cart terms.
+    pub lines: Vec<ConfirmedLine>,
+}
+
+/// One shipped line, in the cart's terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfirmedLine {
+    /// The order line's `line_no` (1-based).
+    pub line_no: u32,
+    /// The cart's SKU (after reversing `sku_aliases`).
+    pub cart_sku: String,
+    /// Units shipped.
+    pub quantity: u64,
+}
+
+/// A file for a cart's `out/`: the name to give it and its content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutFile {
+    /// The file name (no folder).
+    pub name: String,
+    /// The content.
+    pub bytes: Vec<u8>,
+}
+
+/// Writes a cart format's outputs.
+pub trait Renderer: Sync {
+    /// The shipment-confirmation file for these packages; `None` when there is nothing to
+    /// send. `now` names the file (its UTC date); `unique` makes the name unique and sortable.
+    fn shipments(
+        &self,
+        confirmations: &[Confirmation],
+        now: jiff::Timestamp,
+        unique: &str,
+    ) -> Option<OutFile>;
+
+    /// The inventory file for these levels (cart SKU, quantity available); `None` when there is
+    /// nothing to send.
+    fn inventory(
+        &self,
+        levels: &[(String, i64)],
+        now: jiff::Timestamp,
+        unique: &str,
+    ) -> Option<OutFile>;
+}
+
+/// The renderer of a cart format; `None` for a format that takes no confirmations
+/// (`canonical`, the warehouse side) or whose renderer is not written yet (`dsco`).
+pub fn renderer_for(format: Format) -> Option<&'static dyn Renderer> {
+    match format {
+        Format::UltraCart => Some(&ultracart::UltraCart),
+        Format::Dsco | Format::Canonical => None,
+    }
+}
+
+/// A field quoted for CSV: `"` around it, a `"` inside doubled (RFC 4180).
+pub(crate) fn quoted(value: &str) -> String {
+    format!("\"{}\"", value.replace('"', "\"\""))
+}
+
+/// `YYYYMMDD`, the UTC date of `now` (file names carry UTC dates, INTERFACE §5).
+pub(crate) fn utc_yyyymmdd(now: jiff::Timestamp) -> String {
+    let d = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+    format!("{:04}{:02}{:02}", d.year(), d.month(), d.day())
+}
+
+/// The local calendar date an RFC 3339 date-time names in its own offset
+/// (`2026-11-20T23:30:00-05:00` is 20 November, though it is the 21st in UTC).
+pub(crate) fn own_date(rfc3339: &str) -> Option<jiff::civil::Date> {
+    let pieces = jiff::fmt::temporal::Pieces::parse(rfc3339).ok()?;
+    pieces.offset()?;
+    Some(pieces.date())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_date_of_every_accepted_shape() {
+        for (s, want, why) in [
+            (
+                "2026-11-20T23:30:00-05:00",
+                Some((2026, 11, 20)),
+                "west of UTC",
+            ),
+            (
+                "2026-11-21T00:30:00+01:00",
+                Some((2026, 11, 21)),
+                "east of UTC",
+            ),
+            (
+                "2026-11-20t21:05:00z",
+                Some((2026, 11, 20)),
+                "lower-case t and z",
+            ),
+            (
+                "2026-11-20T21:05:00.5Z",
+                Some((2026, 11, 20)),
+                "fractional seconds",
+            ),
+            ("2026-11-20T21:05:00", None, "no offset: no own date"),
+            ("garbage", None, "not a date"),
+        ] {
+            let got = own_date(s).map(|d| (d.year(), d.month(), d.day()));
+            assert_eq!(
+                got,
+                want.map(|(y, m, d)| (y as i16, m as i8, d as i8)),
+                "{s}: {why}"
+            );
+        }
+    }
+
+    #[test]
+    fn quoting() {
+        assert_eq!(quoted(r#"a "b", c"#), r#""a ""b"", c""#);
+        assert_eq!(quoted(""), r#""""#);
+    }
+}
