@@ -30,6 +30,9 @@ pub(super) fn decide(
         report.file_rejected(&format!("the upload was aborted: {reason}"));
         return record(p, key, hash, error_plan(&home, &a.rel, report));
     }
+    if partner.role == Role::Warehouse {
+        return super::warehouse::decide(p, partner, a, bytes, hash, key, report);
+    }
     let decoded = match read_orders(partner, &a.path, bytes) {
         Ok(d) => d,
         Err(e) => {
@@ -70,12 +73,6 @@ pub(super) fn decide(
 /// Decodes a file by its partner's role and format, after checking it against the partner's
 /// DTD when one is configured; a reason when it cannot be read.
 fn read_orders(partner: &Partner, path: &Path, bytes: &[u8]) -> Result<formats::Decoded, String> {
-    if partner.role == Role::Warehouse {
-        return Err(
-            "warehouse files (shipments, inventory) are not processed yet: kept here to be requeued"
-                .to_string(),
-        );
-    }
     if let Some(dtd) = &partner.dtd {
         check_dtd(dtd, path, bytes)?;
     }
@@ -123,7 +120,12 @@ fn check_dtd(dtd: &Path, path: &Path, bytes: &[u8]) -> Result<(), String> {
 }
 
 /// Records a plan that touches no order.
-fn record(p: &Pipeline, key: &str, hash: &str, plan: Plan) -> Result<Plan, PipelineError> {
+pub(super) fn record(
+    p: &Pipeline,
+    key: &str,
+    hash: &str,
+    plan: Plan,
+) -> Result<Plan, PipelineError> {
     let job = Job {
         file_hash: hash.to_string(),
         plan: plan.clone(),
@@ -133,7 +135,7 @@ fn record(p: &Pipeline, key: &str, hash: &str, plan: Plan) -> Result<Plan, Pipel
 }
 
 /// The whole file to `error/` (keeping its path under `in/`), with its report beside it.
-fn error_plan(home: &Path, rel: &Path, report: Report) -> Plan {
+pub(super) fn error_plan(home: &Path, rel: &Path, report: Report) -> Plan {
     let (dir, name) = dest_dir_and_name(&home.join("error"), rel);
     let free = free_name(&dir, &name, |n| {
         dir.join(format!("{n}{REPORT_SUFFIX}")).exists()
@@ -150,7 +152,7 @@ fn error_plan(home: &Path, rel: &Path, report: Report) -> Plan {
 }
 
 /// The file to `archive/YYYY-MM-DD/`; a report in `error/` when some orders were rejected.
-fn archive_plan(home: &Path, rel: &Path, applied: Applied, mut report: Report) -> Plan {
+pub(super) fn archive_plan(home: &Path, rel: &Path, applied: Applied, mut report: Report) -> Plan {
     let day = jiff::Timestamp::now().strftime("%Y-%m-%d").to_string();
     let (dir, name) = dest_dir_and_name(&home.join("archive").join(day), rel);
     let free = free_name(&dir, &name, |_| false);

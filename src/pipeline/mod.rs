@@ -10,9 +10,13 @@
 
 mod acknowledge;
 mod decide;
+mod inventory;
+mod naming;
 mod orders;
 mod report;
 mod settle;
+mod shipments;
+mod warehouse;
 
 use crate::config::Config;
 use crate::intake::{Arrival, Queue, UploadRegistry};

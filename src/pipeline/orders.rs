@@ -152,6 +152,8 @@ fn accept(
         order: Some(out),
         history,
         confirmations: vec![],
+        shipped: Default::default(),
+        shipments: vec![],
     })
 }
 
@@ -192,6 +194,8 @@ fn not_sent(
         order: None,
         history,
         confirmations: vec![],
+        shipped: Default::default(),
+        shipments: vec![],
     })
 }
 

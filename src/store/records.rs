@@ -52,6 +52,12 @@ pub struct OrderRecord {
     /// cart's `out/`): the order is `confirmed` once the cart has taken every one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub confirmations: Vec<String>,
+    /// Units shipped so far, by warehouse SKU.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub shipped: std::collections::BTreeMap<String, u64>,
+    /// Every package the warehouse reported, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shipments: Vec<crate::model::Shipment>,
 }
 
 /// What a file Wharf put in a partner's `out/` carries, so that the partner deleting it (its

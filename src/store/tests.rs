@@ -12,6 +12,8 @@ fn rec(source: &str, no: &str, cust_ref: &str) -> OrderRecord {
         order: None,
         history: vec![],
         confirmations: vec![],
+        shipped: Default::default(),
+        shipments: vec![],
     }
 }
 

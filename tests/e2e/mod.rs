@@ -10,6 +10,7 @@ mod ftps;
 mod intake;
 mod ipv6;
 mod lifecycle;
+mod return_path;
 mod samples;
 mod sftp;
 mod validate;

@@ -1,0 +1,64 @@
+//! Inventory levels from a warehouse go to every cart routed to it, translated back through
+//! that cart's `sku_aliases` (formats/canonical.md "Inventory").
+
+use super::naming::render_unique;
+use crate::config::{Config, Partner, Role};
+use crate::formats::render::renderer_for;
+use crate::model::InventoryLevel;
+use crate::store::PlannedOutput;
+
+/// One inventory file per cart routed to `wh` whose format has a renderer.
+pub(super) fn fan_out(
+    config: &Config,
+    wh: &Partner,
+    levels: &[InventoryLevel],
+) -> Vec<PlannedOutput> {
+    let now = jiff::Timestamp::now();
+    let mut outputs = Vec::new();
+    for cart in &config.partners {
+        if cart.role != Role::Cart || cart.warehouse.as_deref() != Some(wh.name.as_str()) {
+            continue;
+        }
+        let Some(renderer) = renderer_for(cart.format) else {
+            tracing::info!(cart = %cart.name, "no inventory file for this cart's format yet");
+            continue;
+        };
+        let rows = cart_rows(cart, levels);
+        let dir = config.partner_home(&cart.name).join("out");
+        let planned = |n: &str| {
+            outputs
+                .iter()
+                .any(|o: &PlannedOutput| o.dir == dir && o.name == n)
+        };
+        if let Some(out) = render_unique(&dir, now, planned, |u| renderer.inventory(&rows, now, u))
+        {
+            outputs.push(PlannedOutput {
+                dir: dir.clone(),
+                name: out.name,
+                content: String::from_utf8_lossy(&out.bytes).into_owned(),
+                done: false,
+            });
+        }
+    }
+    outputs
+}
+
+/// The levels in the cart's SKUs: a warehouse SKU that cart SKUs alias to is reported under
+/// each of them; any other SKU under its own name.
+fn cart_rows(cart: &Partner, levels: &[InventoryLevel]) -> Vec<(String, i64)> {
+    let mut rows = Vec::new();
+    for l in levels {
+        let aliases: Vec<&String> = cart
+            .sku_aliases
+            .iter()
+            .filter(|(_, wh_sku)| **wh_sku == l.sku)
+            .map(|(cart_sku, _)| cart_sku)
+            .collect();
+        if aliases.is_empty() {
+            rows.push((l.sku.clone(), l.qty_available));
+        } else {
+            rows.extend(aliases.into_iter().map(|c| (c.clone(), l.qty_available)));
+        }
+    }
+    rows
+}

@@ -1,0 +1,256 @@
+//! Shipments from the warehouse (formats/canonical.md "Shipment", INTERFACE §7): each notice
+//! moves its order to `partial` or `shipped` and becomes a confirmation in the cart's own
+//! format, in the cart's `out/`. A notice for an unknown `cust_ref`, for an item not on the
+//! order, or for more units than remain is rejected with the reason and changes nothing.
+
+use super::naming::render_unique;
+use super::orders::Applied;
+use crate::config::{Config, Partner};
+use crate::formats::render::{Confirmation, ConfirmedLine, renderer_for};
+use crate::formats::warehouse::Placed;
+use crate::model::{Order, OrderStatus, Shipment, ShipmentNotice};
+use crate::store::{
+    Delivery, DeliveryKind, HistoryEntry, OrderRecord, PlannedOutput, StoreError, Txn,
+    delivery_key, order_key,
+};
+use std::collections::BTreeMap;
+
+/// Applies every notice of one file; confirmations go out, one file per cart.
+pub(super) fn apply(
+    txn: &mut Txn<'_>,
+    config: &Config,
+    wh: &Partner,
+    notices: &[Placed<ShipmentNotice>],
+    file: &str,
+) -> Result<Applied, StoreError> {
+    let mut applied = Applied {
+        total: notices.len(),
+        ..Applied::default()
+    };
+    // cart name -> (confirmations, order keys)
+    let mut per_cart: BTreeMap<String, (Vec<Confirmation>, Vec<String>)> = BTreeMap::new();
+    for placed in notices {
+        let n = &placed.value;
+        let Some(rec) = txn.order_by_ref(&n.cust_ref)? else {
+            applied.rejected.push(format!(
+                "shipment for {} at {}: unknown cust_ref (no order has it)",
+                n.cust_ref, placed.place
+            ));
+            continue;
+        };
+        match ship(rec, config, wh, &n.shipments, file) {
+            Ok((rec, confirmations)) => {
+                let entry = per_cart.entry(rec.source.clone()).or_default();
+                entry.0.extend(confirmations);
+                entry.1.push(order_key(&rec.source, &rec.order_no));
+                txn.put_order(&rec)?;
+            }
+            Err(why) => applied.rejected.push(format!(
+                "shipment for {} at {}: {why}; the order is unchanged",
+                n.cust_ref, placed.place
+            )),
+        }
+    }
+    for (cart_name, (confirmations, orders)) in per_cart {
+        let Some(cart) = config.partner(&cart_name) else {
+            continue;
+        };
+        let Some(out) = confirmation_file(txn, config, cart, &confirmations, &applied.outputs)?
+        else {
+            continue;
+        };
+        txn.put_delivery(
+            &delivery_key(&cart.name, &out.name),
+            &Delivery {
+                kind: DeliveryKind::Confirmation,
+                orders: orders.clone(),
+                taken: false,
+            },
+        )?;
+        for key in &orders {
+            if let Some(mut rec) = txn.order_by_key(key)? {
+                rec.confirmations.push(out.name.clone());
+                rec.history.push(HistoryEntry::now(
+                    format!("confirmation out/{} for cart {}", out.name, cart.name),
+                    file,
+                ));
+                txn.put_order(&rec)?;
+            }
+        }
+        applied.outputs.push(out);
+    }
+    Ok(applied)
+}
+
+/// The cart's confirmation file for these packages (none when its format has no renderer).
+fn confirmation_file(
+    txn: &Txn<'_>,
+    config: &Config,
+    cart: &Partner,
+    confirmations: &[Confirmation],
+    planned: &[PlannedOutput],
+) -> Result<Option<PlannedOutput>, StoreError> {
+    let Some(renderer) = renderer_for(cart.format) else {
+        tracing::info!(cart = %cart.name, "no confirmation file for this cart's format yet");
+        return Ok(None);
+    };
+    let dir = config.partner_home(&cart.name).join("out");
+    let now = jiff::Timestamp::now();
+    let taken = |name: &str| {
+        planned.iter().any(|o| o.dir == dir && o.name == name)
+            || txn
+                .delivery(&delivery_key(&cart.name, name))
+                .map(|d| d.is_some())
+                .unwrap_or(true)
+    };
+    Ok(render_unique(&dir, now, taken, |u| {
+        renderer.shipments(confirmations, now, u)
+    })
+    .map(|out| PlannedOutput {
+        dir: dir.clone(),
+        name: out.name,
+        content: String::from_utf8_lossy(&out.bytes).into_owned(),
+        done: false,
+    }))
+}
+
+/// Checks every package of one notice against what remains of the order, then records them
+/// all (or none): the updated order and one confirmation per package.
+fn ship(
+    mut rec: OrderRecord,
+    config: &Config,
+    wh: &Partner,
+    packages: &[Shipment],
+    file: &str,
+) -> Result<(OrderRecord, Vec<Confirmation>), String> {
+    let order = match (&rec.order, rec.status.is_sent()) {
+        (Some(o), true) => o.clone(),
+        _ => {
+            return Err(format!(
+                "order {} was never sent to the warehouse (it is {})",
+                rec.cust_ref,
+                rec.status.as_str()
+            ));
+        }
+    };
+    let routed = config
+        .partner(&rec.source)
+        .and_then(|c| c.warehouse.as_deref())
+        == Some(wh.name.as_str());
+    if !routed {
+        return Err(format!(
+            "order {} was not sent to this warehouse",
+            rec.cust_ref
+        ));
+    }
+    let mut remaining = remaining(&order, &rec.shipped);
+    let mut confirmations = Vec::new();
+    let mut notes = Vec::new();
+    for (i, pkg) in packages.iter().enumerate() {
+        let lines: Vec<(String, u64)> = if pkg.items.is_empty() {
+            remaining
+                .iter()
+                .filter(|(_, q)| **q > 0)
+                .map(|(s, q)| (s.clone(), *q))
+                .collect()
+        } else {
+            pkg.items
+                .iter()
+                .map(|it| (it.item.clone(), it.quantity))
+                .collect()
+        };
+        if lines.is_empty() {
+            return Err(format!(
+                "package {}: nothing of the order remains to ship",
+                i + 1
+            ));
+        }
+        for (sku, qty) in &lines {
+            let Some(left) = remaining.get_mut(sku) else {
+                return Err(format!("package {}: item {sku} is not on the order", i + 1));
+            };
+            if *qty > *left {
+                return Err(format!(
+                    "package {}: {qty} units of {sku} shipped but only {left} remain",
+                    i + 1
+                ));
+            }
+            *left -= qty;
+        }
+        confirmations.push(confirmation(&order, pkg, &lines));
+        notes.push(format!(
+            "shipped {} (tracking {})",
+            lines
+                .iter()
+                .map(|(s, q)| format!("{q} x {s}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            pkg.tracking_no.as_deref().unwrap_or("none")
+        ));
+    }
+    for (sku, left) in &remaining {
+        let ordered = ordered_units(&order, sku);
+        rec.shipped.insert(sku.clone(), ordered - left);
+    }
+    rec.shipments.extend(packages.iter().cloned());
+    let all_shipped = remaining.values().all(|q| *q == 0);
+    if rec.status != OrderStatus::Confirmed {
+        rec.status = if all_shipped {
+            OrderStatus::Shipped
+        } else {
+            OrderStatus::Partial
+        };
+    }
+    for n in notes {
+        rec.history.push(HistoryEntry::now(n, file));
+    }
+    Ok((rec, confirmations))
+}
+
+/// Units of each warehouse SKU still to ship.
+fn remaining(order: &Order, shipped: &BTreeMap<String, u64>) -> BTreeMap<String, u64> {
+    let mut left: BTreeMap<String, u64> = BTreeMap::new();
+    for item in &order.items {
+        *left.entry(item.item.clone()).or_default() += item.quantity;
+    }
+    for (sku, q) in shipped {
+        if let Some(l) = left.get_mut(sku) {
+            *l = l.saturating_sub(*q);
+        }
+    }
+    left
+}
+
+fn ordered_units(order: &Order, sku: &str) -> u64 {
+    order
+        .items
+        .iter()
+        .filter(|i| i.item == sku)
+        .map(|i| i.quantity)
+        .sum()
+}
+
+/// One package as the cart hears it: its own order id, method name and SKUs.
+fn confirmation(order: &Order, pkg: &Shipment, lines: &[(String, u64)]) -> Confirmation {
+    Confirmation {
+        cust_po_no: order.cust_po_no.clone(),
+        ship_method: order.ship_code_description.clone(),
+        tracking_no: pkg.tracking_no.clone(),
+        date: pkg.date.clone(),
+        carrier: pkg.carrier.clone(),
+        method: pkg.method.clone(),
+        lines: lines
+            .iter()
+            .map(|(sku, qty)| {
+                let line = order.items.iter().find(|i| &i.item == sku);
+                ConfirmedLine {
+                    line_no: line.map_or(0, |l| l.line_no),
+                    cart_sku: line
+                        .and_then(|l| l.cart_item.clone())
+                        .unwrap_or_else(|| sku.clone()),
+                    quantity: *qty,
+                }
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,76 @@
+//! A warehouse's inputs (formats/canonical.md): `shipment*.json|csv` moves orders on and
+//! confirms them to their carts; `inventory*.json|csv` goes to every cart routed to this
+//! warehouse. Same archive/error rules as orders, same one-transaction plan.
+
+use super::decide::{archive_plan, error_plan, record};
+use super::orders::Applied;
+use super::report::Report;
+use super::{Pipeline, PipelineError, inventory, shipments};
+use crate::config::Partner;
+use crate::formats::warehouse::{WarehouseFile, classify, decode_inventory, decode_shipments};
+use crate::intake::Arrival;
+use crate::store::{Job, Plan};
+
+/// Decides a warehouse file and records its plan.
+pub(super) fn decide(
+    p: &Pipeline,
+    wh: &Partner,
+    a: &Arrival,
+    bytes: &[u8],
+    hash: &str,
+    key: &str,
+    report: Report,
+) -> Result<Plan, PipelineError> {
+    let home = p.config().partner_home(&wh.name);
+    let name = a
+        .rel
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let reject = |mut report: Report, why: String| {
+        report.file_rejected(&why);
+        record(p, key, hash, error_plan(&home, &a.rel, report))
+    };
+    let Some((kind, syntax)) = classify(&name) else {
+        return reject(
+            report,
+            "not a warehouse file: expected shipment*.json, shipment*.csv, inventory*.json or inventory*.csv".into(),
+        );
+    };
+    let file = format!("in/{}", a.rel.display());
+    match kind {
+        WarehouseFile::Shipments => {
+            let notices = match decode_shipments(bytes, syntax) {
+                Ok(n) => n,
+                Err(e) => return reject(report, format!("cannot read the shipments: {e}")),
+            };
+            let job_hash = hash.to_string();
+            let plan = p.store().write(|txn| {
+                let applied = shipments::apply(txn, p.config(), wh, &notices, &file)?;
+                let plan = archive_plan(&home, &a.rel, applied, report);
+                txn.put_job(
+                    key,
+                    &Job {
+                        file_hash: job_hash,
+                        plan: plan.clone(),
+                    },
+                )?;
+                Ok(plan)
+            })?;
+            Ok(plan)
+        }
+        WarehouseFile::Inventory => {
+            let levels = match decode_inventory(bytes, syntax) {
+                Ok(l) => l,
+                Err(e) => return reject(report, format!("cannot read the inventory: {e}")),
+            };
+            let outputs = inventory::fan_out(p.config(), wh, &levels);
+            let applied = Applied {
+                outputs,
+                rejected: vec![],
+                total: levels.len(),
+            };
+            record(p, key, hash, archive_plan(&home, &a.rel, applied, report))
+        }
+    }
+}
