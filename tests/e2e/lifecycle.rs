@@ -39,14 +39,31 @@ async fn the_warehouse_taking_its_file_over_ftp_makes_the_order_at_wms() {
 
     let (code, list) = tokio::task::block_in_place(|| orders(&g, &["list"]));
     assert_eq!(code, 0, "{list}");
-    assert!(list.starts_with("cust_ref\tsource\tcust_po_no\tstatus\torder_date\n"), "{list}");
-    assert!(list.contains("L-1\tuc\tL-1\tnew\t2025-12-17T08:37:38-05:00"), "{list}");
-    assert!(list.contains("L-2\tuc\tL-2\tskipped"), "skipped orders stay visible: {list}");
+    assert!(
+        list.starts_with("cust_ref\tsource\tcust_po_no\tstatus\torder_date\n"),
+        "{list}"
+    );
+    assert!(
+        list.contains("L-1\tuc\tL-1\tnew\t2025-12-17T08:37:38-05:00"),
+        "{list}"
+    );
+    assert!(
+        list.contains("L-2\tuc\tL-2\tskipped"),
+        "skipped orders stay visible: {list}"
+    );
     let (_, only_new) = tokio::task::block_in_place(|| orders(&g, &["list", "--status", "new"]));
-    assert!(only_new.contains("L-1") && !only_new.contains("L-2"), "{only_new}");
+    assert!(
+        only_new.contains("L-1") && !only_new.contains("L-2"),
+        "{only_new}"
+    );
 
     let mut wh = ftp_login(&g, "wh", WH_PASSWORD).await;
-    assert!(!ftp_get(&mut wh, "/out/order_L-1.json").await.unwrap().is_empty());
+    assert!(
+        !ftp_get(&mut wh, "/out/order_L-1.json")
+            .await
+            .unwrap()
+            .is_empty()
+    );
     wh.rm("/out/order_L-1.json").await.unwrap();
     wh.quit().await.unwrap();
     tokio::task::block_in_place(|| {
@@ -56,7 +73,13 @@ async fn the_warehouse_taking_its_file_over_ftp_makes_the_order_at_wms() {
     let v: serde_json::Value = serde_json::from_str(&shown).unwrap();
     assert_eq!(v["cust_po_no"], "L-1");
     let history = v["history"].as_array().unwrap();
-    assert!(history.iter().any(|h| h["event"].as_str().unwrap().contains("took out/order_L-1.json")), "{shown}");
+    assert!(
+        history.iter().any(|h| h["event"]
+            .as_str()
+            .unwrap()
+            .contains("took out/order_L-1.json")),
+        "{shown}"
+    );
     assert!(history.iter().all(|h| h["time"].is_string()), "{shown}");
     let (code, text) = tokio::task::block_in_place(|| orders(&g, &["show", "NOPE-9"]));
     assert_eq!(code, 1, "{text}");
@@ -73,5 +96,7 @@ fn the_warehouse_taking_its_file_over_sftp_makes_the_order_at_wms() {
     assert_eq!(status_of(&s.g, "L-3"), "new");
     let out = s.sftp_password("wh", WH_PASSWORD, "rm /out/order_L-3.json\n");
     assert!(out.status.success(), "{}", text(&out));
-    wait_for(30, "L-3 to be at_wms", || status_of(&s.g, "L-3") == "at_wms");
+    wait_for(30, "L-3 to be at_wms", || {
+        status_of(&s.g, "L-3") == "at_wms"
+    });
 }
