@@ -215,8 +215,13 @@ fn an_unmapped_ship_method_is_rejected_then_goes_on_after_a_config_fix_and_reque
         &g,
         "uc",
         "m.xml",
-        &uc_export(&[uc_order("M-1", "SD", &[("S", 1, "1.00")], "1.00")]),
+        &uc_export(&[
+            uc_order("M-1", "SD", &[("S", 1, "1.00")], "1.00"),
+            uc_order("M-2", "SD", &[("S", 1, "1.00")], "1.00")
+                .replace("USPS: First Class", "UPS: Ground"),
+        ]),
     );
+    g.wait_file(&g.home("wh").join("out/order_M-2.json"));
     let report = g.home("uc").join("error/m.xml.error.txt");
     g.wait_file(&report);
     assert!(
@@ -255,6 +260,14 @@ fn an_unmapped_ship_method_is_rejected_then_goes_on_after_a_config_fix_and_reque
     assert_eq!(o["ship_code"], "USPS_FC");
     assert_eq!(o["ship_code_description"], "USPS: First Class");
     assert_eq!(status(&g, "M-1"), "new");
+    // The order that went on the first time is absorbed, not sent twice.
+    g.wait_in_empty("uc");
+    assert_eq!(outputs(&g, "wh", "order_M-2").len(), 1);
+    let history = show(&g, "M-2")["history"].clone();
+    assert!(
+        history.to_string().contains("identical re-send absorbed"),
+        "{history}"
+    );
 }
 
 #[test]
