@@ -8,7 +8,7 @@ use crate::config::{Partner, Role};
 use crate::formats::{self, DecodeError};
 use crate::intake::Arrival;
 use crate::outbox::free_name;
-use crate::store::{Job, Plan};
+use crate::store::{Job, Plan, StoreError, Txn};
 use crate::validate;
 use std::path::{Path, PathBuf};
 
@@ -52,22 +52,32 @@ pub(super) fn decide(
     };
     let wh_out = p.config().partner_home(&warehouse.name).join("out");
     let file_label = format!("in/{}", a.rel.display());
-    let job_hash = hash.to_string();
-    let (home2, rel) = (home.clone(), a.rel.clone());
-    let plan = p.store().write(|txn| {
+    decide_in_txn(p, key, hash, |txn| {
         let applied: Applied =
             orders::apply(txn, partner, &warehouse, &wh_out, &decoded, &file_label)?;
-        let plan = archive_plan(&home2, &rel, applied, report);
+        Ok(archive_plan(&home, &a.rel, applied, report))
+    })
+}
+
+/// Runs `f` (which applies the file to the store and returns its plan) and records the plan
+/// as the input's job, in one transaction.
+pub(super) fn decide_in_txn(
+    p: &Pipeline,
+    key: &str,
+    hash: &str,
+    f: impl FnOnce(&mut Txn<'_>) -> Result<Plan, StoreError>,
+) -> Result<Plan, PipelineError> {
+    Ok(p.store().write(|txn| {
+        let plan = f(txn)?;
         txn.put_job(
             key,
             &Job {
-                file_hash: job_hash,
+                file_hash: hash.to_string(),
                 plan: plan.clone(),
             },
         )?;
         Ok(plan)
-    })?;
-    Ok(plan)
+    })?)
 }
 
 /// Decodes a file by its partner's role and format, after checking it against the partner's
@@ -126,12 +136,7 @@ pub(super) fn record(
     hash: &str,
     plan: Plan,
 ) -> Result<Plan, PipelineError> {
-    let job = Job {
-        file_hash: hash.to_string(),
-        plan: plan.clone(),
-    };
-    p.store().write(|t| t.put_job(key, &job))?;
-    Ok(plan)
+    decide_in_txn(p, key, hash, |_| Ok(plan))
 }
 
 /// The whole file to `error/` (keeping its path under `in/`), with its report beside it.

@@ -2,14 +2,14 @@
 //! confirms them to their carts; `inventory*.json|csv` goes to every cart routed to this
 //! warehouse. Same archive/error rules as orders, same one-transaction plan.
 
-use super::decide::{archive_plan, error_plan, record};
+use super::decide::{archive_plan, decide_in_txn, error_plan, record};
 use super::orders::Applied;
 use super::report::Report;
 use super::{Pipeline, PipelineError, inventory, shipments};
 use crate::config::Partner;
 use crate::formats::warehouse::{WarehouseFile, classify, decode_inventory, decode_shipments};
 use crate::intake::Arrival;
-use crate::store::{Job, Plan};
+use crate::store::Plan;
 
 /// Decides a warehouse file and records its plan.
 pub(super) fn decide(
@@ -44,20 +44,10 @@ pub(super) fn decide(
                 Ok(n) => n,
                 Err(e) => return reject(report, format!("cannot read the shipments: {e}")),
             };
-            let job_hash = hash.to_string();
-            let plan = p.store().write(|txn| {
+            decide_in_txn(p, key, hash, |txn| {
                 let applied = shipments::apply(txn, p.config(), wh, &notices, &file)?;
-                let plan = archive_plan(&home, &a.rel, applied, report);
-                txn.put_job(
-                    key,
-                    &Job {
-                        file_hash: job_hash,
-                        plan: plan.clone(),
-                    },
-                )?;
-                Ok(plan)
-            })?;
-            Ok(plan)
+                Ok(archive_plan(&home, &a.rel, applied, report))
+            })
         }
         WarehouseFile::Inventory => {
             let levels = match decode_inventory(bytes, syntax) {

@@ -24,13 +24,7 @@ fn fixtures() -> PathBuf {
 }
 
 fn samples() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/samples/ultracart");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: {} is absent (it exists in CI)", dir.display());
-        None
-    }
+    shared_samples("ultracart")
 }
 
 fn against_dtd() -> Options {

@@ -6,13 +6,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn samples() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/samples/ultracart");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: {} is absent (it exists in CI)", dir.display());
-        None
-    }
+    shared_samples("ultracart")
 }
 
 #[test]

@@ -510,3 +510,17 @@ pub fn text(out: &Output) -> String {
         String::from_utf8_lossy(&out.stderr)
     )
 }
+
+/// A folder of `../shared/samples`, or `None` (with the reason printed) where `../shared` is
+/// absent: it exists in CI, and `.ci/run` fails without it.
+pub fn shared_samples(sub: &str) -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/samples")
+        .join(sub);
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: {} is absent (it exists in CI)", dir.display());
+        None
+    }
+}
