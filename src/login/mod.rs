@@ -5,6 +5,7 @@
 
 mod lockout;
 mod sessions;
+mod verifier;
 
 pub use lockout::Lockout;
 pub use sessions::{Full, SessionGuard, Sessions};
@@ -48,6 +49,7 @@ pub struct Logins {
     lockout: Lockout,
     sessions: Sessions,
     closing: std::sync::atomic::AtomicBool,
+    verifier: verifier::Verifier,
 }
 
 impl Logins {
@@ -58,6 +60,7 @@ impl Logins {
             lockout: Lockout::new(l.lockout_failures, l.lockout_window, l.lockout_duration),
             sessions: Sessions::new(l.max_sessions, l.max_sessions_per_partner),
             closing: std::sync::atomic::AtomicBool::new(false),
+            verifier: verifier::Verifier::new(2),
             config,
         })
     }
@@ -84,7 +87,8 @@ impl Logins {
         Ok(())
     }
 
-    /// Checks a password login (argon2 runs on the blocking pool) and logs the outcome.
+    /// Checks a password login (argon2 runs on the dedicated password threads) and logs the
+    /// outcome.
     pub async fn password(
         &self,
         protocol: &'static str,
@@ -95,14 +99,16 @@ impl Logins {
         self.check_open(protocol, user, ip)?;
         let partner = self.config.partner(user).cloned();
         let password = password.to_string();
-        let check = tokio::task::spawn_blocking(move || match &partner {
-            Some(p) => (p.credential.verify(&password), partner),
-            None => {
-                let _ = DECOY.verify(&password);
-                (false, None)
-            }
-        })
-        .await;
+        let check = self
+            .verifier
+            .run(move || match &partner {
+                Some(p) => (p.credential.verify(&password), partner),
+                None => {
+                    let _ = DECOY.verify(&password);
+                    (false, None)
+                }
+            })
+            .await;
         let (ok, partner) = check.unwrap_or((false, None));
         self.decide(protocol, user, ip, partner, ok)
     }

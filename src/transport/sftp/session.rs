@@ -6,7 +6,7 @@ use super::auth::{self, KeyRefusal};
 use super::fs::{FsParts, SftpFs};
 use super::handles::Handles;
 use super::listener::Shared;
-use super::stream::EndOnBrokenWrite;
+use super::stream::SftpStream;
 use crate::config::Partner;
 use crate::home::Home;
 use russh::keys::PublicKey;
@@ -119,7 +119,7 @@ impl SshSession {
             handles: self.p.handles.clone(),
             cleanup: self.p.cleanup.clone(),
         });
-        russh_sftp::server::run(EndOnBrokenWrite::new(channel.into_stream()), fs).await;
+        russh_sftp::server::run(SftpStream::new(channel.into_stream()), fs).await;
         Ok(())
     }
 }
