@@ -8,9 +8,15 @@
 //! Every (server, protocol, direction) runs `WHARF_BENCH_RUNS` times (default 3), Wharf and the
 //! reference interleaved; the median wall time of the client gives the throughput. Peak memory:
 //! Wharf's `VmHWM` (reset through `/proc/PID/clear_refs` before each run, so each run shows its
-//! own peak), and the `VmHWM` of the reference's per-session processes, polled while they live.
+//! own peak); for the reference, the largest sum of RSS over its per-session processes and the
+//! `VmHWM` of `sftp-server` (or of the largest vsftpd process), polled while they live. sshd's
+//! session shell gets an empty `HOME`, so a heavy `~/.bashrc` does not count against it.
 //!
-//! `cargo bench --bench transfer`; `WHARF_BENCH_MIB` sets the file size (default 1024).
+//! `cargo bench --bench transfer`; `WHARF_BENCH_MIB` sets the file size (default 1024),
+//! `WHARF_BENCH_RUNS` the runs per cell (3), `WHARF_BENCH_PROTOCOLS` `sftp` or `ftp` (both),
+//! `WHARF_BENCH_SFTP_ARGS` the forced `sftp` options (`-B 32768 -R 64`),
+//! `WHARF_BENCH_TIMEOUT_S` the per-transfer deadline (60 s + the file at 10 MB/s);
+//! `WHARF_BENCH_DEBUG=1` prints the reference's session processes.
 //! Needs `sftp`, `ssh-keygen`, `curl`; `/usr/sbin/sshd` (openssh-server) and
 //! `/usr/sbin/vsftpd` (vsftpd) for the comparisons — a missing one skips its protocol.
 
@@ -39,8 +45,9 @@ const CART: &str = "uc";
 /// `limits@openssh.com` answer, which only OpenSSH's sftp-server gives). `WHARF_BENCH_SFTP_ARGS`
 /// replaces it.
 const FIXED_SFTP: &str = "-B 32768 -R 64";
-/// Per-transfer deadline.
-const TRANSFER_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+/// The slowest throughput (bytes/s) before a transfer counts as stalled: its deadline is one
+/// minute plus the file at this rate (`WHARF_BENCH_TIMEOUT_S` overrides it).
+const STALL_RATE: u64 = 10_000_000;
 /// How often memory is sampled during a transfer.
 const POLL: Duration = Duration::from_millis(50);
 
@@ -65,8 +72,15 @@ fn main() -> Result<()> {
         }
     }
     let root = is_root();
+    // `WHARF_BENCH_PROTOCOLS=sftp` or `=ftp` runs one protocol only.
+    let wanted = std::env::var("WHARF_BENCH_PROTOCOLS").unwrap_or_else(|_| "sftp,ftp".into());
+    let wants = |p: &str| wanted.split(',').any(|w| w.trim().eq_ignore_ascii_case(p));
     let have_sshd = Path::new(SSHD).exists() && Path::new(SFTP_SERVER).exists();
     let have_vsftpd = Path::new(VSFTPD).exists() && root;
+    if !wants("sftp") || !wants("ftp") {
+        println!("protocols: {wanted}");
+    }
+    let (run_sftp, run_ftp) = (have_sshd && wants("sftp"), have_vsftpd && wants("ftp"));
     if !have_sshd {
         println!(
             "skipped: {SSHD} is missing (apt-get install -y openssh-server); no SFTP comparison"
@@ -78,7 +92,7 @@ fn main() -> Result<()> {
              no FTP comparison"
         );
     }
-    if !have_sshd && !have_vsftpd {
+    if !run_sftp && !run_ftp {
         return Ok(());
     }
 
@@ -125,12 +139,12 @@ fn main() -> Result<()> {
     std::fs::copy(&src, peer_root.join("big.bin"))?;
     set_mode(&peer_root.join("big.bin"), 0o644)?;
 
-    let sshd = if have_sshd {
+    let sshd = if run_sftp {
         Some(Sshd::start(&t, &public, root)?)
     } else {
         None
     };
-    let vsftpd = if have_vsftpd {
+    let vsftpd = if run_ftp {
         Some(Vsftpd::start(&t, &peer_root)?)
     } else {
         None
@@ -177,13 +191,16 @@ fn main() -> Result<()> {
             counter += 1;
             let w = run_wharf(&ctx, &wharf, phase, counter, verify, can_reset)
                 .with_context(|| format!("Wharf, {}, run {}", phase.label(), i + 1))?;
-            println!(
-                "  wharf run {}: {:>7.2}s {:>8.1} MB/s  VmHWM {}",
-                i + 1,
-                w.secs,
-                mbps(size, w.secs),
-                mib_str(w.mem_main_kib)
-            );
+            match &w.stalled {
+                None => println!(
+                    "  wharf run {}: {:>7.2}s {:>8.1} MB/s  VmHWM {}",
+                    i + 1,
+                    w.secs,
+                    mbps(size, w.secs),
+                    mib_str(w.mem_main_kib)
+                ),
+                Some(why) => println!("  wharf run {}: STALLED: {why}", i + 1),
+            }
             phase.wharf.push(w);
             let p = match phase.proto {
                 Proto::Sftp { .. } => {
@@ -192,19 +209,23 @@ fn main() -> Result<()> {
                 Proto::Ftp => run_vsftpd(&ctx, vsftpd.as_ref().unwrap(), phase, counter, verify),
             }
             .with_context(|| format!("{}, {}, run {}", phase.peer(), phase.label(), i + 1))?;
-            println!(
-                "  {} run {}: {:>7.2}s {:>8.1} MB/s{}  session RSS {} ({} VmHWM {})",
-                phase.peer(),
-                i + 1,
-                p.secs,
-                mbps(size, p.secs),
-                p.fsync_secs
-                    .map(|f| format!(" (+{f:.2}s fsync)"))
-                    .unwrap_or_default(),
-                mib_str(p.mem_total_kib),
-                phase.main_process(),
-                mib_str(p.mem_main_kib)
-            );
+            if let Some(why) = &p.stalled {
+                println!("  {} run {}: STALLED: {why}", phase.peer(), i + 1);
+            } else {
+                println!(
+                    "  {} run {}: {:>7.2}s {:>8.1} MB/s{}  session RSS {} ({} VmHWM {})",
+                    phase.peer(),
+                    i + 1,
+                    p.secs,
+                    mbps(size, p.secs),
+                    p.fsync_secs
+                        .map(|f| format!(" (+{f:.2}s fsync)"))
+                        .unwrap_or_default(),
+                    mib_str(p.mem_total_kib),
+                    phase.main_process(),
+                    mib_str(p.mem_main_kib)
+                );
+            }
             phase.peer.push(p);
         }
     }
@@ -334,12 +355,25 @@ struct Run {
     /// Reference uploads: an fsync of the uploaded file right after the client ended (Wharf
     /// fsyncs before it answers the close, inside its time).
     fsync_secs: Option<f64>,
+    /// Set when the transfer did not finish in time: what was seen.
+    stalled: Option<String>,
 }
 
+/// The wall times of the runs that finished.
+fn ok_secs(runs: &[Run]) -> Vec<f64> {
+    runs.iter()
+        .filter(|r| r.stalled.is_none())
+        .map(|r| r.secs)
+        .collect()
+}
+
+/// The median (NaN when nothing finished).
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     let n = v.len();
-    if n % 2 == 1 {
+    if n == 0 {
+        f64::NAN
+    } else if n % 2 == 1 {
         v[n / 2]
     } else {
         (v[n / 2 - 1] + v[n / 2]) / 2.0
@@ -365,18 +399,20 @@ fn report(phases: &[Phase], size: u64, runs: usize) -> String {
     );
     let _ = writeln!(
         s,
-        "| transfer | Wharf MB/s | reference | reference MB/s | ratio | reference + fsync MB/s \
+        "| transfer | Wharf MB/s | Wharf runs done | reference | reference MB/s | ratio | reference + fsync MB/s \
          | ratio vs + fsync | Wharf VmHWM (whole process) | reference session RSS (all processes) / VmHWM of the largest |"
     );
-    let _ = writeln!(s, "|---|---:|---|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(s, "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|");
     for p in phases {
-        let w = median(p.wharf.iter().map(|r| r.secs).collect());
-        let r = median(p.peer.iter().map(|r| r.secs).collect());
+        let done = |v: &[Run]| v.iter().filter(|r| r.stalled.is_none()).count();
+        let w = median(ok_secs(&p.wharf));
+        let r = median(ok_secs(&p.peer));
         let (wm, rm) = (mbps(size, w), mbps(size, r));
         let (synced, synced_ratio) = if p.dir == Dir::Up {
             let rs = median(
                 p.peer
                     .iter()
+                    .filter(|r| r.stalled.is_none())
                     .map(|r| r.secs + r.fsync_secs.unwrap_or(0.0))
                     .collect(),
             );
@@ -390,8 +426,10 @@ fn report(phases: &[Phase], size: u64, runs: usize) -> String {
         let peer_main = p.peer.iter().map(|r| r.mem_main_kib).max().unwrap_or(0);
         let _ = writeln!(
             s,
-            "| {} | {wm:.1} | {} | {rm:.1} | {:.2} | {synced} | {synced_ratio} | {} | {} / {} |",
+            "| {} | {wm:.1} | {}/{} | {} | {rm:.1} | {:.2} | {synced} | {synced_ratio} | {} | {} / {} |",
             p.label(),
+            done(&p.wharf),
+            p.wharf.len(),
             p.peer(),
             wm / rm,
             mib_str(wharf_mem),
@@ -463,19 +501,29 @@ fn run_wharf(
         reset_hwm(pid);
     }
     let mut rss_max = 0;
-    let (secs, stdout) = run_timed(&ctx.t, n, cmd, || {
+    let timed = run_timed(ctx, n, cmd, pid, &[&uploaded, &local], || {
         rss_max = rss_max.max(status_kib(pid, "VmRSS").unwrap_or(0));
     })?;
     let hwm = status_kib(pid, "VmHWM").unwrap_or(0).max(rss_max);
     if !wharf.alive() {
         bail!("Wharf exited; log:\n{}", tail(&wharf.log));
     }
-    finish(ctx, phase, &uploaded, &local, &stdout, verify)?;
+    let (secs, stalled) = match timed {
+        Timed::Done { secs, stdout } => {
+            finish(ctx, phase, &uploaded, &local, &stdout, verify)?;
+            (secs, None)
+        }
+        Timed::Stalled(why) => {
+            discard(&[&uploaded, &local]);
+            (f64::NAN, Some(why))
+        }
+    };
     Ok(Run {
         secs,
         mem_main_kib: hwm,
         mem_total_kib: hwm,
         fsync_secs: None,
+        stalled,
     })
 }
 
@@ -540,7 +588,7 @@ fn peer_run(
     let mut seen: HashMap<u32, (String, u64)> = HashMap::new();
     // The largest sum of VmRSS over the session processes alive at one sample.
     let mut total = 0;
-    let (secs, stdout) = run_timed(&ctx.t, n, cmd, || {
+    let timed = run_timed(ctx, n, cmd, master, &[uploaded, local], || {
         let mut sum = 0;
         for pid in descendants(master) {
             if let (Some(name), Some(hwm), Some(rss)) = (
@@ -559,6 +607,20 @@ fn peer_run(
     if !server.alive() {
         bail!("{} exited; log:\n{}", server.name, tail(&server.log));
     }
+    let stdout = match timed {
+        Timed::Done { secs, stdout } => (secs, stdout),
+        Timed::Stalled(why) => {
+            discard(&[uploaded, local]);
+            return Ok(Run {
+                secs: f64::NAN,
+                mem_main_kib: 0,
+                mem_total_kib: total,
+                fsync_secs: None,
+                stalled: Some(why),
+            });
+        }
+    };
+    let (secs, stdout) = stdout;
     let fsync_secs = if phase.dir == Dir::Up {
         let f =
             File::open(uploaded).with_context(|| format!("the uploaded {}", uploaded.display()))?;
@@ -583,6 +645,7 @@ fn peer_run(
         mem_main_kib: main,
         mem_total_kib: total,
         fsync_secs,
+        stalled: None,
     })
 }
 
@@ -677,13 +740,30 @@ fn curl_down(url: &str) -> Command {
     cmd
 }
 
-/// Runs a client to its end, calling `sample` every [`POLL`]; returns the wall time and stdout.
+/// How a client run ended.
+enum Timed {
+    /// In time: the wall time and the client's stdout.
+    Done { secs: f64, stdout: String },
+    /// Past the deadline (the client was stopped): what the sockets and files showed.
+    Stalled(String),
+}
+
+/// Runs a client to its end, calling `sample` every [`POLL`]. A client that fails is an error;
+/// one that passes the deadline is stopped and reported as stalled, with the TCP queues of
+/// `server` (and its children) and of the client, and the sizes of `files`.
 fn run_timed(
-    t: &Path,
+    ctx: &Ctx,
     n: usize,
     mut cmd: Command,
+    server: u32,
+    files: &[&Path],
     mut sample: impl FnMut(),
-) -> Result<(f64, String)> {
+) -> Result<Timed> {
+    let t = &ctx.t;
+    let deadline = match std::env::var("WHARF_BENCH_TIMEOUT_S") {
+        Ok(v) => Duration::from_secs(v.trim().parse().context("WHARF_BENCH_TIMEOUT_S")?),
+        Err(_) => Duration::from_secs(60 + ctx.size / STALL_RATE),
+    };
     let out_path = t.join(format!("client-{n}.out"));
     let err_path = t.join(format!("client-{n}.err"));
     cmd.stdin(Stdio::null())
@@ -696,8 +776,27 @@ fn run_timed(
         if let Some(st) = client.child.try_wait()? {
             break st;
         }
-        if start.elapsed() > TRANSFER_TIMEOUT {
-            bail!("the client took longer than {TRANSFER_TIMEOUT:?}");
+        if start.elapsed() > deadline {
+            let mut why = format!("no end after {:.0}s; ", start.elapsed().as_secs_f64());
+            for f in files.iter().filter(|f| !f.as_os_str().is_empty()) {
+                if let Ok(m) = std::fs::metadata(f) {
+                    let _ = write!(
+                        why,
+                        "{} has {} of {} bytes; ",
+                        f.display(),
+                        m.len(),
+                        ctx.size
+                    );
+                }
+            }
+            let mut pids = vec![server, client.child.id()];
+            pids.extend(descendants(server));
+            pids.extend(descendants(client.child.id()));
+            let _ = write!(why, "TCP (state recv-q send-q local peer process):");
+            for line in tcp_queues(&pids) {
+                let _ = write!(why, "\n      {line}");
+            }
+            return Ok(Timed::Stalled(why));
         }
         std::thread::sleep(POLL);
     };
@@ -709,7 +808,29 @@ fn run_timed(
             std::fs::read_to_string(&err_path).unwrap_or_default()
         );
     }
-    Ok((secs, stdout))
+    Ok(Timed::Done { secs, stdout })
+}
+
+/// The `ss -tanp` lines of the connections (not listeners) held by `pids`.
+fn tcp_queues(pids: &[u32]) -> Vec<String> {
+    let Ok(out) = Command::new("ss").args(["-tanp"]).output() else {
+        return vec!["(ss not available)".to_string()];
+    };
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.starts_with("LISTEN"))
+        .filter(|l| pids.iter().any(|p| l.contains(&format!("pid={p},"))))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// Removes what a stalled transfer left.
+fn discard(files: &[&Path]) {
+    for f in files {
+        if !f.as_os_str().is_empty() {
+            let _ = std::fs::remove_file(f);
+        }
+    }
 }
 
 /// Writes dirty pages out before a run, so one run's writeback does not land in the next.
