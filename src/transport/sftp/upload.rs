@@ -33,31 +33,9 @@ pub struct Upload {
     pub end: u64,
     /// Set when a write failed: the upload cannot count as complete.
     pub failed: Option<String>,
-    /// Contiguous writes not yet on disk (see [`Upload::buffer`]).
-    pending: Pending,
     home: Home,
     intake: Intake,
     _guard: UploadGuard,
-}
-
-/// Contiguous client writes gathered into one disk write: SFTP clients send 32 KiB at a time,
-/// and one blocking-pool round trip per 32 KiB was the upload's bottleneck.
-#[derive(Debug, Default)]
-struct Pending {
-    at: u64,
-    buf: Vec<u8>,
-}
-
-/// Most bytes gathered before they are written.
-pub const GATHER: usize = 1 << 20;
-
-/// What a write needs after [`Upload::buffer`].
-#[derive(Debug)]
-pub enum Buffered {
-    /// Kept in memory; nothing to do now.
-    Kept,
-    /// Write these (offset, bytes) to the file now.
-    Write(Arc<File>, Vec<(u64, Vec<u8>)>),
 }
 
 /// Why an upload ends without counting.
@@ -90,51 +68,9 @@ impl Upload {
             append,
             end: start,
             failed: None,
-            pending: Pending::default(),
             home: home.clone(),
             intake: intake.clone(),
         }
-    }
-
-    /// Takes a client write at `offset`: gathered with the previous ones when it continues
-    /// them, otherwise what was gathered (and a large write) is handed back to be written.
-    pub fn buffer(&mut self, offset: u64, data: Vec<u8>) -> Buffered {
-        let p = &mut self.pending;
-        let continues = !p.buf.is_empty() && p.at + p.buf.len() as u64 == offset;
-        if continues && p.buf.len() + data.len() <= GATHER {
-            p.buf.extend_from_slice(&data);
-            return Buffered::Kept;
-        }
-        let mut writes = Vec::new();
-        if !p.buf.is_empty() {
-            writes.push((p.at, std::mem::take(&mut p.buf)));
-        }
-        if data.len() >= GATHER {
-            writes.push((offset, data));
-        } else {
-            p.at = offset;
-            p.buf = data;
-        }
-        if writes.is_empty() {
-            Buffered::Kept
-        } else {
-            Buffered::Write(self.file.clone(), writes)
-        }
-    }
-
-    /// Writes what was gathered (blocking). Everything that looks at the file's content or
-    /// size calls this first.
-    pub fn flush(&mut self) -> std::io::Result<()> {
-        use std::os::unix::fs::FileExt;
-        if self.pending.buf.is_empty() {
-            return Ok(());
-        }
-        let buf = std::mem::take(&mut self.pending.buf);
-        let r = self.file.write_all_at(&buf, self.pending.at);
-        if let Err(e) = &r {
-            self.failed = Some(e.to_string());
-        }
-        r
     }
 
     /// The path as logs show it.
@@ -144,8 +80,7 @@ impl Upload {
 
     /// The handle was closed: fsync, log, unregister, and hand the file to the intake. A
     /// failed upload is aborted instead; its reason comes back as the error.
-    pub fn finish(mut self, span: &Span) -> Result<u64, String> {
-        let _ = self.flush();
+    pub fn finish(self, span: &Span) -> Result<u64, String> {
         if let Some(reason) = self.failed.clone() {
             self.abort(span, Abort::WriteFailed(reason.clone()));
             return Err(reason);
@@ -173,8 +108,7 @@ impl Upload {
     /// The rename comes first, while the upload is still registered, and the fsync last:
     /// whatever happens in between (a shutdown deadline, a crash), the partial file never sits
     /// under its own name, where the start-up scan would take it for a complete one.
-    pub fn abort(mut self, span: &Span, why: Abort) {
-        let _ = self.flush();
+    pub fn abort(self, span: &Span, why: Abort) {
         let file = self.log_path();
         let name = self
             .rel
@@ -238,65 +172,5 @@ pub fn abort_all(
             job();
             None
         }
-    }
-}
-
-#[cfg(test)]
-mod gather_tests {
-    use super::*;
-    use std::os::unix::fs::FileExt;
-
-    fn upload(dir: &Path) -> Upload {
-        let home_dir = dir.join("partners/p");
-        std::fs::create_dir_all(home_dir.join("in")).unwrap();
-        let home = Home::open(&home_dir).unwrap();
-        let (intake, _q) = Intake::new(dir.join("partners"));
-        let (resolved, file) = home.open_write(Path::new("/in/x.bin"), 0).unwrap();
-        Upload::begin(&intake, &home, &resolved, file, 0, false)
-    }
-
-    #[test]
-    fn contiguous_writes_are_gathered_and_gaps_flush_them_in_order() {
-        let d = tempfile::tempdir().unwrap();
-        let mut up = upload(d.path());
-        assert!(matches!(up.buffer(0, vec![1; 10]), Buffered::Kept));
-        assert!(
-            matches!(up.buffer(10, vec![2; 10]), Buffered::Kept),
-            "continues: gathered"
-        );
-        // A write elsewhere hands back what was gathered.
-        let Buffered::Write(file, writes) = up.buffer(100, vec![3; 5]) else {
-            panic!("a gap must flush")
-        };
-        assert_eq!(writes.len(), 1);
-        assert_eq!(writes[0].0, 0);
-        assert_eq!(writes[0].1.len(), 20);
-        for (at, bytes) in &writes {
-            file.write_all_at(bytes, *at).unwrap();
-        }
-        up.flush().unwrap();
-        let on_disk = std::fs::read(d.path().join("partners/p/in/x.bin")).unwrap();
-        assert_eq!(on_disk.len(), 105);
-        assert_eq!(&on_disk[..20], [[1u8; 10], [2u8; 10]].concat().as_slice());
-        assert_eq!(&on_disk[100..], &[3u8; 5]);
-    }
-
-    #[test]
-    fn a_full_gather_is_written_and_large_writes_go_straight_through() {
-        let d = tempfile::tempdir().unwrap();
-        let mut up = upload(d.path());
-        assert!(matches!(up.buffer(0, vec![0; GATHER - 1]), Buffered::Kept));
-        let Buffered::Write(_, writes) = up.buffer((GATHER - 1) as u64, vec![0; 2]) else {
-            panic!("past GATHER the gathered bytes are written")
-        };
-        assert_eq!(writes.len(), 1);
-        let Buffered::Write(_, writes) = up.buffer(GATHER as u64 + 1, vec![0; GATHER]) else {
-            panic!("a large write is not kept")
-        };
-        assert_eq!(
-            writes.len(),
-            2,
-            "the 2 gathered bytes, then the large write"
-        );
     }
 }

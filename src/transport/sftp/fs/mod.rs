@@ -193,10 +193,7 @@ impl russh_sftp::server::Handler for SftpFs {
     async fn fstat(&mut self, id: u32, handle: String) -> Result<Attrs, StatusReply> {
         let file = self.handles.with(&handle, |h| match h {
             Open::Download(d) => Ok(Ok(d.file.clone())),
-            Open::Upload(u) => {
-                let _ = u.flush(); // the size must count what was gathered
-                Ok(Ok(u.file.clone()))
-            }
+            Open::Upload(u) => Ok(Ok(u.file.clone())),
             Open::Listing(l) => Ok(Err(l.facts)),
         })?;
         let file = match file {
@@ -236,10 +233,7 @@ impl russh_sftp::server::Handler for SftpFs {
     ) -> Result<Status, StatusReply> {
         let limit = self.max_upload;
         let file = self.handles.with(&handle, |h| match h {
-            Open::Upload(up) => {
-                let _ = up.flush(); // before the size changes
-                Ok(Some(up.file.clone()))
-            }
+            Open::Upload(up) => Ok(Some(up.file.clone())),
             _ => Ok(None),
         })?;
         if let (Some(file), Some(size)) = (file, attrs.size) {

@@ -62,11 +62,7 @@ impl SftpFs {
     /// `fsync@openssh.com`.
     async fn fsync(&self, handle: &str) -> Result<(), StatusReply> {
         let file = self.handles.with(handle, |h| match h {
-            Open::Upload(u) => {
-                u.flush()
-                    .map_err(|e| status::failure(format!("local error: {e}")))?;
-                Ok(u.file.clone())
-            }
+            Open::Upload(u) => Ok(u.file.clone()),
             Open::Download(d) => Ok(d.file.clone()),
             Open::Listing(_) => Err(status::bad_handle()),
         })?;

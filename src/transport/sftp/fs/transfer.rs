@@ -7,7 +7,7 @@ use crate::home::HomeError;
 use crate::policy::{self, Op};
 use crate::transport::sftp::handles::{Download, Open};
 use crate::transport::sftp::status;
-use crate::transport::sftp::upload::{Abort, Buffered, Upload};
+use crate::transport::sftp::upload::{Abort, Upload};
 use russh_sftp::protocol::{Data, OpenFlags, Status, StatusCode};
 use russh_sftp::server::StatusReply;
 use std::os::unix::fs::FileExt;
@@ -144,13 +144,13 @@ impl SftpFs {
     ) -> Result<Status, StatusReply> {
         let limit = self.max_upload;
         let len = data.len() as u64;
-        let (offset, end) = self.handles.with(&handle, |h| match h {
+        let (file, offset, end) = self.handles.with(&handle, |h| match h {
             Open::Upload(up) => {
                 if let Some(reason) = &up.failed {
                     return Err(status::failure(reason.clone()));
                 }
                 let offset = if up.append { up.end } else { offset };
-                Ok((offset, offset.saturating_add(len)))
+                Ok((up.file.clone(), offset, offset.saturating_add(len)))
             }
             Open::Download(_) => Err(status::denied("the file is open for download only")),
             Open::Listing(_) => Err(status::bad_handle()),
@@ -167,22 +167,7 @@ impl SftpFs {
                 "the file is larger than the upload limit ({limit} bytes)"
             )));
         }
-        let buffered = self.handles.with(&handle, |h| match h {
-            Open::Upload(up) => {
-                up.end = up.end.max(end);
-                Ok(up.buffer(offset, data))
-            }
-            _ => Err(status::bad_handle()),
-        })?;
-        let Buffered::Write(file, writes) = buffered else {
-            return Ok(ok(id));
-        };
-        let written = tokio::task::spawn_blocking(move || {
-            writes
-                .iter()
-                .try_for_each(|(at, bytes)| file.write_all_at(bytes, *at))
-        })
-        .await;
+        let written = tokio::task::spawn_blocking(move || file.write_all_at(&data, offset)).await;
         self.handles.with(&handle, |h| {
             let Open::Upload(up) = h else {
                 return Err(status::bad_handle());
