@@ -5,6 +5,7 @@
 
 pub mod canonical;
 pub mod country;
+pub mod dsco;
 pub mod render;
 pub mod ultracart;
 pub mod warehouse;
@@ -125,8 +126,26 @@ pub fn decode(format: Format, bytes: &[u8], opts: &DecodeOptions) -> Result<Deco
     match format {
         Format::UltraCart => ultracart::decode(bytes, opts),
         Format::Canonical => canonical::decode_orders(bytes, opts),
-        Format::Dsco => Err(DecodeError::Other(
-            "DSCO order files are not supported yet".to_string(),
-        )),
+        Format::Dsco => dsco::decode(bytes, opts, b','),
+    }
+}
+
+/// Decodes one order file of `format` named `file_name`: for DSCO the delimiter comes from the
+/// extension (`.csv`, `.tab`, `.psv`; another extension is refused); other formats ignore the
+/// name and decode as [`decode`] does.
+pub fn decode_named(
+    format: Format,
+    file_name: &str,
+    bytes: &[u8],
+    opts: &DecodeOptions,
+) -> Result<Decoded, DecodeError> {
+    match format {
+        Format::Dsco => match dsco::delimiter_for(file_name) {
+            Some(delimiter) => dsco::decode(bytes, opts, delimiter),
+            None => Err(DecodeError::Other(format!(
+                "'{file_name}': a DSCO order file must end in .csv, .tab or .psv"
+            ))),
+        },
+        _ => decode(format, bytes, opts),
     }
 }

@@ -4,6 +4,7 @@
 //!
 //! Adding a cart format means a file here and one line in [`renderer_for`].
 
+pub mod dsco;
 pub mod ultracart;
 
 use super::Format;
@@ -66,14 +67,30 @@ pub trait Renderer: Sync {
         now: jiff::Timestamp,
         unique: &str,
     ) -> Option<OutFile>;
+
+    /// The invoice file for these packages (one invoice per package), for a format that takes
+    /// invoices (DSCO); `None` otherwise or when there is nothing to bill. `unit_cost` gives a
+    /// shipped line's unit cost (the order item's `unit_cost`); a package with a line whose cost
+    /// is unknown is not invoiced.
+    fn invoices(
+        &self,
+        confirmations: &[Confirmation],
+        unit_cost: &dyn Fn(&Confirmation, &ConfirmedLine) -> Option<crate::model::Money>,
+        now: jiff::Timestamp,
+        unique: &str,
+    ) -> Option<OutFile> {
+        let _ = (confirmations, unit_cost, now, unique);
+        None
+    }
 }
 
 /// The renderer of a cart format; `None` for a format that takes no confirmations
-/// (`canonical`, the warehouse side) or whose renderer is not written yet (`dsco`).
+/// (`canonical`, the warehouse side).
 pub fn renderer_for(format: Format) -> Option<&'static dyn Renderer> {
     match format {
         Format::UltraCart => Some(&ultracart::UltraCart),
-        Format::Dsco | Format::Canonical => None,
+        Format::Dsco => Some(&dsco::Dsco),
+        Format::Canonical => None,
     }
 }
 
