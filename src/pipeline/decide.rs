@@ -86,9 +86,16 @@ fn read_orders(partner: &Partner, path: &Path, bytes: &[u8]) -> Result<formats::
     if let Some(dtd) = &partner.dtd {
         check_dtd(dtd, path, bytes)?;
     }
-    formats::decode(partner.format, bytes, &partner.decode_options()).map_err(|e| match e {
-        DecodeError::Xml { .. } => format!("cannot read the file at {e}"),
-        other => format!("cannot read the file: {other}"),
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = crate::intake::original_name(&name).unwrap_or(name);
+    formats::decode_named(partner.format, &name, bytes, &partner.decode_options()).map_err(|e| {
+        match e {
+            DecodeError::Xml { .. } => format!("cannot read the file at {e}"),
+            other => format!("cannot read the file: {other}"),
+        }
     })
 }
 

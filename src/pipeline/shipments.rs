@@ -27,8 +27,7 @@ pub(super) fn apply(
         total: notices.len(),
         ..Applied::default()
     };
-    // cart name -> (confirmations, order keys)
-    let mut per_cart: BTreeMap<String, (Vec<Confirmation>, Vec<String>)> = BTreeMap::new();
+    let mut per_cart: BTreeMap<String, Confirmed> = BTreeMap::new();
     for placed in notices {
         let n = &placed.value;
         let Some(rec) = txn.order_by_ref(&n.cust_ref)? else {
@@ -41,8 +40,9 @@ pub(super) fn apply(
         match ship(rec, config, wh, &n.shipments, file) {
             Ok((rec, confirmations)) => {
                 let entry = per_cart.entry(rec.source.clone()).or_default();
-                entry.0.extend(confirmations);
-                entry.1.push(order_key(&rec.source, &rec.order_no));
+                entry.confirmations.extend(confirmations);
+                entry.orders.push(order_key(&rec.source, &rec.order_no));
+                entry.canonical.extend(rec.order.clone());
                 txn.put_order(&rec)?;
             }
             Err(why) => applied.rejected.push(format!(
@@ -51,10 +51,18 @@ pub(super) fn apply(
             )),
         }
     }
-    for (cart_name, (confirmations, orders)) in per_cart {
+    for (cart_name, batch) in per_cart {
         let Some(cart) = config.partner(&cart_name) else {
             continue;
         };
+        if let Some(invoice) = invoice_file(config, cart, &batch, &applied.outputs) {
+            applied.outputs.push(invoice);
+        }
+        let Confirmed {
+            confirmations,
+            orders,
+            ..
+        } = batch;
         let Some(out) = confirmation_file(txn, config, cart, &confirmations, &applied.outputs)?
         else {
             continue;
@@ -80,6 +88,47 @@ pub(super) fn apply(
         applied.outputs.push(out);
     }
     Ok(applied)
+}
+
+/// What one file's shipments confirm to one cart.
+#[derive(Default)]
+struct Confirmed {
+    confirmations: Vec<Confirmation>,
+    /// Order keys.
+    orders: Vec<String>,
+    /// The canonical orders (for invoice prices).
+    canonical: Vec<Order>,
+}
+
+/// The cart's invoice file for these packages, where its format invoices (DSCO): unit prices
+/// are the order lines' `unit_cost`. Not a confirmation: taking it acknowledges nothing.
+fn invoice_file(
+    config: &Config,
+    cart: &Partner,
+    batch: &Confirmed,
+    planned: &[PlannedOutput],
+) -> Option<PlannedOutput> {
+    let renderer = renderer_for(cart.format)?;
+    let dir = config.partner_home(&cart.name).join("out");
+    let now = jiff::Timestamp::now();
+    let unit_cost = |c: &Confirmation, l: &ConfirmedLine| {
+        batch
+            .canonical
+            .iter()
+            .find(|o| o.cust_po_no == c.cust_po_no)
+            .and_then(|o| o.items.iter().find(|i| i.line_no == l.line_no))
+            .and_then(|i| i.unit_cost)
+    };
+    let taken = |name: &str| planned.iter().any(|o| o.dir == dir && o.name == name);
+    render_unique(&dir, now, taken, |u| {
+        renderer.invoices(&batch.confirmations, &unit_cost, now, u)
+    })
+    .map(|out| PlannedOutput {
+        dir: dir.clone(),
+        name: out.name,
+        content: String::from_utf8_lossy(&out.bytes).into_owned(),
+        done: false,
+    })
 }
 
 /// The cart's confirmation file for these packages (none when its format has no renderer).

@@ -3,6 +3,7 @@ mod support;
 mod cli;
 mod clients;
 mod crash;
+mod dsco;
 mod dtd;
 mod ftp_access;
 mod ftp_flow;

@@ -1,0 +1,138 @@
+//! DSCO end to end: a purchase order file in, canonical orders to the warehouse, shipments
+//! back as DSCO `Shipment_` and `Invoice_` files, the order confirmed when DSCO takes its
+//! shipment file; inventory out as `Inventory_`.
+
+use super::support::*;
+use std::process::Command;
+
+fn dsco_partner() -> String {
+    format!(
+        "\n[[partner]]\nname = \"ds\"\nrole = \"cart\"\nformat = \"dsco\"\npassword_hash = \"{}\"\nwarehouse = \"wh\"\n",
+        wharf::config::hash_password("ds-pass").unwrap()
+    )
+}
+
+const PO: &str = "\u{feff}line_item_title,po_number,extra_column,consumer_order_date,ship_first_name,ship_last_name,ship_address_1,ship_city,ship_region,ship_postal,ship_country,ship_carrier,ship_method,line_item_line_number,line_item_sku,line_item_quantity,line_item_expected_cost,dsco_order_id\r\n\
+\"Mug, \"\"large\"\"\",PO-77,x,2026-11-20T10:00:00-05:00,Ada,Lovelace,1 Main St,Cary,NC,27513,US,UPS,Ground,1,MUG-1,3,19.99,9001\r\n\
+\"Plate\nwith a newline\",PO-77,y,2026-11-20T10:00:00-05:00,Ada,Lovelace,1 Main St,Cary,NC,27513,US,UPS,Ground,2,PLATE-2,1,5.00,9001\r\n";
+
+fn status(g: &Gateway, r: &str) -> String {
+    let out = run(Command::new(env!("CARGO_BIN_EXE_wharf"))
+        .args(["orders", "--config"])
+        .arg(&g.config)
+        .args(["show", r]));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    v["order_status"].as_str().unwrap_or("").to_string()
+}
+
+#[test]
+fn a_dsco_order_goes_to_the_warehouse_and_comes_back_shipped_invoiced_and_confirmed() {
+    if missing("curl") {
+        return;
+    }
+    let g = Gateway::start_with("", &dsco_partner());
+    let url = |p: &str, pw: &str, path: &str| g.url(p, pw, path);
+    assert!(
+        curl_upload(
+            &url("ds", "ds-pass", "in/Purchase_Order_20261120.csv"),
+            PO.as_bytes()
+        )
+        .status
+        .success()
+    );
+    let order_file = g.home("wh").join("out/order_PO-77.json");
+    g.wait_file(&order_file);
+    let o: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&order_file).unwrap()).unwrap();
+    assert_eq!(o["order_source"], "ds");
+    assert_eq!(o["refs"]["dsco_order_id"], "9001");
+    assert_eq!(o["items"][0]["unit_cost"], "19.99");
+    assert_eq!(o["items"][1]["description"], "Plate\nwith a newline");
+
+    let ship = r#"{"cust_ref":"PO-77","shipments":[{"carrier":"UPS","method":"Ground","tracking_no":"1ZDSCO","date":"2026-11-21T09:00:00-05:00"}]}"#;
+    assert!(
+        curl_upload(
+            &url("wh", WH_PASSWORD, "in/shipment-77.json"),
+            ship.as_bytes()
+        )
+        .status
+        .success()
+    );
+    wait_for(30, "PO-77 shipped", || status(&g, "PO-77") == "shipped");
+    g.wait_in_empty("wh");
+    let out = g.files("ds", "out");
+    let shipment = out
+        .iter()
+        .find(|f| f.starts_with("Shipment_"))
+        .expect("a Shipment_ file");
+    let invoice = out
+        .iter()
+        .find(|f| f.starts_with("Invoice_"))
+        .expect("an Invoice_ file");
+    let s = std::fs::read_to_string(g.home("ds").join("out").join(shipment)).unwrap();
+    assert!(s.starts_with("po_number,package_tracking_number,package_ship_carrier,package_ship_method,package_ship_date,line_item_line_number,line_item_sku,line_item_quantity"), "{s}");
+    assert!(
+        s.contains("PO-77,1ZDSCO,UPS,Ground,")
+            && s.contains(",1,MUG-1,3")
+            && s.contains(",2,PLATE-2,1"),
+        "{s}"
+    );
+    let inv = std::fs::read_to_string(g.home("ds").join("out").join(invoice)).unwrap();
+    assert!(inv.contains("64.97"), "3 x 19.99 + 5.00 = 64.97: {inv}");
+
+    // DSCO takes its shipment file: confirmed (the invoice does not count).
+    let out = run(Command::new("curl")
+        .args(["-sS", "-Q", &format!("DELE /out/{shipment}")])
+        .arg(url("ds", "ds-pass", "")));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    wait_for(30, "PO-77 confirmed", || status(&g, "PO-77") == "confirmed");
+
+    assert!(
+        curl_upload(
+            &url("wh", WH_PASSWORD, "in/inventory-1.csv"),
+            b"sku,qty_available\nMUG-1,4\nPLATE-2,0\n"
+        )
+        .status
+        .success()
+    );
+    wait_for(30, "an Inventory_ file for DSCO", || {
+        g.files("ds", "out")
+            .iter()
+            .any(|f| f.starts_with("Inventory_"))
+    });
+    let f = g
+        .files("ds", "out")
+        .into_iter()
+        .find(|f| f.starts_with("Inventory_"))
+        .unwrap();
+    let text = std::fs::read_to_string(g.home("ds").join("out").join(f)).unwrap();
+    assert!(
+        text.contains("MUG-1,4,in-stock") && text.contains("PLATE-2,0,out-of-stock"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_dsco_file_missing_a_required_column_is_rejected_naming_it() {
+    if missing("curl") {
+        return;
+    }
+    let g = Gateway::start_with("", &dsco_partner());
+    let bad = "po_number,line_item_sku\nPO-1,SKU\n";
+    assert!(
+        curl_upload(
+            &g.url("ds", "ds-pass", "in/Purchase_Order_2.tab"),
+            bad.replace(',', "\t").as_bytes()
+        )
+        .status
+        .success()
+    );
+    let report = g.home("ds").join("error/Purchase_Order_2.tab.error.txt");
+    g.wait_file(&report);
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.contains("line_item_quantity"), "{text}");
+}
