@@ -136,3 +136,33 @@ fn a_dsco_file_missing_a_required_column_is_rejected_naming_it() {
     let text = std::fs::read_to_string(&report).unwrap();
     assert!(text.contains("line_item_quantity"), "{text}");
 }
+
+#[test]
+fn over_sftp_a_psv_file_with_one_bad_po_sends_the_others_and_reports_row_and_column() {
+    if missing("sshpass") || missing("sftp") {
+        return;
+    }
+    let s = SftpGateway::start_with_partners("", "", &dsco_partner(), "");
+    let psv = "retailer_create_date|line_item_quantity|po_number|dsco_create_date|line_item_sku|channel|line_item_expected_cost\n\
+2026-11-20T10:00:00Z|2|PO-A|2026-11-20T10:00:00Z|SKU-A|web|1.50\n\
+2026-11-20T10:00:00Z|two|PO-B|2026-11-20T10:00:00Z|SKU-B|web|1.50\n\
+2026-11-20T10:00:00Z|1|PO-C|2026-11-20T10:00:00Z|SKU-C|web|2.00\n";
+    let local = s.g.dir.path().join("Purchase_Order_3.psv");
+    std::fs::write(&local, psv).unwrap();
+    let out = s.sftp_password(
+        "ds",
+        "ds-pass",
+        &format!("put {} /in/Purchase_Order_3.psv\n", local.display()),
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    s.g.wait_file(&s.g.home("wh").join("out/order_PO-A.json"));
+    s.g.wait_file(&s.g.home("wh").join("out/order_PO-C.json"));
+    let report = s.g.home("ds").join("error/Purchase_Order_3.psv.error.txt");
+    s.g.wait_file(&report);
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        text.contains("PO-B") && text.contains("row 3, column line_item_quantity"),
+        "{text}"
+    );
+    assert!(!s.g.home("wh").join("out/order_PO-B.json").exists());
+}

@@ -397,8 +397,18 @@ impl SftpGateway {
 
     /// With extra `[limits]` keys, keys for the cart `uc`, and keys for `[sftp]`.
     pub fn start_with(limits: &str, cart_extra: &str, sftp_extra: &str) -> SftpGateway {
+        Self::start_with_partners(limits, cart_extra, "", sftp_extra)
+    }
+
+    /// As [`SftpGateway::start_with`], with more `[[partner]]` tables before `[sftp]`.
+    pub fn start_with_partners(
+        limits: &str,
+        cart_extra: &str,
+        partners: &str,
+        sftp_extra: &str,
+    ) -> SftpGateway {
         let port = free_port();
-        let sftp = format!("\n[sftp]\nlisten = \"127.0.0.1:{port}\"\n{sftp_extra}\n");
+        let sftp = format!("{partners}\n[sftp]\nlisten = \"127.0.0.1:{port}\"\n{sftp_extra}\n");
         let g = Gateway::start_custom(limits, cart_extra, &sftp);
         let s = SftpGateway { g, port };
         s.wait_ready();
