@@ -166,3 +166,103 @@ fn over_sftp_a_psv_file_with_one_bad_po_sends_the_others_and_reports_row_and_col
     );
     assert!(!s.g.home("wh").join("out/order_PO-B.json").exists());
 }
+
+/// A DSCO order file with every real column name shuffled (plus extra ones), `pos` POs of two
+/// lines each, as `.tab` with a BOM and a quoted newline: what a real export looks like.
+fn generated_tab(seed: u64, pos: usize) -> String {
+    let mut names: Vec<String> = include_str!("../../fixtures/dsco/order-columns.txt")
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect();
+    names.extend((0..20).map(|i| format!("new_column_{i}")));
+    let mut x = seed | 1;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for i in (1..names.len()).rev() {
+        let j = (next() % (i as u64 + 1)) as usize;
+        names.swap(i, j);
+    }
+    let value = |col: &str, po: usize, line: usize| -> String {
+        match col {
+            "po_number" => format!("GEN-{po}"),
+            "line_item_line_number" => format!("{line}"),
+            "line_item_sku" => format!("SKU-{po}-{line}"),
+            "line_item_quantity" => format!("{}", line + 1),
+            "line_item_expected_cost" => "3.25".into(),
+            "line_item_title" => "Two\nlines".into(),
+            "consumer_order_date" | "retailer_create_date" | "dsco_create_date" => {
+                "2026-11-20T10:00:00-05:00".into()
+            }
+            "ship_country" | "bill_to_country" => "US".into(),
+            "test_flag" => "0".into(),
+            c if c.contains("date") => "2026-11-22T10:00:00-05:00".into(),
+            c if c.contains("cost") || c.contains("price") || c.contains("amount") => "1.00".into(),
+            c if c.contains("quantity") || c.contains("number_of") => "1".into(),
+            _ => "x".into(),
+        }
+    };
+    let quote = |v: String| {
+        if v.contains('\n') {
+            format!("\"{v}\"")
+        } else {
+            v
+        }
+    };
+    let mut out = String::from("\u{feff}");
+    out.push_str(&names.join("\t"));
+    out.push_str("\r\n");
+    for po in 0..pos {
+        for line in 1..=2 {
+            let row: Vec<String> = names.iter().map(|c| quote(value(c, po, line))).collect();
+            out.push_str(&row.join("\t"));
+            out.push_str("\r\n");
+        }
+    }
+    out
+}
+
+#[test]
+fn generated_exports_with_shuffled_real_headers_arrive_whole_over_sftp() {
+    if missing("sshpass") || missing("sftp") {
+        return;
+    }
+    let s = SftpGateway::start_with_partners("", "", &dsco_partner(), "");
+    let mut puts = String::new();
+    for seed in [7u64, 99, 12345] {
+        let local = s.g.dir.path().join(format!("Purchase_Order_{seed}.tab"));
+        std::fs::write(
+            &local,
+            generated_tab(seed, 3).replace("GEN-", &format!("GEN{seed}-")),
+        )
+        .unwrap();
+        puts.push_str(&format!(
+            "put {} /in/Purchase_Order_{seed}.tab\n",
+            local.display()
+        ));
+    }
+    let out = s.sftp_password("ds", "ds-pass", &puts);
+    assert!(out.status.success(), "{}", text(&out));
+    wait_for(30, "nine orders at the warehouse", || {
+        s.g.files("wh", "out").len() == 9
+    });
+    s.g.wait_in_empty("ds");
+    assert!(
+        s.g.files("ds", "error").is_empty(),
+        "{:?}",
+        s.g.files("ds", "error")
+    );
+    let o: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(s.g.home("wh").join("out/order_GEN99-2.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(o["items"].as_array().unwrap().len(), 2);
+    assert_eq!(o["items"][1]["item"], "SKU-2-2");
+    assert_eq!(o["items"][1]["quantity"], 3);
+    assert_eq!(o["items"][0]["description"], "Two\nlines");
+    assert_eq!(o["items"][0]["unit_cost"], "3.25");
+}
