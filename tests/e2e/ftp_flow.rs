@@ -48,6 +48,9 @@ fn curl_upload_becomes_a_canonical_order_in_the_warehouse_outbox() {
     let got = curl_get(&g.url("wh", WH_PASSWORD, "out/order_1001.json"));
     assert!(got.status.success());
     assert_eq!(got.stdout, std::fs::read(&target).unwrap());
+    wait_for(10, "the processed line in the log", || {
+        g.log_text().contains("file processed")
+    });
     let log = g.log_text();
     assert!(
         log.contains("login") && log.contains("upload complete") && log.contains("file processed"),

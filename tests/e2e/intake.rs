@@ -21,6 +21,10 @@ async fn a_temp_name_waits_for_its_rename_and_is_processed_once() {
     g.wait_file(&g.home("wh").join("out/order_8001.json"));
     g.wait_in_empty("uc");
     assert_eq!(g.files("uc", "archive").len(), 1, "processed once");
+    // The log line comes right after the move: wait for it, then count.
+    wait_for(10, "the processed line in the log", || {
+        g.log_text().contains("file processed")
+    });
     assert!(
         g.log_text().matches("file processed").count() == 1,
         "{}",

@@ -62,6 +62,9 @@ fn sftp_upload_reaches_the_warehouse_which_downloads_and_acknowledges_it() {
     assert_eq!(read(&got), expected);
     assert!(s.g.files("wh", "out").is_empty(), "deleted over SFTP");
 
+    wait_for(10, "the processed line in the log", || {
+        s.g.log_text().contains("file processed")
+    });
     let log = s.g.log_text();
     for needle in [
         "protocol=\"sftp\"",
@@ -105,12 +108,15 @@ fn a_filepart_upload_renamed_into_place_is_processed_once() {
         "{:?}",
         s.g.files("uc", "error")
     );
-    let log = s.g.log_text();
-    let processed = log
-        .lines()
-        .filter(|l| l.contains("file processed") && l.contains("in/o.xml"))
-        .count();
-    assert_eq!(processed, 1, "{log}");
+    // The log line comes right after the move: wait for it, then count.
+    let processed = || {
+        s.g.log_text()
+            .lines()
+            .filter(|l| l.contains("file processed") && l.contains("in/o.xml"))
+            .count()
+    };
+    wait_for(10, "the processed line in the log", || processed() >= 1);
+    assert_eq!(processed(), 1, "{}", s.g.log_text());
 }
 
 #[test]
