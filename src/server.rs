@@ -73,6 +73,12 @@ pub fn prepare_homes(config: &Config) -> Result<(), ServeError> {
 /// Runs the gateway until `shutdown` is triggered.
 pub async fn serve(config: Config, shutdown: Shutdown) -> Result<(), ServeError> {
     let config = Arc::new(config);
+    for p in config.partners.iter().filter(|p| p.remote.is_some()) {
+        warn!(
+            partner = %p.name,
+            "[partner.remote] is read but pull mode is not implemented yet: nothing is fetched from or delivered to this partner's server"
+        );
+    }
     prepare_homes(&config)?;
     let store = Arc::new(Store::open(&store_path(&config))?);
     let (intake, mut queue) = Intake::new(config.data_dir.join("partners"));

@@ -2,6 +2,7 @@
 //! This is the edge where errors become messages and exit codes (`anyhow` lives here only).
 
 mod convert;
+mod host_key;
 mod orders;
 mod passwd;
 mod requeue;
@@ -69,6 +70,16 @@ enum Command {
     },
     /// Read a password on stdin and print its argon2id hash for `password_hash`.
     Passwd,
+    /// Print an SFTP server's SSH host key, to pin as `host_key` in [partner.remote].
+    ///
+    /// Connects to sftp://HOST[:PORT] (default port 22), reads the host key without logging
+    /// in, prints it as one OpenSSH public key line ("ssh-ed25519 AAAA...") and disconnects.
+    /// Check it with the partner out of band before pinning it. Exit 0 printed, 1 the server
+    /// could not be reached or is not SSH (10 s timeout), 2 a bad URL.
+    HostKey {
+        /// The server, as sftp://HOST:PORT.
+        url: String,
+    },
     /// The order store: list orders or show one with its history. Safe while serve runs.
     Orders {
         /// Configuration file (TOML); default ./wharf.toml, else the demo's ./wharf-data.
@@ -113,6 +124,7 @@ pub fn main() -> ExitCode {
             files,
         } => validate::run(dtd.as_deref(), catalog.as_deref(), &files),
         Command::Passwd => passwd::run(),
+        Command::HostKey { url } => host_key::run(&url),
         Command::Orders { config, command } => match command {
             OrdersCommand::List { status } => orders::list(config.as_deref(), status.as_deref()),
             OrdersCommand::Show { reference } => orders::show(config.as_deref(), &reference),

@@ -68,6 +68,7 @@ pub fn demo_config(
                 sku_aliases: BTreeMap::new(),
                 ship_methods: BTreeMap::new(),
                 cust_ref_max_len: DEFAULT_CUST_REF_MAX_LEN,
+                remote: None,
             })
         })
         .collect();

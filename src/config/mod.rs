@@ -15,6 +15,7 @@ mod error;
 mod login;
 mod partner;
 mod raw;
+mod remote;
 mod types;
 pub mod units;
 mod validate;
@@ -26,6 +27,9 @@ use std::path::{Path, PathBuf};
 
 pub use credential::{Credential, hash_password};
 pub use error::{ConfigError, ConfigErrors, Problem};
+pub use remote::{
+    DEFAULT_POLL_EVERY, DROP_OFF_KINDS, DropOff, Remote, RemoteScheme, RemoteSecret, RemoteUrl,
+};
 pub use types::{Config, FtpConfig, Limits, Partner, Role, SftpConfig};
 
 /// The name of the configuration file looked for in the current folder.

@@ -14,6 +14,7 @@ use crate::formats::{Format, KitMode};
 
 use super::login::{check_allowed_ips, check_authorized_keys, check_credential};
 use super::raw::{PartnerEntry, PartnerSection, RawPartner};
+use super::remote::check_remote;
 use super::validate::Ctx;
 use super::{Partner, Role};
 
@@ -311,12 +312,10 @@ fn check_partner(raw: RawPartner, header: &Range<usize>, number: usize, ctx: &mu
         }
     };
 
-    if let Some(remote) = &raw.remote {
-        ctx.error(
-            &remote.span(),
-            format!("{label}: [partner.remote] (pull mode) is not supported yet"),
-        );
-    }
+    let remote = raw
+        .remote
+        .as_ref()
+        .and_then(|remote| check_remote(remote, &label, ctx));
 
     let partner = match (&name, role, format, credential) {
         (Some((name, _)), Some(role), Some(format), Some(credential))
@@ -336,6 +335,7 @@ fn check_partner(raw: RawPartner, header: &Range<usize>, number: usize, ctx: &mu
                 sku_aliases,
                 ship_methods,
                 cust_ref_max_len,
+                remote,
             })
         }
         _ => None,

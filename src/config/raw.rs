@@ -9,10 +9,11 @@ use std::fmt;
 use std::ops::Range;
 
 use serde::Deserialize;
-use serde::de::{self, IgnoredAny, Visitor};
+use serde::de::{self, Visitor};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
+use super::remote::RawRemote;
 use super::validate::Ctx;
 
 /// `[ftp]`.
@@ -70,8 +71,8 @@ pub(crate) struct RawPartner {
     pub sku_aliases: Option<Spanned<BTreeMap<String, Spanned<String>>>>,
     pub ship_methods: Option<Spanned<BTreeMap<String, Spanned<String>>>>,
     pub cust_ref_max_len: Option<Spanned<i64>>,
-    /// `[partner.remote]` (pull mode): recognised so it can be refused as not supported yet.
-    pub remote: Option<Spanned<IgnoredAny>>,
+    /// `[partner.remote]` (pull mode).
+    pub remote: Option<Spanned<RawRemote>>,
 }
 
 /// `listen`: one address or a list of them.

@@ -1102,15 +1102,235 @@ fn mapping_tables() {
     assert_problem(&lines, 6, "`sku_aliases` is for carts only");
 }
 
+// ---- [partner.remote] (pull mode) ------------------------------------------------------------
+
+/// [`WAREHOUSE`] followed by a `[partner.remote]` table (line 6) holding `keys` (line 7 on).
+fn wh_remote(keys: &[&str]) -> Vec<String> {
+    WAREHOUSE
+        .iter()
+        .copied()
+        .chain(["[partner.remote]"])
+        .chain(keys.iter().copied())
+        .map(str::to_owned)
+        .collect()
+}
+
+const HOST_KEY_LINE: &str =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
+
 #[test]
-fn remote_table_is_not_supported_yet() {
-    let mut lines = WAREHOUSE.to_vec();
-    lines.extend(["[partner.remote]", "host = \"sftp.example.com\""]);
-    assert_problem(
-        &lines,
-        6,
-        "[partner.remote] (pull mode) is not supported yet",
+fn a_full_remote_table_reads_back() {
+    let host_key = format!("host_key = \"{ED25519_KEY}\"");
+    let lines = wh_remote(&[
+        "url = \"sftp://sftp.example.com:2200\"",
+        "username = \"wharf\"",
+        "key_file = \"keys/id_ed25519\"",
+        &host_key,
+        "pick_up = \"/out\"",
+        "drop_off = { shipment = \"/in/shipment\", inventory = \"/in/inventory\", invoice = \"/in/invoice\" }",
+        "poll_every = \"5m\"",
+        "delete_after_pick_up = false",
+    ]);
+    let (c, loaded) = load_ok(&refs(&lines), &[("keys/id_ed25519", "key")]);
+    let remote = loaded.config.partners[0].remote.clone().expect("a remote");
+    assert_eq!(
+        remote.url,
+        RemoteUrl {
+            scheme: RemoteScheme::Sftp,
+            host: "sftp.example.com".into(),
+            port: 2200
+        }
     );
+    assert_eq!(remote.username, "wharf");
+    assert_eq!(
+        remote.secret,
+        RemoteSecret::KeyFile(
+            std::path::absolute(c.dir.path())
+                .unwrap()
+                .join("keys/id_ed25519")
+        )
+    );
+    assert_eq!(
+        remote.host_key.as_deref(),
+        Some(HOST_KEY_LINE),
+        "comment dropped"
+    );
+    assert_eq!(remote.pick_up, "/out");
+    let by_kind = [
+        ("inventory", "/in/inventory"),
+        ("invoice", "/in/invoice"),
+        ("shipment", "/in/shipment"),
+    ]
+    .map(|(k, v)| (k.to_owned(), v.to_owned()));
+    assert_eq!(
+        remote.drop_off,
+        DropOff::ByKind(by_kind.into_iter().collect())
+    );
+    assert_eq!(remote.poll_every, Duration::from_secs(300));
+    assert!(!remote.delete_after_pick_up);
+}
+
+#[test]
+fn remote_defaults_and_ftp_ports() {
+    let lines = wh_remote(&[
+        "url = \"ftps://ftp.partner.example\"",
+        "username = \"acme\"",
+        "password = \"remote-secret\"",
+        "drop_off = \"/incoming\"",
+    ]);
+    let (_c, loaded) = load_ok(&refs(&lines), &[]);
+    let remote = loaded.config.partners[0].remote.clone().expect("a remote");
+    assert_eq!(remote.url.scheme, RemoteScheme::Ftps);
+    assert_eq!(remote.url.port, 21);
+    assert_eq!(
+        remote.secret,
+        RemoteSecret::Password("remote-secret".into())
+    );
+    assert_eq!(remote.host_key, None);
+    assert_eq!(remote.pick_up, "/");
+    assert_eq!(remote.drop_off, DropOff::Folder("/incoming".into()));
+    assert_eq!(remote.poll_every, DEFAULT_POLL_EVERY);
+    assert!(remote.delete_after_pick_up);
+
+    assert_eq!(RemoteUrl::parse("ftp://h").unwrap().port, 21);
+    assert_eq!(RemoteUrl::parse("sftp://h/").unwrap().port, 22);
+    let v6 = RemoteUrl::parse("sftp://[2001:db8::1]:2222").unwrap();
+    assert_eq!((v6.host.as_str(), v6.port), ("2001:db8::1", 2222));
+    assert_eq!(v6.to_string(), "sftp://[2001:db8::1]:2222");
+    assert!(RemoteUrl::parse("sftp://h:0").is_err());
+    assert!(RemoteUrl::parse("sftp://user@h").is_err());
+    assert!(RemoteUrl::parse("sftp://h/in").is_err());
+}
+
+#[test]
+fn sftp_remote_needs_a_host_key_and_names_the_command() {
+    let lines = wh_remote(&[
+        "url = \"sftp://sftp.example.com:2200\"",
+        "username = \"wharf\"",
+        "password = \"pw\"",
+        "drop_off = \"/in\"",
+    ]);
+    assert_problem(
+        &refs(&lines),
+        7,
+        "run `wharf host-key sftp://sftp.example.com:2200`",
+    );
+    let lines = wh_remote(&[
+        "url = \"sftp://sftp.example.com\"",
+        "username = \"wharf\"",
+        "password = \"pw\"",
+        "host_key = \"not a key\"",
+        "drop_off = \"/in\"",
+    ]);
+    assert_problem(
+        &refs(&lines),
+        10,
+        "remote `host_key`: expected an OpenSSH public key",
+    );
+}
+
+#[test]
+fn remote_url_must_be_ftp_ftps_or_sftp() {
+    let lines = wh_remote(&[
+        "url = \"http://example.com\"",
+        "username = \"wharf\"",
+        "password = \"pw\"",
+        "drop_off = \"/in\"",
+    ]);
+    assert_problem(&refs(&lines), 7, "unsupported URL scheme \"http\"");
+    let lines = wh_remote(&[
+        "username = \"wharf\"",
+        "password = \"pw\"",
+        "drop_off = \"/in\"",
+    ]);
+    assert_problem(&refs(&lines), 6, "[partner.remote] has no `url`");
+}
+
+#[test]
+fn remote_key_file_must_exist_and_is_for_sftp_only() {
+    let host_key = format!("host_key = \"{HOST_KEY_LINE}\"");
+    let lines = wh_remote(&[
+        "url = \"sftp://h\"",
+        "username = \"wharf\"",
+        "key_file = \"keys/missing\"", // 9
+        &host_key,
+        "drop_off = \"/in\"",
+    ]);
+    assert_problem(&refs(&lines), 9, "remote `key_file`:");
+    let lines = wh_remote(&[
+        "url = \"ftp://h\"",
+        "username = \"wharf\"",
+        "key_file = \"id\"", // 9
+        "drop_off = \"/in\"",
+    ]);
+    assert_problem_with(
+        &refs(&lines),
+        &[("id", "k")],
+        9,
+        "`key_file` is for sftp:// only",
+    );
+    let lines = wh_remote(&[
+        "url = \"ftp://h\"",
+        "username = \"wharf\"",
+        "drop_off = \"/in\"",
+    ]);
+    assert_problem(&refs(&lines), 6, "needs `password` or `key_file`");
+}
+
+#[test]
+fn remote_unknown_keys_kinds_and_bad_values_are_errors() {
+    let lines = wh_remote(&[
+        "url = \"ftp://h\"",
+        "username = \"wharf\"",
+        "password = \"pw\"",
+        "drop_off = \"/in\"",
+        "poll_evry = \"5m\"", // 11
+    ]);
+    assert_problem(&refs(&lines), 11, "unknown key `poll_evry`");
+    let lines = wh_remote(&[
+        "url = \"ftp://h\"",
+        "username = \"wharf\"",
+        "password = \"pw\"",
+        "drop_off = { shipment = \"/s\", orders = \"/o\" }", // 10
+    ]);
+    assert_problem(&refs(&lines), 10, "unknown kind \"orders\"");
+    let lines = wh_remote(&[
+        "url = \"ftp://h\"",
+        "username = \"wharf\"",
+        "password = \"pw\"",
+        "drop_off = \"/in\"",
+        "poll_every = \"500ms\"", // 11
+    ]);
+    assert_problem(&refs(&lines), 11, "`poll_every` must be at least 1s");
+    let lines = wh_remote(&[
+        "url = \"ftp://h\"",
+        "password = \"pw\"",
+        "drop_off = \"/in\"",
+    ]);
+    assert_problem(&refs(&lines), 6, "has no `username`");
+}
+
+#[test]
+fn a_remote_password_never_shows() {
+    let lines = wh_remote(&[
+        "url = \"ftp://h\"",
+        "username = \"wharf\"",
+        "password = \"hunter2-remote\"",
+        "drop_off = \"/in\"",
+    ]);
+    let (_c, loaded) = load_ok(&refs(&lines), &[]);
+    let debug = format!("{:?}", loaded.config.partners[0]);
+    assert!(debug.contains("Password(***)"), "{debug}");
+    assert!(!debug.contains("hunter2-remote"), "{debug}");
+    // A problem elsewhere in the table does not echo the password either.
+    let lines = wh_remote(&[
+        "url = \"gopher://h\"",
+        "username = \"wharf\"",
+        "password = \"hunter2-remote\"",
+        "drop_off = \"/in\"",
+    ]);
+    let found = problems(&refs(&lines));
+    assert!(!ConfigErrors(found).to_string().contains("hunter2-remote"));
 }
 
 // ---- several problems at once ---------------------------------------------------------------

@@ -12,6 +12,7 @@ use std::time::Duration;
 use crate::formats::{DecodeOptions, Format, KitMode};
 
 use super::Credential;
+use super::remote::Remote;
 
 /// The whole configuration (INTERFACE §4).
 #[derive(Debug, Clone)]
@@ -179,6 +180,8 @@ pub struct Partner {
     pub ship_methods: BTreeMap<String, String>,
     /// Warehouses: the longest order number (`cust_ref`) they accept.
     pub cust_ref_max_len: usize,
+    /// Pull mode: the partner's own server Wharf logs into (not dialled yet).
+    pub remote: Option<Remote>,
 }
 
 impl Partner {

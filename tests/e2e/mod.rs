@@ -8,6 +8,7 @@ mod dtd;
 mod ftp_access;
 mod ftp_flow;
 mod ftps;
+mod host_key;
 mod intake;
 mod ipv6;
 mod lifecycle;
