@@ -162,15 +162,20 @@ impl StorageBackend<FtpUser> for FtpStorage {
     ) -> Result<u64> {
         let home = self.home()?;
         let p = path.as_ref().to_path_buf();
-        let (resolved, file) = {
-            let home = home.clone();
-            blocking(move || home.open_write(&p, start_pos)).await?
+        // Opened and registered (with its on-disk upload marker) off the async threads.
+        let (resolved, file, guard) = {
+            let (home, uploads) = (home.clone(), self.intake.uploads().clone());
+            blocking(move || {
+                let (r, f) = home.open_write(&p, start_pos)?;
+                let guard = uploads.begin(&home.disk_path(&r));
+                Ok((r, f, guard))
+            })
+            .await?
         };
         let disk = home.disk_path(&resolved);
         let vpath = resolved.log_path();
         let limit = self.config.limits.max_upload_size;
         let result = async {
-            let guard = self.intake.uploads().begin(&disk);
             let r = receive(input, file, start_pos, limit).await;
             match &r {
                 Ok(n) => tracing::info!(file = %vpath, bytes = n, "upload complete"),
