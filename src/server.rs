@@ -73,11 +73,15 @@ pub fn prepare_homes(config: &Config) -> Result<(), ServeError> {
 /// Runs the gateway until `shutdown` is triggered.
 pub async fn serve(config: Config, shutdown: Shutdown) -> Result<(), ServeError> {
     let config = Arc::new(config);
-    for p in config.partners.iter().filter(|p| p.remote.is_some()) {
-        warn!(
-            partner = %p.name,
-            "[partner.remote] is read but pull mode is not implemented yet: nothing is fetched from or delivered to this partner's server"
-        );
+    for p in &config.partners {
+        let Some(remote) = &p.remote else { continue };
+        if remote.url.scheme != crate::config::RemoteScheme::Sftp {
+            warn!(
+                partner = %p.name,
+                scheme = remote.url.scheme.as_str(),
+                "[partner.remote]: pull mode over ftp/ftps is not implemented yet: nothing is fetched from or delivered to this partner's server"
+            );
+        }
     }
     prepare_homes(&config)?;
     let store = Arc::new(Store::open(&store_path(&config))?);
@@ -151,6 +155,8 @@ pub async fn serve(config: Config, shutdown: Shutdown) -> Result<(), ServeError>
             queue
         })
     };
+    let pollers =
+        crate::transport::remote::poller::start(config.clone(), intake.clone(), shutdown.clone());
     info!(data_dir = %config.data_dir.display(), partners = config.partners.len(), "wharf is running");
 
     shutdown.wait().await;
@@ -179,6 +185,14 @@ pub async fn serve(config: Config, shutdown: Shutdown) -> Result<(), ServeError>
         }
     }
     sweeper.abort();
+    for p in pollers {
+        if tokio::time::timeout(std::time::Duration::from_secs(2), p)
+            .await
+            .is_err()
+        {
+            warn!("a pull-mode poller did not stop in time");
+        }
+    }
     match worker.await {
         Ok(mut queue) => pipeline.drain(&mut queue).await,
         Err(e) => warn!(error = %e, "pipeline worker failed"),

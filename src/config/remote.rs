@@ -1,5 +1,6 @@
 //! `[partner.remote]` (pull mode, issue 7): the partner-hosted FTP, FTPS or SFTP server Wharf
-//! will log into. Only read and checked here; nothing dials it yet (`serve` ignores it).
+//! will log into. Read and checked here; `serve` polls sftp:// servers
+//! ([`transport::remote`](crate::transport::remote)); ftp:// and ftps:// are not dialled yet.
 //! The password is a secret: redacted in `Debug`, never in a message.
 
 use std::collections::BTreeMap;

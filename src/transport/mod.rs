@@ -3,4 +3,5 @@
 //! to the [`intake`](crate::intake). None of them parses an order file.
 
 pub mod ftp;
+pub mod remote;
 pub mod sftp;

@@ -586,12 +586,9 @@ fn wharf_and_xmllint_agree_on_mutated_documents() {
     let seed: u64 = std::env::var("WHARF_DTD_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-        });
+        // A fixed seed by default, so CI is reproducible; set WHARF_DTD_SEED (and
+        // WHARF_DTD_CASES) to explore others.
+        .unwrap_or(20_261_121);
     let cases: usize = std::env::var("WHARF_DTD_CASES")
         .ok()
         .and_then(|s| s.parse().ok())

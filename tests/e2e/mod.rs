@@ -12,6 +12,7 @@ mod host_key;
 mod intake;
 mod ipv6;
 mod lifecycle;
+mod remote;
 mod return_path;
 mod samples;
 mod sftp;

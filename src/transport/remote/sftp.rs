@@ -1,0 +1,252 @@
+//! An SFTP client session to a partner's server: the server's host key must match the pinned
+//! `host_key`; login with a password or a key file. Every step is bounded by [`STEP_TIMEOUT`].
+
+use std::future::Future;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use russh::keys::PublicKey;
+use russh_sftp::client::SftpSession;
+use tokio::io::AsyncWriteExt;
+
+use crate::config::{Remote, RemoteSecret};
+
+/// The limit on connecting and on each later step.
+pub const STEP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// One remote file seen in a listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteFile {
+    /// The name inside the listed folder.
+    pub name: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its modification time (seconds since the epoch; 0 if unknown).
+    pub mtime: u32,
+}
+
+/// Runs `fut` within [`STEP_TIMEOUT`], naming `what` on failure.
+async fn step<T, E: std::fmt::Display>(
+    what: &str,
+    fut: impl Future<Output = Result<T, E>>,
+) -> Result<T, String> {
+    match tokio::time::timeout(STEP_TIMEOUT, fut).await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(format!("{what}: {e}")),
+        Err(_) => Err(format!(
+            "{what}: no answer within {}s",
+            STEP_TIMEOUT.as_secs()
+        )),
+    }
+}
+
+/// Checks the server's key against the pinned one.
+struct PinnedKey {
+    expected: PublicKey,
+    mismatch: Arc<std::sync::Mutex<Option<String>>>,
+}
+
+impl russh::client::Handler for PinnedKey {
+    type Error = russh::Error;
+
+    async fn check_server_key(
+        &mut self,
+        key: &russh::keys::PublicKeyOrCertificate,
+    ) -> Result<bool, Self::Error> {
+        let public = match key {
+            russh::keys::PublicKeyOrCertificate::PublicKey { key, .. } => key.clone(),
+            russh::keys::PublicKeyOrCertificate::Certificate(cert) => {
+                PublicKey::from(cert.public_key().clone())
+            }
+        };
+        if public.key_data() == self.expected.key_data() {
+            return Ok(true);
+        }
+        let seen = public
+            .to_openssh()
+            .map(|s| s.split_whitespace().take(2).collect::<Vec<_>>().join(" "))
+            .unwrap_or_else(|_| public.algorithm().to_string());
+        if let Ok(mut m) = self.mismatch.lock() {
+            *m = Some(format!(
+                "the server's host key does not match the pinned `host_key` (it presented {seen}); refusing to connect"
+            ));
+        }
+        Ok(false)
+    }
+}
+
+/// A logged-in SFTP session.
+pub struct Session {
+    ssh: russh::client::Handle<PinnedKey>,
+    sftp: SftpSession,
+}
+
+/// Connects to `remote`, checks its host key and logs in.
+pub async fn connect(remote: &Remote) -> Result<Session, String> {
+    let host_key = remote
+        .host_key
+        .as_deref()
+        .ok_or("no `host_key` pinned for this sftp:// server")?;
+    let expected = PublicKey::from_openssh(host_key.trim())
+        .map_err(|e| format!("the pinned `host_key` is not an OpenSSH public key: {e}"))?;
+    let mismatch = Arc::new(std::sync::Mutex::new(None));
+    let handler = PinnedKey {
+        expected,
+        mismatch: mismatch.clone(),
+    };
+    let url = &remote.url;
+    let stream = step(
+        &format!("connecting to {url}"),
+        tokio::net::TcpStream::connect((url.host.as_str(), url.port)),
+    )
+    .await?;
+    let config = Arc::new(russh::client::Config {
+        inactivity_timeout: Some(Duration::from_secs(120)),
+        ..Default::default()
+    });
+    let connected = tokio::time::timeout(
+        STEP_TIMEOUT,
+        russh::client::connect_stream(config, stream, handler),
+    )
+    .await;
+    let mut ssh = match connected {
+        Ok(Ok(ssh)) => ssh,
+        Ok(Err(e)) => {
+            if let Some(m) = mismatch.lock().ok().and_then(|mut m| m.take()) {
+                return Err(m);
+            }
+            return Err(format!("SSH handshake with {url}: {e}"));
+        }
+        Err(_) => {
+            return Err(format!(
+                "SSH handshake with {url}: no answer within {}s",
+                STEP_TIMEOUT.as_secs()
+            ));
+        }
+    };
+    let user = remote.username.clone();
+    let auth = match &remote.secret {
+        RemoteSecret::Password(password) => {
+            step(
+                "password login",
+                ssh.authenticate_password(user, password.clone()),
+            )
+            .await?
+        }
+        RemoteSecret::KeyFile(path) => {
+            let key = russh::keys::load_secret_key(path, None)
+                .map_err(|e| format!("reading the key file {}: {e}", path.display()))?;
+            let hash = step(
+                "asking the server's signature algorithms",
+                ssh.best_supported_rsa_hash(),
+            )
+            .await?
+            .flatten();
+            let key = russh::keys::PrivateKeyWithHashAlg::new(Arc::new(key), hash);
+            step("key login", ssh.authenticate_publickey(user, key)).await?
+        }
+    };
+    if !auth.success() {
+        return Err(format!("{url}: login as {:?} refused", remote.username));
+    }
+    let channel = step("opening a session channel", ssh.channel_open_session()).await?;
+    step(
+        "starting the sftp subsystem",
+        channel.request_subsystem(true, "sftp"),
+    )
+    .await?;
+    let sftp = step("starting SFTP", SftpSession::new(channel.into_stream())).await?;
+    sftp.set_timeout(STEP_TIMEOUT.as_secs());
+    Ok(Session { ssh, sftp })
+}
+
+/// `dir/name` on the remote side.
+pub fn join(dir: &str, name: &str) -> String {
+    if dir.ends_with('/') {
+        format!("{dir}{name}")
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+impl Session {
+    /// The regular files in `dir`.
+    pub async fn list(&self, dir: &str) -> Result<Vec<RemoteFile>, String> {
+        let entries = step(&format!("listing {dir}"), self.sftp.read_dir(dir)).await?;
+        Ok(entries
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let m = e.metadata();
+                RemoteFile {
+                    name: e.file_name(),
+                    size: m.size.unwrap_or(0),
+                    mtime: m.mtime.unwrap_or(0),
+                }
+            })
+            .collect())
+    }
+
+    /// Downloads `remote` into the local file `local` (created, written and fsynced).
+    pub async fn download(&self, remote: &str, local: &Path) -> Result<u64, String> {
+        let mut src = step(&format!("opening {remote}"), self.sftp.open(remote)).await?;
+        let mut dst = tokio::fs::File::create(local)
+            .await
+            .map_err(|e| format!("creating {}: {e}", local.display()))?;
+        let n = step(
+            &format!("downloading {remote}"),
+            tokio::io::copy(&mut src, &mut dst),
+        )
+        .await?;
+        dst.sync_all()
+            .await
+            .map_err(|e| format!("syncing {}: {e}", local.display()))?;
+        let _ = src.shutdown().await;
+        Ok(n)
+    }
+
+    /// Uploads the local file to `dir/.<name>.part`, then renames it to `dir/<name>`.
+    pub async fn upload(&self, local: &Path, dir: &str, name: &str) -> Result<(), String> {
+        let tmp = join(dir, &format!(".{name}.part"));
+        let target = join(dir, name);
+        let mut src = tokio::fs::File::open(local)
+            .await
+            .map_err(|e| format!("opening {}: {e}", local.display()))?;
+        let mut dst = step(&format!("creating {tmp}"), self.sftp.create(tmp.clone())).await?;
+        step(
+            &format!("uploading {tmp}"),
+            tokio::io::copy(&mut src, &mut dst),
+        )
+        .await?;
+        step(&format!("closing {tmp}"), dst.shutdown()).await?;
+        if step("rename", self.sftp.rename(tmp.clone(), target.clone()))
+            .await
+            .is_err()
+        {
+            // SFTP v3 servers refuse to rename over an existing file.
+            let _ = step("removing", self.sftp.remove_file(target.clone())).await;
+            step(
+                &format!("renaming {tmp} to {target}"),
+                self.sftp.rename(tmp, target.clone()),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Deletes a remote file.
+    pub async fn remove(&self, path: &str) -> Result<(), String> {
+        step(&format!("deleting {path}"), self.sftp.remove_file(path)).await
+    }
+
+    /// Ends the session politely.
+    pub async fn close(self) {
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.sftp.close()).await;
+        let _ = tokio::time::timeout(
+            Duration::from_secs(5),
+            self.ssh
+                .disconnect(russh::Disconnect::ByApplication, "", "en"),
+        )
+        .await;
+    }
+}
