@@ -472,6 +472,10 @@ fn mutate(root: &mut Node, rng: &mut Rng, declared: &[String]) -> String {
         kids.insert(pos, Node::Raw(markup.into()));
         return format!("{markup} inside leaf {p:?}");
     }
+    if containers.is_empty() {
+        // Earlier mutations renamed every container (the root too): nothing left to mutate.
+        return "no container left to mutate".into();
+    }
     let p = rng.pick(&containers).clone();
     let kids = at(root, &p);
     let els = element_kids(kids);
