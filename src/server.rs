@@ -73,16 +73,6 @@ pub fn prepare_homes(config: &Config) -> Result<(), ServeError> {
 /// Runs the gateway until `shutdown` is triggered.
 pub async fn serve(config: Config, shutdown: Shutdown) -> Result<(), ServeError> {
     let config = Arc::new(config);
-    for p in &config.partners {
-        let Some(remote) = &p.remote else { continue };
-        if remote.url.scheme != crate::config::RemoteScheme::Sftp {
-            warn!(
-                partner = %p.name,
-                scheme = remote.url.scheme.as_str(),
-                "[partner.remote]: pull mode over ftp/ftps is not implemented yet: nothing is fetched from or delivered to this partner's server"
-            );
-        }
-    }
     prepare_homes(&config)?;
     let store = Arc::new(Store::open(&store_path(&config))?);
     let (intake, mut queue) = Intake::new(config.data_dir.join("partners"));

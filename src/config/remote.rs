@@ -1,6 +1,6 @@
 //! `[partner.remote]` (pull mode, issue 7): the partner-hosted FTP, FTPS or SFTP server Wharf
-//! will log into. Read and checked here; `serve` polls sftp:// servers
-//! ([`transport::remote`](crate::transport::remote)); ftp:// and ftps:// are not dialled yet.
+//! will log into. Read and checked here; `serve` polls them
+//! ([`transport::remote`](crate::transport::remote)).
 //! The password is a secret: redacted in `Debug`, never in a message.
 
 use std::collections::BTreeMap;
@@ -39,6 +39,9 @@ pub struct Remote {
     pub poll_every: Duration,
     /// Delete a remote file once it is safely picked up (default true).
     pub delete_after_pick_up: bool,
+    /// ftps:// only: a PEM file of CA certificates trusted besides the system's (for a
+    /// server whose certificate a private CA signed).
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 /// The protocol of a remote server.
@@ -203,6 +206,7 @@ pub(crate) struct RawRemote {
     pub drop_off: Option<Spanned<RawDropOff>>,
     pub poll_every: Option<Spanned<String>>,
     pub delete_after_pick_up: Option<bool>,
+    pub ca_file: Option<Spanned<String>>,
 }
 
 /// `drop_off`: a folder or a table of folders by kind.
@@ -333,6 +337,31 @@ pub(crate) fn check_remote(raw: &Spanned<RawRemote>, label: &str, ctx: &mut Ctx)
         }
     };
 
+    let ca_file = match (&raw.ca_file, &url) {
+        (Some(v), Some(u)) if u.scheme != RemoteScheme::Ftps => {
+            ctx.error(
+                &v.span(),
+                format!("{label}: remote `ca_file` is for ftps:// only"),
+            );
+            None
+        }
+        (Some(v), _) => match ctx.path(v, "ca_file") {
+            Some(path) if path.is_file() => Some(path),
+            Some(path) => {
+                ctx.error(
+                    &v.span(),
+                    format!(
+                        "{label}: remote `ca_file`: {} does not exist or is not a file",
+                        path.display()
+                    ),
+                );
+                None
+            }
+            None => None,
+        },
+        (None, _) => None,
+    };
+
     let host_key = match (&raw.host_key, &url) {
         (Some(v), Some(u)) if u.scheme != RemoteScheme::Sftp => {
             ctx.error(
@@ -417,6 +446,7 @@ pub(crate) fn check_remote(raw: &Spanned<RawRemote>, label: &str, ctx: &mut Ctx)
                 drop_off,
                 poll_every,
                 delete_after_pick_up: raw.delete_after_pick_up.unwrap_or(true),
+                ca_file,
             })
         }
         _ => None,

@@ -1278,6 +1278,31 @@ fn remote_key_file_must_exist_and_is_for_sftp_only() {
 }
 
 #[test]
+fn remote_ca_file_must_exist_and_is_for_ftps_only() {
+    let lines = wh_remote(&[
+        "url = \"ftps://h\"",
+        "username = \"wharf\"",
+        "password = \"pw\"",
+        "ca_file = \"certs/missing.pem\"", // 10
+        "drop_off = \"/in\"",
+    ]);
+    assert_problem(&refs(&lines), 10, "remote `ca_file`:");
+    let lines = wh_remote(&[
+        "url = \"ftp://h\"",
+        "username = \"wharf\"",
+        "password = \"pw\"",
+        "ca_file = \"ca.pem\"", // 10
+        "drop_off = \"/in\"",
+    ]);
+    assert_problem_with(
+        &refs(&lines),
+        &[("ca.pem", "c")],
+        10,
+        "`ca_file` is for ftps:// only",
+    );
+}
+
+#[test]
 fn remote_unknown_keys_kinds_and_bad_values_are_errors() {
     let lines = wh_remote(&[
         "url = \"ftp://h\"",

@@ -4,7 +4,7 @@
 use super::support::*;
 use std::process::Command;
 
-fn show(g: &Gateway, cust_ref: &str) -> serde_json::Value {
+pub(super) fn show(g: &Gateway, cust_ref: &str) -> serde_json::Value {
     let out = run(Command::new(env!("CARGO_BIN_EXE_wharf"))
         .args(["orders", "--config"])
         .arg(&g.config)
@@ -17,14 +17,14 @@ fn show(g: &Gateway, cust_ref: &str) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-fn status(g: &Gateway, cust_ref: &str) -> String {
+pub(super) fn status(g: &Gateway, cust_ref: &str) -> String {
     show(g, cust_ref)["order_status"]
         .as_str()
         .unwrap()
         .to_string()
 }
 
-fn wait_status(g: &Gateway, cust_ref: &str, want: &str) {
+pub(super) fn wait_status(g: &Gateway, cust_ref: &str, want: &str) {
     wait_for(30, &format!("{cust_ref} to be {want}"), || {
         status(g, cust_ref) == want
     });

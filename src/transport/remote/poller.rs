@@ -5,7 +5,7 @@
 //! a small ledger (`DATA_DIR/remote/<partner>.json`, keyed by path, size and mtime) records each
 //! fetch before the remote copy is deleted. A failed poll is retried with a growing delay.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,20 +14,18 @@ use serde::{Deserialize, Serialize};
 use tokio::task::JoinHandle;
 use tracing::{info, warn};
 
-use super::sftp::{self, Session};
+use super::conn::{self, Conn};
+use super::sftp;
 use crate::config::Config;
-use crate::config::{DropOff, Remote, RemoteScheme};
+use crate::config::{DropOff, Remote};
 use crate::intake::{Intake, Via, is_temp_name};
 use crate::shutdown::Shutdown;
 
-/// Starts a poller for every partner whose `[partner.remote]` is sftp://.
+/// Starts a poller for every partner with a `[partner.remote]` (sftp://, ftp:// or ftps://).
 pub fn start(config: Arc<Config>, intake: Intake, shutdown: Shutdown) -> Vec<JoinHandle<()>> {
     let mut tasks = Vec::new();
     for p in &config.partners {
         let Some(remote) = &p.remote else { continue };
-        if remote.url.scheme != RemoteScheme::Sftp {
-            continue;
-        }
         let home = config.partner_home(&p.name);
         let poller = Poller {
             partner: p.name.clone(),
@@ -46,10 +44,14 @@ pub fn start(config: Arc<Config>, intake: Intake, shutdown: Shutdown) -> Vec<Joi
     tasks
 }
 
-/// The files already fetched.
+/// The files already fetched, and the confirmations delivered but not yet taken by the cart.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Ledger {
     fetched: BTreeSet<(String, u64, u32)>,
+    /// Remote path of each delivered file -> its path under the partner's `out/`. Once the
+    /// remote no longer lists it, the cart took it: the order can become `confirmed`.
+    #[serde(default)]
+    delivered: BTreeMap<String, String>,
 }
 
 struct Poller {
@@ -142,17 +144,18 @@ impl Poller {
     }
 
     async fn poll_once(&mut self) -> Result<(), String> {
-        let session = sftp::connect(&self.remote).await?;
+        let mut session = conn::connect(&self.remote).await?;
         let result = async {
-            self.pick_up(&session).await?;
-            self.drop_off(&session).await
+            self.pick_up(&mut session).await?;
+            self.check_taken(&mut session).await?;
+            self.drop_off(&mut session).await
         }
         .await;
         session.close().await;
         result
     }
 
-    async fn pick_up(&mut self, session: &Session) -> Result<(), String> {
+    async fn pick_up(&mut self, session: &mut Conn) -> Result<(), String> {
         let dir = self.remote.pick_up.clone();
         let listed = session.list(&dir).await?;
         let mut ledger = self.load_ledger();
@@ -174,6 +177,11 @@ impl Poller {
             let path = sftp::join(&dir, &f.name);
             let key = (path.clone(), f.size, f.mtime);
             if ledger.fetched.contains(&key) {
+                // Fetched before, but its remote delete failed (or Wharf stopped before it).
+                if self.remote.delete_after_pick_up {
+                    session.remove(&path).await?;
+                    info!(partner = %self.partner, remote = %path, "deleted a file picked up earlier");
+                }
                 continue;
             }
             if previous.get(&f.name) != Some(&(f.size, f.mtime)) {
@@ -202,7 +210,48 @@ impl Poller {
         Ok(())
     }
 
-    async fn drop_off(&mut self, session: &Session) -> Result<(), String> {
+    /// Acknowledges each delivered file the remote no longer lists: the cart took it.
+    async fn check_taken(&mut self, session: &mut Conn) -> Result<(), String> {
+        let mut ledger = self.load_ledger();
+        if ledger.delivered.is_empty() {
+            return Ok(());
+        }
+        let mut by_folder: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for remote_path in ledger.delivered.keys() {
+            let (dir, _) = split_remote(remote_path);
+            by_folder
+                .entry(dir.to_owned())
+                .or_default()
+                .push(remote_path.clone());
+        }
+        let mut changed = false;
+        for (dir, paths) in by_folder {
+            let listed: HashSet<String> = session
+                .list(&dir)
+                .await?
+                .into_iter()
+                .map(|f| f.name)
+                .collect();
+            for remote_path in paths {
+                let (_, name) = split_remote(&remote_path);
+                if listed.contains(name) {
+                    continue;
+                }
+                if let Some(rel) = ledger.delivered.remove(&remote_path) {
+                    changed = true;
+                    info!(partner = %self.partner, remote = %remote_path, "the partner took a delivered file");
+                    self.intake
+                        .submit_taken(&self.out_dir.join(&rel), Via::Watcher);
+                }
+            }
+        }
+        if changed {
+            self.save_ledger(&ledger)?;
+        }
+        Ok(())
+    }
+
+    async fn drop_off(&mut self, session: &mut Conn) -> Result<(), String> {
         let Ok(entries) = std::fs::read_dir(&self.out_dir) else {
             return Ok(());
         };
@@ -240,16 +289,36 @@ impl Poller {
             let free = crate::outbox::free_name(&dir, &name, |_| false);
             crate::outbox::move_file(&path, &dir.join(&free))
                 .map_err(|e| format!("archiving {}: {e}", path.display()))?;
-            info!(partner = %self.partner, file = %name, remote = %sftp::join(&folder, &name), "dropped off a file on the partner's server");
-            self.intake.submit_taken(&path, Via::Sftp);
+            let remote_path = sftp::join(&folder, &name);
+            info!(partner = %self.partner, file = %name, remote = %remote_path, "dropped off a file on the partner's server");
+            // Taken (and the order confirmed) once the remote no longer lists it.
+            let mut ledger = self.load_ledger();
+            ledger.delivered.insert(remote_path, name.clone());
+            self.save_ledger(&ledger)?;
         }
         Ok(())
+    }
+}
+
+/// Splits a remote path into its folder and its name.
+fn split_remote(path: &str) -> (&str, &str) {
+    match path.rfind('/') {
+        Some(0) => ("/", &path[1..]),
+        Some(i) => (&path[..i], &path[i + 1..]),
+        None => (".", path),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remote_paths_split() {
+        assert_eq!(split_remote("/in/ship_1.csv"), ("/in", "ship_1.csv"));
+        assert_eq!(split_remote("/ship_1.csv"), ("/", "ship_1.csv"));
+        assert_eq!(split_remote("ship_1.csv"), (".", "ship_1.csv"));
+    }
 
     #[test]
     fn kinds_from_names() {
