@@ -177,6 +177,17 @@ impl Drop for Sshd {
     }
 }
 
+/// Waits until the gateway has polled the remote `n` more times (each poll logs "poll done" or
+/// "poll failed" at debug): a condition, not a guess at timing.
+fn wait_polls(g: &Gateway, n: usize) {
+    let count = || {
+        let log = g.log_text();
+        log.matches("poll done").count() + log.matches("poll failed").count()
+    };
+    let start = count();
+    wait_for(60, &format!("{n} more polls"), || count() >= start + n);
+}
+
 /// Writes a file into a folder the way an uploader should: temp name, then rename.
 fn put(dir: &Path, name: &str, content: &str) {
     let tmp = dir.join(format!(".{name}.tmp"));
@@ -246,7 +257,7 @@ fn picks_up_orders_and_drops_off_shipments_over_sftp() {
         "archived under its name"
     );
     // Delivered but still on the remote: shipped, not yet confirmed.
-    std::thread::sleep(std::time::Duration::from_secs(3));
+    wait_polls(&g, 3);
     assert_eq!(
         status(&g, "RM-1"),
         "shipped",
@@ -273,8 +284,11 @@ fn a_file_left_on_the_server_is_fetched_once() {
     wait_for(30, "the picked-up order to reach the warehouse", || {
         order.exists()
     });
-    // Let several more polls pass.
-    std::thread::sleep(std::time::Duration::from_secs(4));
+    // Let three more polls pass (each logs "poll done" at debug).
+    let polls = g.log_text().matches("poll done").count();
+    wait_for(30, "three more polls", || {
+        g.log_text().matches("poll done").count() >= polls + 3
+    });
     let log = g.log_text();
     assert_eq!(
         log.matches("picked up a file").count(),
@@ -303,7 +317,7 @@ fn a_wrong_host_key_is_refused() {
         g.log_text()
             .contains("does not match the pinned `host_key`")
     });
-    std::thread::sleep(std::time::Duration::from_secs(2));
+    wait_polls(&g, 2);
     assert_eq!(names(&sshd.pick_up), ["RM-3.xml"], "nothing fetched");
     assert!(g.files("uc", "in").is_empty());
     assert!(!g.home("wh").join("out/order_RM-3.json").exists());
@@ -327,13 +341,13 @@ fn a_server_that_goes_down_and_comes_back_is_polled_again() {
     wait_for(20, "a first poll", || {
         g.data().join("remote").exists() || g.log_text().contains("pull mode: polling")
     });
-    std::thread::sleep(std::time::Duration::from_secs(2));
+    wait_polls(&g, 2);
     sshd.stop();
     wait_for(20, "the failure in the log", || {
         g.log_text().contains("polling the partner's server failed")
     });
     put(&sshd.pick_up, "RM-4.xml", &uc_sd("RM-4"));
-    std::thread::sleep(std::time::Duration::from_secs(3));
+    wait_polls(&g, 3);
     sshd.spawn(false);
     let order = g.home("wh").join("out/order_RM-4.json");
     wait_for(40, "the order fetched once the server is back", || {
@@ -372,7 +386,7 @@ fn a_failed_remote_delete_does_not_make_a_second_order() {
         g.log_text().contains("polling the partner's server failed")
     });
     // Several more polls with the file still there.
-    std::thread::sleep(std::time::Duration::from_secs(4));
+    wait_polls(&g, 4);
     assert_eq!(names(&sshd.pick_up), ["RM-5.xml"], "the delete was refused");
     // Deletes work again: the file is removed, not fetched again.
     sshd.stop();
@@ -380,7 +394,7 @@ fn a_failed_remote_delete_does_not_make_a_second_order() {
     wait_for(40, "the remote file to be deleted", || {
         names(&sshd.pick_up).is_empty()
     });
-    std::thread::sleep(std::time::Duration::from_secs(2));
+    wait_polls(&g, 2);
     let log = g.log_text();
     assert_eq!(log.matches("picked up a file").count(), 1, "{log}");
     assert!(log.contains("deleted a file picked up earlier"), "{log}");
@@ -624,7 +638,7 @@ fn picks_up_orders_and_drops_off_shipments_over_ftp() {
         "{:?}",
         g.files("uc", "error")
     );
-    std::thread::sleep(std::time::Duration::from_secs(3));
+    wait_polls(&g, 3);
     assert_eq!(
         g.log_text().matches("picked up a file").count(),
         1,
@@ -675,7 +689,7 @@ fn ftps_checks_the_certificate_and_picks_up_over_tls() {
         log.contains("TLS with ftps://127.0.0.1"),
         "refused at TLS: {log}"
     );
-    std::thread::sleep(std::time::Duration::from_secs(2));
+    wait_polls(&untrusted, 2);
     assert_eq!(names(&ftp.pick_up), ["RF-2.xml"], "nothing fetched");
     drop(untrusted);
 
@@ -717,7 +731,7 @@ fn a_crash_after_the_download_but_before_the_remote_delete_makes_one_order() {
     wait_for(30, "the remote file to be deleted", || {
         names(&sshd.pick_up).is_empty()
     });
-    std::thread::sleep(std::time::Duration::from_secs(2));
+    wait_polls(&g, 2);
     let log = g.log_text();
     assert_eq!(log.matches("picked up a file").count(), 1, "{log}");
     let orders: Vec<String> = g
@@ -731,4 +745,35 @@ fn a_crash_after_the_download_but_before_the_remote_delete_makes_one_order() {
         "{:?}",
         g.files("uc", "error")
     );
+}
+
+#[test]
+fn picks_up_dsco_purchase_orders_over_sftp() {
+    if no_sshd() {
+        return;
+    }
+    let sshd = Sshd::start();
+    let dsco = format!(
+        "\n[[partner]]\nname = \"ds\"\nrole = \"cart\"\nformat = \"dsco\"\npassword_hash = \"{}\"\nwarehouse = \"wh\"\n{}",
+        wharf::config::hash_password("ds-pass").unwrap(),
+        sshd.remote_table(&sshd.host_key, true)
+    );
+    let g = Gateway::start_with("", &dsco);
+    put(
+        &sshd.pick_up,
+        "Purchase_Order_20261121.csv",
+        "po_number,line_item_sku,line_item_quantity,line_item_expected_cost\r\nPO-RM-1,SKU-1,2,4.50\r\n",
+    );
+    let order = g.home("wh").join("out/order_PO-RM-1.json");
+    wait_for(
+        30,
+        "the picked-up DSCO order to reach the warehouse",
+        || order.exists(),
+    );
+    let o: serde_json::Value = serde_json::from_slice(&std::fs::read(&order).unwrap()).unwrap();
+    assert_eq!(o["order_source"], "ds");
+    assert_eq!(o["items"][0]["unit_cost"], "4.50");
+    wait_for(30, "the remote file to be deleted", || {
+        names(&sshd.pick_up).is_empty()
+    });
 }

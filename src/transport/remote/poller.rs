@@ -101,12 +101,14 @@ impl Poller {
             };
             match result {
                 Ok(()) => {
+                    tracing::debug!(partner = %self.partner, "poll done");
                     if failures > 0 {
                         info!(partner = %self.partner, url = %self.remote.url, "the partner's server works again");
                     }
                     failures = 0;
                 }
                 Err(e) => {
+                    tracing::debug!(partner = %self.partner, "poll failed");
                     if failures == 0 {
                         warn!(partner = %self.partner, url = %self.remote.url, error = %e, "pull mode: polling the partner's server failed; retrying with backoff");
                     }
