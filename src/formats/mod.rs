@@ -5,6 +5,7 @@
 
 pub mod canonical;
 pub mod country;
+mod csv_errors;
 pub mod dsco;
 pub mod render;
 pub mod ultracart;

@@ -9,6 +9,7 @@
 //! each notice's [`Placed::place`].
 
 use super::DecodeError;
+use super::csv_errors::{csv_error, unreadable_record};
 use crate::model::{InventoryLevel, Money, Shipment, ShipmentNotice, ShippedItem, check_rfc3339};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
@@ -187,21 +188,16 @@ struct Table {
     records: Vec<(u64, csv::StringRecord)>,
 }
 
-fn csv_error(row: u64, column: &str, message: impl Into<String>) -> DecodeError {
-    DecodeError::Csv {
-        row,
-        column: column.to_string(),
-        message: message.into(),
-    }
-}
-
 impl Table {
     fn read(bytes: &[u8]) -> Result<Table, DecodeError> {
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(true)
             .trim(csv::Trim::All)
             .from_reader(strip_bom(bytes));
-        let header = rdr.headers().map_err(|e| csv_failure(&e, 1, &[]))?.clone();
+        let header = rdr
+            .headers()
+            .map_err(|e| unreadable_at_position(&e, 1, &[]))?
+            .clone();
         let names: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
         if names.iter().all(String::is_empty) {
             return Err(csv_error(1, "", "no header row: the file is empty"));
@@ -218,7 +214,10 @@ impl Table {
         let mut records = Vec::new();
         for (i, rec) in rdr.records().enumerate() {
             let row = i as u64 + 2;
-            records.push((row, rec.map_err(|e| csv_failure(&e, row, &names))?));
+            records.push((
+                row,
+                rec.map_err(|e| unreadable_at_position(&e, row, &names))?,
+            ));
         }
         Ok(Table { columns, records })
     }
@@ -237,35 +236,6 @@ impl Table {
     /// The index of a column the file may have.
     fn optional(&self, name: &str) -> Option<usize> {
         self.columns.get(name).copied()
-    }
-}
-
-/// A record the csv reader could not read (invalid UTF-8, a row with the wrong number of
-/// fields: e.g. a file cut short).
-fn csv_failure(e: &csv::Error, row: u64, names: &[String]) -> DecodeError {
-    let row = e.position().map_or(row, |p| p.record() + 1);
-    match e.kind() {
-        csv::ErrorKind::Utf8 { err, .. } => {
-            let column = names.get(err.field()).cloned().unwrap_or_default();
-            csv_error(row, &column, "not valid UTF-8")
-        }
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
-            let column = if len < expected_len {
-                names.get(*len as usize).cloned().unwrap_or_default()
-            } else {
-                format!("field {} (past the header's last column)", expected_len + 1)
-            };
-            csv_error(
-                row,
-                &column,
-                format!(
-                    "the row has {len} fields, the header {expected_len} (is the file complete?)"
-                ),
-            )
-        }
-        _ => csv_error(row, "", e.to_string()),
     }
 }
 
@@ -470,6 +440,12 @@ fn inventory_csv(bytes: &[u8]) -> Result<Vec<InventoryLevel>, DecodeError> {
         });
     }
     Ok(out)
+}
+
+/// [`unreadable_record`] at the reader's own record position when it knows it.
+fn unreadable_at_position(e: &csv::Error, row: u64, names: &[String]) -> DecodeError {
+    let row = e.position().map_or(row, |p| p.record() + 1);
+    unreadable_record(e, row, |i| names.get(i).cloned().unwrap_or_default())
 }
 
 #[cfg(test)]

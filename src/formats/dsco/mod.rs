@@ -62,6 +62,7 @@ mod to_canonical;
 #[cfg(test)]
 mod tests;
 
+use super::csv_errors::{csv_error, unreadable_record};
 use super::{DecodeError, DecodeOptions, Decoded, DecodedOrder, OrderOutcome};
 use std::collections::HashMap;
 
@@ -120,14 +121,6 @@ pub(crate) struct Row {
     pub(crate) rec: csv::StringRecord,
 }
 
-fn csv_error(row: u64, column: &str, message: impl Into<String>) -> DecodeError {
-    DecodeError::Csv {
-        row,
-        column: column.to_string(),
-        message: message.into(),
-    }
-}
-
 /// Decodes a DSCO order file whose fields are separated by `delimiter` (see the module doc).
 pub fn decode(bytes: &[u8], opts: &DecodeOptions, delimiter: u8) -> Result<Decoded, DecodeError> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -138,7 +131,7 @@ pub fn decode(bytes: &[u8], opts: &DecodeOptions, delimiter: u8) -> Result<Decod
         .from_reader(body);
     let names = rdr
         .headers()
-        .map_err(|e| failure(&e, 1, &csv::StringRecord::new()))?
+        .map_err(|e| unreadable(&e, 1, &csv::StringRecord::new()))?
         .clone();
     if names.iter().all(|n| n.trim().is_empty()) {
         return Err(csv_error(1, "", "no header row: the file is empty"));
@@ -192,7 +185,7 @@ pub fn decode(bytes: &[u8], opts: &DecodeOptions, delimiter: u8) -> Result<Decod
 
     for (i, rec) in rdr.records().enumerate() {
         let n = i as u64 + 2;
-        let rec = rec.map_err(|e| failure(&e, n, &names))?;
+        let rec = rec.map_err(|e| unreadable(&e, n, &names))?;
         if rec.iter().all(|f| f.trim().is_empty()) {
             // A blank line (e.g. a trailing one) holds no line item.
             continue;
@@ -254,32 +247,12 @@ fn place(rows: &[Row]) -> String {
     }
 }
 
-/// A record the csv reader could not read (not UTF-8, a wrong number of fields).
-fn failure(e: &csv::Error, row: u64, names: &csv::StringRecord) -> DecodeError {
-    let name = |i: usize| {
+/// [`unreadable_record`] with the header's (trimmed) names.
+fn unreadable(e: &csv::Error, row: u64, names: &csv::StringRecord) -> DecodeError {
+    unreadable_record(e, row, |i| {
         names
             .get(i)
             .map(|s| s.trim().to_string())
             .unwrap_or_default()
-    };
-    match e.kind() {
-        csv::ErrorKind::Utf8 { err, .. } => csv_error(row, &name(err.field()), "not valid UTF-8"),
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
-            let column = if len < expected_len {
-                name(*len as usize)
-            } else {
-                format!("field {} (past the header's last column)", expected_len + 1)
-            };
-            csv_error(
-                row,
-                &column,
-                format!(
-                    "the row has {len} fields, the header {expected_len} (is the file complete?)"
-                ),
-            )
-        }
-        _ => csv_error(row, "", e.to_string()),
-    }
+    })
 }

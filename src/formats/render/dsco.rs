@@ -25,7 +25,6 @@ use super::{Confirmation, ConfirmedLine, OutFile, Renderer};
 use crate::model::Money;
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 
 /// The DSCO renderer.
 #[derive(Debug, Clone, Copy, Default)]
@@ -170,17 +169,7 @@ impl Renderer for Dsco {
         if levels.is_empty() {
             return None;
         }
-        let mut order: Vec<(&str, i64)> = Vec::with_capacity(levels.len());
-        let mut at: HashMap<&str, usize> = HashMap::new();
-        for (sku, qty) in levels {
-            match at.get(sku.as_str()) {
-                Some(&i) => order[i].1 = *qty,
-                None => {
-                    at.insert(sku, order.len());
-                    order.push((sku, *qty));
-                }
-            }
-        }
+        let order = super::latest_per_sku(levels);
         let mut rows = vec![strings(INV_HEADER)];
         for (sku, qty) in order {
             let qty = qty.max(0);

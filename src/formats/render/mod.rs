@@ -84,6 +84,23 @@ pub trait Renderer: Sync {
     }
 }
 
+/// The inventory levels with each SKU once: a SKU given twice keeps its first place and its
+/// last quantity (the newest level wins).
+pub(crate) fn latest_per_sku(levels: &[(String, i64)]) -> Vec<(&str, i64)> {
+    let mut rows: Vec<(&str, i64)> = Vec::with_capacity(levels.len());
+    let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (sku, qty) in levels {
+        match at.get(sku.as_str()) {
+            Some(&i) => rows[i].1 = *qty,
+            None => {
+                at.insert(sku, rows.len());
+                rows.push((sku, *qty));
+            }
+        }
+    }
+    rows
+}
+
 /// The renderer of a cart format; `None` for a format that takes no confirmations
 /// (`canonical`, the warehouse side).
 pub fn renderer_for(format: Format) -> Option<&'static dyn Renderer> {

@@ -2,7 +2,7 @@
 //! quoted, CRLF line ends.
 
 use super::{Confirmation, OutFile, Renderer, own_date, quoted, utc_yyyymmdd};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// The UltraCart renderer.
 #[derive(Debug, Clone, Copy, Default)]
@@ -73,17 +73,7 @@ impl Renderer for UltraCart {
         if levels.is_empty() {
             return None;
         }
-        let mut rows: Vec<(&str, i64)> = Vec::with_capacity(levels.len());
-        let mut at: HashMap<&str, usize> = HashMap::new();
-        for (sku, qty) in levels {
-            match at.get(sku.as_str()) {
-                Some(&i) => rows[i].1 = *qty,
-                None => {
-                    at.insert(sku, rows.len());
-                    rows.push((sku, *qty));
-                }
-            }
-        }
+        let rows = super::latest_per_sku(levels);
         let mut bytes = Vec::new();
         push_row(&mut bytes, &INV_HEADER);
         for (sku, qty) in rows {
