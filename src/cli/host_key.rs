@@ -93,12 +93,7 @@ impl russh::client::Handler for RecordKey {
         &mut self,
         key: &russh::keys::PublicKeyOrCertificate,
     ) -> Result<bool, Self::Error> {
-        let public = match key {
-            russh::keys::PublicKeyOrCertificate::PublicKey { key, .. } => key.clone(),
-            russh::keys::PublicKeyOrCertificate::Certificate(cert) => {
-                PublicKey::from(cert.public_key().clone())
-            }
-        };
+        let public = crate::transport::remote::sftp::presented_key(key);
         if let Ok(mut seen) = self.seen.lock() {
             *seen = Some(public);
         }

@@ -41,6 +41,16 @@ async fn step<T, E: std::fmt::Display>(
     }
 }
 
+/// The public key a server presented (a certificate's own key for a certificate).
+pub(crate) fn presented_key(key: &russh::keys::PublicKeyOrCertificate) -> PublicKey {
+    match key {
+        russh::keys::PublicKeyOrCertificate::PublicKey { key, .. } => key.clone(),
+        russh::keys::PublicKeyOrCertificate::Certificate(cert) => {
+            PublicKey::from(cert.public_key().clone())
+        }
+    }
+}
+
 /// Checks the server's key against the pinned one.
 struct PinnedKey {
     expected: PublicKey,
@@ -54,12 +64,7 @@ impl russh::client::Handler for PinnedKey {
         &mut self,
         key: &russh::keys::PublicKeyOrCertificate,
     ) -> Result<bool, Self::Error> {
-        let public = match key {
-            russh::keys::PublicKeyOrCertificate::PublicKey { key, .. } => key.clone(),
-            russh::keys::PublicKeyOrCertificate::Certificate(cert) => {
-                PublicKey::from(cert.public_key().clone())
-            }
-        };
+        let public = presented_key(key);
         if public.key_data() == self.expected.key_data() {
             return Ok(true);
         }
