@@ -3,14 +3,21 @@
 //! path nor a symlink planted on disk reaches outside it. Errors are protocol-neutral
 //! ([`HomeError`]); each transport maps them to its replies once.
 //!
+//! A home opened for a partner's sessions (through
+//! [`Uploads::open_home`](crate::upload::Uploads::open_home)) also shows the partner's recent
+//! uploads that the pipeline has already moved away ([`RecentUploads`]): clients stat, list or
+//! set the time of a file right after uploading it, and must not see it vanish.
+//!
 //! The operations are blocking (cap-std is synchronous); async transports call them through
 //! `spawn_blocking`.
 
 use crate::policy::{self, Denied, Op, Resolved};
-use cap_std::fs::{Dir, Metadata, OpenOptions};
+use crate::upload::RecentUploads;
+use cap_std::fs::{Dir, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::SystemTime;
 
 /// Why a file operation failed, whatever the protocol.
 #[derive(Debug, thiserror::Error)]
@@ -59,13 +66,99 @@ impl From<io::Error> for HomeError {
     }
 }
 
+/// What a transport may show of a file or folder, whatever the protocol: from the disk, or
+/// from the overlay of recent uploads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Meta {
+    /// What it is.
+    pub kind: Kind,
+    /// Size in bytes.
+    pub len: u64,
+    /// Last modification.
+    pub modified: SystemTime,
+    /// Last access.
+    pub accessed: SystemTime,
+}
+
+/// The kinds of entries a home holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A regular file.
+    File,
+    /// A folder.
+    Dir,
+    /// A symbolic link (never followed; shown as what it is).
+    Symlink,
+    /// Anything else (a socket, a device...).
+    Other,
+}
+
+impl Kind {
+    fn of(is_symlink: bool, is_dir: bool, is_file: bool) -> Kind {
+        if is_symlink {
+            Kind::Symlink
+        } else if is_dir {
+            Kind::Dir
+        } else if is_file {
+            Kind::File
+        } else {
+            Kind::Other
+        }
+    }
+}
+
+impl Meta {
+    /// Whether it is a folder.
+    pub fn is_dir(&self) -> bool {
+        self.kind == Kind::Dir
+    }
+
+    /// Whether it is a regular file.
+    pub fn is_file(&self) -> bool {
+        self.kind == Kind::File
+    }
+
+    /// Whether it is a symbolic link.
+    pub fn is_symlink(&self) -> bool {
+        self.kind == Kind::Symlink
+    }
+}
+
+impl From<&std::fs::Metadata> for Meta {
+    fn from(m: &std::fs::Metadata) -> Self {
+        let ft = m.file_type();
+        Meta {
+            kind: Kind::of(ft.is_symlink(), ft.is_dir(), ft.is_file()),
+            len: m.len(),
+            modified: m.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+            accessed: m.accessed().unwrap_or(SystemTime::UNIX_EPOCH),
+        }
+    }
+}
+
+impl From<&cap_std::fs::Metadata> for Meta {
+    fn from(m: &cap_std::fs::Metadata) -> Self {
+        let ft = m.file_type();
+        let time = |t: io::Result<cap_std::time::SystemTime>| {
+            t.map(cap_std::time::SystemTime::into_std)
+                .unwrap_or(SystemTime::UNIX_EPOCH)
+        };
+        Meta {
+            kind: Kind::of(ft.is_symlink(), ft.is_dir(), ft.is_file()),
+            len: m.len(),
+            modified: time(m.modified()),
+            accessed: time(m.accessed()),
+        }
+    }
+}
+
 /// One entry of a folder listing.
 #[derive(Debug)]
 pub struct Entry {
     /// The name in its folder.
     pub name: String,
     /// Its metadata (of the link itself for a symlink).
-    pub meta: Metadata,
+    pub meta: Meta,
 }
 
 /// A partner home, opened once per session.
@@ -73,16 +166,31 @@ pub struct Entry {
 pub struct Home {
     dir: Arc<Dir>,
     abs: PathBuf,
+    /// The partner's recent uploads, shown after the pipeline moved them (sessions only).
+    recent: Option<RecentUploads>,
 }
 
 impl Home {
-    /// Opens the home at `abs` (which must exist).
+    /// Opens the home at `abs` (which must exist), as it is on disk.
     pub fn open(abs: &Path) -> io::Result<Home> {
         let dir = Dir::open_ambient_dir(abs, cap_std::ambient_authority())?;
         Ok(Home {
             dir: Arc::new(dir),
             abs: abs.to_path_buf(),
+            recent: None,
         })
+    }
+
+    /// Opens the home at `abs` for a partner's session: with its recent uploads shown.
+    pub(crate) fn open_with_recent(abs: &Path, recent: RecentUploads) -> io::Result<Home> {
+        let mut home = Home::open(abs)?;
+        home.recent = Some(recent);
+        Ok(home)
+    }
+
+    /// The partner's recent uploads, when this home shows them.
+    pub(crate) fn recent(&self) -> Option<&RecentUploads> {
+        self.recent.as_ref()
     }
 
     /// The home's path on disk.
@@ -95,15 +203,37 @@ impl Home {
         self.abs.join(&r.rel)
     }
 
-    /// Metadata of a file or folder (not following a final symlink).
-    pub fn stat(&self, path: &Path) -> Result<(Resolved, Metadata), HomeError> {
+    /// Metadata of a file or folder (not following a final symlink). A recent upload the
+    /// pipeline has moved away is still shown, with the times its client set.
+    pub fn stat(&self, path: &Path) -> Result<(Resolved, Meta), HomeError> {
         let r = policy::check(Op::Stat, path)?;
+        let (r, meta) = self.stat_shown(r)?;
+        Ok((r, meta))
+    }
+
+    /// Metadata as the disk has it (no overlay), for a path already checked.
+    pub(crate) fn stat_on_disk(&self, r: &Resolved) -> Result<Meta, HomeError> {
         let meta = if r.rel.as_os_str().is_empty() {
             self.dir.dir_metadata()?
         } else {
             self.dir.symlink_metadata(&r.rel)?
         };
-        Ok((r, meta))
+        Ok(Meta::from(&meta))
+    }
+
+    fn stat_shown(&self, r: Resolved) -> Result<(Resolved, Meta), HomeError> {
+        let on_disk = self.stat_on_disk(&r);
+        let Some(recent) = self.recent.as_ref().filter(|_| r.area == policy::Area::In) else {
+            return Ok((r, on_disk?));
+        };
+        match on_disk {
+            Ok(m) => Ok((r.clone(), recent.shown(&r.rel, Some(m)).unwrap_or(m))),
+            Err(HomeError::NotFound) => match recent.shown(&r.rel, None) {
+                Some(m) => Ok((r, m)),
+                None => Err(HomeError::NotFound),
+            },
+            Err(e) => Err(e),
+        }
     }
 
     /// The entries of a folder. Dot-names in `out/` (outputs being written) are not shown.
@@ -121,8 +251,20 @@ impl Home {
             {
                 continue;
             }
-            let meta = entry.metadata()?;
+            let meta = Meta::from(&entry.metadata()?);
             out.push(Entry { name, meta });
+        }
+        if let Some(recent) = self.recent.as_ref().filter(|_| r.area == policy::Area::In) {
+            for e in &mut out {
+                if let Some(m) = recent.shown(&r.rel.join(&e.name), Some(e.meta)) {
+                    e.meta = m;
+                }
+            }
+            for (name, meta) in recent.moved_away_in(&r.rel) {
+                if !out.iter().any(|e| e.name == name) {
+                    out.push(Entry { name, meta });
+                }
+            }
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
@@ -163,6 +305,15 @@ impl Home {
         let mut f = f;
         f.seek(SeekFrom::Start(offset))?;
         Ok((r, f))
+    }
+
+    /// Sets a file's modification (and access) time on disk; a folder's is left as it is.
+    pub(crate) fn set_modified(&self, r: &Resolved, t: SystemTime) -> Result<(), HomeError> {
+        let f = self.dir.open(&r.rel)?.into_std();
+        if f.metadata()?.is_file() {
+            f.set_times(std::fs::FileTimes::new().set_modified(t).set_accessed(t))?;
+        }
+        Ok(())
     }
 
     /// Deletes a file (in `out/`: the partner's acknowledgment).

@@ -24,4 +24,5 @@ pub mod server;
 pub mod shutdown;
 pub mod store;
 pub mod transport;
+pub mod upload;
 pub mod validate;

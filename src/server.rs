@@ -101,6 +101,7 @@ pub async fn serve(config: Config, shutdown: Shutdown) -> Result<(), ServeError>
 
     let sweeper = tokio::spawn(sweep_temp_files(in_dirs.clone(), shutdown.clone()));
     let logins = crate::login::Logins::new(config.clone());
+    let uploads = crate::upload::Uploads::new(config.clone(), intake.clone());
     // The listeners stop once running transfers are done (or the grace period is over).
     let stop_listeners = Shutdown::new();
     let mut listeners = Vec::new();
@@ -110,7 +111,7 @@ pub async fn serve(config: Config, shutdown: Shutdown) -> Result<(), ServeError>
                 config.clone(),
                 ftp,
                 logins.clone(),
-                intake.clone(),
+                uploads.clone(),
                 stop_listeners.clone(),
             )
             .await?,
@@ -122,7 +123,7 @@ pub async fn serve(config: Config, shutdown: Shutdown) -> Result<(), ServeError>
                 config.clone(),
                 sftp,
                 logins.clone(),
-                intake.clone(),
+                uploads.clone(),
                 stop_listeners.clone(),
             )
             .await?,

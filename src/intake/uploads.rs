@@ -65,6 +65,14 @@ impl UploadRegistry {
             .unwrap_or(false)
     }
 
+    /// Whether `path`, or anything below it (a folder), is being written now.
+    pub fn is_busy(&self, path: &Path) -> bool {
+        self.inner
+            .lock()
+            .map(|s| s.uploads.keys().any(|p| p.starts_with(path)))
+            .unwrap_or(false)
+    }
+
     /// How many transfers are running.
     pub fn running(&self) -> usize {
         self.inner

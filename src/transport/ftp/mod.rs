@@ -4,18 +4,16 @@
 //! - [`storage`]: our storage back-end over the partner [`Home`](crate::home::Home); its
 //!   `enter()` re-roots every session in the partner's home (libunftp's restrict/rooter
 //!   wrappers drop that call, which would silently remove the chroot: STACK.md).
-//! - [`events`]: completed uploads and renames into the intake.
 //! - [`errors`]: the one mapping from neutral errors to FTP replies.
 
 mod auth;
 mod errors;
-mod events;
 mod storage;
 
 use crate::config::{Config, FtpConfig};
-use crate::intake::Intake;
 use crate::login::Logins;
 use crate::shutdown::Shutdown as Signal;
+use crate::upload::Uploads;
 use libunftp::ServerBuilder;
 use libunftp::options::{FtpsRequired, PassiveHost, Shutdown};
 use std::net::IpAddr;
@@ -42,7 +40,7 @@ pub async fn start(
     config: Arc<Config>,
     ftp: &FtpConfig,
     logins: Arc<Logins>,
-    intake: Intake,
+    uploads: Uploads,
     shutdown: Signal,
 ) -> Result<Vec<tokio::task::JoinHandle<()>>, FtpStartError> {
     let mut tasks = Vec::new();
@@ -54,10 +52,10 @@ pub async fn start(
         // Bind once here so a busy port is reported at start, not lost in a task.
         std::net::TcpListener::bind(addr).map_err(|e| err(e.to_string()))?;
         let cfg = config.clone();
-        let intake2 = intake.clone();
+        let uploads2 = uploads.clone();
         let stop = shutdown.clone();
         let mut builder = ServerBuilder::<FtpStorage, FtpUser>::with_user_detail_provider(
-            Box::new(move || FtpStorage::new(cfg.clone(), intake2.clone())),
+            Box::new(move || FtpStorage::new(cfg.clone(), uploads2.clone())),
             Arc::new(auth::Users::new(config.clone(), logins.clone())),
         )
         .authenticator(Arc::new(auth::PartnerAuth::new(logins.clone())))
@@ -65,7 +63,6 @@ pub async fn start(
         .passive_ports(ftp.passive_ports.clone())
         .idle_session_timeout(config.limits.idle_timeout.as_secs().max(1))
         .logger(crate::logging::slog_bridge())
-        .notify_data(events::Uploads::new(config.clone(), intake.clone()))
         .shutdown_indicator(async move {
             stop.wait().await;
             Shutdown::new().grace_period(Duration::from_secs(1))

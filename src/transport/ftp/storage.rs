@@ -1,12 +1,14 @@
 //! Our libunftp storage back-end: every call goes through the partner [`Home`] (policy first,
-//! then cap-std), uploads are fsynced before they count, and an upload that fails is reported
-//! to the intake as aborted (its partial file goes to `error/`).
+//! then cap-std); uploads, renames and deletes go through the upload life cycle
+//! ([`crate::upload`]): fsynced before they count, an upload that fails is set aside and goes
+//! to `error/`, and a completed upload is handed to the intake.
 
 use super::auth::FtpUser;
 use super::errors::to_ftp;
 use crate::config::Config;
 use crate::home::{Home, HomeError};
-use crate::intake::{Intake, Via, is_temp_name, quarantine_name};
+use crate::intake::Via;
+use crate::upload::{Abort, Start, UploadError, Uploads, Writer};
 use async_trait::async_trait;
 use std::fmt::Debug;
 use std::io;
@@ -14,7 +16,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
 use tokio::io::AsyncReadExt;
-use tracing::Instrument;
 use unftp_core::storage::{
     Error, ErrorKind, FEATURE_RESTART, Fileinfo, Metadata, Permissions, Result, StorageBackend,
 };
@@ -24,8 +25,7 @@ const BUF: usize = 256 * 1024;
 
 /// One session's view of the file system.
 pub struct FtpStorage {
-    config: Arc<Config>,
-    intake: Intake,
+    uploads: Uploads,
     home: Option<Home>,
     span: tracing::Span,
 }
@@ -37,10 +37,9 @@ impl Debug for FtpStorage {
 }
 
 impl FtpStorage {
-    pub(super) fn new(config: Arc<Config>, intake: Intake) -> Self {
+    pub(super) fn new(_config: Arc<Config>, uploads: Uploads) -> Self {
         FtpStorage {
-            config,
-            intake,
+            uploads,
             home: None,
             span: tracing::Span::none(),
         }
@@ -51,6 +50,25 @@ impl FtpStorage {
         self.home
             .clone()
             .ok_or_else(|| Error::from(ErrorKind::PermissionDenied))
+    }
+}
+
+/// Runs a blocking upload-life-cycle operation off the async threads.
+async fn lifecycle<T: Send + 'static>(
+    f: impl FnOnce() -> std::result::Result<T, UploadError> + Send + 'static,
+) -> Result<T> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => r.map_err(upload_to_ftp),
+        Err(e) => Err(Error::new(ErrorKind::LocalError, e)),
+    }
+}
+
+fn upload_to_ftp(e: UploadError) -> Error {
+    match e {
+        UploadError::Home(h) => to_ftp(h),
+        UploadError::TooLarge { .. } => Error::new(ErrorKind::ExceededStorageAllocationError, e),
+        UploadError::Busy => Error::new(ErrorKind::TransientFileNotAvailable, e),
+        other => Error::new(ErrorKind::PermanentFileNotAvailable, other),
     }
 }
 
@@ -66,11 +84,11 @@ async fn blocking<T: Send + 'static>(
 
 /// File metadata for libunftp's listings.
 #[derive(Debug)]
-pub struct Meta(cap_std::fs::Metadata);
+pub struct Meta(crate::home::Meta);
 
 impl Metadata for Meta {
     fn len(&self) -> u64 {
-        self.0.len()
+        self.0.len
     }
     fn is_dir(&self) -> bool {
         self.0.is_dir()
@@ -79,13 +97,10 @@ impl Metadata for Meta {
         self.0.is_file()
     }
     fn is_symlink(&self) -> bool {
-        self.0.file_type().is_symlink()
+        self.0.is_symlink()
     }
     fn modified(&self) -> Result<SystemTime> {
-        self.0
-            .modified()
-            .map(cap_std::time::SystemTime::into_std)
-            .map_err(Error::from)
+        Ok(self.0.modified)
     }
     fn gid(&self) -> u32 {
         0
@@ -103,7 +118,7 @@ impl StorageBackend<FtpUser> for FtpStorage {
     type Metadata = Meta;
 
     fn enter(&mut self, user: &FtpUser) -> io::Result<()> {
-        self.home = Some(Home::open(&user.home)?);
+        self.home = Some(self.uploads.open_home(&user.partner.name)?);
         self.span = tracing::info_span!("session", protocol = "ftp", partner = %user.partner.name);
         Ok(())
     }
@@ -146,7 +161,7 @@ impl StorageBackend<FtpUser> for FtpStorage {
         let f = blocking(move || home.open_read(&p, start_pos)).await?;
         Ok(Box::new(Tracked {
             inner: tokio::io::BufReader::with_capacity(BUF, tokio::fs::File::from_std(f)),
-            _guard: self.intake.uploads().begin_download(),
+            _guard: self.uploads.begin_download(),
         }))
     }
 
@@ -162,48 +177,41 @@ impl StorageBackend<FtpUser> for FtpStorage {
     ) -> Result<u64> {
         let home = self.home()?;
         let p = path.as_ref().to_path_buf();
-        // Opened and registered (with its on-disk upload marker) off the async threads.
-        let (resolved, file, guard) = {
-            let (home, uploads) = (home.clone(), self.intake.uploads().clone());
-            blocking(move || {
-                let (r, f) = home.open_write(&p, start_pos)?;
-                let guard = uploads.begin(&home.disk_path(&r));
-                Ok((r, f, guard))
-            })
-            .await?
+        let start = if start_pos > 0 {
+            Start::Resume(start_pos)
+        } else {
+            Start::New
         };
-        let disk = home.disk_path(&resolved);
-        let vpath = resolved.log_path();
-        let limit = self.config.limits.max_upload_size;
-        let result = async {
-            let r = receive(input, file, start_pos, limit).await;
-            match &r {
-                Ok(n) => tracing::info!(file = %vpath, bytes = n, "upload complete"),
-                Err((n, e)) => {
-                    tracing::warn!(file = %vpath, bytes = n, error = %describe(e), "upload failed");
-                    let reason = format!("FTP upload failed after {n} bytes: {}", describe(e));
-                    quarantine(&self.intake, &disk, reason).await;
-                }
+        let upload = {
+            let (uploads, span) = (self.uploads.clone(), self.span.clone());
+            lifecycle(move || uploads.begin(&home, &p, start, Via::Ftp, &span)).await?
+        };
+        let vpath = upload.log_path();
+        let received = receive(input, upload.writer()).await;
+        let result = match received {
+            Ok(()) => lifecycle(move || upload.finish()).await,
+            Err(e) => {
+                let why = describe(&e);
+                self.span.in_scope(|| {
+                    tracing::warn!(file = %vpath, bytes = upload.len(), error = %why, "upload failed");
+                });
+                let _ = tokio::task::spawn_blocking(move || {
+                    upload.abort(Abort::ConnectionLost(why));
+                })
+                .await;
+                Err(e)
             }
-            drop(guard);
-            r
-        }
-        .instrument(self.span.clone())
-        .await;
-        result.map(|n| n - start_pos).map_err(|(_, e)| e)
+        };
+        result.map(|n| n - start_pos)
     }
 
     async fn del<P: AsRef<Path> + Send + Debug>(&self, _u: &FtpUser, path: P) -> Result<()> {
         let home = self.home()?;
         let p = path.as_ref().to_path_buf();
-        let r = {
-            let home = home.clone();
-            blocking(move || home.remove_file(&p)).await?
-        };
-        self.span
-            .in_scope(|| tracing::info!(file = %r.log_path(), "deleted"));
-        self.intake.submit_taken(&home.disk_path(&r), Via::Ftp);
-        Ok(())
+        let (uploads, span) = (self.uploads.clone(), self.span.clone());
+        lifecycle(move || uploads.remove_file(&home, &p, Via::Ftp, &span))
+            .await
+            .map(drop)
     }
 
     async fn mkd<P: AsRef<Path> + Send + Debug>(&self, _u: &FtpUser, path: P) -> Result<()> {
@@ -220,16 +228,19 @@ impl StorageBackend<FtpUser> for FtpStorage {
     ) -> Result<()> {
         let home = self.home()?;
         let (f, t) = (from.as_ref().to_path_buf(), to.as_ref().to_path_buf());
-        let r = blocking(move || home.rename(&f, &t)).await?;
-        self.span
-            .in_scope(|| tracing::info!(file = %r.log_path(), "renamed"));
-        Ok(())
+        let (uploads, span) = (self.uploads.clone(), self.span.clone());
+        lifecycle(move || uploads.rename(&home, &f, &t, true, Via::Ftp, &span))
+            .await
+            .map(drop)
     }
 
     async fn rmd<P: AsRef<Path> + Send + Debug>(&self, _u: &FtpUser, path: P) -> Result<()> {
         let home = self.home()?;
         let p = path.as_ref().to_path_buf();
-        blocking(move || home.remove_dir(&p)).await.map(drop)
+        let (uploads, span) = (self.uploads.clone(), self.span.clone());
+        lifecycle(move || uploads.remove_dir(&home, &p, &span))
+            .await
+            .map(drop)
     }
 
     async fn cwd<P: AsRef<Path> + Send + Debug>(&self, _u: &FtpUser, path: P) -> Result<()> {
@@ -245,24 +256,6 @@ impl StorageBackend<FtpUser> for FtpStorage {
         } else {
             Err(Error::from(ErrorKind::PermanentDirectoryNotAvailable))
         }
-    }
-}
-
-/// Moves a failed upload out of the way (while it is still registered as uploading) and
-/// reports it; a client temp name stays for the client to resume.
-async fn quarantine(intake: &Intake, disk: &Path, reason: String) {
-    let Some(name) = disk.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-        return;
-    };
-    if is_temp_name(&name) {
-        return;
-    }
-    let hidden = disk.with_file_name(quarantine_name(&name));
-    match tokio::fs::rename(disk, &hidden).await {
-        Ok(()) => {
-            intake.submit_aborted(&hidden, Via::Ftp, reason);
-        }
-        Err(e) => tracing::warn!(error = %e, "could not set a failed upload aside"),
     }
 }
 
@@ -317,58 +310,40 @@ const CHUNK: usize = 1 << 20;
 /// Chunks that may wait for the disk: the network read goes on while the disk writes.
 const IN_FLIGHT: usize = 4;
 
-/// Copies the data connection into the file, fsyncs it, and returns the file's final size;
-/// on failure, the bytes received so far and the error. The network side fills 1 MiB chunks
-/// and a blocking writer writes them, so reading and writing overlap and the disk sees large
-/// writes (libunftp's own back-end writes 4 KiB at a time through `tokio::fs`).
+/// Copies the data connection into the upload: the network side fills 1 MiB chunks and a
+/// blocking writer writes them, so reading and writing overlap and the disk sees large
+/// writes (libunftp's own back-end writes 4 KiB at a time through `tokio::fs`). A write past
+/// `max_upload_size` stops the upload (its `finish` then sets it aside).
 async fn receive<R: tokio::io::AsyncRead + Unpin>(
     mut input: R,
-    file: std::fs::File,
-    start: u64,
-    limit: u64,
-) -> std::result::Result<u64, (u64, Error)> {
+    writer: Writer,
+) -> std::result::Result<(), Error> {
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<u8>>(IN_FLIGHT);
-    let writer = tokio::task::spawn_blocking(move || -> io::Result<()> {
-        use std::io::Write;
-        let mut file = file;
+    let disk = tokio::task::spawn_blocking(move || -> std::result::Result<(), UploadError> {
         while let Some(chunk) = rx.blocking_recv() {
-            file.write_all(&chunk)?;
+            writer.write(None, &chunk)?;
         }
-        file.sync_all()
+        Ok(())
     });
-    let mut total = start;
     let mut failure: Option<Error> = None;
     loop {
-        let (mut chunk, read, at_end) = fill_chunk(&mut input).await;
-        let room = usize::try_from(limit.saturating_sub(total)).unwrap_or(usize::MAX);
-        if chunk.len() > room {
-            chunk.truncate(room);
-            failure = Some(Error::new(
-                ErrorKind::ExceededStorageAllocationError,
-                io::Error::other(format!(
-                    "the file is larger than max_upload_size ({limit} bytes)"
-                )),
-            ));
+        let (chunk, read, at_end) = fill_chunk(&mut input).await;
+        if !chunk.is_empty() && tx.send(chunk).await.is_err() {
+            break; // the writer stopped: its error is reported below
         }
-        let n = chunk.len();
-        if n > 0 && tx.send(chunk).await.is_err() {
-            break; // the writer failed: its error is reported below
-        }
-        total += n as u64;
         if let Err(e) = read {
-            failure.get_or_insert(Error::from(e));
+            failure = Some(Error::from(e));
+            break;
         }
-        if failure.is_some() || at_end {
+        if at_end {
             break;
         }
     }
     drop(tx);
-    let written = writer
-        .await
-        .unwrap_or_else(|e| Err(io::Error::other(e.to_string())));
-    match (failure, written) {
-        (_, Err(e)) => Err((total, Error::from(e))),
-        (Some(e), Ok(())) => Err((total, e)),
-        (None, Ok(())) => Ok(total),
+    match disk.await {
+        Ok(Err(UploadError::TooLarge { .. })) => Ok(()), // finish() sets it aside
+        Ok(Err(e)) => Err(Error::new(ErrorKind::LocalError, e)),
+        Err(e) => Err(Error::new(ErrorKind::LocalError, e)),
+        Ok(Ok(())) => failure.map_or(Ok(()), Err),
     }
 }

@@ -34,24 +34,13 @@ fn mode(is_dir: bool, is_symlink: bool) -> u32 {
     }
 }
 
-impl From<&cap_std::fs::Metadata> for Facts {
-    fn from(m: &cap_std::fs::Metadata) -> Self {
+impl From<&crate::home::Meta> for Facts {
+    fn from(m: &crate::home::Meta) -> Self {
         Facts {
-            mode: mode(m.is_dir(), m.file_type().is_symlink()),
-            len: m.len(),
-            mtime: secs(m.modified().map(cap_std::time::SystemTime::into_std)),
-            atime: secs(m.accessed().map(cap_std::time::SystemTime::into_std)),
-        }
-    }
-}
-
-impl From<&std::fs::Metadata> for Facts {
-    fn from(m: &std::fs::Metadata) -> Self {
-        Facts {
-            mode: mode(m.is_dir(), m.file_type().is_symlink()),
-            len: m.len(),
-            mtime: secs(m.modified()),
-            atime: secs(m.accessed()),
+            mode: mode(m.is_dir(), m.is_symlink()),
+            len: m.len,
+            mtime: secs(Ok(m.modified)),
+            atime: secs(Ok(m.accessed)),
         }
     }
 }

@@ -7,7 +7,7 @@
 
 use super::attrs::Facts;
 use super::status;
-use super::upload::Upload;
+use super::upload::Writing;
 use russh_sftp::protocol::File;
 use russh_sftp::server::StatusReply;
 use std::collections::{HashMap, VecDeque};
@@ -25,6 +25,8 @@ pub struct Download {
     pub log_path: String,
     /// Bytes sent so far.
     pub sent: u64,
+    /// Counts as a running transfer (a graceful shutdown waits for it) until closed.
+    pub _running: crate::intake::DownloadGuard,
 }
 
 /// A folder listing being read.
@@ -42,7 +44,7 @@ pub enum Open {
     /// A download.
     Download(Download),
     /// An upload.
-    Upload(Upload),
+    Upload(Box<Writing>),
     /// A folder listing.
     Listing(Listing),
 }
@@ -97,7 +99,7 @@ impl Handles {
     }
 
     /// Takes every upload still open — of one SFTP server, or of the whole connection.
-    pub fn take_uploads(&self, owner: Option<u64>) -> Vec<Upload> {
+    pub fn take_uploads(&self, owner: Option<u64>) -> Vec<Writing> {
         let mut t = self.table();
         let ids: Vec<String> = t
             .open
@@ -107,7 +109,7 @@ impl Handles {
             .collect();
         ids.iter()
             .filter_map(|id| match t.open.remove(id) {
-                Some((_, Open::Upload(u))) => Some(u),
+                Some((_, Open::Upload(u))) => Some(*u),
                 _ => None,
             })
             .collect()

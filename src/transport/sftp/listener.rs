@@ -8,8 +8,8 @@ use super::handles::Handles;
 use super::session::{SessionParts, SshSession};
 use super::upload;
 use crate::config::Config;
-use crate::intake::Intake;
 use crate::shutdown::Shutdown;
+use crate::upload::Uploads;
 use russh::Disconnect;
 use russh::server::RunningSession;
 use socket2::{Domain, Protocol, Socket, Type};
@@ -27,8 +27,8 @@ pub struct Shared {
     pub config: Arc<Config>,
     /// The SSH server configuration (host keys, algorithms).
     pub ssh: Arc<russh::server::Config>,
-    /// Where completed uploads go.
-    pub intake: Intake,
+    /// The upload life cycle (and through it, the intake).
+    pub uploads: Uploads,
     /// The login policy shared with every transport (lockout, session limits).
     pub logins: Arc<crate::login::Logins>,
     /// The server's shutdown signal.

@@ -25,8 +25,8 @@ mod upload;
 pub use host_keys::HostKeyError;
 
 use crate::config::{Config, SftpConfig};
-use crate::intake::Intake;
 use crate::shutdown::Shutdown;
+use crate::upload::Uploads;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::task::JoinHandle;
@@ -54,7 +54,7 @@ pub async fn start(
     config: Arc<Config>,
     sftp: &SftpConfig,
     logins: Arc<crate::login::Logins>,
-    intake: Intake,
+    uploads: Uploads,
     shutdown: Shutdown,
 ) -> Result<Vec<JoinHandle<()>>, SftpStartError> {
     let paths = if sftp.host_keys.is_empty() {
@@ -84,7 +84,7 @@ pub async fn start(
     let shared = Arc::new(listener::Shared {
         config,
         ssh,
-        intake,
+        uploads,
         logins,
         shutdown,
     });

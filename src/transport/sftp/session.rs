@@ -8,7 +8,6 @@ use super::handles::Handles;
 use super::listener::Shared;
 use super::stream::SftpStream;
 use crate::config::Partner;
-use crate::home::Home;
 use russh::keys::PublicKey;
 use russh::server::{Auth, ChannelOpenHandle, Msg, PublicKeyOffer, Session, VerifiedPublicKey};
 use russh::{Channel, ChannelId, ChannelOpenFailure, Pty};
@@ -98,8 +97,8 @@ impl SshSession {
         let Some(channel) = self.channels.remove(&channel_id) else {
             return session.channel_failure(channel_id);
         };
-        let path = self.p.shared.config.partner_home(&partner.name);
-        let home = match tokio::task::spawn_blocking(move || Home::open(&path)).await {
+        let (uploads, name) = (self.p.shared.uploads.clone(), partner.name.clone());
+        let home = match tokio::task::spawn_blocking(move || uploads.open_home(&name)).await {
             Ok(Ok(h)) => h,
             Ok(Err(e)) => {
                 self.p.span.in_scope(|| {
@@ -113,8 +112,7 @@ impl SshSession {
         let fs = SftpFs::new(FsParts {
             home,
             partner: partner.name.clone(),
-            intake: self.p.shared.intake.clone(),
-            max_upload: self.p.shared.config.limits.max_upload_size,
+            uploads: self.p.shared.uploads.clone(),
             span: self.p.span.clone(),
             handles: self.p.handles.clone(),
             cleanup: self.p.cleanup.clone(),

@@ -2,6 +2,7 @@
 //! (draft-ietf-secsh-filexfer-02 §7), and the few protocol-level refusals.
 
 use crate::home::HomeError;
+use crate::upload::UploadError;
 use russh_sftp::protocol::StatusCode;
 use russh_sftp::server::StatusReply;
 
@@ -13,6 +14,16 @@ pub fn from_home(e: HomeError) -> StatusReply {
         HomeError::Exists | HomeError::Unavailable(_) | HomeError::NoSpace | HomeError::Io(_) => {
             StatusCode::Failure.with_message(e.to_string())
         }
+    }
+}
+
+/// Maps an [`UploadError`] to the status the client sees.
+pub fn from_upload(e: UploadError) -> StatusReply {
+    match e {
+        UploadError::Home(h) => from_home(h),
+        UploadError::Busy => StatusCode::Failure.with_message(e.to_string()),
+        // TooLarge, ResumeBeyondEnd, Failed, and whatever comes later.
+        other => StatusCode::Failure.with_message(other.to_string()),
     }
 }
 

@@ -19,8 +19,8 @@ use super::handles::{Handles, Listing, Open};
 use super::status;
 use super::upload;
 use crate::home::{Home, HomeError};
-use crate::intake::Intake;
 use crate::policy;
+use crate::upload::Uploads;
 use rename::{FSYNC, POSIX_RENAME};
 use russh_sftp::protocol::{
     Attrs, Data, File, FileAttributes, Handle, Name, OpenFlags, Packet, Status, StatusCode, Version,
@@ -41,8 +41,7 @@ static NEXT_SERVER_ID: AtomicU64 = AtomicU64::new(0);
 pub struct SftpFs {
     home: Home,
     partner: String,
-    intake: Intake,
-    max_upload: u64,
+    uploads: Uploads,
     span: Span,
     handles: Handles,
     /// This server's id in the connection's handle table.
@@ -58,10 +57,8 @@ pub struct FsParts {
     pub home: Home,
     /// The partner's name (shown as owner in listings).
     pub partner: String,
-    /// Where completed uploads go.
-    pub intake: Intake,
-    /// `max_upload_size`.
-    pub max_upload: u64,
+    /// The upload life cycle.
+    pub uploads: Uploads,
     /// The session's span.
     pub span: Span,
     /// The connection's handle table.
@@ -76,8 +73,7 @@ impl SftpFs {
         SftpFs {
             home: p.home,
             partner: p.partner,
-            intake: p.intake,
-            max_upload: p.max_upload,
+            uploads: p.uploads,
             span: p.span,
             handles: p.handles,
             server_id: NEXT_SERVER_ID.fetch_add(1, Ordering::Relaxed),
@@ -145,7 +141,7 @@ impl russh_sftp::server::Handler for SftpFs {
         }
         let path = PathBuf::from(filename);
         let entry = if pflags.intersects(OpenFlags::WRITE | OpenFlags::APPEND) {
-            Open::Upload(self.open_upload(path, pflags).await?)
+            Open::Upload(Box::new(self.open_upload(path, pflags).await?))
         } else {
             Open::Download(self.open_download(path).await?)
         };
@@ -193,63 +189,81 @@ impl russh_sftp::server::Handler for SftpFs {
     async fn fstat(&mut self, id: u32, handle: String) -> Result<Attrs, StatusReply> {
         let file = self.handles.with(&handle, |h| match h {
             Open::Download(d) => Ok(Ok(d.file.clone())),
-            Open::Upload(u) => Ok(Ok(u.file.clone())),
-            Open::Listing(l) => Ok(Err(l.facts)),
+            Open::Upload(u) => Ok(Err(Ok(u.writer.clone()))),
+            Open::Listing(l) => Ok(Err(Err(l.facts))),
         })?;
-        let file = match file {
-            Ok(f) => f,
-            Err(facts) => {
+        let m = match file {
+            Ok(file) => blocking(move || Ok(crate::home::Meta::from(&file.metadata()?))).await?,
+            Err(Ok(writer)) => tokio::task::spawn_blocking(move || writer.meta())
+                .await
+                .map_err(|e| status::failure(format!("local error: {e}")))?
+                .map_err(status::from_upload)?,
+            Err(Err(facts)) => {
                 return Ok(Attrs {
                     id,
                     attrs: facts.attributes(),
                 });
             }
         };
-        let m = blocking(move || Ok(file.metadata()?)).await?;
         Ok(Attrs {
             id,
             attrs: Facts::from(&m).attributes(),
         })
     }
 
-    /// Times and permissions are accepted and ignored (`put -p`, lftp), the file must exist.
+    /// A modification time goes through the upload life cycle (a client setting the time of
+    /// the file it just uploaded must not fail, even once the file was processed); permissions
+    /// and owners are accepted and ignored (`put -p`, lftp), the file must exist.
     async fn setstat(
         &mut self,
         id: u32,
         path: String,
-        _attrs: FileAttributes,
+        attrs: FileAttributes,
     ) -> Result<Status, StatusReply> {
-        let home = self.home.clone();
-        blocking(move || home.stat(Path::new(&path))).await?;
+        let (home, uploads, span) = (self.home.clone(), self.uploads.clone(), self.span.clone());
+        let mtime = attrs
+            .mtime
+            .map(|s| std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::from(s)));
+        tokio::task::spawn_blocking(move || match mtime {
+            Some(t) => uploads.set_times(&home, Path::new(&path), t, &span),
+            None => home.stat(Path::new(&path)).map(drop).map_err(Into::into),
+        })
+        .await
+        .map_err(|e| status::failure(format!("local error: {e}")))?
+        .map_err(status::from_upload)?;
         Ok(ok(id))
     }
 
-    /// A size on an upload handle truncates or extends it; times and permissions are ignored.
+    /// On an upload handle, a size truncates or extends the file and a modification time is
+    /// set on it; permissions are ignored. On other handles nothing changes.
     async fn fsetstat(
         &mut self,
         id: u32,
         handle: String,
         attrs: FileAttributes,
     ) -> Result<Status, StatusReply> {
-        let limit = self.max_upload;
-        let file = self.handles.with(&handle, |h| match h {
-            Open::Upload(up) => Ok(Some(up.file.clone())),
+        let writer = self.handles.with(&handle, |h| match h {
+            Open::Upload(up) => Ok(Some(up.writer.clone())),
             _ => Ok(None),
         })?;
-        if let (Some(file), Some(size)) = (file, attrs.size) {
-            if size > limit {
-                return Err(status::failure(format!(
-                    "the file is larger than the upload limit ({limit} bytes)"
-                )));
+        let Some(writer) = writer else {
+            return Ok(ok(id));
+        };
+        let mtime = attrs
+            .mtime
+            .map(|s| std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::from(s)));
+        tokio::task::spawn_blocking(move || {
+            if let Some(size) = attrs.size {
+                writer.set_len(size)?;
             }
-            blocking(move || Ok(file.set_len(size)?)).await?;
-            let _ = self.handles.with(&handle, |h| {
-                if let Open::Upload(up) = h {
-                    up.end = size;
-                }
-                Ok(())
-            });
-        }
+            if let Some(t) = mtime {
+                writer.set_modified(t)?;
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|e| status::failure(format!("local error: {e}")))?
+        .map_err(status::from_upload)?;
         Ok(ok(id))
     }
 
@@ -297,11 +311,13 @@ impl russh_sftp::server::Handler for SftpFs {
     }
 
     async fn remove(&mut self, id: u32, filename: String) -> Result<Status, StatusReply> {
-        let home = self.home.clone();
-        let r = blocking(move || home.remove_file(Path::new(&filename))).await?;
-        self.log(|| tracing::info!(file = %r.log_path(), "deleted"));
-        self.intake
-            .submit_taken(&self.home.disk_path(&r), crate::intake::Via::Sftp);
+        let (home, uploads, span) = (self.home.clone(), self.uploads.clone(), self.span.clone());
+        tokio::task::spawn_blocking(move || {
+            uploads.remove_file(&home, Path::new(&filename), upload::VIA, &span)
+        })
+        .await
+        .map_err(|e| status::failure(format!("local error: {e}")))?
+        .map_err(status::from_upload)?;
         Ok(ok(id))
     }
 
@@ -318,8 +334,11 @@ impl russh_sftp::server::Handler for SftpFs {
     }
 
     async fn rmdir(&mut self, id: u32, path: String) -> Result<Status, StatusReply> {
-        let home = self.home.clone();
-        blocking(move || home.remove_dir(Path::new(&path))).await?;
+        let (home, uploads, span) = (self.home.clone(), self.uploads.clone(), self.span.clone());
+        tokio::task::spawn_blocking(move || uploads.remove_dir(&home, Path::new(&path), &span))
+            .await
+            .map_err(|e| status::failure(format!("local error: {e}")))?
+            .map_err(status::from_upload)?;
         Ok(ok(id))
     }
 

@@ -3,14 +3,12 @@
 //! A rename into a final name in `in/` hands the file to the intake.
 
 use super::{SftpFs, blocking, ok};
-use crate::home::HomeError;
-use crate::policy;
 use crate::transport::sftp::handles::Open;
 use crate::transport::sftp::status;
 use crate::transport::sftp::upload::VIA;
 use russh_sftp::protocol::{Packet, StatusCode};
 use russh_sftp::server::StatusReply;
-use std::path::PathBuf;
+use std::path::Path;
 
 /// `posix-rename@openssh.com`: rename, replacing an existing target.
 pub(super) const POSIX_RENAME: &str = "posix-rename@openssh.com";
@@ -18,55 +16,39 @@ pub(super) const POSIX_RENAME: &str = "posix-rename@openssh.com";
 pub(super) const FSYNC: &str = "fsync@openssh.com";
 
 impl SftpFs {
-    /// Renames inside `in/` and hands the result to the intake (a folder: every file in it).
+    /// Renames inside `in/` through the upload life cycle (which hands the result to the
+    /// intake, and refuses while an upload is in progress there).
     pub(super) async fn rename_paths(
         &self,
         old: String,
         new: String,
         replace: bool,
     ) -> Result<(), StatusReply> {
-        let (from, to) = (PathBuf::from(old), PathBuf::from(new));
-        for p in [&from, &to] {
-            if let Ok(r) = policy::resolve(p)
-                && self.intake.uploads().is_uploading(&self.home.disk_path(&r))
-            {
-                return Err(status::failure("the file is still open for writing"));
-            }
-        }
-        let (home, intake) = (self.home.clone(), self.intake.clone());
-        let (src, target, is_dir) = blocking(move || {
-            let (src, _) = policy::check_rename(&from, &to)?;
-            if !replace && home.stat(&to).is_ok() {
-                return Err(HomeError::Exists);
-            }
-            let target = home.rename(&from, &to)?;
-            let is_dir = home.stat(&to).is_ok_and(|(_, m)| m.is_dir());
-            Ok((src, target, is_dir))
+        let (home, uploads, span) = (self.home.clone(), self.uploads.clone(), self.span.clone());
+        match tokio::task::spawn_blocking(move || {
+            uploads.rename(&home, Path::new(&old), Path::new(&new), replace, VIA, &span)
         })
-        .await?;
-        self.log(|| {
-            tracing::info!(file = %target.log_path(), from = %src.log_path(), "renamed");
-        });
-        let disk = self.home.disk_path(&target);
-        if is_dir {
-            let _ = tokio::task::spawn_blocking(move || {
-                crate::intake::scan::scan_in_folder(&intake, &disk)
-            })
-            .await;
-        } else {
-            intake.submit(&disk, VIA);
+        .await
+        {
+            Ok(r) => r.map(drop).map_err(status::from_upload),
+            Err(e) => Err(status::failure(format!("local error: {e}"))),
         }
-        Ok(())
     }
 
     /// `fsync@openssh.com`.
     async fn fsync(&self, handle: &str) -> Result<(), StatusReply> {
-        let file = self.handles.with(handle, |h| match h {
-            Open::Upload(u) => Ok(u.file.clone()),
-            Open::Download(d) => Ok(d.file.clone()),
+        let target = self.handles.with(handle, |h| match h {
+            Open::Upload(u) => Ok(Err(u.writer.clone())),
+            Open::Download(d) => Ok(Ok(d.file.clone())),
             Open::Listing(_) => Err(status::bad_handle()),
         })?;
-        blocking(move || Ok(file.sync_all()?)).await
+        match target {
+            Ok(file) => blocking(move || Ok(file.sync_all()?)).await,
+            Err(writer) => tokio::task::spawn_blocking(move || writer.sync())
+                .await
+                .map_err(|e| status::failure(format!("local error: {e}")))?
+                .map_err(status::from_upload),
+        }
     }
 
     /// `SSH_FXP_EXTENDED` (draft §8): the extensions advertised at `init`.

@@ -1,13 +1,15 @@
 //! Moving bytes: opening a file for upload (create, truncate, append or resume at an offset)
-//! or download, positioned reads and writes, and closing — where an upload becomes complete
-//! (or, past `max_upload_size` or after a failed write, aborted).
+//! or download, positioned reads and writes, and closing — where an upload becomes complete.
+//! Uploads are the upload life cycle's ([`crate::upload`]); this file only maps the SFTP open
+//! flags and handles onto it.
 
 use super::{SftpFs, blocking, ok};
 use crate::home::HomeError;
 use crate::policy::{self, Op};
 use crate::transport::sftp::handles::{Download, Open};
 use crate::transport::sftp::status;
-use crate::transport::sftp::upload::{Abort, Upload};
+use crate::transport::sftp::upload::{VIA, Writing};
+use crate::upload::{Start, UploadError};
 use russh_sftp::protocol::{Data, OpenFlags, Status, StatusCode};
 use russh_sftp::server::StatusReply;
 use std::os::unix::fs::FileExt;
@@ -16,38 +18,46 @@ use std::path::PathBuf;
 /// Largest read answered at once (clients ask for 32 KiB; the reply must fit their packets).
 const MAX_READ: u32 = 64 * 1024;
 
+/// Runs a blocking upload-life-cycle call off the async threads.
+async fn lifecycle<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, crate::upload::UploadError> + Send + 'static,
+) -> Result<T, StatusReply> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => r.map_err(status::from_upload),
+        Err(e) => Err(status::failure(format!("local error: {e}"))),
+    }
+}
+
 impl SftpFs {
-    /// Opens (and registers) an upload.
+    /// Opens (and registers) an upload. Without `SSH_FXF_TRUNC` an existing file keeps its
+    /// content (the client resumes, writing at offsets); with `SSH_FXF_EXCL` it must not exist.
     pub(super) async fn open_upload(
         &self,
         path: PathBuf,
         flags: OpenFlags,
-    ) -> Result<Upload, StatusReply> {
-        let (home, intake) = (self.home.clone(), self.intake.clone());
+    ) -> Result<Writing, StatusReply> {
+        let (home, uploads, span) = (self.home.clone(), self.uploads.clone(), self.span.clone());
         let create = flags.contains(OpenFlags::CREATE);
         let truncate = flags.contains(OpenFlags::TRUNCATE);
         let exclusive = flags.contains(OpenFlags::EXCLUDE);
         let append = flags.contains(OpenFlags::APPEND);
-        let up = blocking(move || {
-            policy::check(Op::Write, &path)?;
-            let existing = match home.stat(&path) {
-                Ok((_, m)) => Some(m.len()),
+        let upload = lifecycle(move || {
+            let r = policy::check(Op::Write, &path)?;
+            let existing = match home.stat_on_disk(&r) {
+                Ok(m) => Some(m.len),
                 Err(HomeError::NotFound) => None,
-                Err(e) => return Err(e),
+                Err(e) => return Err(e.into()),
             };
-            match existing {
-                None if !create => return Err(HomeError::NotFound),
-                Some(_) if create && exclusive => return Err(HomeError::Exists),
-                _ => {}
-            }
-            // Without TRUNCATE the content stays: the client resumes at an offset.
-            let start = if truncate { 0 } else { existing.unwrap_or(0) };
-            let (r, file) = home.open_write(&path, start)?;
-            Ok(Upload::begin(&intake, &home, &r, file, start, append))
+            let start = match existing {
+                None if !create => return Err(HomeError::NotFound.into()),
+                Some(_) if create && exclusive => return Err(HomeError::Exists.into()),
+                Some(len) if !truncate => Start::Resume(len),
+                _ => Start::New,
+            };
+            uploads.begin(&home, &path, start, VIA, &span)
         })
         .await?;
-        self.log(|| tracing::debug!(file = %up.log_path(), start = up.end, "upload started"));
-        Ok(up)
+        Ok(Writing::new(upload, append))
     }
 
     /// Opens a download.
@@ -62,6 +72,7 @@ impl SftpFs {
             file: file.into(),
             log_path,
             sent: 0,
+            _running: self.uploads.begin_download(),
         })
     }
 
@@ -80,13 +91,9 @@ impl SftpFs {
                 );
                 Ok(ok(id))
             }
-            Some(Open::Upload(up)) => {
-                let span = self.span.clone();
-                match tokio::task::spawn_blocking(move || up.finish(&span)).await {
-                    Ok(Ok(_)) => Ok(ok(id)),
-                    Ok(Err(reason)) => Err(status::failure(reason)),
-                    Err(e) => Err(status::failure(format!("local error: {e}"))),
-                }
+            Some(Open::Upload(w)) => {
+                lifecycle(move || w.upload.finish()).await?;
+                Ok(ok(id))
             }
         }
     }
@@ -133,8 +140,8 @@ impl SftpFs {
         Ok(Data { id, data })
     }
 
-    /// A positioned write to an upload (at the end when opened for appending); past
-    /// `max_upload_size` the upload is aborted.
+    /// A positioned write to an upload (at the end when opened for appending). A write past
+    /// `max_upload_size` stops the upload: it is set aside at once, and the handle is gone.
     pub(super) async fn write_handle(
         &mut self,
         id: u32,
@@ -142,51 +149,24 @@ impl SftpFs {
         offset: u64,
         data: Vec<u8>,
     ) -> Result<Status, StatusReply> {
-        let limit = self.max_upload;
-        let len = data.len() as u64;
-        let (file, offset, end) = self.handles.with(&handle, |h| match h {
-            Open::Upload(up) => {
-                if let Some(reason) = &up.failed {
-                    return Err(status::failure(reason.clone()));
-                }
-                let offset = if up.append { up.end } else { offset };
-                Ok((up.file.clone(), offset, offset.saturating_add(len)))
-            }
+        let (writer, at) = self.handles.with(&handle, |h| match h {
+            Open::Upload(w) => Ok((w.writer.clone(), (!w.append).then_some(offset))),
             Open::Download(_) => Err(status::denied("the file is open for download only")),
             Open::Listing(_) => Err(status::bad_handle()),
         })?;
-        if end > limit {
-            if let Some(Open::Upload(up)) = self.handles.remove(&handle) {
-                let span = self.span.clone();
-                let _ = tokio::task::spawn_blocking(move || {
-                    up.abort(&span, Abort::TooLarge(limit));
-                })
-                .await;
+        let written = tokio::task::spawn_blocking(move || writer.write(at, &data))
+            .await
+            .map_err(|e| status::failure(format!("local error: {e}")))?;
+        match written {
+            Ok(()) => Ok(ok(id)),
+            Err(e @ UploadError::TooLarge { .. }) => {
+                // It can never complete: set it aside now (its close would fail anyway).
+                if let Some(Open::Upload(w)) = self.handles.remove(&handle) {
+                    let _ = lifecycle(move || w.upload.finish().map(drop)).await;
+                }
+                Err(status::from_upload(e))
             }
-            return Err(status::failure(format!(
-                "the file is larger than the upload limit ({limit} bytes)"
-            )));
+            Err(e) => Err(status::from_upload(e)),
         }
-        let written = tokio::task::spawn_blocking(move || file.write_all_at(&data, offset)).await;
-        self.handles.with(&handle, |h| {
-            let Open::Upload(up) = h else {
-                return Err(status::bad_handle());
-            };
-            match written {
-                Ok(Ok(())) => {
-                    up.end = up.end.max(end);
-                    Ok(ok(id))
-                }
-                Ok(Err(e)) => {
-                    let e = HomeError::from(e);
-                    up.failed = Some(e.to_string());
-                    Err(status::from_home(e))
-                }
-                Err(e) => {
-                    up.failed = Some(e.to_string());
-                    Err(status::failure(format!("local error: {e}")))
-                }
-            }
-        })
     }
 }
