@@ -1,0 +1,143 @@
+//! The SFTP half of the client matrix: what partners' own automation does after an upload
+//! (stat it, set its time, check it, run again) must finish cleanly, with each file processed
+//! once. rclone copy/move/check up to a cart's `in/` and down (with deletion) from a
+//! warehouse's `out/`; WinSCP's default sequence (`.filepart`, rename, set the time, stat).
+
+use super::rclone::*;
+use super::support::*;
+use std::process::Command;
+
+#[test]
+fn rclone_copy_check_and_move_up_to_a_cart_process_each_file_once() {
+    if missing_rclone() {
+        return;
+    }
+    let s = SftpGateway::start();
+    let g = &s.g;
+    let src = g.dir.path().join("orders");
+    let mut ids = order_files(&src, "RC", 20);
+    let remote = Remote::sftp(s.port, "uc", CART_PASSWORD, "in");
+    let out = rclone("copy", src.to_str().unwrap(), remote.spec(), &[]);
+    assert_ok("rclone copy", &out, g);
+    let out = rclone("check", src.to_str().unwrap(), remote.spec(), &[]);
+    assert_ok("rclone check", &out, g);
+    assert_each_processed_once(g, &ids);
+    // Run again, as a scheduled job does: nothing is sent a second time.
+    let out = rclone("copy", src.to_str().unwrap(), remote.spec(), &[]);
+    assert_ok("rclone copy (again)", &out, g);
+    // `move` uploads and then deletes the local files.
+    let more = g.dir.path().join("more");
+    ids.extend(order_files(&more, "RM", 5));
+    let out = rclone("move", more.to_str().unwrap(), remote.spec(), &[]);
+    assert_ok("rclone move", &out, g);
+    assert_eq!(std::fs::read_dir(&more).unwrap().count(), 0, "moved away");
+    assert_each_processed_once(g, &ids);
+}
+
+#[test]
+fn rclone_downloads_a_warehouse_outbox_and_deleting_acknowledges() {
+    if missing_rclone() {
+        return;
+    }
+    let s = SftpGateway::start();
+    let g = &s.g;
+    let src = g.dir.path().join("orders");
+    let ids = order_files(&src, "RD", 6);
+    let up = Remote::sftp(s.port, "uc", CART_PASSWORD, "in");
+    assert_ok(
+        "rclone copy",
+        &rclone("copy", src.to_str().unwrap(), up.spec(), &[]),
+        g,
+    );
+    assert_each_processed_once(g, &ids);
+    let out_dir = Remote::sftp(s.port, "wh", WH_PASSWORD, "out");
+    let got = g.dir.path().join("got");
+    assert_ok(
+        "rclone copy out/",
+        &rclone("copy", out_dir.spec(), got.to_str().unwrap(), &[]),
+        g,
+    );
+    assert_ok(
+        "rclone check out/",
+        &rclone("check", out_dir.spec(), got.to_str().unwrap(), &[]),
+        g,
+    );
+    let moved = g.dir.path().join("moved");
+    assert_ok(
+        "rclone move out/",
+        &rclone("move", out_dir.spec(), moved.to_str().unwrap(), &[]),
+        g,
+    );
+    for id in &ids {
+        let name = format!("order_{id}.json");
+        assert_eq!(
+            std::fs::read(got.join(&name)).unwrap(),
+            std::fs::read(moved.join(&name)).unwrap()
+        );
+    }
+    assert!(
+        g.files("wh", "out").is_empty(),
+        "{:?}",
+        g.files("wh", "out")
+    );
+    // Deleting is the acknowledgment: every order is now at the warehouse.
+    wait_for(30, "every order at_wms", || {
+        let out = run(Command::new(env!("CARGO_BIN_EXE_wharf"))
+            .args(["orders", "--config"])
+            .arg(&g.config)
+            .args(["list", "--status", "at_wms"]));
+        let listed = String::from_utf8_lossy(&out.stdout).to_string();
+        ids.iter().all(|id| listed.contains(id.as_str()))
+    });
+}
+
+fn winscp_style(small: bool) {
+    if missing("python3")
+        || !run(Command::new("python3").args(["-c", "import paramiko"]))
+            .status
+            .success()
+    {
+        if std::env::var("CI").is_ok() {
+            panic!("paramiko is required in CI");
+        }
+        eprintln!("skipped: paramiko is not available");
+        return;
+    }
+    let s = SftpGateway::start();
+    let g = &s.g;
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/winscp_style.py");
+    let mut ids = Vec::new();
+    for i in 1..=5 {
+        let id = format!("WS{}-{i}", u8::from(small));
+        let local = g.dir.path().join(format!("{id}.xml"));
+        std::fs::write(&local, uc_sd(&id)).unwrap();
+        let mut cmd = Command::new("python3");
+        cmd.arg(&script)
+            .args(["127.0.0.1", &s.port.to_string(), "uc", CART_PASSWORD])
+            .arg(&local)
+            .arg(format!("/in/{id}.xml"));
+        if small {
+            cmd.arg("small");
+        }
+        let out = run(&mut cmd);
+        assert!(
+            out.status.success(),
+            "{}\nserver log:\n{}",
+            text(&out),
+            g.log_text()
+        );
+        ids.push(id);
+    }
+    super::rclone::assert_each_processed_once(g, &ids);
+}
+
+#[test]
+fn winscp_style_filepart_rename_and_timestamp_finish_cleanly() {
+    winscp_style(false);
+}
+
+#[test]
+fn a_time_set_on_the_open_handle_and_after_close_finishes_cleanly() {
+    winscp_style(true);
+}
