@@ -214,13 +214,9 @@ pub(crate) fn check_allowed_ips(raw: &RawPartner, label: &str, ctx: &mut Ctx) ->
     let mut nets = Vec::new();
     for item in list.get_ref() {
         let text = item.get_ref().trim();
-        let parsed = text
-            .parse::<ipnet::IpNet>()
-            .map(|net| net.trunc())
-            .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from));
-        match parsed {
-            Ok(net) => nets.push(net),
-            Err(_) => ctx.error(
+        match parse_net(text) {
+            Some(net) => nets.push(net),
+            None => ctx.error(
                 &item.span(),
                 format!(
                     "{label}: `allowed_ips` entry {text:?} is not an IP address or CIDR network \
@@ -230,4 +226,13 @@ pub(crate) fn check_allowed_ips(raw: &RawPartner, label: &str, ctx: &mut Ctx) ->
         }
     }
     nets
+}
+
+/// A CIDR network (host bits cleared) or a plain address (as a /32 or /128).
+pub(crate) fn parse_net(text: &str) -> Option<ipnet::IpNet> {
+    let text = text.trim();
+    text.parse::<ipnet::IpNet>()
+        .map(|net| net.trunc())
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .ok()
 }

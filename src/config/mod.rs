@@ -12,6 +12,7 @@
 mod credential;
 pub mod demo;
 mod error;
+mod limits;
 mod login;
 mod partner;
 mod raw;
@@ -27,10 +28,12 @@ use std::path::{Path, PathBuf};
 
 pub use credential::{Credential, hash_password};
 pub use error::{ConfigError, ConfigErrors, Problem};
+#[cfg(test)]
+pub(crate) use limits::parse_startups;
 pub use remote::{
     DEFAULT_POLL_EVERY, DROP_OFF_KINDS, DropOff, Remote, RemoteScheme, RemoteSecret, RemoteUrl,
 };
-pub use types::{Config, FtpConfig, Limits, Partner, Role, SftpConfig};
+pub use types::{Config, FtpConfig, Limits, Partner, Rate, Role, SftpConfig, Startups};
 
 /// The name of the configuration file looked for in the current folder.
 pub const DEFAULT_FILE: &str = "wharf.toml";

@@ -45,11 +45,17 @@ pub(crate) struct RawLimits {
     pub max_sessions: Option<Spanned<i64>>,
     pub max_sessions_per_partner: Option<Spanned<i64>>,
     pub idle_timeout: Option<Spanned<String>>,
-    pub max_upload_size: Option<Spanned<RawSize>>,
+    pub max_upload_size: Option<Spanned<RawNumberOrText>>,
     pub lockout_failures: Option<Spanned<i64>>,
     pub lockout_window: Option<Spanned<String>>,
     pub lockout_duration: Option<Spanned<String>>,
     pub shutdown_grace: Option<Spanned<String>>,
+    pub login_timeout: Option<Spanned<String>>,
+    pub max_unauthenticated: Option<Spanned<RawNumberOrText>>,
+    pub max_unauthenticated_per_source: Option<Spanned<i64>>,
+    pub connection_rate_per_source: Option<Spanned<String>>,
+    pub connection_burst_per_source: Option<Spanned<i64>>,
+    pub per_source_exempt: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// One `[[partner]]`. Holds secrets, so it has no `Debug`.
@@ -106,35 +112,36 @@ impl<'de> Deserialize<'de> for RawListen {
     }
 }
 
-/// `max_upload_size`: a number of bytes or a string with a unit.
-pub(crate) enum RawSize {
+/// A number or a string: `max_upload_size` (bytes, or `"2GiB"`), `max_unauthenticated` (`100`,
+/// or `"64:30:256"`).
+pub(crate) enum RawNumberOrText {
     /// `max_upload_size = 1048576`.
-    Bytes(i64),
+    Number(i64),
     /// `max_upload_size = "2GiB"`.
     Text(String),
 }
 
-impl<'de> Deserialize<'de> for RawSize {
+impl<'de> Deserialize<'de> for RawNumberOrText {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct SizeVisitor;
-        impl Visitor<'_> for SizeVisitor {
-            type Value = RawSize;
+        struct NumberOrTextVisitor;
+        impl Visitor<'_> for NumberOrTextVisitor {
+            type Value = RawNumberOrText;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a size like \"2GiB\" or a number of bytes")
+                f.write_str("a number or a string")
             }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawSize, E> {
-                Ok(RawSize::Bytes(v))
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawNumberOrText, E> {
+                Ok(RawNumberOrText::Number(v))
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawSize, E> {
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawNumberOrText, E> {
                 i64::try_from(v)
-                    .map(RawSize::Bytes)
-                    .map_err(|_| E::custom("size is too large"))
+                    .map(RawNumberOrText::Number)
+                    .map_err(|_| E::custom("number is too large"))
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawSize, E> {
-                Ok(RawSize::Text(v.to_owned()))
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawNumberOrText, E> {
+                Ok(RawNumberOrText::Text(v.to_owned()))
             }
         }
-        deserializer.deserialize_any(SizeVisitor)
+        deserializer.deserialize_any(NumberOrTextVisitor)
     }
 }
 

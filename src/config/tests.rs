@@ -234,6 +234,7 @@ fn a_full_configuration_reads_back() {
             lockout_window: Duration::from_secs(5400),
             lockout_duration: Duration::from_secs(86400),
             shutdown_grace: Duration::from_millis(500),
+            ..Limits::default()
         }
     );
 
@@ -557,6 +558,56 @@ fn limits_rules() {
             "invalid type",
             "a duration is a string",
         ),
+        (
+            "login_timeout = \"0s\"",
+            "must not be zero",
+            "no time to log in",
+        ),
+        (
+            "max_unauthenticated = \"100:30:10\"",
+            "start must not be above full",
+            "start:rate:full out of order",
+        ),
+        (
+            "max_unauthenticated = \"10:130:100\"",
+            "rate is a percentage",
+            "rate over 100%",
+        ),
+        (
+            "max_unauthenticated = 0",
+            "at least 1",
+            "no unauthenticated connection at all",
+        ),
+        (
+            "max_unauthenticated = true",
+            "invalid type",
+            "neither a number nor a string",
+        ),
+        (
+            "max_unauthenticated_per_source = 0",
+            "between 1 and",
+            "zero per source",
+        ),
+        (
+            "connection_rate_per_source = \"10\"",
+            "expected a rate like",
+            "a rate needs a period",
+        ),
+        (
+            "connection_rate_per_source = \"1/0s\"",
+            "must not be zero",
+            "zero period",
+        ),
+        (
+            "connection_burst_per_source = -1",
+            "between 1 and",
+            "negative burst",
+        ),
+        (
+            "per_source_exempt = [\"203.0.113.300\"]",
+            "not an IP address or CIDR",
+            "bad exempt address",
+        ),
     ];
     for (line, fragment, why) in cases {
         let mut lines = vec!["[limits]", line];
@@ -570,6 +621,58 @@ fn limits_rules() {
             ConfigErrors(found.clone())
         );
     }
+}
+
+#[test]
+fn limits_before_login_read_back() {
+    let mut lines = vec![
+        "[limits]",
+        "login_timeout = \"45s\"",
+        "max_unauthenticated = \"10:30:100\"",
+        "max_unauthenticated_per_source = 4",
+        "connection_rate_per_source = \"30/m\"",
+        "connection_burst_per_source = 8",
+        "per_source_exempt = [\"203.0.113.7\", \"198.51.100.0/24\", \"2001:db8::/48\"]",
+    ];
+    lines.extend(WAREHOUSE);
+    let (_c, loaded) = load_ok(&lines, &[]);
+    let l = &loaded.config.limits;
+    assert_eq!(l.login_timeout, Duration::from_secs(45));
+    assert_eq!(
+        l.max_unauthenticated,
+        Startups {
+            start: 10,
+            rate: 30,
+            full: 100
+        }
+    );
+    assert_eq!(l.max_unauthenticated_per_source, 4);
+    assert_eq!(
+        l.connection_rate_per_source,
+        Rate {
+            count: 30,
+            per: Duration::from_secs(60)
+        }
+    );
+    assert_eq!(l.connection_burst_per_source, 8);
+    let exempt: Vec<String> = l.per_source_exempt.iter().map(|n| n.to_string()).collect();
+    assert_eq!(
+        exempt,
+        ["203.0.113.7/32", "198.51.100.0/24", "2001:db8::/48"]
+    );
+
+    // A plain number is a hard cap (OpenSSH's `MaxStartups 100`).
+    let mut lines = vec!["[limits]", "max_unauthenticated = 100"];
+    lines.extend(WAREHOUSE);
+    let (_c, loaded) = load_ok(&lines, &[]);
+    assert_eq!(
+        loaded.config.limits.max_unauthenticated,
+        Startups {
+            start: 100,
+            rate: 100,
+            full: 100
+        }
+    );
 }
 
 #[test]

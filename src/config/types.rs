@@ -114,6 +114,48 @@ pub struct Limits {
     pub lockout_duration: Duration,
     /// How long shutdown waits for transfers to finish.
     pub shutdown_grace: Duration,
+    /// How long a connection may take from accept to a successful login.
+    pub login_timeout: Duration,
+    /// Unauthenticated connections in total, with random early drop.
+    pub max_unauthenticated: Startups,
+    /// Unauthenticated connections from one source.
+    pub max_unauthenticated_per_source: usize,
+    /// New connections from one source that do not log in, sustained...
+    pub connection_rate_per_source: Rate,
+    /// ...and at once.
+    pub connection_burst_per_source: u32,
+    /// Sources the per-source limits do not apply to (a NAT or proxy many partners share).
+    pub per_source_exempt: Vec<ipnet::IpNet>,
+}
+
+/// `max_unauthenticated`, OpenSSH's `MaxStartups start:rate:full`: below `start`
+/// unauthenticated connections every new one is accepted; from `start` on a new one is refused
+/// with probability `rate`%, rising linearly to 100% at `full`. A plain number `N` is
+/// `N:100:N`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Startups {
+    /// Where random early drop begins.
+    pub start: usize,
+    /// The drop probability at `start`, in percent (1..=100).
+    pub rate: u32,
+    /// Where every new connection is refused.
+    pub full: usize,
+}
+
+/// A rate, `count` per `per` (`"1/s"`, `"30/m"`, `"1/5s"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    /// How many...
+    pub count: u32,
+    /// ...per this long (never zero).
+    pub per: Duration,
+}
+
+impl Rate {
+    /// Events per second.
+    pub fn per_second(&self) -> f64 {
+        f64::from(self.count) / self.per.as_secs_f64().max(f64::MIN_POSITIVE)
+    }
 }
 
 impl Default for Limits {
@@ -128,6 +170,19 @@ impl Default for Limits {
             lockout_window: Duration::from_secs(5 * 60),
             lockout_duration: Duration::from_secs(15 * 60),
             shutdown_grace: Duration::from_secs(10),
+            login_timeout: Duration::from_secs(30),
+            max_unauthenticated: Startups {
+                start: 64,
+                rate: 30,
+                full: 256,
+            },
+            max_unauthenticated_per_source: 20,
+            connection_rate_per_source: Rate {
+                count: 1,
+                per: Duration::from_secs(1),
+            },
+            connection_burst_per_source: 20,
+            per_source_exempt: Vec::new(),
         }
     }
 }

@@ -10,9 +10,8 @@ use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
-use super::raw::{self, RawFtp, RawLimits, RawListen, RawSftp, RawSize};
-use super::units::{parse_duration, parse_size};
-use super::{Config, ConfigErrors, FtpConfig, Limits, Loaded, Problem, SftpConfig};
+use super::raw::{self, RawFtp, RawListen, RawSftp};
+use super::{Config, ConfigErrors, FtpConfig, Loaded, Problem, SftpConfig};
 use super::{error::LineIndex, partner};
 
 /// Where problems and warnings are collected while one file is checked.
@@ -122,7 +121,10 @@ pub(crate) fn validate(text: &str, file: &Path) -> Result<Loaded, ConfigErrors> 
     let sftp = doc
         .sftp
         .and_then(|s| sftp(s, &data_dir, &mut ctx, &mut listeners));
-    let limits = doc.limits.map(|l| limits(l, &mut ctx)).unwrap_or_default();
+    let limits = doc
+        .limits
+        .map(|l| super::limits::limits(l, &mut ctx))
+        .unwrap_or_default();
     let partners = partner::validate_partners(doc.partners, &mut ctx);
 
     if !ctx.problems.is_empty() {
@@ -373,88 +375,4 @@ fn sftp(
         host_keys,
         legacy_algorithms: raw.legacy_algorithms.unwrap_or(false),
     })
-}
-
-/// `[limits]`: every key optional, defaults from [`Limits::default`].
-fn limits(raw: RawLimits, ctx: &mut Ctx) -> Limits {
-    let defaults = Limits::default();
-    let count = |value: &Option<Spanned<i64>>, key: &str, max: u64, ctx: &mut Ctx| {
-        let value = value.as_ref()?;
-        let n = *value.get_ref();
-        match u64::try_from(n) {
-            Ok(n) if (1..=max).contains(&n) => Some(n),
-            _ => {
-                ctx.error(
-                    &value.span(),
-                    format!("[limits] `{key}` must be between 1 and {max}, not {n}"),
-                );
-                None
-            }
-        }
-    };
-    let duration = |value: &Option<Spanned<String>>, key: &str, zero_ok: bool, ctx: &mut Ctx| {
-        let value = value.as_ref()?;
-        match parse_duration(value.get_ref()) {
-            Ok(d) if d.is_zero() && !zero_ok => {
-                ctx.error(&value.span(), format!("[limits] `{key}` must not be zero"));
-                None
-            }
-            Ok(d) => Some(d),
-            Err(message) => {
-                ctx.error(&value.span(), format!("[limits] `{key}`: {message}"));
-                None
-            }
-        }
-    };
-    let max_upload_size = raw.max_upload_size.as_ref().and_then(|value| {
-        let parsed = match value.get_ref() {
-            RawSize::Bytes(n) => u64::try_from(*n).map_err(|_| format!("{n} is negative")),
-            RawSize::Text(text) => parse_size(text),
-        };
-        match parsed {
-            Ok(0) => {
-                ctx.error(&value.span(), "[limits] `max_upload_size` must not be zero");
-                None
-            }
-            Ok(n) => Some(n),
-            Err(message) => {
-                ctx.error(
-                    &value.span(),
-                    format!("[limits] `max_upload_size`: {message}"),
-                );
-                None
-            }
-        }
-    });
-    let max_count = u64::try_from(usize::MAX).unwrap_or(u64::MAX);
-    let to_usize = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
-    Limits {
-        max_sessions: count(&raw.max_sessions, "max_sessions", max_count, ctx)
-            .map_or(defaults.max_sessions, to_usize),
-        max_sessions_per_partner: count(
-            &raw.max_sessions_per_partner,
-            "max_sessions_per_partner",
-            max_count,
-            ctx,
-        )
-        .map_or(defaults.max_sessions_per_partner, to_usize),
-        idle_timeout: duration(&raw.idle_timeout, "idle_timeout", false, ctx)
-            .unwrap_or(defaults.idle_timeout),
-        max_upload_size: max_upload_size.unwrap_or(defaults.max_upload_size),
-        lockout_failures: count(
-            &raw.lockout_failures,
-            "lockout_failures",
-            u64::from(u32::MAX),
-            ctx,
-        )
-        .map_or(defaults.lockout_failures, |n| {
-            u32::try_from(n).unwrap_or(u32::MAX)
-        }),
-        lockout_window: duration(&raw.lockout_window, "lockout_window", false, ctx)
-            .unwrap_or(defaults.lockout_window),
-        lockout_duration: duration(&raw.lockout_duration, "lockout_duration", false, ctx)
-            .unwrap_or(defaults.lockout_duration),
-        shutdown_grace: duration(&raw.shutdown_grace, "shutdown_grace", true, ctx)
-            .unwrap_or(defaults.shutdown_grace),
-    }
 }

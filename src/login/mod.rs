@@ -3,10 +3,12 @@
 //! locked out, and whether a session may open. Protocol-neutral; FTP and SFTP map a
 //! [`LoginError`] to their own replies, and neither tells the client whether the name exists.
 
+mod gate;
 mod lockout;
 mod sessions;
 mod verifier;
 
+pub use gate::{Gate, PreAuth, Refused};
 pub use lockout::Lockout;
 pub use sessions::{Full, SessionGuard, Sessions};
 
@@ -50,6 +52,7 @@ pub struct Logins {
     sessions: Sessions,
     closing: std::sync::atomic::AtomicBool,
     verifier: verifier::Verifier,
+    gate: Gate,
 }
 
 impl Logins {
@@ -61,8 +64,14 @@ impl Logins {
             sessions: Sessions::new(l.max_sessions, l.max_sessions_per_partner),
             closing: std::sync::atomic::AtomicBool::new(false),
             verifier: verifier::Verifier::new(2),
+            gate: Gate::new(l),
             config,
         })
+    }
+
+    /// The pre-authentication gate every listener asks before it serves a new connection.
+    pub fn gate(&self) -> &Gate {
+        &self.gate
     }
 
     /// Refuses every login from now on (graceful shutdown: running sessions go on).

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// A client program or script in `tests/clients/`.
-fn client_file(name: &str) -> PathBuf {
+pub(super) fn client_file(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/clients")
         .join(name)
@@ -29,7 +29,7 @@ fn unavailable(available: bool, what: &str, how: &str) -> bool {
 }
 
 /// Skips (true) unless `python3` can import `module`.
-fn missing_python_module(module: &str) -> bool {
+pub(super) fn missing_python_module(module: &str) -> bool {
     if missing("python3") {
         return true;
     }

@@ -1,13 +1,16 @@
 //! One SFTP listener: binds its address (IPv6 sockets are IPv6-only, so `0.0.0.0:22` and
-//! `[::]:22` can both be listed), accepts connections until told to stop, and then stops in
-//! order: no new connections; every session is disconnected (the server has already given
-//! running transfers their grace period); uploads still open are aborted and set aside before
-//! the task ends.
+//! `[::]:22` can both be listed), accepts connections until told to stop — each one only if
+//! the login gate admits it, and only until its login deadline unless it logs in — and then
+//! stops in order: no new connections; every session is disconnected (the server has already
+//! given running transfers their grace period); uploads still open are aborted and set aside
+//! before the task ends.
 
+use super::deadline::{self, LoginDeadline};
 use super::handles::Handles;
 use super::session::{SessionParts, SshSession};
 use super::upload;
 use crate::config::Config;
+use crate::login::PreAuth;
 use crate::shutdown::Shutdown;
 use crate::upload::Uploads;
 use russh::Disconnect;
@@ -57,9 +60,13 @@ pub async fn run(listener: TcpListener, shared: Arc<Shared>) {
             _ = shared.shutdown.wait() => break,
             Some(_) = conns.join_next(), if !conns.is_empty() => {}
             accepted = listener.accept() => match accepted {
-                Ok((sock, peer)) => {
-                    conns.spawn(connection(sock, peer, shared.clone(), cleanup.clone()));
-                }
+                Ok((sock, peer)) => match shared.logins.gate().admit(peer.ip()) {
+                    Ok(pre) => {
+                        conns.spawn(connection(sock, peer, pre, shared.clone(), cleanup.clone()));
+                    }
+                    // Refused (and logged) by the gate: closed before a byte is exchanged.
+                    Err(_) => drop(sock),
+                },
                 Err(e) => {
                     tracing::warn!(error = %e, "SFTP accept failed");
                     sleep(Duration::from_millis(100)).await;
@@ -78,15 +85,19 @@ pub async fn run(listener: TcpListener, shared: Arc<Shared>) {
 }
 
 /// One connection, from the SSH version exchange to its end.
+/// Until the login, the connection holds its gate place (`pre`, released when the handler
+/// is dropped or logs in) and runs against the login deadline.
 async fn connection(
     sock: TcpStream,
     peer: SocketAddr,
+    pre: PreAuth,
     shared: Arc<Shared>,
     cleanup: mpsc::Sender<()>,
 ) {
     let ip = canonical(peer.ip());
     let span =
         tracing::info_span!("session", protocol = "sftp", %ip, partner = tracing::field::Empty);
+    let (sock, login) = deadline::guard(sock, shared.logins.gate().login_deadline());
     let handles = Handles::default();
     let handler = SshSession::new(SessionParts {
         shared: shared.clone(),
@@ -94,6 +105,7 @@ async fn connection(
         span: span.clone(),
         handles: handles.clone(),
         cleanup: cleanup.clone(),
+        pre_auth: Some((pre, login.clone())),
     });
     let started = tokio::select! {
         s = russh::server::run_stream(shared.ssh.clone(), sock, handler) => s,
@@ -101,12 +113,12 @@ async fn connection(
     };
     let mut session = match started {
         Ok(s) => s,
-        Err(e) => return log_end(&span, &e),
+        Err(e) => return log_end(&span, &e, &login),
     };
     tokio::select! {
-        r = &mut session => end(&span, r),
+        r = &mut session => end(&span, r, &login),
         _ = shared.shutdown.wait() => {
-            wind_down(session, handles, &span, cleanup).await;
+            wind_down(session, handles, &span, cleanup, &login).await;
         }
     }
 }
@@ -120,6 +132,7 @@ async fn wind_down(
     handles: Handles,
     span: &tracing::Span,
     cleanup: mpsc::Sender<()>,
+    login: &LoginDeadline,
 ) {
     let _ = session
         .handle()
@@ -130,22 +143,26 @@ async fn wind_down(
         )
         .await;
     if let Ok(r) = timeout(Duration::from_millis(300), &mut session).await {
-        end(span, r);
+        end(span, r, login);
     }
     if let Some(job) = upload::abort_all(handles.take_uploads(None), span.clone(), cleanup) {
         let _ = job.await;
     }
 }
 
-fn end(span: &tracing::Span, result: Result<(), russh::Error>) {
+fn end(span: &tracing::Span, result: Result<(), russh::Error>, login: &LoginDeadline) {
     match result {
         Ok(()) => span.in_scope(|| tracing::debug!("session closed")),
-        Err(e) => log_end(span, &e),
+        Err(e) => log_end(span, &e, login),
     }
 }
 
-/// A client that simply goes away ("early eof", a reset) is normal: debug, not warn.
-fn log_end(span: &tracing::Span, e: &russh::Error) {
+/// A client that simply goes away ("early eof", a reset) is normal: debug, not warn. One
+/// that did not log in within the deadline: info.
+fn log_end(span: &tracing::Span, e: &russh::Error, login: &LoginDeadline) {
+    if login.expired() {
+        return span.in_scope(|| tracing::info!("session closed: no login within login_timeout"));
+    }
     use std::io::ErrorKind;
     let normal = match e {
         russh::Error::IO(io) => matches!(

@@ -3,7 +3,9 @@
 //! - [`host_keys`]: persistent host keys, created (0600) when missing.
 //! - [`algorithms`]: what the server offers — modern first, then what old Java clients need;
 //!   SHA-1 only with `legacy_algorithms`.
-//! - [`listener`]: binds every address, accepts until shutdown, then winds sessions down.
+//! - [`listener`]: binds every address, asks the login gate about each new connection,
+//!   accepts until shutdown, then winds sessions down; [`deadline`] cuts off a connection
+//!   that has not logged in within `login_timeout`.
 //! - [`session`]: one SSH connection: logins ([`auth`]), only the `sftp` subsystem.
 //! - [`fs`]: the SFTP operations over the partner [`Home`](crate::home::Home), with
 //!   [`handles`] for what is open, [`upload`] for when an upload counts (or is aborted),
@@ -13,6 +15,7 @@
 mod algorithms;
 mod attrs;
 mod auth;
+mod deadline;
 mod fs;
 mod handles;
 mod host_keys;

@@ -3,11 +3,13 @@
 //! agent and port forwarding are refused cleanly (a channel failure, never a hang).
 
 use super::auth::{self, KeyRefusal};
+use super::deadline::LoginDeadline;
 use super::fs::{FsParts, SftpFs};
 use super::handles::Handles;
 use super::listener::Shared;
 use super::stream::SftpStream;
 use crate::config::Partner;
+use crate::login::PreAuth;
 use russh::keys::PublicKey;
 use russh::server::{Auth, ChannelOpenHandle, Msg, PublicKeyOffer, Session, VerifiedPublicKey};
 use russh::{Channel, ChannelId, ChannelOpenFailure, Pty};
@@ -32,6 +34,8 @@ pub struct SessionParts {
     pub handles: Handles,
     /// Held while the session or its clean-up runs.
     pub cleanup: mpsc::Sender<()>,
+    /// The gate place and the login deadline, until the login.
+    pub pre_auth: Option<(PreAuth, LoginDeadline)>,
 }
 
 /// One SSH connection.
@@ -61,6 +65,10 @@ impl SshSession {
     fn logged_in(&mut self, partner: Arc<Partner>) -> Auth {
         match self.p.shared.logins.open_session("sftp", &partner) {
             Ok(place) => {
+                if let Some((pre, deadline)) = self.p.pre_auth.take() {
+                    deadline.logged_in();
+                    pre.authenticated();
+                }
                 self.p.span.record("partner", partner.name.as_str());
                 self.refused_key = None;
                 self.place = Some(place);

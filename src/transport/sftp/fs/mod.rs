@@ -213,13 +213,15 @@ impl russh_sftp::server::Handler for SftpFs {
 
     /// A modification time goes through the upload life cycle (a client setting the time of
     /// the file it just uploaded must not fail, even once the file was processed); permissions
-    /// and owners are accepted and ignored (`put -p`, lftp), the file must exist.
+    /// and owners are accepted and ignored (`put -p`, lftp), the file must exist. In
+    /// `archive/` and `error/` every change is refused.
     async fn setstat(
         &mut self,
         id: u32,
         path: String,
         attrs: FileAttributes,
     ) -> Result<Status, StatusReply> {
+        unchangeable_area(Path::new(&path))?;
         let (home, uploads, span) = (self.home.clone(), self.uploads.clone(), self.span.clone());
         let mtime = attrs
             .mtime
@@ -235,13 +237,18 @@ impl russh_sftp::server::Handler for SftpFs {
     }
 
     /// On an upload handle, a size truncates or extends the file and a modification time is
-    /// set on it; permissions are ignored. On other handles nothing changes.
+    /// set on it; permissions are ignored. A download from `archive/` or `error/` is refused;
+    /// on other handles nothing changes.
     async fn fsetstat(
         &mut self,
         id: u32,
         handle: String,
         attrs: FileAttributes,
     ) -> Result<Status, StatusReply> {
+        self.handles.with(&handle, |h| match h {
+            Open::Download(d) => unchangeable_area(Path::new(&d.log_path)),
+            _ => Ok(()),
+        })?;
         let writer = self.handles.with(&handle, |h| match h {
             Open::Upload(up) => Ok(Some(up.writer.clone())),
             _ => Ok(None),
@@ -382,6 +389,19 @@ impl russh_sftp::server::Handler for SftpFs {
         data: Vec<u8>,
     ) -> Result<Packet, StatusReply> {
         self.extended_request(id, request, data).await
+    }
+}
+
+/// `archive/` and `error/` are Wharf's record of what came in: chmod, truncate and utime there
+/// are refused rather than answered with a success that changes nothing.
+fn unchangeable_area(path: &Path) -> Result<(), StatusReply> {
+    let r = policy::resolve(path).map_err(|d| status::from_home(d.into()))?;
+    match r.area {
+        policy::Area::Archive | policy::Area::Error => Err(status::denied(format!(
+            "changing files is not allowed in {}",
+            r.virtual_path()
+        ))),
+        _ => Ok(()),
     }
 }
 
