@@ -236,7 +236,7 @@ fn commons_net_stores_over_ftp_with_226_and_the_warehouse_retrieves() {
 }
 
 /// A russh client that accepts the test gateway's fresh host key.
-struct AcceptHostKey;
+pub(super) struct AcceptHostKey;
 
 impl russh::client::Handler for AcceptHostKey {
     type Error = russh::Error;

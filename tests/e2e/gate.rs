@@ -7,6 +7,7 @@
 //! Several "sources" on one machine: Linux answers for all of 127.0.0.0/8 on loopback, so a
 //! client socket bound to 127.0.0.N is a different address to the server.
 
+use super::clients::AcceptHostKey;
 use super::support::*;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpStream};
@@ -96,20 +97,6 @@ fn trickle_banner(source: &str, port: u16, ready: mpsc::Sender<()>) -> Option<Du
         }
     }
     None
-}
-
-/// A russh client that accepts the test gateway's fresh host key.
-struct AcceptHostKey;
-
-impl russh::client::Handler for AcceptHostKey {
-    type Error = russh::Error;
-
-    async fn check_server_key(
-        &mut self,
-        _key: &russh::keys::PublicKeyOrCertificate,
-    ) -> Result<bool, Self::Error> {
-        Ok(true)
-    }
 }
 
 /// A russh client from `source`, key exchange done, not logged in; it sends a keepalive
