@@ -3,7 +3,7 @@
 //!
 //! A connection that has not logged in yet costs the server a task, buffers and — for SSH — a
 //! key exchange (a Diffie-Hellman exchange is expensive for the server: the DHEat attack,
-//! CVE-2002-20001, opens thousands of connections a second to burn CPU). Three limits bound
+//! CVE-2002-20001, opens thousands of connections a second to burn CPU). These limits bound
 //! that, all in `[limits]`:
 //!
 //! - **`login_timeout`** (30 s): from accept to a successful login, handshake included. The
@@ -42,6 +42,17 @@
 //! `per_source_exempt` (the per-source limits do not apply to it; the total, the login
 //! deadline and the lockout still do), or raises the per-source limits. OpenSSH has the same
 //! knob (`PerSourcePenaltyExemptList`), SFTPGo a safe list.
+//!
+//! What was taken from whom: from OpenSSH's `sshd.c`, `should_drop_connection` as it is (the
+//! random early drop), `PerSourceMaxStartups`, the /64 grouping idea of
+//! `PerSourceNetBlockSize`, the "only failures count" idea and the exempt list of
+//! `PerSourcePenalties`, the bounded source table with `overflow:permissive`, and the
+//! rate-limited "drop connection" log lines. From SFTPGo: a deadline on the socket for the
+//! whole handshake and login (`conn.SetDeadline`), 20 connections per host as a default
+//! (`max_per_host_connections`), and its defender's scoring of connections that never try to
+//! log in. Not taken: SFTPGo's rate limiter delays a connection (`Wait`) instead of refusing
+//! it, which holds a task per waiting connection; OpenSSH's "Not allowed at this time" line is
+//! not written (nothing is sent to a refused connection).
 //!
 //! Hand-written rather than a rate-limiting crate (`governor`): the token given back at login
 //! and the per-source count of connections in progress live in one table under one lock, and
