@@ -40,6 +40,10 @@ pub enum Op {
     RenameFrom,
     /// The target of a rename.
     RenameTo,
+    /// Change a file's times, permissions or size (SFTP `setstat`, FTP `MFMT`): the
+    /// partner's own uploads in `in/`; accepted (and changing nothing) in `out/`; never in
+    /// `archive/` and `error/`, Wharf's record of what came in.
+    SetAttributes,
 }
 
 /// Which part of the home a path is in.
@@ -169,6 +173,7 @@ fn allowed(op: Op, r: &Resolved) -> bool {
         (_, Op::List | Op::Stat) => true,
         (Area::In, Op::Write | Op::MakeDir | Op::RenameFrom | Op::RenameTo) => below,
         (Area::Out, Op::Read | Op::Delete) => below,
+        (Area::In | Area::Out, Op::SetAttributes) => below,
         (Area::Archive | Area::Error, Op::Read) => below,
         _ => false,
     }
@@ -184,6 +189,7 @@ fn op_name(op: Op) -> &'static str {
         Op::MakeDir => "making a folder",
         Op::RemoveDir => "removing a folder",
         Op::RenameFrom | Op::RenameTo => "rename (only inside /in)",
+        Op::SetAttributes => "changing a file",
     }
 }
 
@@ -263,6 +269,30 @@ mod tests {
             (Op::MakeDir, "/newdir", false, "no new top folders"),
             (Op::MakeDir, "/out/x", false, "nothing made in out/"),
             (Op::RemoveDir, "/in/batch", false, "folders stay"),
+            (
+                Op::SetAttributes,
+                "/in/x.xml",
+                true,
+                "a client sets its upload's time",
+            ),
+            (
+                Op::SetAttributes,
+                "/out/x.csv",
+                true,
+                "accepted, changes nothing",
+            ),
+            (
+                Op::SetAttributes,
+                "/archive/d/x.xml",
+                false,
+                "the record of what came in",
+            ),
+            (
+                Op::SetAttributes,
+                "/error/x.xml",
+                false,
+                "the record of what came in",
+            ),
             (
                 Op::List,
                 "/secret",

@@ -231,8 +231,9 @@ impl Uploads {
     /// completed upload is kept for the partner's sessions only: the file on disk is the
     /// pipeline's, and a client setting the time after its upload must neither fail nor look
     /// like a new upload. A file still being uploaded, or a client temp name waiting for its
-    /// rename, gets the time on disk. `archive/` and `error/` are read-only; in `out/` the
-    /// request is accepted and changes nothing (the files are Wharf's).
+    /// rename, gets the time on disk. Elsewhere the folder rules decide
+    /// ([`Op::SetAttributes`]): refused in `archive/` and `error/`; accepted in `out/`,
+    /// changing nothing (the files are Wharf's).
     pub fn set_times(
         &self,
         home: &Home,
@@ -240,18 +241,9 @@ impl Uploads {
         modified: SystemTime,
         _span: &Span,
     ) -> Result<(), UploadError> {
-        let r = policy::check(Op::Stat, path)?;
-        match r.area {
-            Area::Archive | Area::Error => {
-                return Err(UploadError::Home(HomeError::Denied(
-                    policy::Denied::Permission(format!(
-                        "changing files is not allowed in {}",
-                        r.virtual_path()
-                    )),
-                )));
-            }
-            Area::In if !r.is_top => {}
-            _ => return home.stat(path).map(drop).map_err(Into::into),
+        let r = policy::check(Op::SetAttributes, path)?;
+        if r.area != Area::In {
+            return home.stat(path).map(drop).map_err(Into::into);
         }
         let on_disk = match home.stat_on_disk(&r) {
             Ok(m) => Some(m),

@@ -221,7 +221,8 @@ impl russh_sftp::server::Handler for SftpFs {
         path: String,
         attrs: FileAttributes,
     ) -> Result<Status, StatusReply> {
-        unchangeable_area(Path::new(&path))?;
+        policy::check(policy::Op::SetAttributes, Path::new(&path))
+            .map_err(|d| status::from_home(d.into()))?;
         let (home, uploads, span) = (self.home.clone(), self.uploads.clone(), self.span.clone());
         let mtime = attrs
             .mtime
@@ -246,7 +247,9 @@ impl russh_sftp::server::Handler for SftpFs {
         attrs: FileAttributes,
     ) -> Result<Status, StatusReply> {
         self.handles.with(&handle, |h| match h {
-            Open::Download(d) => unchangeable_area(Path::new(&d.log_path)),
+            Open::Download(d) => policy::check(policy::Op::SetAttributes, Path::new(&d.log_path))
+                .map(drop)
+                .map_err(|e| status::from_home(e.into())),
             _ => Ok(()),
         })?;
         let writer = self.handles.with(&handle, |h| match h {
@@ -389,19 +392,6 @@ impl russh_sftp::server::Handler for SftpFs {
         data: Vec<u8>,
     ) -> Result<Packet, StatusReply> {
         self.extended_request(id, request, data).await
-    }
-}
-
-/// `archive/` and `error/` are Wharf's record of what came in: chmod, truncate and utime there
-/// are refused rather than answered with a success that changes nothing.
-fn unchangeable_area(path: &Path) -> Result<(), StatusReply> {
-    let r = policy::resolve(path).map_err(|d| status::from_home(d.into()))?;
-    match r.area {
-        policy::Area::Archive | policy::Area::Error => Err(status::denied(format!(
-            "changing files is not allowed in {}",
-            r.virtual_path()
-        ))),
-        _ => Ok(()),
     }
 }
 
