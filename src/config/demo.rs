@@ -16,7 +16,9 @@ use crate::formats::{Format, KitMode};
 
 use super::partner::DEFAULT_CUST_REF_MAX_LEN;
 use super::validate::DEFAULT_PASSIVE_PORTS;
-use super::{Config, ConfigError, Credential, FtpConfig, Limits, Partner, Role, SftpConfig};
+use super::{
+    Config, ConfigError, Credential, DtdMode, FtpConfig, Limits, Partner, Role, SftpConfig,
+};
 
 /// The demo's FTP port.
 pub const DEMO_FTP_PORT: u16 = 2121;
@@ -64,6 +66,7 @@ pub fn demo_config(
                 warehouse: (*role == Role::Cart).then(|| WAREHOUSE.to_owned()),
                 dtd: (*format == Format::UltraCart).then(shipped_dtd).flatten(),
                 distribution_center: None,
+                dtd_mode: DtdMode::Reject,
                 kits: KitMode::default(),
                 sku_aliases: BTreeMap::new(),
                 ship_methods: BTreeMap::new(),

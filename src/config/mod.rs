@@ -33,7 +33,7 @@ pub(crate) use limits::parse_startups;
 pub use remote::{
     DEFAULT_POLL_EVERY, DROP_OFF_KINDS, DropOff, Remote, RemoteScheme, RemoteSecret, RemoteUrl,
 };
-pub use types::{Config, FtpConfig, Limits, Partner, Rate, Role, SftpConfig, Startups};
+pub use types::{Config, DtdMode, FtpConfig, Limits, Partner, Rate, Role, SftpConfig, Startups};
 
 /// The name of the configuration file looked for in the current folder.
 pub const DEFAULT_FILE: &str = "wharf.toml";

@@ -16,7 +16,7 @@ use super::login::{check_allowed_ips, check_authorized_keys, check_credential};
 use super::raw::{PartnerEntry, PartnerSection, RawPartner};
 use super::remote::check_remote;
 use super::validate::Ctx;
-use super::{Partner, Role};
+use super::{DtdMode, Partner, Role};
 
 /// `cust_ref_max_len` when not given.
 pub(crate) const DEFAULT_CUST_REF_MAX_LEN: usize = 20;
@@ -247,6 +247,7 @@ fn check_partner(raw: RawPartner, header: &Range<usize>, number: usize, ctx: &mu
         }
     };
     only_ultracart(raw.dtd.as_ref().map(Spanned::span), "dtd", ctx);
+    only_ultracart(raw.dtd_mode.as_ref().map(Spanned::span), "dtd_mode", ctx);
     only_ultracart(
         raw.distribution_center.as_ref().map(Spanned::span),
         "distribution_center",
@@ -259,6 +260,26 @@ fn check_partner(raw: RawPartner, header: &Range<usize>, number: usize, ctx: &mu
         .as_ref()
         .filter(|_| is_ultracart)
         .and_then(|value| ctx.existing_file(value, "dtd"));
+    let dtd_mode = match &raw.dtd_mode {
+        Some(value) if is_ultracart => match from_name::<DtdMode>(value.get_ref()) {
+            Ok(_) if raw.dtd.is_none() => {
+                ctx.error(
+                    &value.span(),
+                    format!(
+                        "{label}: `dtd_mode` applies only with `dtd` (the DTD to check against)"
+                    ),
+                );
+                DtdMode::default()
+            }
+            Ok(mode) => mode,
+            Err(message) => {
+                let message = message.replacen("unknown variant", "unknown dtd_mode", 1);
+                ctx.error(&value.span(), format!("{label}: {message}"));
+                DtdMode::default()
+            }
+        },
+        _ => DtdMode::default(),
+    };
     let distribution_center = raw.distribution_center.as_ref().and_then(|value| {
         let dc = value.get_ref().trim();
         if dc.is_empty() {
@@ -330,6 +351,7 @@ fn check_partner(raw: RawPartner, header: &Range<usize>, number: usize, ctx: &mu
                 allowed_ips,
                 warehouse: warehouse.as_ref().map(|w| w.get_ref().clone()),
                 dtd,
+                dtd_mode,
                 distribution_center,
                 kits,
                 sku_aliases,

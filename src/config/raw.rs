@@ -72,6 +72,7 @@ pub(crate) struct RawPartner {
     pub allowed_ips: Option<Spanned<Vec<Spanned<String>>>>,
     pub warehouse: Option<Spanned<String>>,
     pub dtd: Option<Spanned<String>>,
+    pub dtd_mode: Option<Spanned<String>>,
     pub distribution_center: Option<Spanned<String>>,
     pub kits: Option<Spanned<String>>,
     pub sku_aliases: Option<Spanned<BTreeMap<String, Spanned<String>>>>,

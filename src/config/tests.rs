@@ -10,6 +10,7 @@ use std::time::Duration;
 use tempfile::TempDir;
 
 use super::*;
+use crate::config::DtdMode;
 use crate::formats::{Format, KitMode};
 
 /// A configuration file in a fresh folder, with extra files beside it.
@@ -1150,6 +1151,73 @@ fn kits_value() {
         "kits = \"bundle\"", // 7
     ]);
     assert_problem(&refs(&lines), 7, "unknown kits mode `bundle`");
+}
+
+/// An UltraCart cart with a DTD and `extra` on line 8.
+fn cart_with_dtd(extra: &str) -> Vec<String> {
+    with_wh(&[
+        "[[partner]]",
+        "name = \"shop\"",
+        "role = \"cart\"",
+        "format = \"ultracart\"",
+        "password = \"x\"",
+        "warehouse = \"wh\"",
+        "dtd = \"uc.dtd\"",
+        extra, // 8
+    ])
+}
+
+const A_DTD: (&str, &str) = ("uc.dtd", "<!ELEMENT export ANY>");
+
+#[test]
+fn dtd_mode_values() {
+    for (line, want) in [
+        ("", DtdMode::Reject),
+        ("dtd_mode = \"reject\"", DtdMode::Reject),
+        ("dtd_mode = \"report\"", DtdMode::Report),
+    ] {
+        let lines = cart_with_dtd(line);
+        let (_c, loaded) = load_ok(&refs(&lines), &[A_DTD]);
+        assert_eq!(
+            loaded.config.partner("shop").unwrap().dtd_mode,
+            want,
+            "{line}"
+        );
+    }
+    for (bad, says) in [
+        ("dtd_mode = \"lenient\"", "unknown dtd_mode `lenient`"),
+        ("dtd_mode = \"Report\"", "unknown dtd_mode `Report`"),
+        ("dtd_mode = 1", "expected a string"),
+    ] {
+        let lines = cart_with_dtd(bad);
+        let found = problems_with(&refs(&lines), &[A_DTD]);
+        assert!(
+            found
+                .iter()
+                .any(|p| p.line == 8 && p.message.contains(says)),
+            "{bad}: {}",
+            ConfigErrors(found.clone())
+        );
+    }
+}
+
+#[test]
+fn dtd_mode_needs_an_ultracart_dtd() {
+    let lines = with_wh(&[
+        "[[partner]]",
+        "name = \"shop\"",
+        "role = \"cart\"",
+        "format = \"ultracart\"",
+        "password = \"x\"",
+        "warehouse = \"wh\"",
+        "dtd_mode = \"report\"", // 7
+    ]);
+    assert_problem(&refs(&lines), 7, "`dtd_mode` applies only with `dtd`");
+    assert_problem(
+        &refs(&dsco_cart_with("dtd_mode = \"report\"")),
+        7,
+        "`dtd_mode` applies to format \"ultracart\"",
+    );
 }
 
 #[test]

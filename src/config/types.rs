@@ -206,6 +206,18 @@ impl Role {
     }
 }
 
+/// What a partner's file that fails its DTD check becomes (`dtd_mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DtdMode {
+    /// The file goes to `error/` with every validity error (the default).
+    #[default]
+    Reject,
+    /// A well-formed file that the decoder can read is processed all the same; its validity
+    /// errors go to `archive/DAY/NAME.warnings.txt` beside it, and a WARN line is logged.
+    Report,
+}
+
 /// One `[[partner]]`.
 #[derive(Debug, Clone)]
 pub struct Partner {
@@ -225,6 +237,8 @@ pub struct Partner {
     pub warehouse: Option<String>,
     /// DTD every incoming XML file is validated against.
     pub dtd: Option<PathBuf>,
+    /// What a file failing the DTD check becomes.
+    pub dtd_mode: DtdMode,
     /// UltraCart: only items for this distribution center.
     pub distribution_center: Option<String>,
     /// UltraCart: send kits or their components.

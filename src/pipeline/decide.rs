@@ -1,15 +1,15 @@
 //! Deciding what one input means: decode it with its partner's format, apply its orders to the
 //! store, and choose where it settles — all committed as one job.
 
+use super::dtd_check::{DtdVerdict, DtdWarnings, WARNINGS_SUFFIX, check_dtd, warnings_path};
 use super::orders::{self, Applied};
 use super::report::Report;
 use super::{Pipeline, PipelineError};
-use crate::config::{Partner, Role};
+use crate::config::{DtdMode, Partner, Role};
 use crate::formats::{self, DecodeError};
 use crate::intake::Arrival;
 use crate::outbox::free_name;
 use crate::store::{Job, Plan, StoreError, Txn};
-use crate::validate;
 use std::path::{Path, PathBuf};
 
 /// Suffix of a rejection report beside its input.
@@ -33,7 +33,7 @@ pub(super) fn decide(
     if partner.role == Role::Warehouse {
         return super::warehouse::decide(p, partner, a, bytes, hash, key, report);
     }
-    let decoded = match read_orders(partner, &a.path, bytes) {
+    let (decoded, warnings) = match read_orders(partner, &a.path, bytes) {
         Ok(d) => d,
         Err(e) => {
             report.file_rejected(&e);
@@ -52,11 +52,19 @@ pub(super) fn decide(
     };
     let wh_out = p.config().partner_home(&warehouse.name).join("out");
     let file_label = format!("in/{}", a.rel.display());
-    decide_in_txn(p, key, hash, |txn| {
+    let plan = decide_in_txn(p, key, hash, |txn| {
         let applied: Applied =
             orders::apply(txn, partner, &warehouse, &wh_out, &decoded, &file_label)?;
-        Ok(archive_plan(&home, &a.rel, applied, report))
-    })
+        let mut plan = archive_plan(&home, &a.rel, applied, report);
+        if let Some(w) = &warnings {
+            plan.warnings = Some((warnings_path(&plan.settle_to), w.text.clone()));
+        }
+        Ok(plan)
+    })?;
+    if let (Some(w), Some((path, _))) = (&warnings, &plan.warnings) {
+        w.log(&a.rel, &rel_display(&home, path));
+    }
+    Ok(plan)
 }
 
 /// Runs `f` (which applies the file to the store and returns its plan) and records the plan
@@ -82,10 +90,34 @@ pub(super) fn decide_in_txn(
 
 /// Decodes a file by its partner's role and format, after checking it against the partner's
 /// DTD when one is configured; a reason when it cannot be read.
-fn read_orders(partner: &Partner, path: &Path, bytes: &[u8]) -> Result<formats::Decoded, String> {
+///
+/// With `dtd_mode = "report"`, a file whose only problems are validity errors (well-formed,
+/// loading nothing, within the limits) is decoded all the same and its errors come back as
+/// warnings; when the decoder cannot read it either, the reason names both.
+fn read_orders(
+    partner: &Partner,
+    path: &Path,
+    bytes: &[u8],
+) -> Result<(formats::Decoded, Option<DtdWarnings>), String> {
+    let mut warnings = None;
     if let Some(dtd) = &partner.dtd {
-        check_dtd(dtd, path, bytes)?;
+        match check_dtd(dtd, path, bytes) {
+            DtdVerdict::Valid => {}
+            DtdVerdict::Invalid(w) if partner.dtd_mode == DtdMode::Report => warnings = Some(w),
+            DtdVerdict::Invalid(w) => return Err(w.reason()),
+            DtdVerdict::Refused(reason) => return Err(reason),
+        }
     }
+    match decode(partner, path, bytes) {
+        Ok(decoded) => Ok((decoded, warnings)),
+        Err(e) => Err(match &warnings {
+            Some(w) => format!("{e}\n{}", w.reason()),
+            None => e,
+        }),
+    }
+}
+
+fn decode(partner: &Partner, path: &Path, bytes: &[u8]) -> Result<formats::Decoded, String> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -97,43 +129,6 @@ fn read_orders(partner: &Partner, path: &Path, bytes: &[u8]) -> Result<formats::
             other => format!("cannot read the file: {other}"),
         }
     })
-}
-
-/// Validates a partner's XML file against the partner's DTD (INTERFACE §6: whatever its
-/// DOCTYPE says, loading no other file, no internal subset). The reason lists every problem as
-/// `LINE:COL: message`, one per line. Validates the bytes already read (the ones hashed,
-/// decoded and settled), not the file again: a client overwriting the file meanwhile cannot
-/// make the check and the decoding see different content.
-fn check_dtd(dtd: &Path, path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let name = dtd.file_name().map_or_else(
-        || dtd.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let opts = validate::Options::new(validate::Mode::Partner(dtd.to_path_buf()));
-    match validate::validate_reader(bytes, path, &opts) {
-        Ok(problems) if problems.is_empty() => Ok(()),
-        Ok(problems) => {
-            let mut reason = format!(
-                "the file does not pass the check against the DTD {name} ({} {}):",
-                problems.len(),
-                if problems.len() == 1 {
-                    "error"
-                } else {
-                    "errors"
-                }
-            );
-            for p in &problems {
-                reason.push_str(&format!(
-                    "\n{}:{}: {}",
-                    p.line,
-                    p.column,
-                    p.message.replace('\n', " ")
-                ));
-            }
-            Err(reason)
-        }
-        Err(e) => Err(format!("cannot check the file against the DTD {name}: {e}")),
-    }
 }
 
 /// Records a plan that touches no order.
@@ -154,6 +149,7 @@ pub(super) fn error_plan(home: &Path, rel: &Path, report: Report) -> Plan {
     });
     Plan {
         outputs: vec![],
+        warnings: None,
         settle_to: dir.join(&free),
         report: Some((
             dir.join(format!("{free}{REPORT_SUFFIX}")),
@@ -167,7 +163,12 @@ pub(super) fn error_plan(home: &Path, rel: &Path, report: Report) -> Plan {
 pub(super) fn archive_plan(home: &Path, rel: &Path, applied: Applied, mut report: Report) -> Plan {
     let day = jiff::Timestamp::now().strftime("%Y-%m-%d").to_string();
     let (dir, name) = dest_dir_and_name(&home.join("archive").join(day), rel);
-    let free = free_name(&dir, &name, |_| false);
+    // The name must be free for the input and for a `NAME.warnings.txt` beside it.
+    let free = free_name(&dir, &name, |n| {
+        dir.join(format!("{n}{WARNINGS_SUFFIX}"))
+            .symlink_metadata()
+            .is_ok()
+    });
     let settle_to = dir.join(&free);
     let archived_as = rel_display(home, &settle_to);
     let outcome;
@@ -183,6 +184,7 @@ pub(super) fn archive_plan(home: &Path, rel: &Path, applied: Applied, mut report
     };
     Plan {
         outputs: applied.outputs,
+        warnings: None,
         settle_to,
         report: report_file,
         outcome: outcome.to_string(),

@@ -10,6 +10,7 @@
 
 mod acknowledge;
 mod decide;
+mod dtd_check;
 mod inventory;
 mod naming;
 mod orders;
@@ -207,5 +208,7 @@ impl Pipeline {
     }
 }
 
+#[cfg(test)]
+mod report_mode_tests;
 #[cfg(test)]
 mod tests;

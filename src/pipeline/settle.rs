@@ -1,6 +1,6 @@
 //! Carrying out a recorded plan: outputs first (each marked done in the store once written),
-//! then the report, then the input's move, then forgetting the job. Every step is safe to
-//! repeat, so a crash anywhere is finished by a replay.
+//! then the report and the DTD warnings, then the input's move, then forgetting the job. Every
+//! step is safe to repeat, so a crash anywhere is finished by a replay.
 
 use super::{PipelineError, io_err};
 use crate::outbox::{move_file, write_atomic};
@@ -39,7 +39,8 @@ pub(super) fn execute(
     if !unchanged() {
         return Ok(false);
     }
-    if let Some((path, text)) = &plan.report {
+    // The report and the DTD warnings: rewritten whole on a replay (same name, same text).
+    for (path, text) in plan.report.iter().chain(plan.warnings.iter()) {
         let dir = path.parent().unwrap_or(Path::new("."));
         let name = path
             .file_name()

@@ -105,6 +105,10 @@ pub struct Plan {
     pub settle_to: PathBuf,
     /// The rejection report to write beside `error/NAME` (`NAME.error.txt`), if any.
     pub report: Option<(PathBuf, String)>,
+    /// The DTD validity errors to write beside `archive/DAY/NAME` (`NAME.warnings.txt`), for a
+    /// file processed in `dtd_mode = "report"`. Absent from plans recorded before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<(PathBuf, String)>,
     /// One-word outcome for the log: `archived`, `partial`, `rejected`.
     pub outcome: String,
 }

@@ -44,6 +44,9 @@ pub(crate) struct Handler {
     stack: Vec<Open>,
     last_closed: Option<Open>,
     seen_fatal: bool,
+    /// A problem other than a DTD validity error was recorded (not well-formed, a refused
+    /// load, a limit).
+    pub(crate) blocking: bool,
     /// No DOCTYPE: validity errors mean nothing, only well-formedness is reported.
     pub(crate) no_dtd: bool,
     /// Entities open in content, and the text they produced (a second bound behind `guard`).
@@ -76,6 +79,7 @@ impl Handler {
             stack: Vec::new(),
             last_closed: None,
             seen_fatal: false,
+            blocking: false,
             no_dtd: false,
             entity_depth: 0,
             expanded: 0,
@@ -190,6 +194,7 @@ impl Handler {
         }
         self.expanded = self.expanded.saturating_add(len as u64);
         if self.expanded > self.limits.max_expansion_bytes {
+            self.blocking = true;
             let p = self.here(format!(
                 "entity expansion exceeds the limit: entities expanded to more than {} bytes of text; stopped",
                 self.limits.max_expansion_bytes
@@ -201,6 +206,7 @@ impl Handler {
     }
 
     fn refuse(&mut self, message: String) -> XMLError {
+        self.blocking = true;
         let p = self.here(message.clone());
         self.problems.push(p);
         std::io::Error::new(std::io::ErrorKind::PermissionDenied, message).into()
@@ -209,6 +215,9 @@ impl Handler {
     fn record(&mut self, e: SAXParseError) {
         if self.no_dtd && e.domain == anyxml::error::XMLErrorDomain::DTDValid {
             return;
+        }
+        if e.level != XMLErrorLevel::Error || e.domain != anyxml::error::XMLErrorDomain::DTDValid {
+            self.blocking = true;
         }
         if self.seen_fatal {
             return; // after the first fatal error the parser only reports its consequences

@@ -195,6 +195,36 @@ pub fn validate_reader(
     base: &Path,
     opts: &Options,
 ) -> Result<Vec<Problem>, ValidateError> {
+    check_reader(reader, base, opts).map(|c| c.problems)
+}
+
+/// What one validation found, telling DTD validity errors from everything else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    /// Every problem, in document order (empty: well-formed and valid).
+    pub problems: Vec<Problem>,
+    /// True when every problem is a validity error against the DTD (an undeclared element,
+    /// content out of order...): the document itself is well-formed, loads nothing it may not,
+    /// and stays within the limits. False as soon as one problem is anything else.
+    pub only_validity: bool,
+}
+
+impl Checked {
+    /// Problems that are not (only) validity errors.
+    fn blocking(problems: Vec<Problem>) -> Self {
+        Checked {
+            problems,
+            only_validity: false,
+        }
+    }
+}
+
+/// As [`validate_reader`], also telling whether the problems are validity errors only.
+pub fn check_reader(
+    reader: impl Read,
+    base: &Path,
+    opts: &Options,
+) -> Result<Checked, ValidateError> {
     let mut reader = reader;
     let read_err = |source| ValidateError::Read {
         path: base.to_path_buf(),
@@ -251,13 +281,13 @@ pub fn validate_reader(
         match prolog::scan(&buf, eof) {
             Scan::Done(p) => break p,
             Scan::NeedMore if buf.len() as u64 > prolog_cap => {
-                return Ok(vec![Problem {
+                return Ok(Checked::blocking(vec![Problem {
                     line: 1,
                     column: 1,
                     message: format!(
                         "the prolog (DOCTYPE and internal subset) is over {prolog_cap} bytes"
                     ),
-                }]);
+                }]));
             }
             Scan::NeedMore => {}
         }
@@ -266,11 +296,11 @@ pub fn validate_reader(
     let partner = matches!(opts.mode, Mode::Partner(_));
     if partner && let Some((s, _)) = p.internal_subset {
         let (line, column) = prolog::line_col(&buf, s - 1);
-        return Ok(vec![Problem {
+        return Ok(Checked::blocking(vec![Problem {
             line,
             column,
             message: "DOCTYPE: an internal DTD subset is not allowed in partner files (its declarations could loosen the validation against the partner DTD or load other files); remove the [...] part".to_string(),
-        }]);
+        }]));
     }
     // The prolog scan stopped short of the root element: the document is not well-formed (or
     // the scan is wrong). A partner file must not reach the parser with a DOCTYPE unchecked.
@@ -278,11 +308,11 @@ pub fn validate_reader(
         p.doctype.is_none() && buf[p.end.min(buf.len())..].starts_with(b"<!DOCTYPE");
     if partner && (p.root_start.is_none() || unread_doctype) {
         let (line, column) = prolog::line_col(&buf, p.end);
-        return Ok(vec![Problem {
+        return Ok(Checked::blocking(vec![Problem {
             line,
             column,
             message: "not well-formed: the prolog (XML declaration, comments, DOCTYPE) cannot be read up to the root element".to_string(),
-        }]);
+        }]));
     }
 
     let doc_uri = file_uri(base).ok_or_else(|| read_err(std::io::Error::other("bad path")))?;
@@ -360,11 +390,11 @@ pub fn validate_reader(
     if let Some(message) = exceeded {
         let at = p.doctype.map_or(0, |d| d.0);
         let (line, column) = prolog::line_col(&buf, at);
-        return Ok(vec![Problem {
+        return Ok(Checked::blocking(vec![Problem {
             line,
             column,
             message,
-        }]);
+        }]));
     }
 
     // The input as the parser sees it: the (rewritten) prolog, then the rest, counted.
@@ -434,12 +464,17 @@ pub fn validate_reader(
         return Err(e);
     }
     if result.is_err() && handler.problems.is_empty() {
+        handler.blocking = true;
         handler.problems.push(Problem {
             line: handler.last_line(),
             column: handler.last_column(),
             message: format!("not well-formed: {:?}", result.err()),
         });
     }
+    let only_validity = !handler.blocking && !tripped.load(Ordering::SeqCst);
     let _ = Arc::strong_count(&tripped);
-    Ok(handler.problems)
+    Ok(Checked {
+        problems: handler.problems,
+        only_validity,
+    })
 }

@@ -20,4 +20,5 @@ mod samples;
 mod sftp;
 mod sftp_attrs;
 mod sftp_clients;
+mod ultracart_exports;
 mod validate;
