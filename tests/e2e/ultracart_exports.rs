@@ -499,6 +499,66 @@ fn report_mode_still_rejects_what_cannot_be_read() {
 }
 
 #[test]
+fn wharf_validate_and_the_pipeline_give_the_same_verdict_on_every_file() {
+    if missing("curl") {
+        return;
+    }
+    let g = Gateway::start_with(&dtd_line("reject"), "");
+    let tmp = tempfile::tempdir().unwrap();
+    // Every fixture (the not-well-formed one too), the real samples, and the probes.
+    let mut files: Vec<PathBuf> = std::fs::read_dir(fixture(""))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xml"))
+        .collect();
+    files.sort();
+    files.extend(real_samples().unwrap_or_default());
+    for (name, body) in probes() {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, body).unwrap();
+        files.push(path);
+    }
+    for (n, f) in files.iter().enumerate() {
+        let out = curl_upload(
+            &g.url("uc", CART_PASSWORD, &format!("in/{}", upload_name(n, f))),
+            &std::fs::read(f).unwrap(),
+        );
+        assert!(out.status.success(), "curl: {}", text(&out));
+    }
+    g.wait_in_empty("uc");
+    let archived = g.files("uc", "archive");
+    let (mut valid, mut invalid) = (0, 0);
+    for (n, f) in files.iter().enumerate() {
+        let name = upload_name(n, f);
+        let out = wharf_validate(std::slice::from_ref(f));
+        let says_valid = match out.status.code() {
+            Some(0) => true,
+            Some(1) => false,
+            other => panic!("{name}: wharf validate exited {other:?}: {}", text(&out)),
+        };
+        let in_error = g.home("uc").join("error").join(&name).exists();
+        let in_archive = archived.iter().any(|a| a.ends_with(&format!("/{name}")));
+        assert_ne!(in_error, in_archive, "{name}: in exactly one place");
+        assert_eq!(
+            says_valid,
+            in_archive,
+            "{name}: wharf validate says {}, the pipeline put it in {}",
+            if says_valid { "valid" } else { "invalid" },
+            if in_archive { "archive/" } else { "error/" }
+        );
+        if says_valid {
+            valid += 1;
+        } else {
+            invalid += 1;
+        }
+    }
+    assert!(
+        valid >= 15 && invalid >= 20,
+        "{valid} valid, {invalid} invalid"
+    );
+}
+
+#[test]
 fn wharf_check_reports_a_bad_dtd_mode_with_its_line() {
     let tmp = tempfile::tempdir().unwrap();
     let config = tmp.path().join("wharf.toml");
