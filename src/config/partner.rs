@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde::de::value::{Error as ValueError, StrDeserializer};
 use toml::Spanned;
 
-use crate::formats::{Format, KitMode};
+use crate::formats::Format;
 
 use super::login::{check_allowed_ips, check_authorized_keys, check_credential};
 use super::raw::{PartnerEntry, PartnerSection, RawPartner};
@@ -260,25 +260,15 @@ fn check_partner(raw: RawPartner, header: &Range<usize>, number: usize, ctx: &mu
         .as_ref()
         .filter(|_| is_ultracart)
         .and_then(|value| ctx.existing_file(value, "dtd"));
-    let dtd_mode = match &raw.dtd_mode {
-        Some(value) if is_ultracart => match from_name::<DtdMode>(value.get_ref()) {
-            Ok(_) if raw.dtd.is_none() => {
-                ctx.error(
-                    &value.span(),
-                    format!(
-                        "{label}: `dtd_mode` applies only with `dtd` (the DTD to check against)"
-                    ),
-                );
-                DtdMode::default()
-            }
-            Ok(mode) => mode,
-            Err(message) => {
-                let message = message.replacen("unknown variant", "unknown dtd_mode", 1);
-                ctx.error(&value.span(), format!("{label}: {message}"));
-                DtdMode::default()
-            }
-        },
-        _ => DtdMode::default(),
+    let dtd_mode = match (&raw.dtd_mode, &raw.dtd) {
+        (Some(value), None) if is_ultracart => {
+            ctx.error(
+                &value.span(),
+                format!("{label}: `dtd_mode` applies only with `dtd` (the DTD to check against)"),
+            );
+            DtdMode::default()
+        }
+        _ => mode_key(&raw.dtd_mode, is_ultracart, "dtd_mode", &label, ctx),
     };
     let distribution_center = raw.distribution_center.as_ref().and_then(|value| {
         let dc = value.get_ref().trim();
@@ -291,17 +281,7 @@ fn check_partner(raw: RawPartner, header: &Range<usize>, number: usize, ctx: &mu
         }
         Some(dc.to_owned())
     });
-    let kits = match &raw.kits {
-        Some(value) if is_ultracart => match from_name::<KitMode>(value.get_ref()) {
-            Ok(kits) => kits,
-            Err(message) => {
-                let message = message.replacen("unknown variant", "unknown kits mode", 1);
-                ctx.error(&value.span(), format!("{label}: {message}"));
-                KitMode::default()
-            }
-        },
-        _ => KitMode::default(),
-    };
+    let kits = mode_key(&raw.kits, is_ultracart, "kits mode", &label, ctx);
 
     let sku_aliases = check_map(&raw.sku_aliases, "sku_aliases", role, &label, ctx);
     let ship_methods = check_map(&raw.ship_methods, "ship_methods", role, &label, ctx);
@@ -396,6 +376,25 @@ fn check_name(name: &str) -> Result<(), String> {
 /// A value of a serde enum of `formats` (`Format`, `KitMode`) from its config name.
 fn from_name<'a, T: Deserialize<'a>>(name: &'a str) -> Result<T, String> {
     T::deserialize(StrDeserializer::<ValueError>::new(name)).map_err(|e| e.to_string())
+}
+
+/// A key naming one of an enum's values (`kits`, `dtd_mode`): its value, or the default (with
+/// an error naming `what` for an unknown value) when absent, unknown, or not `applies`.
+fn mode_key<'a, T: Deserialize<'a> + Default>(
+    value: &'a Option<Spanned<String>>,
+    applies: bool,
+    what: &str,
+    label: &str,
+    ctx: &mut Ctx,
+) -> T {
+    match value {
+        Some(value) if applies => from_name::<T>(value.get_ref()).unwrap_or_else(|message| {
+            let message = message.replacen("unknown variant", &format!("unknown {what}"), 1);
+            ctx.error(&value.span(), format!("{label}: {message}"));
+            T::default()
+        }),
+        _ => T::default(),
+    }
 }
 
 /// `sku_aliases` / `ship_methods`: carts only; keys and values not empty.

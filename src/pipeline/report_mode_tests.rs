@@ -2,8 +2,8 @@
 //! `archive/DAY/NAME.warnings.txt` is part of the recorded plan, so a crash at any step neither
 //! loses nor duplicates it.
 
+use super::tests::{Env, decide_only};
 use super::*;
-use crate::intake::{Arrival, Via};
 use crate::store::Plan;
 use std::path::Path;
 
@@ -18,124 +18,66 @@ const ORDER: &str = r#"<?xml version="1.0"?>
 </order></export>
 "#;
 
-struct Env {
-    _dir: tempfile::TempDir,
-    config: Arc<Config>,
+/// The shared replay environment, with the shipped DTD in `mode`.
+fn env(mode: &str) -> Env {
+    let dtd = Path::new(env!("CARGO_MANIFEST_DIR")).join("dtd/ultracart-export.dtd");
+    Env::with(
+        &format!("dtd = \"{}\"\ndtd_mode = \"{mode}\"", dtd.display()),
+        ORDER,
+    )
 }
 
-impl Env {
-    fn new(mode: &str) -> Env {
-        let dir = tempfile::tempdir().unwrap();
-        let dtd = Path::new(env!("CARGO_MANIFEST_DIR")).join("dtd/ultracart-export.dtd");
-        let toml = format!(
-            "data_dir = \"data\"\n\
-            [[partner]]\nname = \"uc\"\nrole = \"cart\"\nformat = \"ultracart\"\npassword = \"p\"\nwarehouse = \"wh\"\n\
-            dtd = \"{}\"\ndtd_mode = \"{mode}\"\n\
-            [[partner]]\nname = \"wh\"\nrole = \"warehouse\"\nformat = \"canonical\"\npassword = \"p\"\n",
-            dtd.display()
-        );
-        let path = dir.path().join("wharf.toml");
-        std::fs::write(&path, toml).unwrap();
-        let config = Arc::new(crate::config::load(&path).unwrap().config);
-        crate::server::prepare_homes(&config).unwrap();
-        Env { _dir: dir, config }
-    }
-
-    fn pipeline(&self) -> Pipeline {
-        let store = Store::open(&self.config.data_dir.join("wharf.redb")).unwrap();
-        Pipeline::new(
-            self.config.clone(),
-            Arc::new(store),
-            UploadRegistry::default(),
-        )
-    }
-
-    fn drop_in(&self, name: &str) -> Arrival {
-        let path = self.config.partner_home("uc").join("in").join(name);
-        std::fs::write(&path, ORDER).unwrap();
-        Arrival {
-            partner: "uc".into(),
-            path,
-            rel: name.into(),
-            via: Via::Scan,
-            kind: crate::intake::Kind::Input,
-        }
-    }
-
-    /// Every file under `partner/folder`, relative, sorted.
-    fn files(&self, partner: &str, folder: &str) -> Vec<String> {
-        fn walk(base: &Path, p: &Path, out: &mut Vec<String>) {
-            for e in std::fs::read_dir(p).into_iter().flatten().flatten() {
-                if e.path().is_dir() {
-                    walk(base, &e.path(), out);
-                } else {
-                    let rel = e.path().strip_prefix(base).unwrap().to_path_buf();
-                    out.push(rel.to_string_lossy().into_owned());
-                }
+/// Every file under `partner/folder`, relative, sorted.
+fn files(env: &Env, partner: &str, folder: &str) -> Vec<String> {
+    fn walk(base: &Path, p: &Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(p).into_iter().flatten().flatten() {
+            if e.path().is_dir() {
+                walk(base, &e.path(), out);
+            } else {
+                let rel = e.path().strip_prefix(base).unwrap().to_path_buf();
+                out.push(rel.to_string_lossy().into_owned());
             }
         }
-        let base = self.config.partner_home(partner).join(folder);
-        let mut out = Vec::new();
-        walk(&base, &base, &mut out);
-        out.sort();
-        out
     }
-
-    fn restart_and_replay(&self, a: &Arrival) {
-        let p = self.pipeline();
-        p.recover().unwrap();
-        if a.path.exists() {
-            p.process(a).unwrap();
-        }
-        assert!(p.store().jobs().unwrap().is_empty(), "no job left");
-    }
-
-    /// One output, the input archived once with exactly one warnings file beside it that names
-    /// the element with its line and column.
-    fn assert_done_once(&self) {
-        assert_eq!(self.files("wh", "out").len(), 1, "exactly one output");
-        assert!(self.files("uc", "in").is_empty());
-        assert!(
-            self.files("uc", "error").is_empty(),
-            "{:?}",
-            self.files("uc", "error")
-        );
-        let archived = self.files("uc", "archive");
-        assert_eq!(
-            archived.len(),
-            2,
-            "the input and its warnings: {archived:?}"
-        );
-        assert!(archived[0].ends_with("/a.xml"), "{archived:?}");
-        assert!(archived[1].ends_with("/a.xml.warnings.txt"), "{archived:?}");
-        let text = std::fs::read_to_string(
-            self.config
-                .partner_home("uc")
-                .join("archive")
-                .join(&archived[1]),
-        )
-        .unwrap();
-        assert!(
-            text.lines()
-                .any(|l| l.starts_with("5:") && l.contains("loyalty_tier")),
-            "{text}"
-        );
-    }
+    let base = env.config.partner_home(partner).join(folder);
+    let mut out = Vec::new();
+    walk(&base, &base, &mut out);
+    out.sort();
+    out
 }
 
-fn decide_only(env: &Env, a: &Arrival) -> (Pipeline, String, Plan) {
-    let p = env.pipeline();
-    let partner = env.config.partner("uc").unwrap().clone();
-    let bytes = std::fs::read(&a.path).unwrap();
-    let hash = sha256_hex(&bytes);
-    let key = job_key("uc", &a.rel);
-    let plan = decide::decide(&p, &partner, a, &bytes, &hash, &key).unwrap();
-    (p, key, plan)
+/// One output, the input archived once with exactly one warnings file beside it that names
+/// the element with its line and column.
+fn assert_done_once(env: &Env) {
+    assert_eq!(files(env, "wh", "out").len(), 1, "exactly one output");
+    assert!(files(env, "uc", "in").is_empty());
+    let errors = files(env, "uc", "error");
+    assert!(errors.is_empty(), "{errors:?}");
+    let archived = files(env, "uc", "archive");
+    assert_eq!(
+        archived.len(),
+        2,
+        "the input and its warnings: {archived:?}"
+    );
+    assert!(archived[0].ends_with("/a.xml"), "{archived:?}");
+    assert!(archived[1].ends_with("/a.xml.warnings.txt"), "{archived:?}");
+    let text = std::fs::read_to_string(
+        env.config
+            .partner_home("uc")
+            .join("archive")
+            .join(&archived[1]),
+    )
+    .unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("5:") && l.contains("loyalty_tier")),
+        "{text}"
+    );
 }
 
 #[test]
 fn the_warnings_are_in_the_recorded_plan() {
-    let env = Env::new("report");
+    let env = env("report");
     let a = env.drop_in("a.xml");
     let (p, key, plan) = decide_only(&env, &a);
     let (path, text) = plan.warnings.clone().expect("warnings planned");
@@ -150,7 +92,7 @@ fn the_warnings_are_in_the_recorded_plan() {
 
 #[test]
 fn reject_mode_plans_no_warnings_and_rejects() {
-    let env = Env::new("reject");
+    let env = env("reject");
     let a = env.drop_in("a.xml");
     let (_, _, plan) = decide_only(&env, &a);
     assert_eq!(plan.warnings, None);
@@ -160,16 +102,16 @@ fn reject_mode_plans_no_warnings_and_rejects() {
 
 #[test]
 fn crash_after_the_decision_is_committed() {
-    let env = Env::new("report");
+    let env = env("report");
     let a = env.drop_in("a.xml");
     drop(decide_only(&env, &a));
     env.restart_and_replay(&a);
-    env.assert_done_once();
+    assert_done_once(&env);
 }
 
 #[test]
 fn crash_after_the_warnings_were_written_but_before_the_input_moved() {
-    let env = Env::new("report");
+    let env = env("report");
     let a = env.drop_in("a.xml");
     let (p, _, plan) = decide_only(&env, &a);
     for o in &plan.outputs {
@@ -180,12 +122,12 @@ fn crash_after_the_warnings_were_written_but_before_the_input_moved() {
     crate::outbox::write_atomic(path.parent().unwrap(), &name, text.as_bytes()).unwrap();
     drop(p);
     env.restart_and_replay(&a);
-    env.assert_done_once();
+    assert_done_once(&env);
 }
 
 #[test]
 fn crash_after_the_input_moved_but_before_the_job_was_forgotten() {
-    let env = Env::new("report");
+    let env = env("report");
     let a = env.drop_in("a.xml");
     let (p, key, plan) = decide_only(&env, &a);
     let job = p.store().job(&key).unwrap().unwrap();
@@ -193,17 +135,17 @@ fn crash_after_the_input_moved_but_before_the_job_was_forgotten() {
     p.store().write(|t| t.put_job(&key, &job)).unwrap(); // as if the delete never committed
     drop(p);
     env.restart_and_replay(&a);
-    env.assert_done_once();
+    assert_done_once(&env);
 }
 
 #[test]
 fn a_second_file_of_the_same_name_gets_its_own_warnings() {
-    let env = Env::new("report");
+    let env = env("report");
     let a = env.drop_in("a.xml");
     env.pipeline().process(&a).unwrap();
     let b = env.drop_in("a.xml");
     env.pipeline().process(&b).unwrap();
-    let archived = env.files("uc", "archive");
+    let archived = files(&env, "uc", "archive");
     assert_eq!(archived.len(), 4, "{archived:?}");
     assert!(
         archived.iter().any(|f| f.ends_with("/a~2.xml")),

@@ -16,26 +16,37 @@ const ORDER: &str = r#"<?xml version="1.0"?>
 </order></export>
 "#;
 
-struct Env {
+pub(super) struct Env {
     dir: tempfile::TempDir,
-    config: Arc<Config>,
+    pub(super) config: Arc<Config>,
+    /// What `drop_in` writes.
+    body: &'static str,
 }
 
 impl Env {
     fn new() -> Env {
+        Env::with("", ORDER)
+    }
+
+    /// Partners `uc` (an UltraCart cart with `cart_extra` keys) and `wh`; `drop_in` writes
+    /// `body`.
+    pub(super) fn with(cart_extra: &str, body: &'static str) -> Env {
         let dir = tempfile::tempdir().unwrap();
-        let toml = "data_dir = \"data\"\n\
+        let toml = format!(
+            "data_dir = \"data\"\n\
             [[partner]]\nname = \"uc\"\nrole = \"cart\"\nformat = \"ultracart\"\npassword = \"p\"\nwarehouse = \"wh\"\n\
-            [[partner]]\nname = \"wh\"\nrole = \"warehouse\"\nformat = \"canonical\"\npassword = \"p\"\n";
+            {cart_extra}\n\
+            [[partner]]\nname = \"wh\"\nrole = \"warehouse\"\nformat = \"canonical\"\npassword = \"p\"\n"
+        );
         let path = dir.path().join("wharf.toml");
         std::fs::write(&path, toml).unwrap();
         let config = Arc::new(crate::config::load(&path).unwrap().config);
         crate::server::prepare_homes(&config).unwrap();
-        Env { dir, config }
+        Env { dir, config, body }
     }
 
     /// A pipeline over the store, as after a (re)start.
-    fn pipeline(&self) -> Pipeline {
+    pub(super) fn pipeline(&self) -> Pipeline {
         let store = Store::open(&self.config.data_dir.join("wharf.redb")).unwrap();
         Pipeline::new(
             self.config.clone(),
@@ -44,9 +55,9 @@ impl Env {
         )
     }
 
-    fn drop_in(&self, name: &str) -> Arrival {
+    pub(super) fn drop_in(&self, name: &str) -> Arrival {
         let path = self.config.partner_home("uc").join("in").join(name);
-        std::fs::write(&path, ORDER).unwrap();
+        std::fs::write(&path, self.body).unwrap();
         Arrival {
             partner: "uc".into(),
             path,
@@ -76,7 +87,7 @@ impl Env {
     }
 
     /// Restarts and replays the way `serve` does: forget settled jobs, process what is in in/.
-    fn restart_and_replay(&self, a: &Arrival) {
+    pub(super) fn restart_and_replay(&self, a: &Arrival) {
         let p = self.pipeline();
         p.recover().unwrap();
         if a.path.exists() {
@@ -95,7 +106,7 @@ impl Env {
 }
 
 /// Decides a file (the job is committed) and stops, as a crash right after the commit.
-fn decide_only(env: &Env, a: &Arrival) -> (Pipeline, String, Plan) {
+pub(super) fn decide_only(env: &Env, a: &Arrival) -> (Pipeline, String, Plan) {
     let p = env.pipeline();
     let partner = env.config.partner("uc").unwrap().clone();
     let bytes = std::fs::read(&a.path).unwrap();

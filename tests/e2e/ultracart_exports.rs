@@ -8,15 +8,12 @@
 //! `dtd_mode = "reject"` the file goes to `error/`; in `dtd_mode = "report"` the order goes on
 //! and `archive/DAY/NAME.warnings.txt` names the element with its line and column.
 
+use super::dtd::{against_dtd, dtd, wharf_validate};
 use super::support::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use wharf::validate::{Limits, Mode, Options, validate_file};
-
-fn dtd() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dtd/ultracart-export.dtd")
-}
+use wharf::validate::validate_file;
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -42,7 +39,7 @@ fn variants() -> Vec<PathBuf> {
 
 /// The real samples in ../shared/samples/ultracart: `None` (skipped, with the reason printed)
 /// where ../shared is absent; in CI its absence is a failure.
-fn real_samples() -> Option<Vec<PathBuf>> {
+pub(super) fn real_samples() -> Option<Vec<PathBuf>> {
     let Some(dir) = shared_samples("ultracart") else {
         assert!(
             std::env::var("CI").is_err(),
@@ -96,14 +93,6 @@ fn expected_outputs(files: &[PathBuf]) -> BTreeSet<String> {
         .collect()
 }
 
-fn against_dtd() -> Options {
-    Options {
-        mode: Mode::AgainstDtd(dtd()),
-        catalog: None,
-        limits: Limits::default(),
-    }
-}
-
 /// xmllint's output for `files` against the shipped DTD.
 fn xmllint(files: &[PathBuf]) -> std::process::Output {
     run(Command::new("xmllint")
@@ -112,38 +101,9 @@ fn xmllint(files: &[PathBuf]) -> std::process::Output {
         .args(files))
 }
 
-fn wharf_validate(files: &[PathBuf]) -> std::process::Output {
-    run(Command::new(env!("CARGO_BIN_EXE_wharf"))
-        .arg("validate")
-        .arg("--dtd")
-        .arg(dtd())
-        .args(files))
-}
-
 // ---------------------------------------------------------------------------------------------
 // The DTD
 // ---------------------------------------------------------------------------------------------
-
-#[test]
-fn every_real_export_variant_is_valid_for_wharf_and_xmllint() {
-    let files = all_exports();
-    let opts = against_dtd();
-    for f in &files {
-        let problems = validate_file(f, &opts).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
-        assert!(problems.is_empty(), "{}: {problems:?}", f.display());
-    }
-    let out = wharf_validate(&files);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    if missing("xmllint") {
-        return;
-    }
-    let out = xmllint(&files);
-    let said = text(&out);
-    assert!(out.status.success(), "xmllint: {said}");
-    // libxml2 reports a content model that is not deterministic (XML 1.0 requires it) when it
-    // first validates an element of that type: the variants use every container of the DTD.
-    assert!(!said.contains("determinist"), "xmllint: {said}");
-}
 
 /// Where an element no UltraCart export has can be put: as the first and as the last child of
 /// every container the DTD has (the two variants together hold one of each).
@@ -236,6 +196,12 @@ fn upload_name(n: usize, f: &Path) -> String {
     format!("{n:02}-{}", f.file_name().unwrap().to_string_lossy())
 }
 
+/// Uploads `body` as the cart's `in/NAME` over FTP (curl).
+fn put(g: &Gateway, name: &str, body: &[u8]) {
+    let out = curl_upload(&g.url("uc", CART_PASSWORD, &format!("in/{name}")), body);
+    assert!(out.status.success(), "curl: {}", text(&out));
+}
+
 /// The statuses `wharf orders list` shows, by order number.
 fn statuses(g: &Gateway) -> Vec<(String, String)> {
     let out = run(Command::new(env!("CARGO_BIN_EXE_wharf"))
@@ -307,11 +273,7 @@ fn every_variant_uploaded_over_ftp_does_what_its_stage_calls_for() {
     let g = Gateway::start_with(&dtd_line("reject"), "");
     let files = all_exports();
     for (n, f) in files.iter().enumerate() {
-        let out = curl_upload(
-            &g.url("uc", CART_PASSWORD, &format!("in/{}", upload_name(n, f))),
-            &std::fs::read(f).unwrap(),
-        );
-        assert!(out.status.success(), "curl: {}", text(&out));
+        put(&g, &upload_name(n, f), &std::fs::read(f).unwrap());
     }
     assert_each_stage_handled(&g, &files);
 }
@@ -341,11 +303,7 @@ fn reject_mode_sends_a_file_with_an_unknown_element_to_error() {
     let g = Gateway::start_with(&dtd_line("reject"), "");
     let probes = probes();
     for (name, body) in &probes {
-        let out = curl_upload(
-            &g.url("uc", CART_PASSWORD, &format!("in/{name}")),
-            body.as_bytes(),
-        );
-        assert!(out.status.success(), "curl: {}", text(&out));
+        put(&g, name, body.as_bytes());
     }
     g.wait_in_empty("uc");
     for (name, body) in &probes {
@@ -384,11 +342,7 @@ fn report_mode_processes_the_order_and_writes_the_warnings_beside_the_archived_f
         .collect();
     assert!(probes.len() >= 10, "{}", probes.len());
     for (name, body) in &probes {
-        let out = curl_upload(
-            &g.url("uc", CART_PASSWORD, &format!("in/{name}")),
-            body.as_bytes(),
-        );
-        assert!(out.status.success(), "curl: {}", text(&out));
+        put(&g, name, body.as_bytes());
     }
     g.wait_in_empty("uc");
     assert!(
@@ -473,11 +427,7 @@ fn report_mode_still_rejects_what_cannot_be_read() {
         ),
     ];
     for (name, body) in &cases {
-        let out = curl_upload(
-            &g.url("uc", CART_PASSWORD, &format!("in/{name}")),
-            body.as_bytes(),
-        );
-        assert!(out.status.success(), "curl: {}", text(&out));
+        put(&g, name, body.as_bytes());
     }
     g.wait_in_empty("uc");
     for (name, _) in &cases {
@@ -519,11 +469,7 @@ fn wharf_validate_and_the_pipeline_give_the_same_verdict_on_every_file() {
         files.push(path);
     }
     for (n, f) in files.iter().enumerate() {
-        let out = curl_upload(
-            &g.url("uc", CART_PASSWORD, &format!("in/{}", upload_name(n, f))),
-            &std::fs::read(f).unwrap(),
-        );
-        assert!(out.status.success(), "curl: {}", text(&out));
+        put(&g, &upload_name(n, f), &std::fs::read(f).unwrap());
     }
     g.wait_in_empty("uc");
     let archived = g.files("uc", "archive");
