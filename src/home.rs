@@ -1,6 +1,7 @@
 //! A partner's home as every transport sees it: [`policy`](crate::policy) decides, then the
 //! operation runs through a `cap_std::fs::Dir` opened on the home, so neither `..`, an absolute
-//! path nor a symlink planted on disk reaches outside it. Errors are protocol-neutral
+//! path nor a symlink planted on disk reaches outside it; and no symlink anywhere in the home
+//! is followed, even one that stays inside it ([`links`]). Errors are protocol-neutral
 //! ([`HomeError`]); each transport maps them to its replies once.
 //!
 //! A home opened for a partner's sessions (through
@@ -10,6 +11,10 @@
 //!
 //! The operations are blocking (cap-std is synchronous); async transports call them through
 //! `spawn_blocking`.
+
+mod links;
+
+pub use links::first_link;
 
 use crate::policy::{self, Denied, Op, Resolved};
 use crate::upload::RecentUploads;
@@ -213,6 +218,7 @@ impl Home {
 
     /// Metadata as the disk has it (no overlay), for a path already checked.
     pub(crate) fn stat_on_disk(&self, r: &Resolved) -> Result<Meta, HomeError> {
+        links::refuse_links(&self.dir, &r.rel)?;
         let meta = if r.rel.as_os_str().is_empty() {
             self.dir.dir_metadata()?
         } else {
@@ -239,6 +245,7 @@ impl Home {
     /// The entries of a folder. Dot-names in `out/` (outputs being written) are not shown.
     pub fn list(&self, path: &Path) -> Result<Vec<Entry>, HomeError> {
         let r = policy::check(Op::List, path)?;
+        links::refuse_links(&self.dir, &r.rel)?;
         let hide_dot = r.area == policy::Area::Out;
         let at_root = r.rel.as_os_str().is_empty();
         let mut out = Vec::new();
@@ -252,6 +259,10 @@ impl Home {
                 continue;
             }
             let meta = Meta::from(&entry.metadata()?);
+            if meta.is_symlink() {
+                tracing::warn!(link = %r.rel.join(&name).display(), "a symbolic link in a partner home: not listed, links are never followed");
+                continue;
+            }
             out.push(Entry { name, meta });
         }
         if let Some(recent) = self.recent.as_ref().filter(|_| r.area == policy::Area::In) {
@@ -274,6 +285,7 @@ impl Home {
     pub fn open_read(&self, path: &Path, offset: u64) -> Result<std::fs::File, HomeError> {
         use std::io::{Seek, SeekFrom};
         let r = policy::check(Op::Read, path)?;
+        links::refuse_links(&self.dir, &r.rel)?;
         let mut f = self.dir.open(&r.rel)?.into_std();
         if !f.metadata()?.is_file() {
             return Err(HomeError::Unavailable("not a file".into()));
@@ -293,6 +305,7 @@ impl Home {
     ) -> Result<(Resolved, std::fs::File), HomeError> {
         use std::io::{Seek, SeekFrom};
         let r = policy::check(Op::Write, path)?;
+        links::refuse_links(&self.dir, &r.rel)?;
         if let Ok(m) = self.dir.symlink_metadata(&r.rel)
             && !m.is_file()
         {
@@ -309,6 +322,7 @@ impl Home {
 
     /// Sets a file's modification (and access) time on disk; a folder's is left as it is.
     pub(crate) fn set_modified(&self, r: &Resolved, t: SystemTime) -> Result<(), HomeError> {
+        links::refuse_links(&self.dir, &r.rel)?;
         let f = self.dir.open(&r.rel)?.into_std();
         if f.metadata()?.is_file() {
             f.set_times(std::fs::FileTimes::new().set_modified(t).set_accessed(t))?;
@@ -319,6 +333,7 @@ impl Home {
     /// Deletes a file (in `out/`: the partner's acknowledgment).
     pub fn remove_file(&self, path: &Path) -> Result<Resolved, HomeError> {
         let r = policy::check(Op::Delete, path)?;
+        links::refuse_links(&self.dir, &r.rel)?;
         self.dir.remove_file(&r.rel)?;
         Ok(r)
     }
@@ -326,6 +341,7 @@ impl Home {
     /// Makes a folder.
     pub fn make_dir(&self, path: &Path) -> Result<Resolved, HomeError> {
         let r = policy::check(Op::MakeDir, path)?;
+        links::refuse_links(&self.dir, &r.rel)?;
         self.dir.create_dir(&r.rel)?;
         Ok(r)
     }
@@ -333,6 +349,7 @@ impl Home {
     /// Removes a folder.
     pub fn remove_dir(&self, path: &Path) -> Result<Resolved, HomeError> {
         let r = policy::check(Op::RemoveDir, path)?;
+        links::refuse_links(&self.dir, &r.rel)?;
         self.dir.remove_dir(&r.rel)?;
         Ok(r)
     }
@@ -340,6 +357,8 @@ impl Home {
     /// Renames inside `in/`; returns the target.
     pub fn rename(&self, from: &Path, to: &Path) -> Result<Resolved, HomeError> {
         let (f, t) = policy::check_rename(from, to)?;
+        links::refuse_links(&self.dir, &f.rel)?;
+        links::refuse_links(&self.dir, &t.rel)?;
         let meta = self.dir.symlink_metadata(&f.rel)?;
         if !(meta.is_file() || meta.is_dir()) {
             return Err(HomeError::Unavailable(
@@ -374,6 +393,76 @@ mod tests {
             let e = h.open_read(Path::new(p), 0).unwrap_err();
             assert!(matches!(e, HomeError::Denied(_)), "{p}: {e:?}");
         }
+    }
+
+    #[test]
+    fn no_operation_goes_through_a_link_anywhere_in_the_home() {
+        let (d, h) = home();
+        let elsewhere = d.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("x.xml"), "outside").unwrap();
+        std::fs::write(h.path().join("out/order_1.json"), "{}").unwrap();
+        std::os::unix::fs::symlink(&elsewhere, h.path().join("in/shared")).unwrap();
+        std::os::unix::fs::symlink("../out", h.path().join("in/outlink")).unwrap();
+        std::os::unix::fs::symlink("order_1.json", h.path().join("out/alias.json")).unwrap();
+        let denied = |r: Result<(), HomeError>, what: &str| {
+            assert!(matches!(r, Err(HomeError::Denied(_))), "{what}: {r:?}");
+        };
+        for p in [
+            "/in/shared/x.xml",
+            "/in/outlink/order_1.json",
+            "/out/alias.json",
+        ] {
+            denied(h.open_read(Path::new(p), 0).map(drop), p);
+            denied(h.stat(Path::new(p)).map(drop), p);
+        }
+        for p in ["/in/shared/new.xml", "/in/outlink/new.json"] {
+            denied(h.open_write(Path::new(p), 0).map(drop), p);
+        }
+        denied(h.make_dir(Path::new("/in/outlink/sub")).map(drop), "mkdir");
+        denied(h.list(Path::new("/in/outlink")).map(drop), "list");
+        denied(
+            h.remove_file(Path::new("/out/alias.json")).map(drop),
+            "delete",
+        );
+        denied(
+            h.rename(Path::new("/in/shared/x.xml"), Path::new("/in/x.xml"))
+                .map(drop),
+            "rename out of a link",
+        );
+        denied(
+            h.rename(Path::new("/in/outlink"), Path::new("/in/o2"))
+                .map(drop),
+            "rename a link",
+        );
+        // Nothing moved, nothing was written through the links.
+        assert_eq!(
+            std::fs::read_to_string(elsewhere.join("x.xml")).unwrap(),
+            "outside"
+        );
+        assert!(!h.path().join("out/new.json").exists());
+        assert!(!h.path().join("out/sub").exists());
+        // Listings leave links out.
+        let names: Vec<_> = h
+            .list(Path::new("/in"))
+            .unwrap()
+            .into_iter()
+            .map(|e| e.name)
+            .collect();
+        assert!(names.is_empty(), "{names:?}");
+        let names: Vec<_> = h
+            .list(Path::new("/out"))
+            .unwrap()
+            .into_iter()
+            .map(|e| e.name)
+            .collect();
+        assert_eq!(names, ["order_1.json"]);
+        // The pipeline's path walk finds the same links.
+        assert_eq!(
+            first_link(&h.path().join("in"), Path::new("shared/x.xml")),
+            Some(h.path().join("in/shared"))
+        );
+        assert_eq!(first_link(&h.path().join("in"), Path::new("a.xml")), None);
     }
 
     #[test]

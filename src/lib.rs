@@ -11,6 +11,8 @@
 
 pub mod cli;
 pub mod config;
+#[cfg(debug_assertions)]
+pub mod faults;
 pub mod formats;
 pub mod home;
 pub mod intake;

@@ -1,6 +1,7 @@
 //! The start-up scan: every file already in a partner's `in/` (left by a crash, placed while
 //! Wharf was down) is queued once, oldest first. Uploads that a crash cut off (their upload
-//! marker survived) are set aside first and go to `error/` unprocessed.
+//! marker survived) are set aside first and go to `error/` unprocessed. Symbolic links are
+//! neither followed nor queued (a warning names them).
 
 use super::markers::marked_name;
 use super::{Intake, Via, quarantine_name};
@@ -76,7 +77,9 @@ fn collect(dir: &Path, out: &mut Vec<(std::time::SystemTime, PathBuf)>) {
     for entry in entries.flatten() {
         let Ok(ft) = entry.file_type() else { continue };
         let path = entry.path();
-        if ft.is_dir() {
+        if ft.is_symlink() {
+            tracing::warn!(link = %path.display(), "a symbolic link in in/: not followed, left where it is");
+        } else if ft.is_dir() {
             collect(&path, out);
         } else if ft.is_file() {
             let mtime = entry
@@ -85,5 +88,28 @@ fn collect(dir: &Path, out: &mut Vec<(std::time::SystemTime, PathBuf)>) {
                 .unwrap_or(std::time::UNIX_EPOCH);
             out.push((mtime, path));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn links_are_neither_followed_nor_queued() {
+        let d = tempfile::tempdir().unwrap();
+        let partners = d.path().join("partners");
+        let in_dir = partners.join("uc/in");
+        std::fs::create_dir_all(&in_dir).unwrap();
+        let elsewhere = d.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("x.xml"), "x").unwrap();
+        std::os::unix::fs::symlink(&elsewhere, in_dir.join("shared")).unwrap();
+        std::os::unix::fs::symlink(elsewhere.join("x.xml"), in_dir.join("y.xml")).unwrap();
+        std::fs::write(in_dir.join("real.xml"), "r").unwrap();
+        let (intake, mut q) = Intake::new(partners);
+        assert_eq!(scan_in_folder(&intake, &in_dir), 1);
+        assert_eq!(q.next().await.unwrap().rel, PathBuf::from("real.xml"));
+        assert!(q.try_next().is_none());
     }
 }

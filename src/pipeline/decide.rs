@@ -4,7 +4,7 @@
 use super::dtd_check::{DtdVerdict, DtdWarnings, WARNINGS_SUFFIX, check_dtd, warnings_path};
 use super::orders::{self, Applied};
 use super::report::Report;
-use super::{Pipeline, PipelineError};
+use super::{Pipeline, PipelineError, contain};
 use crate::config::{DtdMode, Partner, Role};
 use crate::formats::{self, DecodeError};
 use crate::intake::Arrival;
@@ -33,7 +33,9 @@ pub(super) fn decide(
     if partner.role == Role::Warehouse {
         return super::warehouse::decide(p, partner, a, bytes, hash, key, report);
     }
-    let (decoded, warnings) = match read_orders(partner, &a.path, bytes) {
+    let (decoded, warnings) = match contain::parse(contain::reader_of(partner.format), || {
+        read_orders(partner, &a.path, bytes)
+    }) {
         Ok(d) => d,
         Err(e) => {
             report.file_rejected(&e);

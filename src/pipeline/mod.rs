@@ -9,11 +9,16 @@
 //! of deciding again: no order is sent twice and every input ends in exactly one place.
 
 mod acknowledge;
+mod attempts;
+mod contain;
 mod decide;
 mod dtd_check;
+mod input;
 mod inventory;
+mod memory;
 mod naming;
 mod orders;
+mod refuse;
 mod report;
 mod settle;
 mod shipments;
@@ -91,8 +96,12 @@ pub struct Pipeline {
 
 /// Hex SHA-256.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    let d = Sha256::digest(bytes);
-    d.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lower-case hex of a digest.
+pub(crate) fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl Pipeline {
@@ -123,12 +132,14 @@ impl Pipeline {
     pub(crate) async fn process_async(&self, arrival: Arrival) {
         let me = self.clone();
         let label = arrival.path.display().to_string();
-        match tokio::task::spawn_blocking(move || me.process(&arrival)).await {
+        match contain::on_file_thread("wharf-file", move || me.process(&arrival)).await {
             Ok(Ok(_)) => {}
             Ok(Err(e)) => {
                 warn!(file = %label, error = %e, "file left in place, will be retried at the next start")
             }
-            Err(e) => warn!(file = %label, error = %e, "file processing task failed"),
+            Err(e) => {
+                tracing::error!(file = %label, error = %e, "file processing failed (panicked): file left in place, will be retried at the next start")
+            }
         }
     }
 
@@ -151,21 +162,26 @@ impl Pipeline {
             Ok(m) if m.is_file() => Fingerprint::of(&m),
             _ => return Ok(Outcome::Skipped("gone")),
         };
+        let home = self.config.partner_home(&a.partner);
+        if let Some(link) = crate::home::first_link(&home.join("in"), &a.rel) {
+            warn!(link = %link.display(), "a symbolic link in the path of this file: it is not followed, the file is left where it is");
+            return Ok(Outcome::Skipped("behind a symbolic link"));
+        }
         let Some(partner) = self.config.partner(&a.partner).cloned() else {
             warn!("no such partner in the configuration: file left in place");
             return Ok(Outcome::Skipped("unknown partner"));
         };
-        let bytes =
-            std::fs::read(&a.path).map_err(io_err(format!("reading {}", a.path.display())))?;
-        let hash = sha256_hex(&bytes);
+        let input = input::read(&a.path, input::MAX_INPUT_BYTES)?;
+        let hash = input.hash.clone();
         let key = job_key(&a.partner, &a.rel);
         let plan = match self.store.job(&key)? {
             Some(job) if job.file_hash == hash => {
                 info!("resuming after a restart");
                 job.plan
             }
-            _ => decide::decide(self, &partner, a, &bytes, &hash, &key)?,
+            _ => self.decide(&partner, a, &input, &key)?,
         };
+        drop(input);
         let to = plan.settle_to.clone();
         let outcome = plan.outcome.clone();
         // A client may overwrite the same name while we work: settle only the bytes we read.
@@ -173,12 +189,44 @@ impl Pipeline {
             !self.uploads.is_uploading(&a.path)
                 && std::fs::symlink_metadata(&a.path).is_ok_and(|m| Fingerprint::of(&m) == seen)
         };
-        if !settle::execute(&self.store, &key, &a.path, plan, unchanged)? {
+        let settled = settle::execute(&self.store, &key, &a.path, plan, unchanged)?;
+        memory::after_file(seen.len);
+        if !settled {
             info!("the file changed while it was processed: it waits for its new upload");
             return Ok(Outcome::Skipped("changed while processing"));
         }
         info!(outcome = %outcome, to = %to.display(), via = a.via.as_str(), "file processed");
         Ok(Outcome::Settled { outcome, to })
+    }
+
+    /// Decides a file read whole, or refuses it unread: too large, or set aside after it
+    /// stopped the server twice (see [`attempts`]).
+    fn decide(
+        &self,
+        partner: &crate::config::Partner,
+        a: &Arrival,
+        input: &input::Input,
+        key: &str,
+    ) -> Result<crate::store::Plan, PipelineError> {
+        let hash = &input.hash;
+        let Some(bytes) = input.bytes.as_deref() else {
+            let why = refuse::too_large(input.len, input::MAX_INPUT_BYTES);
+            warn!("{why}");
+            return refuse::refuse(self, a, input.len, key, hash, &why);
+        };
+        if a.kind != crate::intake::Kind::Input {
+            return decide::decide(self, partner, a, bytes, hash, key);
+        }
+        if attempts::begin(&self.store, key, hash)? == attempts::Begin::SetAside {
+            return refuse::refuse(self, a, input.len, key, hash, attempts::SET_ASIDE);
+        }
+        #[cfg(debug_assertions)]
+        crate::faults::processing(&bytes[..bytes.len().min(4096)]);
+        let decided = decide::decide(self, partner, a, bytes, hash, key);
+        if decided.is_err() {
+            attempts::abandon(&self.store, key);
+        }
+        decided
     }
 
     /// Forgets jobs whose input is no longer in `in/` (a crash after the input moved but before
@@ -190,7 +238,7 @@ impl Pipeline {
                 continue;
             };
             let input = self.config.partner_home(partner).join("in").join(rel);
-            let input_hash = std::fs::read(&input).ok().map(|b| sha256_hex(&b));
+            let input_hash = input::identity(&input, input::MAX_INPUT_BYTES);
             if input_hash.as_deref() != Some(job.file_hash.as_str()) {
                 self.store.write(|t| t.delete_job(&key))?;
                 purged += 1;

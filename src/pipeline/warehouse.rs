@@ -5,7 +5,7 @@
 use super::decide::{archive_plan, decide_in_txn, error_plan, record};
 use super::orders::Applied;
 use super::report::Report;
-use super::{Pipeline, PipelineError, inventory, shipments};
+use super::{Pipeline, PipelineError, contain, inventory, shipments};
 use crate::config::Partner;
 use crate::formats::warehouse::{WarehouseFile, classify, decode_inventory, decode_shipments};
 use crate::intake::Arrival;
@@ -40,9 +40,12 @@ pub(super) fn decide(
     let file = format!("in/{}", a.rel.display());
     match kind {
         WarehouseFile::Shipments => {
-            let notices = match decode_shipments(bytes, syntax) {
+            let notices = match contain::parse("the shipment reader", || {
+                decode_shipments(bytes, syntax)
+                    .map_err(|e| format!("cannot read the shipments: {e}"))
+            }) {
                 Ok(n) => n,
-                Err(e) => return reject(report, format!("cannot read the shipments: {e}")),
+                Err(why) => return reject(report, why),
             };
             decide_in_txn(p, key, hash, |txn| {
                 let applied = shipments::apply(txn, p.config(), wh, &notices, &file)?;
@@ -50,9 +53,12 @@ pub(super) fn decide(
             })
         }
         WarehouseFile::Inventory => {
-            let levels = match decode_inventory(bytes, syntax) {
+            let levels = match contain::parse("the inventory reader", || {
+                decode_inventory(bytes, syntax)
+                    .map_err(|e| format!("cannot read the inventory: {e}"))
+            }) {
                 Ok(l) => l,
-                Err(e) => return reject(report, format!("cannot read the inventory: {e}")),
+                Err(why) => return reject(report, why),
             };
             let outputs = inventory::fan_out(p.config(), wh, &levels);
             let applied = Applied {

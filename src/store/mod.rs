@@ -9,10 +9,14 @@
 //! - `cust_refs`: `cust_ref` → order key (the uniqueness index of INTERFACE §6)
 //! - `jobs`: (partner, path under `in/`) → [`Job`]: what processing one input decided, so a
 //!   crash at any point replays the same plan instead of deciding again.
+//! - `attempts`: (partner, path under `in/`) → [`Attempts`]: decisions begun and not finished,
+//!   so a file that kills the process while it is parsed is recognised at the next start.
 
+mod attempts;
 mod cust_ref;
 mod records;
 
+pub use attempts::Attempts;
 pub use cust_ref::assign_cust_ref;
 pub use records::{Delivery, DeliveryKind, HistoryEntry, Job, OrderRecord, Plan, PlannedOutput};
 
@@ -24,6 +28,7 @@ const ORDERS: TableDefinition<&str, &[u8]> = TableDefinition::new("orders");
 const REFS: TableDefinition<&str, &str> = TableDefinition::new("cust_refs");
 const JOBS: TableDefinition<&str, &[u8]> = TableDefinition::new("jobs");
 const DELIVERIES: TableDefinition<&str, &[u8]> = TableDefinition::new("deliveries");
+const ATTEMPTS: TableDefinition<&str, &[u8]> = TableDefinition::new("attempts");
 
 /// A store failure. The store's own errors are wrapped as text: callers only report them.
 #[derive(Debug, thiserror::Error)]
@@ -101,6 +106,7 @@ pub struct Txn<'a> {
     refs: redb::Table<'a, &'static str, &'static str>,
     jobs: redb::Table<'a, &'static str, &'static [u8]>,
     deliveries: redb::Table<'a, &'static str, &'static [u8]>,
+    attempts: redb::Table<'a, &'static str, &'static [u8]>,
 }
 
 fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
@@ -162,6 +168,7 @@ impl Store {
                 refs: wtx.open_table(REFS).map_err(db_err)?,
                 jobs: wtx.open_table(JOBS).map_err(db_err)?,
                 deliveries: wtx.open_table(DELIVERIES).map_err(db_err)?,
+                attempts: wtx.open_table(ATTEMPTS).map_err(db_err)?,
             };
             f(&mut txn)?
         };
@@ -301,11 +308,12 @@ impl Txn<'_> {
         })
     }
 
-    /// Records the plan for an input.
+    /// Records the plan for an input. A recorded plan ends the input's processing attempts
+    /// (what remains is replaying the plan, which parses nothing).
     pub fn put_job(&mut self, key: &str, job: &Job) -> Result<(), StoreError> {
         let bytes = encode(key, job)?;
         self.jobs.insert(key, bytes.as_slice()).map_err(db_err)?;
-        Ok(())
+        self.clear_attempts(key)
     }
 
     /// The job recorded for an input, as this transaction sees it.

@@ -399,3 +399,69 @@ impl<R: Read> Read for RefCounter<R> {
         Ok(n)
     }
 }
+
+/// Where, in a DTD text, content-model groups `(…)` or conditional sections `<![…[…]]>`
+/// first nest deeper than `max` (anyxml parses both recursively, so a deep enough nest would
+/// overflow the stack). A lexical scan: comments, processing instructions and quoted literals
+/// are skipped; groups built by parameter entities are not seen here (entity nesting has its
+/// own bound).
+pub(crate) fn too_deep_in_dtd(text: &str, max: u32) -> Option<usize> {
+    let b = text.as_bytes();
+    let (mut i, mut groups, mut sections) = (0usize, 0u32, 0u32);
+    let mut in_decl = false;
+    while i < b.len() {
+        let rest = &b[i..];
+        if rest.starts_with(b"<!--") {
+            i = find_from(b, i + 4, b"-->").map_or(b.len(), |e| e + 3);
+            continue;
+        }
+        if rest.starts_with(b"<?") {
+            i = find_from(b, i + 2, b"?>").map_or(b.len(), |e| e + 2);
+            continue;
+        }
+        if rest.starts_with(b"<![") {
+            sections += 1;
+            if sections > max {
+                return Some(i);
+            }
+            i += 3;
+            continue;
+        }
+        if rest.starts_with(b"]]>") {
+            sections = sections.saturating_sub(1);
+            i += 3;
+            continue;
+        }
+        match b[i] {
+            b'<' if rest.get(1) == Some(&b'!') => in_decl = true,
+            b'>' if in_decl => {
+                in_decl = false;
+                groups = 0;
+            }
+            b'"' | b'\'' if in_decl => {
+                let q = b[i];
+                i = b[i + 1..]
+                    .iter()
+                    .position(|&c| c == q)
+                    .map_or(b.len(), |e| i + 1 + e);
+            }
+            b'(' if in_decl => {
+                groups += 1;
+                if groups > max {
+                    return Some(i);
+                }
+            }
+            b')' if in_decl => groups = groups.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+fn find_from(b: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
+    b.get(from..)?
+        .windows(pat.len())
+        .position(|w| w == pat)
+        .map(|p| p + from)
+}

@@ -59,9 +59,17 @@ pub(crate) struct Handler {
     peek_catalog: Option<std::cell::RefCell<anyxml::catalog::Catalog>>,
 }
 
-/// The payload with which the handler unwinds out of a parse whose entity expansion passed the
-/// limit (anyxml offers no way to stop a parse; `validate_reader` catches it).
-pub(crate) struct ExpansionAbort;
+/// The payload with which the handler unwinds out of a parse it stops: entity expansion past
+/// the limit, elements nested past the limit, or the first fatal error (anyxml goes on parsing,
+/// and recursing, after one, without telling the handler about elements). anyxml offers no
+/// way to stop a parse; `validate_reader` catches it.
+pub(crate) struct Stop;
+
+/// Unwinds out of the parse. Not a panic: `resume_unwind` skips the panic hook (no message on
+/// stderr).
+fn stop_parse() -> ! {
+    std::panic::resume_unwind(Box::new(Stop))
+}
 
 const MAX_CHILDREN_SHOWN: usize = 40;
 
@@ -200,8 +208,7 @@ impl Handler {
                 self.limits.max_expansion_bytes
             ));
             self.problems.push(p);
-            // Not a panic: resume_unwind skips the panic hook (no message on stderr).
-            std::panic::resume_unwind(Box::new(ExpansionAbort));
+            stop_parse();
         }
     }
 
@@ -482,6 +489,9 @@ impl ErrorHandler for Handler {
 
     fn fatal_error(&mut self, error: SAXParseError) {
         self.record(error);
+        // Everything after the first fatal error is its consequence, and anyxml keeps
+        // recursing into elements it no longer reports: stop here.
+        stop_parse();
     }
 
     fn warning(&mut self, _error: SAXParseError) {}
@@ -511,6 +521,13 @@ impl SAXHandler for Handler {
             {
                 p.message = format!("element {qname}: {}", p.message);
             }
+        }
+        if self.stack.len() >= self.limits.max_nesting_depth as usize {
+            self.blocking = true;
+            let what = format!("element <{qname}>");
+            let p = self.here(super::too_deep(self.limits.max_nesting_depth, &what));
+            self.problems.push(p);
+            stop_parse();
         }
         if let Some(parent) = self.stack.last_mut()
             && parent.children.len() < MAX_CHILDREN_SHOWN
@@ -548,6 +565,11 @@ impl SAXHandler for Handler {
 
     fn ignorable_whitespace(&mut self, data: &str) {
         self.count_expansion(data.len());
+    }
+
+    #[cfg(debug_assertions)]
+    fn processing_instruction(&mut self, target: &str, _data: Option<&str>) {
+        crate::faults::processing_instruction(target);
     }
 
     fn characters(&mut self, data: &str) {

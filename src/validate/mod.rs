@@ -103,6 +103,19 @@ pub struct Limits {
     /// The largest file validated, and the largest DTD or external entity loaded (a DTD or
     /// entity is held to `max_expansion_bytes` too). Default 2 GiB, like `max_upload_size`.
     pub max_file_bytes: u64,
+    /// How deep elements may nest, and content-model groups and conditional sections in a
+    /// DTD (default [`MAX_NESTING_DEPTH`]). anyxml recurses once per level: about 1.4 KiB of
+    /// stack each, so 1,500 levels overflowed a 2 MiB thread stack and killed the process.
+    pub max_nesting_depth: u32,
+}
+
+/// The default nesting bound for every XML reader of partner files (real UltraCart exports
+/// nest 5 deep).
+pub const MAX_NESTING_DEPTH: u32 = 256;
+
+/// The reason given for an element nested past `limit`, by every XML reader alike.
+pub fn too_deep(limit: u32, what: &str) -> String {
+    format!("nesting deeper than {limit}: {what} is not read (the file is refused)")
 }
 
 impl Default for Limits {
@@ -111,6 +124,7 @@ impl Default for Limits {
             max_entity_depth: 16,
             max_expansion_bytes: 10 * 1024 * 1024,
             max_file_bytes: 2 * 1024 * 1024 * 1024,
+            max_nesting_depth: MAX_NESTING_DEPTH,
         }
     }
 }
@@ -172,6 +186,15 @@ pub fn validate_file(path: &Path, opts: &Options) -> Result<Vec<Problem>, Valida
         path,
         opts,
     )
+}
+
+/// The message a panic carried, for a report.
+pub(crate) fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
 }
 
 fn absolute(p: &Path) -> PathBuf {
@@ -348,7 +371,33 @@ pub fn check_reader(
     // Measure the entities before anything is expanded.
     let mut table = guard::Table::default();
     let mut dtd_texts: Vec<String> = Vec::new();
+    let max_depth = opts.limits.max_nesting_depth;
+    let deep_group = |at: (u64, u64), file: Option<&Path>| {
+        let message = too_deep(max_depth, "a content-model group or conditional section");
+        let (line, column) = at;
+        match file {
+            None => Problem {
+                line,
+                column,
+                message,
+            },
+            Some(f) => Problem {
+                line: 1,
+                column: 1,
+                message: format!(
+                    "{message} (in {}, line {line} column {column})",
+                    f.display()
+                ),
+            },
+        }
+    };
     if let Some((s, e)) = p.internal_subset {
+        if let Some(at) = guard::too_deep_in_dtd(&String::from_utf8_lossy(&buf[s..e]), max_depth) {
+            return Ok(Checked::blocking(vec![deep_group(
+                prolog::line_col(&buf, s + at),
+                None,
+            )]));
+        }
         let text = String::from_utf8_lossy(&buf[s..e]).to_string();
         let base_dir = absolute(base);
         table.scan(&text, &mut |sys| handler.peek_entity(&base_dir, sys), 0);
@@ -368,6 +417,10 @@ pub fn check_reader(
     if let Some(d) = &ext_dtd
         && let Some((_, Some(text))) = handler.peek_file(d)
     {
+        if let Some(at) = guard::too_deep_in_dtd(&text, max_depth) {
+            let at = prolog::line_col(text.as_bytes(), at);
+            return Ok(Checked::blocking(vec![deep_group(at, Some(d))]));
+        }
         table.scan(&text, &mut |sys| handler.peek_entity(d, sys), 0);
         dtd_texts.push(text.to_string());
     }
@@ -440,12 +493,27 @@ pub fn check_reader(
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         parser.parse_reader(source, parser_encoding.as_deref(), Some(&doc_uri))
     }));
+    let mut failed = None;
     let result = match result {
         Ok(r) => r,
-        Err(payload) if payload.is::<handler::ExpansionAbort>() => Ok(()),
-        Err(payload) => std::panic::resume_unwind(payload),
+        Err(payload) if payload.is::<handler::Stop>() => Ok(()),
+        Err(payload) => {
+            failed = Some(panic_text(payload.as_ref()));
+            Ok(())
+        }
     };
     let mut handler = parser.handler;
+    if let Some(why) = failed {
+        // A bug in the parser (or in our handler) must not trap the file or end the process:
+        // the file is refused with the reason, like any file that cannot be read.
+        tracing::error!(error = %why, "the XML parser failed (panicked) on a file");
+        handler.blocking = true;
+        handler.problems.push(Problem {
+            line: handler.last_line(),
+            column: handler.last_column(),
+            message: format!("the XML parser failed on this file (internal error: {why})"),
+        });
+    }
     if tripped.load(Ordering::SeqCst) {
         let (message, line, column) = trip_message
             .lock()

@@ -395,7 +395,7 @@ fn the_handler_stops_a_parse_whose_entities_expand_too_much() {
     h.characters("12345");
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| h.characters("678901")));
     let payload = r.expect_err("unwound");
-    assert!(payload.is::<handler::ExpansionAbort>());
+    assert!(payload.is::<handler::Stop>());
     assert!(h.problems[0].message.contains("entity expansion exceeds"));
 }
 
@@ -416,5 +416,106 @@ fn big_entities_within_the_limit_are_fine_and_attribute_defaults_count() {
         messages(&p).contains("attribute defaults"),
         "{}",
         messages(&p)
+    );
+}
+
+fn nested(depth: usize) -> String {
+    format!(
+        "<?xml version=\"1.0\"?>\n<export>{}{}</export>\n",
+        "<order>".repeat(depth),
+        "</order>".repeat(depth)
+    )
+}
+
+/// 1,500 nested elements under a DTD overflowed the pipeline thread's stack and killed the
+/// process (and `wharf validate` at 5,000): the parse now stops at the bound, with the place.
+#[test]
+fn deep_nesting_is_refused_before_the_parser_recurses() {
+    let ultracart = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dtd/ultracart-export.dtd");
+    let runs: [(usize, Mode); 3] = [
+        (1_500, Mode::Partner(ultracart.clone())),
+        (5_000, Mode::AgainstDtd(ultracart)),
+        (100_000, Mode::Document),
+    ];
+    for (depth, mode) in runs {
+        let xml = nested(depth);
+        // A thread with a 2 MiB stack, as tokio's: without the bound this aborts the process.
+        let p = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || check_str(&xml, mode))
+            .unwrap()
+            .join()
+            .expect("no overflow");
+        let last = p.last().expect("a problem");
+        assert_eq!(
+            (last.line, last.column),
+            (2, 9 + 7 * 255 + 6), // the '>' of the 257th start tag
+            "{depth}: {}",
+            messages(&p)
+        );
+        assert!(
+            last.message.starts_with("nesting deeper than 256"),
+            "{}",
+            last.message
+        );
+    }
+    // 256 levels are fine.
+    let p = check_str(&nested(255), Mode::Document);
+    assert!(!messages(&p).contains("nesting"), "{}", messages(&p));
+}
+
+/// anyxml keeps parsing (and recursing) after a fatal error without reporting elements to the
+/// handler: the parse stops at the first fatal error, so the bound cannot be bypassed.
+#[test]
+fn a_fatal_error_stops_the_parse() {
+    let xml = format!(
+        "<?xml version=\"1.0\"?>\n<export a=\"1\" a=\"2\">{}{}</export>\n",
+        "<order>".repeat(100_000),
+        "</order>".repeat(100_000)
+    );
+    let p = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || check_str(&xml, Mode::Document))
+        .unwrap()
+        .join()
+        .expect("no overflow");
+    // The "no DTD found" note, then the one fatal error.
+    assert_eq!(p.len(), 2, "{}", messages(&p));
+    assert!(p[1].message.contains("duplicated"), "{}", messages(&p));
+}
+
+#[test]
+fn deep_content_model_groups_are_refused() {
+    let xml = format!(
+        "<!DOCTYPE r [<!ELEMENT r {}r{}>\n]><r/>",
+        "(".repeat(300),
+        ")".repeat(300)
+    );
+    let p = check_str(&xml, Mode::Document);
+    assert_eq!(p.len(), 1, "{}", messages(&p));
+    assert!(
+        p[0].message.starts_with("nesting deeper than 256"),
+        "{}",
+        p[0].message
+    );
+    assert_eq!((p[0].line, p[0].column), (1, 26 + 256)); // the 257th '('
+    // Parentheses inside literals and comments do not count.
+    let xml = format!(
+        "<!DOCTYPE r [<!ELEMENT r (#PCDATA)><!-- {0} --><!ENTITY e \"{0}\">]><r/>",
+        "(".repeat(300)
+    );
+    assert_eq!(check_str(&xml, Mode::Document), vec![]);
+}
+
+/// A panic inside the parser (injected through a debug-only processing instruction) becomes
+/// a problem with the reason; it used to be re-raised and took the file's task down.
+#[test]
+fn a_parser_panic_is_a_problem_not_a_crash() {
+    let xml = "<?xml version=\"1.0\"?>\n<r><?wharf-test-panic?></r>\n";
+    let p = check_str(xml, Mode::Document);
+    let text = messages(&p);
+    assert!(
+        text.contains("the XML parser failed on this file (internal error: injected parser panic"),
+        "{text}"
     );
 }

@@ -132,7 +132,13 @@ impl<'a> Scanner<'a> {
                     }
                 }
                 Event::DocType(_) => self.doctype(pos)?,
-                Event::PI(_) | Event::Comment(_) => {}
+                #[cfg(debug_assertions)]
+                Event::PI(pi) => {
+                    crate::faults::processing_instruction(pi.target());
+                }
+                #[cfg(not(debug_assertions))]
+                Event::PI(_) => {}
+                Event::Comment(_) => {}
                 Event::Eof => return self.eof(),
             }
         }
@@ -177,6 +183,11 @@ impl<'a> Scanner<'a> {
             Part::Root => {}
         }
         let depth = self.open.len() + 1;
+        let limit = crate::validate::MAX_NESTING_DEPTH;
+        if depth > limit as usize {
+            let what = format!("element <{name}>");
+            return Err(self.error_at(pos, crate::validate::too_deep(limit, &what)));
+        }
         self.open_child(name, depth, pos);
         if empty {
             self.close(depth, emit);

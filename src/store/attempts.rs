@@ -1,0 +1,46 @@
+//! Processing attempts: how many times the processing of an input began without reaching a
+//! decision. The count is committed (fsync) before the input is parsed and removed in the
+//! transaction that records the input's plan, so a count that survives into the next start
+//! means the process died while deciding that file — a poison file, when it happens twice.
+
+use super::{ATTEMPTS, Store, StoreError, Txn, db_err, decode, encode};
+use serde::{Deserialize, Serialize};
+
+/// The attempts recorded for one input (key: [`job_key`](super::job_key)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attempts {
+    /// The identity of the file the attempts were made on: another file under the same name
+    /// starts again from zero.
+    pub file_hash: String,
+    /// Attempts begun and never finished.
+    pub count: u32,
+}
+
+impl Store {
+    /// The attempts recorded for an input, if any.
+    pub fn attempts(&self, key: &str) -> Result<Option<Attempts>, StoreError> {
+        let rtx = self.db.begin_read()?;
+        let t = rtx.open_table(ATTEMPTS).map_err(db_err)?;
+        match t.get(key).map_err(db_err)? {
+            Some(v) => Ok(Some(decode(key, v.value())?)),
+            None => Ok(None),
+        }
+    }
+}
+
+impl Txn<'_> {
+    /// Records the attempts for an input.
+    pub fn put_attempts(&mut self, key: &str, a: &Attempts) -> Result<(), StoreError> {
+        let bytes = encode(key, a)?;
+        self.attempts
+            .insert(key, bytes.as_slice())
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    /// Forgets an input's attempts (its plan is recorded, or it is settled).
+    pub fn clear_attempts(&mut self, key: &str) -> Result<(), StoreError> {
+        self.attempts.remove(key).map_err(db_err)?;
+        Ok(())
+    }
+}
