@@ -39,6 +39,17 @@ impl Credential {
     pub fn is_none(&self) -> bool {
         matches!(self, Credential::None)
     }
+
+    /// The same credential, checked in the same time as every other: a plain password is
+    /// hashed now with argon2id and the parameters of [`hash_password`] (those of the login
+    /// decoy), so a wrong password costs what an unknown name costs. Comparing a plain password
+    /// took 0.4 ms against the decoy's 19 ms: the timing told which names exist.
+    pub fn hardened(&self) -> Result<Credential, ConfigError> {
+        match self {
+            Credential::Plain(p) => hash_password(p).map(Credential::Hash),
+            other => Ok(other.clone()),
+        }
+    }
 }
 
 impl fmt::Debug for Credential {

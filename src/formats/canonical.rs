@@ -24,6 +24,13 @@ pub fn decode_orders(bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded, Deco
         column: e.column() as u64,
         message: format!("not a canonical order document: {e}"),
     })?;
+    if let Some((line, column, path, c)) = super::text::json_forbidden(bytes) {
+        return Err(DecodeError::Xml {
+            line,
+            column,
+            message: format!("{path}: {}", super::text::forbidden_reason(c)),
+        });
+    }
     let orders = match parsed {
         OneOrMany::One(o) => vec![*o],
         OneOrMany::Many(v) => v,

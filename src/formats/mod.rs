@@ -8,6 +8,7 @@ pub mod country;
 mod csv_errors;
 pub mod dsco;
 pub mod render;
+mod text;
 pub mod ultracart;
 pub mod warehouse;
 
@@ -120,6 +121,16 @@ pub enum DecodeError {
     /// Anything else that makes the file unreadable.
     #[error("{0}")]
     Other(String),
+}
+
+/// The file as the decoders of `format` read it, when it must be transcoded first: UltraCart
+/// XML in UTF-16 becomes UTF-8 (once, for the DTD check and the decoder alike); `None` when the
+/// bytes are read as they are.
+pub fn to_utf8(format: Format, bytes: &[u8]) -> Option<Vec<u8>> {
+    match format {
+        Format::UltraCart => crate::validate::utf16_to_utf8(bytes),
+        Format::Dsco | Format::Canonical => None,
+    }
 }
 
 /// Decodes one order file of `format`.

@@ -142,6 +142,13 @@ fn json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
         json_error(&inner, &path)
     })?;
     de.end().map_err(|e| json_error(&e, "$"))?;
+    if let Some((line, column, path, c)) = super::text::json_forbidden(body) {
+        return Err(DecodeError::Xml {
+            line,
+            column,
+            message: format!("{path}: {}", super::text::forbidden_reason(c)),
+        });
+    }
     Ok(value)
 }
 
@@ -237,6 +244,23 @@ impl Table {
     fn optional(&self, name: &str) -> Option<usize> {
         self.columns.get(name).copied()
     }
+
+    /// No control characters but tab, LF and CR in the cells of the `used` columns.
+    fn check_text(&self, used: &[&str]) -> Result<(), DecodeError> {
+        for (row, rec) in &self.records {
+            for name in used {
+                let bad = self
+                    .columns
+                    .get(*name)
+                    .and_then(|&i| rec.get(i))
+                    .and_then(super::text::forbidden);
+                if let Some(c) = bad {
+                    return Err(csv_error(*row, name, super::text::forbidden_reason(c)));
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A cell's trimmed text; empty is `None`.
@@ -277,6 +301,16 @@ fn shipments_csv(bytes: &[u8]) -> Result<Vec<Placed<ShipmentNotice>>, DecodeErro
         quantity: table.require("quantity")?,
         cost: table.optional("cost"),
     };
+    table.check_text(&[
+        "cust_ref",
+        "carrier",
+        "method",
+        "tracking_no",
+        "date",
+        "item",
+        "quantity",
+        "cost",
+    ])?;
     let mut notices: Vec<Placed<ShipmentNotice>> = Vec::new();
     let mut packages: Vec<Vec<Package>> = Vec::new();
     let mut notice_at: HashMap<String, usize> = HashMap::new();
@@ -422,6 +456,7 @@ fn inventory_csv(bytes: &[u8]) -> Result<Vec<InventoryLevel>, DecodeError> {
     let sku = table.require("sku")?;
     let available = table.require("qty_available")?;
     let on_hand = table.optional("qty_on_hand");
+    table.check_text(&["sku", "qty_available", "qty_on_hand"])?;
     let mut out = Vec::with_capacity(table.records.len());
     for (row, rec) in &table.records {
         let row = *row;
@@ -999,6 +1034,33 @@ mod tests {
                 other => panic!("{why}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn control_characters_are_refused_with_their_place() {
+        let json = br#"{"cust_ref":"C-1","shipments":[{"tracking_no":"1Z\u0000"}]}"#;
+        assert_eq!(
+            decode_shipments(json, Syntax::Json)
+                .unwrap_err()
+                .to_string(),
+            "1:50: $.shipments[0].tracking_no: holds the control character U+0000; only tab, line feed and carriage return are allowed in text"
+        );
+        let csv = b"cust_ref,carrier,method,tracking_no,date,item,quantity\nA,UPS,,T1,,G1,1\nA,UPS,,T\x1b1,,G1,1\n";
+        assert_eq!(
+            decode_shipments(csv, Syntax::Csv),
+            Err(DecodeError::Csv {
+                row: 3,
+                column: "tracking_no".to_string(),
+                message: "holds the control character U+001B; only tab, line feed and carriage return are allowed in text".to_string()
+            })
+        );
+        let inv = br#"[{"sku":"A\b","qty_available":1}]"#;
+        assert!(
+            decode_inventory(inv, Syntax::Json)
+                .unwrap_err()
+                .to_string()
+                .contains("$[0].sku: holds the control character U+0008"),
+        );
     }
 
     #[test]

@@ -222,6 +222,8 @@ impl Pipeline {
         }
         #[cfg(debug_assertions)]
         crate::faults::processing(&bytes[..bytes.len().min(4096)]);
+        let transcoded = crate::formats::to_utf8(partner.format, bytes);
+        let bytes = transcoded.as_deref().unwrap_or(bytes);
         let decided = decide::decide(self, partner, a, bytes, hash, key);
         if decided.is_err() {
             attempts::abandon(&self.store, key);

@@ -2,6 +2,12 @@
 //! moves its order to `partial` or `shipped` and becomes a confirmation in the cart's own
 //! format, in the cart's `out/`. A notice for an unknown `cust_ref`, for an item not on the
 //! order, or for more units than remain is rejected with the reason and changes nothing.
+//!
+//! A package already recorded for the order — the same tracking number with the same lines
+//! (units per SKU; no lines: the rest of the order) — is absorbed, as a re-sent order is: the
+//! history says so, and nothing else changes (no quantity, no confirmation, no invoice). A
+//! warehouse re-sending a file, or repeating a package in one file, must not ship it twice. A
+//! package without a tracking number cannot be recognised: it is always a new one.
 
 use super::naming::render_unique;
 use super::orders::Applied;
@@ -38,6 +44,10 @@ pub(super) fn apply(
             continue;
         };
         match ship(rec, config, wh, &n.shipments, file) {
+            Ok((rec, confirmations)) if confirmations.is_empty() => {
+                // Every package was absorbed: only the history changed.
+                txn.put_order(&rec)?;
+            }
             Ok((rec, confirmations)) => {
                 let entry = per_cart.entry(rec.source.clone()).or_default();
                 entry.confirmations.extend(confirmations);
@@ -195,7 +205,22 @@ fn ship(
     let mut remaining = remaining(&order, &rec.shipped);
     let mut confirmations = Vec::new();
     let mut notes = Vec::new();
+    let mut new_packages: Vec<Shipment> = Vec::new();
     for (i, pkg) in packages.iter().enumerate() {
+        if let Some(tracking) = pkg.tracking_no.as_deref()
+            && rec
+                .shipments
+                .iter()
+                .chain(&new_packages)
+                .any(|old| same_package(old, pkg))
+        {
+            notes.push(format!(
+                "package {} absorbed: tracking {tracking} ({}) was already recorded; nothing changed",
+                i + 1,
+                describe_lines(pkg)
+            ));
+            continue;
+        }
         let lines: Vec<(String, u64)> = if pkg.items.is_empty() {
             remaining
                 .iter()
@@ -227,6 +252,7 @@ fn ship(
             *left -= qty;
         }
         confirmations.push(confirmation(&order, pkg, &lines));
+        new_packages.push(pkg.clone());
         notes.push(format!(
             "shipped {} (tracking {})",
             lines
@@ -237,11 +263,17 @@ fn ship(
             pkg.tracking_no.as_deref().unwrap_or("none")
         ));
     }
+    for n in notes {
+        rec.history.push(HistoryEntry::now(n, file));
+    }
+    if new_packages.is_empty() {
+        return Ok((rec, confirmations));
+    }
     for (sku, left) in &remaining {
         let ordered = ordered_units(&order, sku);
         rec.shipped.insert(sku.clone(), ordered - left);
     }
-    rec.shipments.extend(packages.iter().cloned());
+    rec.shipments.extend(new_packages);
     let all_shipped = remaining.values().all(|q| *q == 0);
     if rec.status != OrderStatus::Confirmed {
         rec.status = if all_shipped {
@@ -250,10 +282,33 @@ fn ship(
             OrderStatus::Partial
         };
     }
-    for n in notes {
-        rec.history.push(HistoryEntry::now(n, file));
-    }
     Ok((rec, confirmations))
+}
+
+/// Whether two packages are the same one: the same tracking number and the same units per SKU.
+fn same_package(a: &Shipment, b: &Shipment) -> bool {
+    a.tracking_no.is_some() && a.tracking_no == b.tracking_no && units(a) == units(b)
+}
+
+/// A package's units per SKU (several lines of one SKU add up).
+fn units(p: &Shipment) -> BTreeMap<&str, u64> {
+    let mut m = BTreeMap::new();
+    for it in &p.items {
+        *m.entry(it.item.as_str()).or_default() += it.quantity;
+    }
+    m
+}
+
+/// `2 x G1, 1 x MUG`, or `the rest of the order`, for the history.
+fn describe_lines(p: &Shipment) -> String {
+    if p.items.is_empty() {
+        return "the rest of the order".into();
+    }
+    units(p)
+        .iter()
+        .map(|(s, q)| format!("{q} x {s}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Units of each warehouse SKU still to ship.

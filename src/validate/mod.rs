@@ -19,6 +19,17 @@ mod handler;
 mod prolog;
 #[cfg(test)]
 mod tests;
+mod utf8;
+
+pub use utf8::not_utf8;
+
+/// A UTF-16 XML document (BOM or not) transcoded to UTF-8 once, with its XML declaration
+/// rewritten to say so (lines and columns unchanged), for readers that take UTF-8 only (the
+/// UltraCart decoder, and the validator after it on the same bytes); `None` when the document
+/// is not UTF-16.
+pub fn utf16_to_utf8(bytes: &[u8]) -> Option<Vec<u8>> {
+    prolog::utf16_to_utf8(bytes)
+}
 
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
@@ -275,9 +286,23 @@ pub fn check_reader(
         .map_err(read_err)?;
     let (encoding, bom) = prolog::sniff(&head);
     let chained = Cursor::new(head[bom..].to_vec()).chain(reader);
+    let mut utf8_found: Option<utf8::Found> = None;
     let mut input: Box<dyn Read> = match encoding {
         Encoding::Utf16 { big_endian } => Box::new(prolog::Utf16ToUtf8::new(chained, big_endian)),
-        _ => Box::new(chained),
+        Encoding::Utf8 => {
+            let checked = utf8::Utf8Check::new(chained);
+            utf8_found = Some(checked.found.clone());
+            Box::new(checked)
+        }
+        Encoding::Other(_) => Box::new(chained),
+    };
+    let bad_utf8 = |found: &Option<utf8::Found>| -> Option<Problem> {
+        let (line, column, byte) = (*found.as_ref()?.lock().ok()?)?;
+        Some(Problem {
+            line,
+            column,
+            message: not_utf8(byte),
+        })
     };
     let transcoded = matches!(encoding, Encoding::Utf16 { .. });
     let parser_encoding = match &encoding {
@@ -295,10 +320,13 @@ pub fn check_reader(
     let p = loop {
         if !eof {
             let want = buf.len().max(8192);
-            let got = (&mut input)
-                .take(want as u64)
-                .read_to_end(&mut buf)
-                .map_err(read_err)?;
+            let got = match (&mut input).take(want as u64).read_to_end(&mut buf) {
+                Ok(n) => n,
+                Err(e) => match bad_utf8(&utf8_found) {
+                    Some(problem) => return Ok(Checked::blocking(vec![problem])),
+                    None => return Err(read_err(e)),
+                },
+            };
             eof = got < want;
         }
         match prolog::scan(&buf, eof) {
@@ -527,6 +555,14 @@ pub fn check_reader(
             column,
             message,
         });
+    }
+    if let Some(problem) = bad_utf8(&utf8_found) {
+        // The read failed there: what the parser said about it ("Unrecoverable error") goes.
+        handler
+            .problems
+            .retain(|p| !p.message.contains("Unrecoverable error"));
+        handler.problems.push(problem);
+        handler.blocking = true;
     }
     if let Some(e) = handler.fatal.take() {
         return Err(e);

@@ -397,16 +397,10 @@ pub(crate) fn rewrite(
     let mut pos = 0;
     if let Some((ds, de)) = p.xml_decl {
         let decl = &buf[ds..de];
-        match decl_encoding(decl).filter(|_| utf8_decl) {
-            Some((s, e)) => {
-                out.extend_from_slice(&decl[..s]);
-                out.extend_from_slice(b"UTF-8");
-                out.push(decl[e]);
-                // pad to keep the columns: the closing quote moves left, spaces fill in
-                out.extend(std::iter::repeat_n(b' ', (e - s).saturating_sub(5)));
-                out.extend_from_slice(&decl[e + 1..]);
-            }
-            None => out.extend_from_slice(decl),
+        if utf8_decl {
+            declare_utf8(decl, &mut out);
+        } else {
+            out.extend_from_slice(decl);
         }
         pos = de;
     }
@@ -447,4 +441,41 @@ pub(crate) fn rewrite(
         }
     }
     out
+}
+
+/// Appends the XML declaration `decl` (the start of a document) with its encoding named
+/// UTF-8, padded so that every column after it stays where it was.
+fn declare_utf8(decl: &[u8], out: &mut Vec<u8>) {
+    match decl_encoding(decl) {
+        Some((s, e)) => {
+            out.extend_from_slice(&decl[..s]);
+            out.extend_from_slice(b"UTF-8");
+            out.push(decl[e]);
+            // the closing quote moves left, spaces fill in
+            out.extend(std::iter::repeat_n(b' ', (e - s).saturating_sub(5)));
+            out.extend_from_slice(&decl[e + 1..]);
+        }
+        None => out.extend_from_slice(decl),
+    }
+}
+
+/// A UTF-16 document (with or without a BOM) as UTF-8, its XML declaration naming UTF-8 and
+/// every line and column where it was; `None` when the document is not UTF-16. (Unpaired
+/// surrogates become U+FFFD, as in [`Utf16ToUtf8`].)
+pub(crate) fn utf16_to_utf8(bytes: &[u8]) -> Option<Vec<u8>> {
+    let (Encoding::Utf16 { big_endian }, bom) = sniff(bytes) else {
+        return None;
+    };
+    let mut text = Vec::with_capacity(bytes.len());
+    Utf16ToUtf8::new(&bytes[bom..], big_endian)
+        .read_to_end(&mut text)
+        .ok()?;
+    let decl_end = match (text.starts_with(b"<?xml"), find(&text, 0, b"?>")) {
+        (true, Some(e)) => e + 2,
+        _ => return Some(text),
+    };
+    let mut out = Vec::with_capacity(text.len());
+    declare_utf8(&text[..decl_end], &mut out);
+    out.extend_from_slice(&text[decl_end..]);
+    Some(out)
 }

@@ -519,3 +519,33 @@ fn a_parser_panic_is_a_problem_not_a_crash() {
         "{text}"
     );
 }
+
+/// Bytes that are not UTF-8 were reported as `1:1: Unrecoverable error: DecodeError(Malformed
+/// …)` wherever they were: now at the real place, in plain words, in every mode.
+#[test]
+fn invalid_utf8_is_reported_where_it_is() {
+    let mut bytes = b"<?xml version=\"1.0\"?>\n<!DOCTYPE orders SYSTEM \"order.dtd\">\n<orders><order status=\"new\"><id>1</id><item>caf".to_vec();
+    bytes.push(0xE9);
+    bytes.extend_from_slice(b"</item></order></orders>\n");
+    for mode in [
+        Mode::Document,
+        Mode::AgainstDtd(order_dtd()),
+        Mode::Partner(order_dtd()),
+    ] {
+        let p = validate_reader(&bytes[..], &fixture("x.xml"), &Options::new(mode.clone()))
+            .expect("readable");
+        assert_eq!(
+            messages(&p),
+            "3:48: the file is not valid UTF-8 (byte 0xE9)\n",
+            "{mode:?}"
+        );
+    }
+    // In the prolog too.
+    let bytes = b"<?xml version=\"1.0\"?>\n<!-- \xFF -->\n<r/>";
+    let p = validate_reader(&bytes[..], &fixture("x.xml"), &Options::new(Mode::Document))
+        .expect("readable");
+    assert_eq!(
+        messages(&p),
+        "2:6: the file is not valid UTF-8 (byte 0xFF)\n"
+    );
+}

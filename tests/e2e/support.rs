@@ -143,6 +143,15 @@ password_hash = "{h3}"
 
     /// Starts (or restarts) the process and waits until FTP answers.
     pub fn spawn(&mut self) {
+        self.spawn_process();
+        let port = self.ftp_port;
+        wait_for(30, "the FTP port to accept connections", || {
+            TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+    }
+
+    /// Starts (or restarts) the process without waiting for anything (it may die at once).
+    pub fn spawn_process(&mut self) {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -158,10 +167,18 @@ password_hash = "{h3}"
             .spawn()
             .expect("start wharf");
         self.child = Some(child);
-        let port = self.ftp_port;
-        wait_for(30, "the FTP port to accept connections", || {
-            TcpStream::connect(("127.0.0.1", port)).is_ok()
+    }
+
+    /// Waits until the process ends by itself (a crash); returns its exit status.
+    pub fn wait_exit(&mut self, secs: u64) -> std::process::ExitStatus {
+        let mut status = None;
+        let child = self.child.as_mut().expect("running");
+        wait_for(secs, "the process to end", || {
+            status = child.try_wait().expect("wait");
+            status.is_some()
         });
+        self.child = None;
+        status.expect("exited")
     }
 
     pub fn data(&self) -> PathBuf {

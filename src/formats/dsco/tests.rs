@@ -833,3 +833,19 @@ fn generated_bad_value_names_its_spreadsheet_row() {
         }
     }
 }
+
+/// A control character in a used cell rejects its PO, naming the row and column; the other
+/// POs go on, and an unused column is not read at all.
+#[test]
+fn control_characters_reject_their_po() {
+    let d = dec(&file(&[
+        "po_number,line_item_sku,line_item_quantity,ship_first_name,unused",
+        "PO-1,SKU-1,1,Ada\u{1},x",
+        "PO-2,SKU-2,1,Grace,\u{0}",
+    ]));
+    assert_eq!(
+        rejected(&d, 0),
+        "row 2, column ship_first_name: holds the control character U+0001; only tab, line feed and carriage return are allowed in text"
+    );
+    assert_eq!(accepted(&d, 1).items[0].item, "SKU-2");
+}

@@ -181,6 +181,18 @@ impl<'a> Mapper<'a> {
         Mapper { opts, header }
     }
 
+    /// Every used cell of the PO's rows: no control characters but tab, LF and CR.
+    fn control_characters(&self, rows: &[Row], p: &mut Vec<String>) {
+        for row in rows {
+            let c = self.cells(row);
+            for name in USED_COLUMNS {
+                if let Some(ch) = c.get(name).and_then(crate::formats::text::forbidden) {
+                    p.push(c.bad(name, crate::formats::text::forbidden_reason(ch)));
+                }
+            }
+        }
+    }
+
     fn cells<'r>(&'r self, row: &'r Row) -> Cells<'r> {
         Cells {
             row,
@@ -194,6 +206,7 @@ impl<'a> Mapper<'a> {
             return OrderOutcome::Reject("no rows".to_string());
         };
         let mut p = Vec::new();
+        self.control_characters(rows, &mut p);
         let c = self.cells(first);
         let items = self.items(rows, &mut p);
         let ship_country = self.country(&c, "ship_country", &mut p);

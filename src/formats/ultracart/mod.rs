@@ -17,7 +17,11 @@
 //!   that is not in the prolog, an XML declaration that is not the first thing in the file;
 //! - an entity other than the five XML ones or a character reference to a character XML does
 //!   not allow (an internal DTD subset is never expanded);
-//! - bytes that are not UTF-8 (a leading UTF-8 BOM is fine).
+//! - bytes that are not UTF-8 (a leading UTF-8 BOM is fine; a UTF-16 file, with or without
+//!   its BOM, is transcoded to UTF-8 first, as XML allows);
+//! - elements nested deeper than the bound every XML reader here keeps (256);
+//! - control characters other than tab, LF and CR in a used element (XML does not allow them):
+//!   the order is rejected, naming the element and its `LINE:COL`.
 //!
 //! Elements are found by NAME and by position in the tree, never by sequence: `order`
 //! children of `export`, leaf children of `order`, `item` children of `order`, leaf children
@@ -106,7 +110,8 @@ use values::ORDER_TIME_ZONE;
 
 /// Decodes an UltraCart export file (see the module doc).
 pub fn decode(bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded, DecodeError> {
-    let text = utf8(bytes)?;
+    let transcoded = crate::validate::utf16_to_utf8(bytes);
+    let text = utf8(transcoded.as_deref().unwrap_or(bytes))?;
     let tz = TimeZone::get(ORDER_TIME_ZONE).map_err(|e| {
         DecodeError::Other(format!("time zone {ORDER_TIME_ZONE} is not available: {e}"))
     })?;

@@ -20,7 +20,13 @@ impl Field {
 
     /// A rejection reason for this element's value.
     pub(super) fn bad(&self, what: &str) -> String {
-        format!("<{}> '{}' {} (at {})", self.tag, self.text, what, self.loc)
+        format!(
+            "<{}> '{}' {} (at {})",
+            self.tag,
+            self.text.escape_default(),
+            what,
+            self.loc
+        )
     }
 }
 
@@ -40,8 +46,17 @@ impl Fields {
         }
     }
 
-    /// Stores a field; a second occurrence is a problem and the first one stays.
+    /// Stores a field; a second occurrence is a problem and the first one stays, and so is a
+    /// control character in its text.
     pub(super) fn put(&mut self, index: usize, field: Field, has_children: bool) {
+        if let Some(c) = crate::formats::text::forbidden(&field.text) {
+            self.problems.push(format!(
+                "<{}> {} (at {})",
+                field.tag,
+                crate::formats::text::forbidden_reason(c),
+                field.loc
+            ));
+        }
         if has_children {
             self.problems.push(format!(
                 "<{}> holds child elements, expected text (at {})",

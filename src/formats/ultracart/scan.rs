@@ -38,7 +38,7 @@ pub(super) fn utf8(bytes: &[u8]) -> Result<&str, DecodeError> {
         let bad = bytes.get(e.valid_up_to()).copied().unwrap_or_default();
         xml_error(
             LineCursor::new(text).locate(text.len()),
-            format!("the file is not UTF-8 text (byte 0x{bad:02X})"),
+            crate::validate::not_utf8(bad),
         )
     })
 }

@@ -5,6 +5,7 @@ mod items;
 mod mapping;
 mod outcomes;
 mod reading;
+mod text;
 mod values;
 
 use super::decode;

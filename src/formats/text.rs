@@ -1,0 +1,110 @@
+//! The one rule for partner text: no control characters but tab, line feed and carriage
+//! return. A NUL in an UltraCart name reached the warehouse's JSON as `\u0000`; a warehouse
+//! label printer, a CSV reader or a cart's import would choke on it further down. Every
+//! decoder refuses such a value with the field and its place: per order where the format
+//! judges orders one by one (UltraCart, DSCO), for the whole file where it judges files whole
+//! (the warehouse's JSON and CSV, canonical JSON).
+
+/// The first character of `s` that partner text may not hold.
+pub(crate) fn forbidden(s: &str) -> Option<char> {
+    s.chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// Why a value holding `c` is refused (completes "FIELD …").
+pub(crate) fn forbidden_reason(c: char) -> String {
+    format!(
+        "holds the control character U+{:04X}; only tab, line feed and carriage return are allowed in text",
+        u32::from(c)
+    )
+}
+
+/// The first string in a JSON document (a value or a key) holding a forbidden character,
+/// which JSON can only carry escaped (`\u0000`, `\b`, `\f`): its line and column (of the
+/// escape, 1-based, in characters), its JSON path, and the character. `None` when there is
+/// none; the document is assumed to be valid JSON (the decoders read it first).
+pub(crate) fn json_forbidden(body: &[u8]) -> Option<(u64, u64, String, char)> {
+    let (at, c) = first_forbidden_escape(body)?;
+    let before = String::from_utf8_lossy(&body[..at]);
+    let line = before.matches('\n').count() as u64 + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let path = path_to_forbidden(&value, "$".to_string()).unwrap_or_else(|| "$".into());
+    Some((line, column, path, c))
+}
+
+/// The byte offset of the first escape in a JSON text that stands for a forbidden character.
+fn first_forbidden_escape(b: &[u8]) -> Option<(usize, char)> {
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        let c = match b.get(i + 1) {
+            Some(b'b') => Some('\u{8}'),
+            Some(b'f') => Some('\u{c}'),
+            Some(b'u') => b
+                .get(i + 2..i + 6)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .and_then(char::from_u32),
+            _ => None,
+        };
+        if let Some(c) = c.filter(|c| forbidden(&c.to_string()).is_some()) {
+            return Some((i, c));
+        }
+        i += 2;
+    }
+    None
+}
+
+/// The JSON path of the first string (in document order) holding a forbidden character.
+fn path_to_forbidden(v: &serde_json::Value, at: String) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) => forbidden(s).map(|_| at),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| path_to_forbidden(item, format!("{at}[{i}]"))),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, item)| {
+            let here = format!("{at}.{k}");
+            if forbidden(k).is_some() {
+                return Some(here);
+            }
+            path_to_forbidden(item, here)
+        }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_tab_lf_and_cr_pass() {
+        assert_eq!(forbidden("a\tb\r\nc"), None);
+        assert_eq!(forbidden("Ada\u{0}"), Some('\u{0}'));
+        assert_eq!(forbidden("x\u{1b}[31m"), Some('\u{1b}'));
+        assert_eq!(forbidden("del\u{7f}"), Some('\u{7f}'));
+        assert_eq!(
+            forbidden_reason('\u{0}'),
+            "holds the control character U+0000; only tab, line feed and carriage return are allowed in text"
+        );
+    }
+
+    #[test]
+    fn json_escapes_are_found_with_their_place_and_path() {
+        let j = br#"{"cust_ref":"C\\u0000-1","shipments":[{"tracking_no":"1Z\u0000","n":"a\tb"}]}"#;
+        // `C\\u0000` is a backslash then text: not a control character.
+        let (line, col, path, c) = json_forbidden(j).unwrap();
+        assert_eq!(
+            (line, col, path.as_str(), c),
+            (1, 57, "$.shipments[0].tracking_no", '\0')
+        );
+        assert_eq!(json_forbidden(br#"{"a":"tab\t, newline\n, \\b"}"#), None);
+        let (.., path, c) = json_forbidden(b"[\n {\"k\\f\": 1}]").unwrap();
+        assert_eq!((path.as_str(), c), ("$[0].k\u{c}", '\u{c}'));
+    }
+}
