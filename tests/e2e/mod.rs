@@ -1,10 +1,12 @@
 mod support;
+mod symlinks;
 
 mod cli;
 mod clients;
 mod crash;
 mod dsco;
 mod dtd;
+mod duplicates;
 mod encodings;
 mod ftp_access;
 mod ftp_flow;

@@ -236,3 +236,25 @@ fn a_50_mb_batch_validates_in_bounded_memory() {
     eprintln!("50 MB batch: {took:?}, peak RSS {} MiB", peak >> 20);
     assert!(peak < 64 << 20, "peak RSS {} MiB", peak >> 20);
 }
+
+/// `wharf validate` aborted with a stack overflow at 5,000 nested elements.
+#[test]
+fn deep_nesting_is_a_problem_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("deep.xml");
+    std::fs::write(
+        &f,
+        format!(
+            "<?xml version=\"1.0\"?>\n<export>{}{}</export>\n",
+            "<order>".repeat(5_000),
+            "</order>".repeat(5_000)
+        ),
+    )
+    .unwrap();
+    let dtd = Path::new(env!("CARGO_MANIFEST_DIR")).join("dtd/ultracart-export.dtd");
+    for args in [vec![f.as_path()], vec![Path::new("--dtd"), &dtd, &f]] {
+        let (code, out, err) = validate(&args);
+        assert_eq!(code, Some(1), "{out}{err}");
+        assert!(out.contains("nesting deeper than 256"), "{out}");
+    }
+}
