@@ -1,6 +1,7 @@
 //! Stale client temp files (INTERFACE §6): a temp name (`.filepart`, `.part`, dot-files…) stays
 //! in `in/` for the client to resume until a day after its last change, then it is removed.
 //! Quarantined failed uploads are not temp files of a client and are left to the pipeline.
+//! Symbolic links are neither followed nor removed (entries are looked at with `lstat`).
 
 use super::{is_temp_name, original_name};
 use std::path::Path;
@@ -66,5 +67,24 @@ mod tests {
         assert!(d.path().join("c.xml").exists(), "not a temp name");
         assert!(d.path().join("d.part").exists(), "still fresh");
         assert!(q.exists(), "quarantined uploads are the pipeline's");
+    }
+
+    #[test]
+    fn links_are_not_followed() {
+        let d = tempfile::tempdir().unwrap();
+        let elsewhere = d.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        let old = SystemTime::now() - Duration::from_secs(2 * 24 * 3600);
+        let outside = elsewhere.join("x.xml.filepart");
+        std::fs::File::create(&outside)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        let in_dir = d.path().join("in");
+        std::fs::create_dir(&in_dir).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, in_dir.join("shared")).unwrap();
+        std::os::unix::fs::symlink(&outside, in_dir.join(".y.part")).unwrap();
+        assert_eq!(remove_stale_temp(&in_dir, STALE_AFTER), 0);
+        assert!(outside.exists(), "nothing outside the home is removed");
     }
 }

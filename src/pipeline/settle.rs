@@ -1,4 +1,4 @@
-//! Carrying out a recorded plan: outputs first (each marked done in the store once written),
+//! Carrying out a recorded plan: outputs first (each marked written in the store once written),
 //! then the report and the DTD warnings, then the input's move, then forgetting the job. Every
 //! step is safe to repeat, so a crash anywhere is finished by a replay.
 
@@ -18,7 +18,7 @@ pub(super) fn execute(
     unchanged: impl Fn() -> bool,
 ) -> Result<bool, PipelineError> {
     for (i, out) in plan.outputs.iter().enumerate() {
-        if out.done {
+        if out.done || store.written(key, i)? {
             continue;
         }
         write_atomic(&out.dir, &out.name, out.content.as_bytes()).map_err(io_err(format!(
@@ -26,15 +26,7 @@ pub(super) fn execute(
             out.dir.join(&out.name).display()
         )))?;
         info!(output = %out.dir.join(&out.name).display(), "output written");
-        store.write(|t| {
-            if let Some(mut job) = t.job(key)? {
-                if let Some(o) = job.plan.outputs.get_mut(i) {
-                    o.done = true;
-                }
-                t.put_job(key, &job)?;
-            }
-            Ok(())
-        })?;
+        store.write(|t| t.mark_written(key, i))?;
     }
     if !unchanged() {
         return Ok(false);

@@ -9,12 +9,14 @@
 //! - `cust_refs`: `cust_ref` → order key (the uniqueness index of INTERFACE §6)
 //! - `jobs`: (partner, path under `in/`) → [`Job`]: what processing one input decided, so a
 //!   crash at any point replays the same plan instead of deciding again.
+//! - `written`: (job, output index) → (): the outputs of a job's plan already written.
 //! - `attempts`: (partner, path under `in/`) → [`Attempts`]: decisions begun and not finished,
 //!   so a file that kills the process while it is parsed is recognised at the next start.
 
 mod attempts;
 mod cust_ref;
 mod records;
+mod written;
 
 pub use attempts::Attempts;
 pub use cust_ref::assign_cust_ref;
@@ -29,6 +31,12 @@ const REFS: TableDefinition<&str, &str> = TableDefinition::new("cust_refs");
 const JOBS: TableDefinition<&str, &[u8]> = TableDefinition::new("jobs");
 const DELIVERIES: TableDefinition<&str, &[u8]> = TableDefinition::new("deliveries");
 const ATTEMPTS: TableDefinition<&str, &[u8]> = TableDefinition::new("attempts");
+const WRITTEN: TableDefinition<&str, ()> = TableDefinition::new("written");
+
+/// redb's page cache. Its default, 1 GiB, is memory a long-running server keeps once the store
+/// has grown: the cache holds what was written and read, and the operating system caches the
+/// file anyway. 64 MiB keeps the working set of recent orders.
+const CACHE_BYTES: usize = 64 * 1024 * 1024;
 
 /// A store failure. The store's own errors are wrapped as text: callers only report them.
 #[derive(Debug, thiserror::Error)]
@@ -107,6 +115,7 @@ pub struct Txn<'a> {
     jobs: redb::Table<'a, &'static str, &'static [u8]>,
     deliveries: redb::Table<'a, &'static str, &'static [u8]>,
     attempts: redb::Table<'a, &'static str, &'static [u8]>,
+    written: redb::Table<'a, &'static str, ()>,
 }
 
 fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
@@ -130,6 +139,7 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let db = Database::builder()
             .set_concurrency_mode(redb::ConcurrencyMode::SingleWriter)
+            .set_cache_size(CACHE_BYTES)
             .create(path)
             .map_err(|e| StoreError::Open {
                 path: path.display().to_string(),
@@ -145,6 +155,7 @@ impl Store {
     pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
         let db = Database::builder()
             .set_concurrency_mode(redb::ConcurrencyMode::SingleWriter)
+            .set_cache_size(CACHE_BYTES)
             .open_read_only(path)
             .map_err(|e| StoreError::Open {
                 path: path.display().to_string(),
@@ -169,6 +180,7 @@ impl Store {
                 jobs: wtx.open_table(JOBS).map_err(db_err)?,
                 deliveries: wtx.open_table(DELIVERIES).map_err(db_err)?,
                 attempts: wtx.open_table(ATTEMPTS).map_err(db_err)?,
+                written: wtx.open_table(WRITTEN).map_err(db_err)?,
             };
             f(&mut txn)?
         };
@@ -308,11 +320,13 @@ impl Txn<'_> {
         })
     }
 
-    /// Records the plan for an input. A recorded plan ends the input's processing attempts
-    /// (what remains is replaying the plan, which parses nothing).
+    /// Records the plan for an input (none of its outputs written yet). A recorded plan ends
+    /// the input's processing attempts (what remains is replaying the plan, which parses
+    /// nothing).
     pub fn put_job(&mut self, key: &str, job: &Job) -> Result<(), StoreError> {
         let bytes = encode(key, job)?;
         self.jobs.insert(key, bytes.as_slice()).map_err(db_err)?;
+        self.clear_written(key)?;
         self.clear_attempts(key)
     }
 
@@ -327,7 +341,7 @@ impl Txn<'_> {
     /// Forgets an input's job (it is settled).
     pub fn delete_job(&mut self, key: &str) -> Result<(), StoreError> {
         self.jobs.remove(key).map_err(db_err)?;
-        Ok(())
+        self.clear_written(key)
     }
 }
 

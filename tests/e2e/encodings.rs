@@ -30,15 +30,6 @@ fn upload(g: &Gateway, partner: &str, pass: &str, name: &str, body: &[u8]) {
     assert!(out.status.success(), "{}", text(&out));
 }
 
-fn report(g: &Gateway, partner: &str, name: &str) -> String {
-    let p = g
-        .home(partner)
-        .join("error")
-        .join(format!("{name}.error.txt"));
-    g.wait_file(&p);
-    std::fs::read_to_string(&p).unwrap()
-}
-
 /// UTF-16 with a BOM was refused as "not UTF-8 text".
 #[test]
 fn utf16_orders_flow_with_and_without_a_dtd() {
@@ -94,7 +85,7 @@ fn invalid_utf8_is_reported_where_it_is() {
     bytes[at] = 0xC9; // Latin-1 É in a UTF-8 file
     for (partner, pass) in [("uc", CART_PASSWORD), ("uc2", CART2_PASSWORD)] {
         upload(&g, partner, pass, "latin1.xml", &bytes);
-        let r = report(&g, partner, "latin1.xml");
+        let r = g.error_report(partner, "latin1.xml");
         assert!(
             r.contains(&format!(
                 "{line}:{column}: the file is not valid UTF-8 (byte 0xC9)"
@@ -117,7 +108,7 @@ fn a_control_character_in_a_field_rejects_its_order() {
         uc_order("OK-1", "SD", &[("SKU-1", 1, "1.00")], "1.00"),
     ]);
     upload(&g, "uc", CART_PASSWORD, "nul.xml", file.as_bytes());
-    let r = report(&g, "uc", "nul.xml");
+    let r = g.error_report("uc", "nul.xml");
     assert!(
         r.contains("order NUL-1") && r.contains("holds the control character U+0000"),
         "{r}"

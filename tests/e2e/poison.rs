@@ -19,15 +19,6 @@ fn nested(depth: usize) -> String {
     )
 }
 
-fn report(g: &Gateway, partner: &str, name: &str) -> String {
-    let p = g
-        .home(partner)
-        .join("error")
-        .join(format!("{name}.error.txt"));
-    g.wait_file(&p);
-    std::fs::read_to_string(&p).unwrap()
-}
-
 /// A good order still flows after the bad files: the server serves.
 fn still_serving(g: &Gateway, order: &str) {
     let out = curl_upload(
@@ -56,7 +47,7 @@ fn a_deeply_nested_file_is_refused_and_the_server_keeps_serving() {
             nested(depth).as_bytes(),
         );
         assert!(out.status.success(), "{}", text(&out));
-        let r = report(&g, partner, "deep.xml");
+        let r = g.error_report(partner, "deep.xml");
         assert!(r.contains("nesting deeper than 256"), "{partner}: {r}");
         assert!(r.contains("2:"), "a LINE:COL: {r}");
     }
@@ -90,7 +81,7 @@ fn a_file_that_kills_the_server_is_set_aside_after_two_crashes() {
     assert!(g.home("uc").join("in/poison.xml").exists());
     // The third start sets it aside and serves.
     g.spawn();
-    let r = report(&g, "uc", "poison.xml");
+    let r = g.error_report("uc", "poison.xml");
     assert!(
         r.contains("processing this file stopped the server twice; set aside"),
         "{r}"
@@ -123,7 +114,7 @@ fn a_huge_sparse_file_in_in_goes_to_error_unread() {
     let f = std::fs::File::create(g.home("uc").join("in/huge.xml")).unwrap();
     f.set_len(40_000_000_000).unwrap();
     drop(f); // close-after-write: the watcher queues it
-    let r = report(&g, "uc", "huge.xml");
+    let r = g.error_report("uc", "huge.xml");
     assert!(
         r.contains("the file is 40000000000 bytes, more than this server processes"),
         "{r}"

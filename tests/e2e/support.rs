@@ -244,6 +244,16 @@ password_hash = "{h3}"
         });
     }
 
+    /// Waits for `error/NAME.error.txt` of `partner` and returns it.
+    pub fn error_report(&self, partner: &str, name: &str) -> String {
+        let p = self
+            .home(partner)
+            .join("error")
+            .join(format!("{name}.error.txt"));
+        self.wait_file(&p);
+        std::fs::read_to_string(&p).expect("the report")
+    }
+
     /// Waits until a file exists.
     pub fn wait_file(&self, path: &Path) {
         wait_for(30, &format!("{} to exist", path.display()), || {
