@@ -218,12 +218,12 @@ fn identical_resend_is_absorbed_and_a_changed_one_is_rejected() {
         "{text}"
     );
     assert!(!target.exists());
-    assert!(
+    // The report is written before the input moves: wait for the move.
+    wait_for(30, "the file itself archived", || {
         g.files("uc", "archive")
             .iter()
-            .any(|f| f.ends_with("b.xml")),
-        "the file itself is archived"
-    );
+            .any(|f| f.ends_with("b.xml"))
+    });
 }
 
 #[test]

@@ -1,6 +1,5 @@
-//! rclone (Debian's 1.60), as partners run it: on-the-fly remotes (`:sftp,host=…:path`), its
-//! default behaviour otherwise. Shared by the client-matrix tests
-//! (an FTP remote is `:ftp,host=127.0.0.1,port=P,user=U,pass=OBSCURED:path`).
+//! rclone (Debian's 1.60), as partners run it: on-the-fly remotes (`:sftp,host=…:path`,
+//! `:ftp,host=…:path`), its default behaviour otherwise. Shared by the client-matrix tests.
 
 use super::support::*;
 use std::path::Path;
@@ -28,6 +27,16 @@ impl Remote {
         Remote {
             spec: format!(
                 ":sftp,host=127.0.0.1,port={port},user={user},pass={}:{path}",
+                obscure(pass)
+            ),
+        }
+    }
+
+    /// `path` on the FTP endpoint at `port`, as `user` (rclone's defaults: EPSV, MLSD).
+    pub fn ftp(port: u16, user: &str, pass: &str, path: &str) -> Remote {
+        Remote {
+            spec: format!(
+                ":ftp,host=127.0.0.1,port={port},user={user},pass={}:{path}",
                 obscure(pass)
             ),
         }

@@ -1,0 +1,141 @@
+//! File commands on the control connection: `SIZE`, `MDTM` (RFC 3659 §3-4), `MFMT`
+//! (draft-somers-ftp-mfxx §3), `DELE`, `RNFR`/`RNTO` (RFC 959 §4.1.3). Sizes are byte counts
+//! in every `TYPE` (ASCII transfers are binary here), times UTC. A partner's recent upload
+//! still answers `SIZE`/`MDTM`/`MFMT` after the pipeline moved it; renaming or deleting a file
+//! (or a folder holding one) being uploaded is refused with `450` (the upload life cycle).
+
+use super::super::command::Mtime;
+use super::super::listing::time_val;
+use super::super::reply::Reply;
+use super::super::session::Session;
+use super::{blocking, need_home};
+use crate::home::HomeError;
+use crate::intake::Via;
+use crate::upload::UploadError;
+use crate::policy::{self, Op};
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+/// `SIZE path`.
+pub(super) async fn size(s: &mut Session, arg: &str) -> Reply {
+    let home = match need_home(s) {
+        Ok(h) => h,
+        Err(r) => return r,
+    };
+    let path = s.path(arg);
+    match blocking(move || home.stat(&path)).await {
+        Ok((_, meta)) if meta.is_file() => Reply::new(213, meta.len.to_string()),
+        Ok(_) => Reply::new(550, "Not a plain file."),
+        Err(r) => r,
+    }
+}
+
+/// `MDTM path`.
+pub(super) async fn mdtm(s: &mut Session, arg: &str) -> Reply {
+    let home = match need_home(s) {
+        Ok(h) => h,
+        Err(r) => return r,
+    };
+    let path = s.path(arg);
+    match blocking(move || home.stat(&path)).await {
+        Ok((_, meta)) if meta.is_file() => Reply::new(213, time_val(meta.modified)),
+        Ok(_) => Reply::new(550, "Not a plain file."),
+        Err(r) => r,
+    }
+}
+
+/// `MFMT time path`.
+pub(super) async fn mfmt(s: &mut Session, t: Mtime, arg: &str) -> Reply {
+    let Some(when) = system_time(t) else {
+        return Reply::new(501, "MFMT: not a valid date.");
+    };
+    let home = match need_home(s) {
+        Ok(h) => h,
+        Err(r) => return r,
+    };
+    let path = s.path(arg);
+    let (uploads, span) = (s.shared.uploads.clone(), s.span.clone());
+    let set = blocking(move || {
+        let (_, meta) = home.stat(&path)?;
+        if !meta.is_file() {
+            return Err(UploadError::Home(HomeError::Unavailable(
+                "not a plain file".into(),
+            )));
+        }
+        uploads.set_times(&home, &path, when, &span)
+    })
+    .await;
+    match set {
+        Ok(()) => Reply::new(213, format!("Modify={}; {arg}", time_val(when))),
+        Err(r) => r,
+    }
+}
+
+/// The UTC time of an `MFMT` argument (a leap second counts as :59).
+fn system_time(t: Mtime) -> Option<SystemTime> {
+    let dt = jiff::civil::DateTime::new(
+        t.year,
+        t.month,
+        t.day,
+        t.hour,
+        t.minute,
+        t.second.min(59),
+        0,
+    )
+    .ok()?;
+    let ts = dt.to_zoned(jiff::tz::TimeZone::UTC).ok()?.timestamp();
+    Some(SystemTime::from(ts))
+}
+
+/// `DELE path` (in `out/`: the partner's acknowledgment).
+pub(super) async fn dele(s: &mut Session, arg: &str) -> Reply {
+    let home = match need_home(s) {
+        Ok(h) => h,
+        Err(r) => return r,
+    };
+    let path = s.path(arg);
+    let (uploads, span) = (s.shared.uploads.clone(), s.span.clone());
+    match blocking(move || uploads.remove_file(&home, &path, Via::Ftp, &span)).await {
+        Ok(_) => Reply::new(250, "File deleted."),
+        Err(r) => r,
+    }
+}
+
+/// `RNFR path`: the source must exist and may be renamed.
+pub(super) async fn rnfr(s: &mut Session, arg: &str) -> Reply {
+    let home = match need_home(s) {
+        Ok(h) => h,
+        Err(r) => return r,
+    };
+    let path = s.path(arg);
+    let p = path.clone();
+    match blocking(move || {
+        policy::check(Op::RenameFrom, &p)?;
+        home.stat(&p).map(drop)
+    })
+    .await
+    {
+        Ok(()) => {
+            s.rename_from = Some(path);
+            Reply::new(350, "Ready for RNTO.")
+        }
+        Err(r) => r,
+    }
+}
+
+/// `RNTO path`, right after `RNFR`. An existing target is replaced, as `rename(2)` does.
+pub(super) async fn rnto(s: &mut Session, from: Option<PathBuf>, arg: &str) -> Reply {
+    let Some(from) = from else {
+        return Reply::new(503, "RNFR first.");
+    };
+    let home = match need_home(s) {
+        Ok(h) => h,
+        Err(r) => return r,
+    };
+    let to = s.path(arg);
+    let (uploads, span) = (s.shared.uploads.clone(), s.span.clone());
+    match blocking(move || uploads.rename(&home, &from, &to, true, Via::Ftp, &span)).await {
+        Ok(_) => Reply::new(250, "Rename successful."),
+        Err(r) => r,
+    }
+}
