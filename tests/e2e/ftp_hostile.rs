@@ -233,7 +233,7 @@ fn abor_during_stor_sets_the_partial_file_aside_and_sends_no_order() {
     g.wait_file(&report);
     let text = std::fs::read_to_string(&report).unwrap();
     assert!(
-        text.contains("ABOR") && text.contains(&format!("{} bytes", sent.len())),
+        text.contains("the client aborted") && text.contains(&format!("{} bytes", sent.len())),
         "{text}"
     );
     assert_eq!(

@@ -19,8 +19,16 @@ fn rclone_copy_check_and_move_up_to_a_cart_over_ftp_process_each_file_once() {
     let src = g.dir.path().join("orders");
     let mut ids = order_files(&src, "FRC", 20);
     let remote = Remote::ftp(g.ftp_port, "uc", CART_PASSWORD, "in");
-    assert_ok("rclone copy", &rclone("copy", src.to_str().unwrap(), remote.spec(), &[]), &g);
-    assert_ok("rclone check", &rclone("check", src.to_str().unwrap(), remote.spec(), &[]), &g);
+    assert_ok(
+        "rclone copy",
+        &rclone("copy", src.to_str().unwrap(), remote.spec(), &[]),
+        &g,
+    );
+    assert_ok(
+        "rclone check",
+        &rclone("check", src.to_str().unwrap(), remote.spec(), &[]),
+        &g,
+    );
     assert_each_processed_once(&g, &ids);
     // Run again, as a scheduled job does: nothing is sent a second time.
     assert_ok(
@@ -30,7 +38,11 @@ fn rclone_copy_check_and_move_up_to_a_cart_over_ftp_process_each_file_once() {
     );
     let more = g.dir.path().join("more");
     ids.extend(order_files(&more, "FRM", 5));
-    assert_ok("rclone move", &rclone("move", more.to_str().unwrap(), remote.spec(), &[]), &g);
+    assert_ok(
+        "rclone move",
+        &rclone("move", more.to_str().unwrap(), remote.spec(), &[]),
+        &g,
+    );
     assert_eq!(std::fs::read_dir(&more).unwrap().count(), 0, "moved away");
     assert_each_processed_once(&g, &ids);
 }
@@ -44,7 +56,11 @@ fn rclone_downloads_a_warehouse_outbox_over_ftp_and_deleting_acknowledges() {
     let src = g.dir.path().join("orders");
     let ids = order_files(&src, "FRD", 6);
     let up = Remote::ftp(g.ftp_port, "uc", CART_PASSWORD, "in");
-    assert_ok("rclone copy", &rclone("copy", src.to_str().unwrap(), up.spec(), &[]), &g);
+    assert_ok(
+        "rclone copy",
+        &rclone("copy", src.to_str().unwrap(), up.spec(), &[]),
+        &g,
+    );
     assert_each_processed_once(&g, &ids);
     let out_dir = Remote::ftp(g.ftp_port, "wh", WH_PASSWORD, "out");
     let got = g.dir.path().join("got");
@@ -71,7 +87,11 @@ fn rclone_downloads_a_warehouse_outbox_over_ftp_and_deleting_acknowledges() {
             std::fs::read(moved.join(&name)).unwrap()
         );
     }
-    assert!(g.files("wh", "out").is_empty(), "{:?}", g.files("wh", "out"));
+    assert!(
+        g.files("wh", "out").is_empty(),
+        "{:?}",
+        g.files("wh", "out")
+    );
 }
 
 #[test]
@@ -102,7 +122,11 @@ fn lftp_mirror_up_and_mirror_down_removing_source_files() {
     for id in &ids {
         assert!(down.join(format!("order_{id}.json")).is_file(), "{id}");
     }
-    assert!(g.files("wh", "out").is_empty(), "{:?}", g.files("wh", "out"));
+    assert!(
+        g.files("wh", "out").is_empty(),
+        "{:?}",
+        g.files("wh", "out")
+    );
 }
 
 #[test]
@@ -118,6 +142,10 @@ fn filezilla_style_mlsd_stor_size_mdtm_mfmt() {
         .arg(script)
         .args(["127.0.0.1", &g.ftp_port.to_string(), "uc", CART_PASSWORD])
         .arg(&local));
-    assert!(out.status.success(), "filezilla-style session: {}", text(&out));
+    assert!(
+        out.status.success(),
+        "filezilla-style session: {}",
+        text(&out)
+    );
     assert_each_processed_once(&g, &ids);
 }

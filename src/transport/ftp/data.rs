@@ -1,10 +1,10 @@
 //! Data connections (RFC 959 §3.2-3.3, RFC 2428, RFC 4217 §9): how one is set up (a pending
 //! passive listener, or an active-mode address), opened for a transfer, and protected.
 //!
-//! - Passive: the listener accepts in the background as soon as `PASV`/`EPSV` answered, only
-//!   from the control connection's own IP (a connection from elsewhere is closed: no data
-//!   theft, like vsftpd's `pasv_promiscuous=NO`), within [`DATA_DEADLINE`]; then the listener
-//!   closes and its port goes back to the allocator at once. A session has at most one
+//! - Passive: the listener accepts as soon as the client connects (the session polls it while
+//!   it waits for commands), only from the control connection's own IP (a connection from
+//!   elsewhere is closed: no data theft, like vsftpd's `pasv_promiscuous=NO`), within
+//!   [`DATA_DEADLINE`]; then the listener closes and its port goes back to the allocator. A session has at most one
 //!   pending setup; a new one, a transfer command, `ABOR` or the end of the session drops the
 //!   old one with its listener, its port and any connection it accepted.
 //! - Active (only with `active_mode = true`): the session connects to the address `PORT`/
@@ -17,8 +17,8 @@ use super::tls::{Acceptor, Stream};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::net::{TcpSocket, TcpStream};
-use tokio::task::JoinHandle;
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::time::Instant;
 
 /// How long a client has to connect (passive) or accept (active) a data connection, and to
 /// finish its TLS handshake.
@@ -41,61 +41,83 @@ pub enum DataError {
     Tls(String),
 }
 
-/// A passive listener waiting for its client.
+/// A passive listener waiting for its client, owned by the session (so dropping it closes the
+/// listener and frees the port at once).
 #[derive(Debug)]
 pub struct Pending {
     lease: Arc<Lease>,
-    task: JoinHandle<Result<TcpStream, DataError>>,
+    port: u16,
+    listener: Option<TcpListener>,
+    accepted: Option<TcpStream>,
+    client: IpAddr,
+    deadline: Instant,
 }
 
 impl Pending {
-    /// Starts accepting on `listener` (already listening on the leased port).
+    /// Starts waiting on `listener` (already listening on the leased port).
     pub fn start(
         listener: std::net::TcpListener,
         lease: Arc<Lease>,
         client: IpAddr,
     ) -> std::io::Result<Pending> {
-        let listener = tokio::net::TcpListener::from_std(listener)?;
-        let held = lease.clone();
-        let task = tokio::spawn(async move {
-            let accepted = tokio::time::timeout(DATA_DEADLINE, async {
-                loop {
-                    let (sock, from) = listener.accept().await?;
-                    if same_host(from.ip(), client) {
-                        return Ok(sock);
-                    }
-                    tracing::warn!(%from, "data connection from another address refused");
-                }
-            })
-            .await;
-            // Whatever happened, the port is free again.
-            drop(listener);
-            held.release();
-            match accepted {
-                Ok(r) => r.map_err(DataError::Io),
-                Err(_) => Err(DataError::Timeout),
-            }
-        });
-        Ok(Pending { lease, task })
+        Ok(Pending {
+            port: lease.port(),
+            lease,
+            listener: Some(TcpListener::from_std(listener)?),
+            accepted: None,
+            client,
+            deadline: Instant::now() + DATA_DEADLINE,
+        })
     }
 
     /// The port announced to the client.
     pub fn port(&self) -> u16 {
-        self.lease.port()
+        self.port
+    }
+
+    /// Whether the listener still waits for the client.
+    pub fn is_waiting(&self) -> bool {
+        self.listener.is_some()
+    }
+
+    /// Waits for the client's connection (only from its own address) until the deadline, keeps
+    /// it, and closes the listener, freeing the port. Cancel-safe: the session polls it while
+    /// it waits for commands, so the port is free as soon as the client has connected.
+    pub async fn wait(&mut self) -> Result<(), DataError> {
+        let Some(listener) = self.listener.as_ref() else {
+            return Ok(());
+        };
+        let client = self.client;
+        let accepted = tokio::time::timeout_at(self.deadline, async {
+            loop {
+                let (sock, from) = listener.accept().await?;
+                if same_host(from.ip(), client) {
+                    return Ok::<_, std::io::Error>(sock);
+                }
+                tracing::warn!(%from, "data connection from another address refused");
+            }
+        })
+        .await;
+        self.listener = None;
+        self.lease.release();
+        match accepted {
+            Ok(Ok(sock)) => {
+                self.accepted = Some(sock);
+                Ok(())
+            }
+            Ok(Err(e)) => Err(DataError::Io(e)),
+            Err(_) => Err(DataError::Timeout),
+        }
     }
 
     async fn connection(mut self) -> Result<TcpStream, DataError> {
-        match (&mut self.task).await {
-            Ok(r) => r,
-            Err(e) => Err(DataError::Io(std::io::Error::other(e.to_string()))),
-        }
+        self.wait().await?;
+        self.accepted.take().ok_or(DataError::Timeout)
     }
 }
 
 impl Drop for Pending {
     fn drop(&mut self) {
-        // Aborting a finished task also drops the connection it accepted.
-        self.task.abort();
         self.lease.release();
     }
 }
@@ -110,6 +132,16 @@ pub enum Setup {
     Passive(Pending),
     /// `PORT`/`EPRT` to this (checked) address.
     Active(SocketAddr),
+}
+
+impl Setup {
+    /// The pending passive listener still waiting for its client, if any.
+    pub fn waiting(&mut self) -> Option<&mut Pending> {
+        match self {
+            Setup::Passive(p) if p.is_waiting() => Some(p),
+            _ => None,
+        }
+    }
 }
 
 /// Opens the data connection of `setup`: the accepted passive connection, or a connection to

@@ -118,6 +118,8 @@ enum Event {
     Line(std::io::Result<Line>),
     Idle,
     LoginTimeout,
+    /// The pending passive listener accepted its client (or gave up).
+    DataConnection(Result<(), super::data::DataError>),
 }
 
 impl Session {
@@ -198,6 +200,7 @@ impl Session {
             let shutdown = self.shared.shutdown.clone();
             let login_deadline = self.login_deadline.filter(|_| self.user().is_none());
             let transferring = running.is_some();
+            let data_waiting = self.setup.waiting().is_some();
             let event = tokio::select! {
                 biased;
                 _ = shutdown.wait() => Event::Shutdown,
@@ -205,6 +208,7 @@ impl Session {
                 line = self.control.read_line(), if queue.len() < MAX_QUEUED => Event::Line(line),
                 _ = tokio::time::sleep_until(idle_at), if !transferring => Event::Idle,
                 _ = sleep_until_opt(login_deadline), if login_deadline.is_some() => Event::LoginTimeout,
+                r = accept(&mut self.setup), if data_waiting => Event::DataConnection(r),
             };
             match event {
                 Event::Shutdown => {
@@ -271,6 +275,11 @@ impl Session {
                         .await;
                     break;
                 }
+                Event::DataConnection(r) => {
+                    if let Err(e) = r {
+                        tracing::debug!(error = %e, "passive data connection not made");
+                    }
+                }
                 Event::LoginTimeout => {
                     tracing::info!("no login in time: connection closed");
                     let _ = self
@@ -328,6 +337,14 @@ impl Session {
                 }))
             }
         }
+    }
+}
+
+/// The pending passive listener's client, once it connects.
+async fn accept(setup: &mut Setup) -> Result<(), super::data::DataError> {
+    match setup.waiting() {
+        Some(p) => p.wait().await,
+        None => std::future::pending().await,
     }
 }
 

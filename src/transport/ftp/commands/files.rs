@@ -11,8 +11,8 @@ use super::super::session::Session;
 use super::{blocking, need_home};
 use crate::home::HomeError;
 use crate::intake::Via;
-use crate::upload::UploadError;
 use crate::policy::{self, Op};
+use crate::upload::UploadError;
 use std::path::PathBuf;
 use std::time::SystemTime;
 

@@ -27,9 +27,9 @@ mod upload;
 
 use super::command::{Command, parse};
 use super::data::Setup;
+use super::errors::ToReply;
 use super::reply::Reply;
 use super::session::{Next, Session};
-use super::errors::ToReply;
 use crate::home::Home;
 use std::path::PathBuf;
 
@@ -39,8 +39,11 @@ pub(super) async fn run(s: &mut Session, line: &[u8]) -> Next {
         Ok(c) => c,
         Err(e) => {
             s.rename_from = None;
-            return Reply::new(e.code(), format!("{}.", super::errors::capital(&e.to_string())))
-                .into();
+            return Reply::new(
+                e.code(),
+                format!("{}.", super::errors::capital(&e.to_string())),
+            )
+            .into();
         }
     };
     tracing::trace!(verb = cmd.verb(), "command");
