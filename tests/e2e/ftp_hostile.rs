@@ -328,3 +328,113 @@ fn a_data_connection_from_another_address_is_refused() {
     assert_eq!(Wire::read_all(d), b"{\"x\":1}");
     assert_eq!(w.reply().0, 226);
 }
+
+/// A connection from `source` (an address in 127.0.0.0/8): its greeting, or `None` when the
+/// server closes it without one (refused by the pre-authentication gate).
+fn greeted_from(source: [u8; 4], port: u16) -> (TcpStream, Option<String>) {
+    let sock = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    sock.bind(&std::net::SocketAddr::from((source, 0)).into())
+        .unwrap();
+    sock.connect(&std::net::SocketAddr::from(([127, 0, 0, 1], port)).into())
+        .unwrap();
+    let s = TcpStream::from(sock);
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut line = String::new();
+    let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(&s), &mut line);
+    let greeting = (!line.is_empty()).then_some(line);
+    (s, greeting)
+}
+
+#[test]
+fn a_client_that_does_not_log_in_in_time_is_cut_off_while_partners_log_in() {
+    let g = Gateway::start_custom("login_timeout = \"2s\"", "", "");
+    // Sends a command a byte at a time and never finishes it: traffic does not extend the
+    // deadline.
+    let port = g.ftp_port;
+    let slow = std::thread::spawn(move || {
+        let mut w = Wire::connect(port);
+        let started = Instant::now();
+        for b in b"USER uc".iter().cycle() {
+            if started.elapsed() > Duration::from_secs(30) {
+                return None;
+            }
+            let _ = w
+                .socket()
+                .set_read_timeout(Some(Duration::from_millis(200)));
+            let mut buf = [0u8; 64];
+            match std::io::Read::read(&mut w.socket(), &mut buf) {
+                Ok(0) => return Some((started.elapsed(), String::new())),
+                Ok(n) => {
+                    return Some((started.elapsed(), String::from_utf8_lossy(&buf[..n]).into()));
+                }
+                Err(_) => {}
+            }
+            w.send(&[*b]);
+        }
+        None
+    });
+    // A partner logs in meanwhile and stays past the deadline.
+    let mut ok = Wire::login(g.ftp_port, "uc", CART_PASSWORD);
+    let (took, said) = slow.join().unwrap().expect("cut off within 30 s");
+    assert!(
+        took >= Duration::from_millis(1500) && took < Duration::from_secs(10),
+        "{took:?}"
+    );
+    assert!(said.is_empty() || said.starts_with("421"), "{said}");
+    std::thread::sleep(Duration::from_millis(2500));
+    assert_eq!(
+        ok.cmd("NOOP").0,
+        200,
+        "a logged-in session has no login deadline"
+    );
+}
+
+#[test]
+fn connections_not_logged_in_are_capped_per_source() {
+    let g = Gateway::start_custom("max_unauthenticated_per_source = 2", "", "");
+    let port = g.ftp_port;
+    let (a, ga) = greeted_from([127, 0, 0, 7], port);
+    let (_b, gb) = greeted_from([127, 0, 0, 7], port);
+    assert!(ga.is_some() && gb.is_some(), "the first two are greeted");
+    let (_c, gc) = greeted_from([127, 0, 0, 7], port);
+    assert_eq!(
+        gc, None,
+        "a third one from that address is closed without a greeting"
+    );
+    let (_d, gd) = greeted_from([127, 0, 0, 8], port);
+    assert!(gd.is_some(), "another address is not affected");
+    // One of the first two logs in: its place is free for a new connection.
+    let mut w = std::io::BufReader::new(a.try_clone().unwrap());
+    let mut a = a;
+    for line in [
+        "USER uc\r\n".to_string(),
+        format!("PASS {CART_PASSWORD}\r\n"),
+    ] {
+        a.write_all(line.as_bytes()).unwrap();
+        let mut reply = String::new();
+        std::io::BufRead::read_line(&mut w, &mut reply).unwrap();
+        assert!(
+            reply.starts_with('3') || reply.starts_with("230"),
+            "{reply}"
+        );
+    }
+    let (_e, ge) = greeted_from([127, 0, 0, 7], port);
+    assert!(ge.is_some(), "a logged-in connection gave its place back");
+}
+
+#[test]
+fn an_idle_session_is_closed_and_frees_its_place() {
+    let g = Gateway::start_custom(
+        "idle_timeout = \"1s\"\nmax_sessions_per_partner = 1",
+        "",
+        "",
+    );
+    let mut idle = Wire::login(g.ftp_port, "uc", CART_PASSWORD);
+    let started = Instant::now();
+    let (c, t) = idle.reply();
+    assert_eq!(c, 421, "{t}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(idle.reply().0, 0, "and the connection is closed");
+    let mut again = Wire::login(g.ftp_port, "uc", CART_PASSWORD);
+    assert_eq!(again.cmd("NOOP").0, 200);
+}

@@ -1,5 +1,7 @@
 //! One FTP listener: binds its address (IPv6 sockets IPv6-only, so `0.0.0.0:21` and `[::]:21`
-//! can both be listed), accepts connections until shutdown, and starts a session for each.
+//! can both be listed), accepts connections until shutdown, asks the pre-authentication gate
+//! about each (refused: closed before the greeting), and starts a session for the others, which
+//! must log in within the gate's login deadline.
 //! Each control socket gets `TCP_NODELAY` (a reply is never held back for an ACK) and
 //! `SO_OOBINLINE` (the Telnet Synch a client sends with `ABOR` stays in the command stream).
 
@@ -7,6 +9,7 @@ use super::Shared;
 use super::control::Control;
 use super::session::Session;
 use super::tls::Stream;
+use crate::login::PreAuth;
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -36,11 +39,15 @@ pub async fn run(listener: TcpListener, shared: Arc<Shared>) {
             _ = shared.shutdown.wait() => break,
             Some(_) = sessions.join_next(), if !sessions.is_empty() => {}
             accepted = listener.accept() => match accepted {
-                Ok((sock, peer)) => {
-                    if let Some(session) = prepare(sock, peer, &shared) {
-                        sessions.spawn(session.run());
+                Ok((sock, peer)) => match shared.logins.gate().admit(peer.ip()) {
+                    Ok(pre) => {
+                        if let Some(session) = prepare(sock, peer, pre, &shared) {
+                            sessions.spawn(session.run());
+                        }
                     }
-                }
+                    // Refused (and logged) by the gate: closed before a byte is exchanged.
+                    Err(_) => drop(sock),
+                },
                 Err(e) => {
                     tracing::warn!(error = %e, "FTP accept failed");
                     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -60,7 +67,12 @@ pub async fn run(listener: TcpListener, shared: Arc<Shared>) {
 }
 
 /// Socket options and the session for one accepted connection.
-fn prepare(sock: TcpStream, peer: SocketAddr, shared: &Arc<Shared>) -> Option<Session> {
+fn prepare(
+    sock: TcpStream,
+    peer: SocketAddr,
+    pre: PreAuth,
+    shared: &Arc<Shared>,
+) -> Option<Session> {
     let local = match sock.local_addr() {
         Ok(a) => a,
         Err(e) => {
@@ -74,11 +86,12 @@ fn prepare(sock: TcpStream, peer: SocketAddr, shared: &Arc<Shared>) -> Option<Se
     {
         tracing::debug!(%peer, error = %e, "setting socket options failed");
     }
+    let deadline = tokio::time::Instant::now() + shared.logins.gate().login_deadline();
     Some(Session::new(
         shared.clone(),
         Control::new(Stream::Plain(sock)),
         peer,
         local,
-        None,
+        (pre, deadline),
     ))
 }

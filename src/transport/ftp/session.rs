@@ -20,7 +20,7 @@ use super::reply::Reply;
 use super::transfer::{Stop, StopSignal, Stopper, stop_signal};
 use crate::config::Partner;
 use crate::home::Home;
-use crate::login::SessionGuard;
+use crate::login::{PreAuth, SessionGuard};
 use futures::future::BoxFuture;
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -107,6 +107,8 @@ pub(super) struct Session {
     /// The facts `MLST`/`MLSD` show (`OPTS MLST`).
     pub facts: Facts,
     pub failed_logins: u32,
+    /// The place this connection holds in the pre-authentication gate, until it logs in.
+    pub pre: Option<PreAuth>,
     /// When a not-yet-logged-in connection is closed.
     pub login_deadline: Option<Instant>,
 }
@@ -129,7 +131,7 @@ impl Session {
         control: Control,
         peer: SocketAddr,
         local: SocketAddr,
-        login_deadline: Option<Instant>,
+        (pre, login_deadline): (PreAuth, Instant),
     ) -> Session {
         let span = tracing::info_span!(
             "session",
@@ -154,7 +156,8 @@ impl Session {
             prot: Protection::Clear,
             facts: Facts::all(),
             failed_logins: 0,
-            login_deadline,
+            pre: Some(pre),
+            login_deadline: Some(login_deadline),
         }
     }
 
@@ -295,7 +298,10 @@ impl Session {
             r.stop.stop(Stop::SessionEnded);
             let _ = tokio::time::timeout(Duration::from_secs(5), r.task).await;
         }
+        // The session's place and passive port go first: a client that sees the connection
+        // close may log in again at once.
         self.setup = Setup::None;
+        self.login = Login::Pending(None);
         self.control.close().await;
         tracing::debug!("session ended");
     }
@@ -318,7 +324,12 @@ impl Session {
                     .send(&Reply::new(234, "AUTH TLS successful."))
                     .await
                     .ok()?;
-                match self.control.upgrade(&acceptor, DATA_DEADLINE).await {
+                // Before login, the handshake counts against the login deadline too.
+                let within = self.login_deadline.map_or(DATA_DEADLINE, |at| {
+                    at.saturating_duration_since(Instant::now())
+                        .min(DATA_DEADLINE)
+                });
+                match self.control.upgrade(&acceptor, within).await {
                     Ok(()) => Some(None),
                     Err(e) => {
                         tracing::info!(error = %e, "TLS handshake on the control connection failed");

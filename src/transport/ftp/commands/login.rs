@@ -56,6 +56,9 @@ pub(super) async fn pass(s: &mut Session, secret: Secret) -> Next {
                         _place: place,
                     }));
                     s.login_deadline = None;
+                    if let Some(pre) = s.pre.take() {
+                        pre.authenticated();
+                    }
                     return Reply::new(230, "Login successful.").into();
                 }
                 Err(e) => {
