@@ -63,35 +63,7 @@ fn rclone_downloads_a_warehouse_outbox_over_ftp_and_deleting_acknowledges() {
     );
     assert_each_processed_once(&g, &ids);
     let out_dir = Remote::ftp(g.ftp_port, "wh", WH_PASSWORD, "out");
-    let got = g.dir.path().join("got");
-    assert_ok(
-        "rclone copy out/",
-        &rclone("copy", out_dir.spec(), got.to_str().unwrap(), &[]),
-        &g,
-    );
-    assert_ok(
-        "rclone check out/",
-        &rclone("check", out_dir.spec(), got.to_str().unwrap(), &[]),
-        &g,
-    );
-    let moved = g.dir.path().join("moved");
-    assert_ok(
-        "rclone move out/",
-        &rclone("move", out_dir.spec(), moved.to_str().unwrap(), &[]),
-        &g,
-    );
-    for id in &ids {
-        let name = format!("order_{id}.json");
-        assert_eq!(
-            std::fs::read(got.join(&name)).unwrap(),
-            std::fs::read(moved.join(&name)).unwrap()
-        );
-    }
-    assert!(
-        g.files("wh", "out").is_empty(),
-        "{:?}",
-        g.files("wh", "out")
-    );
+    copy_check_move_down(&g, &out_dir, &ids);
 }
 
 #[test]

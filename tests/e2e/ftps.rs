@@ -121,22 +121,24 @@ print("protected listing:", f.nlst("/out"))
 f.quit()
 "#;
 
+/// Runs [`PROT_C`] as the warehouse against a TLS gateway (`require_tls` or not) with one file
+/// in its `out/`; returns what it printed.
+fn prot_c_session(require: bool) -> String {
+    let g = tls_gateway(require);
+    std::fs::write(g.home("wh").join("out/order_T.json"), "{}").unwrap();
+    let port = g.ftp_port.to_string();
+    let out = run(Command::new("python3").args(["-c", PROT_C, &port, "wh", WH_PASSWORD]));
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    t
+}
+
 #[test]
 fn require_tls_refuses_a_clear_data_channel_after_auth_tls() {
     if missing("openssl") || missing("python3") {
         return;
     }
-    let g = tls_gateway(true);
-    std::fs::write(g.home("wh").join("out/order_T.json"), "{}").unwrap();
-    let out = run(Command::new("python3").args([
-        "-c",
-        PROT_C,
-        &g.ftp_port.to_string(),
-        "wh",
-        WH_PASSWORD,
-    ]));
-    let t = text(&out);
-    assert!(out.status.success(), "{t}");
+    let t = prot_c_session(true);
     assert!(t.contains("PROT C refused: 534"), "{t}");
     assert!(t.contains("clear transfer refused: 521"), "{t}");
     assert!(
@@ -144,16 +146,7 @@ fn require_tls_refuses_a_clear_data_channel_after_auth_tls() {
         "{t}"
     );
     // Without require_tls, a clear data channel after AUTH TLS is the client's choice.
-    let g = tls_gateway(false);
-    std::fs::write(g.home("wh").join("out/order_T.json"), "{}").unwrap();
-    let out = run(Command::new("python3").args([
-        "-c",
-        PROT_C,
-        &g.ftp_port.to_string(),
-        "wh",
-        WH_PASSWORD,
-    ]));
-    let t = text(&out);
+    let t = prot_c_session(false);
     assert!(
         t.contains("PROT C: 200") && t.contains("clear listing: ['/out/order_T.json']"),
         "{t}"

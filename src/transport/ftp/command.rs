@@ -307,61 +307,40 @@ pub fn parse(line: &[u8]) -> Result<Command, ParseError> {
     command(verb, arg)
 }
 
+/// The verbs we implement.
+const VERBS: [&str; 42] = [
+    "USER", "PASS", "QUIT", "NOOP", "SYST", "FEAT", "OPTS", "TYPE", "MODE", "STRU", "PWD", "CWD",
+    "CDUP", "PASV", "EPSV", "PORT", "EPRT", "LIST", "NLST", "MLSD", "MLST", "STAT", "SIZE", "MDTM",
+    "MFMT", "REST", "RETR", "STOR", "APPE", "DELE", "RNFR", "RNTO", "MKD", "RMD", "ABOR", "ALLO",
+    "HELP", "AUTH", "PBSZ", "PROT", "CCC", "SITE",
+];
+
+/// The old `X` forms (RFC 775) and what they mean.
+const ALIASES: [(&str, &str); 5] = [
+    ("XPWD", "PWD"),
+    ("XCWD", "CWD"),
+    ("XCUP", "CDUP"),
+    ("XMKD", "MKD"),
+    ("XRMD", "RMD"),
+];
+
 /// The canonical verb (aliases folded), if we know it.
 fn verb_name(bytes: &[u8]) -> Option<&'static str> {
     if bytes.len() > 4 {
         return None;
     }
-    let mut up = [0u8; 4];
-    for (d, s) in up.iter_mut().zip(bytes) {
-        *d = s.to_ascii_uppercase();
-    }
-    let v: &[u8] = &up[..bytes.len()];
-    Some(match v {
-        b"USER" => "USER",
-        b"PASS" => "PASS",
-        b"QUIT" => "QUIT",
-        b"NOOP" => "NOOP",
-        b"SYST" => "SYST",
-        b"FEAT" => "FEAT",
-        b"OPTS" => "OPTS",
-        b"TYPE" => "TYPE",
-        b"MODE" => "MODE",
-        b"STRU" => "STRU",
-        b"PWD" | b"XPWD" => "PWD",
-        b"CWD" | b"XCWD" => "CWD",
-        b"CDUP" | b"XCUP" => "CDUP",
-        b"PASV" => "PASV",
-        b"EPSV" => "EPSV",
-        b"PORT" => "PORT",
-        b"EPRT" => "EPRT",
-        b"LIST" => "LIST",
-        b"NLST" => "NLST",
-        b"MLSD" => "MLSD",
-        b"MLST" => "MLST",
-        b"STAT" => "STAT",
-        b"SIZE" => "SIZE",
-        b"MDTM" => "MDTM",
-        b"MFMT" => "MFMT",
-        b"REST" => "REST",
-        b"RETR" => "RETR",
-        b"STOR" => "STOR",
-        b"APPE" => "APPE",
-        b"DELE" => "DELE",
-        b"RNFR" => "RNFR",
-        b"RNTO" => "RNTO",
-        b"MKD" | b"XMKD" => "MKD",
-        b"RMD" | b"XRMD" => "RMD",
-        b"ABOR" => "ABOR",
-        b"ALLO" => "ALLO",
-        b"HELP" => "HELP",
-        b"AUTH" => "AUTH",
-        b"PBSZ" => "PBSZ",
-        b"PROT" => "PROT",
-        b"CCC" => "CCC",
-        b"SITE" => "SITE",
-        _ => return None,
-    })
+    let up = bytes.to_ascii_uppercase();
+    let up: &[u8] = &up;
+    VERBS
+        .iter()
+        .find(|v| v.as_bytes() == up)
+        .copied()
+        .or_else(|| {
+            ALIASES
+                .iter()
+                .find(|(alias, _)| alias.as_bytes() == up)
+                .map(|(_, verb)| *verb)
+        })
 }
 
 fn command(verb: &'static str, arg: Option<&str>) -> Result<Command, ParseError> {

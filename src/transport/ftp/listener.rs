@@ -10,25 +10,12 @@ use super::control::Control;
 use super::session::Session;
 use super::tls::Stream;
 use crate::login::PreAuth;
-use socket2::{Domain, Protocol, SockRef, Socket, Type};
+use socket2::SockRef;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
-
-/// Binds `addr` now, so a busy port is a start error.
-pub fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
-    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
-    if addr.is_ipv6() {
-        socket.set_only_v6(true)?;
-    }
-    socket.set_reuse_address(true)?;
-    socket.bind(&addr.into())?;
-    socket.listen(1024)?;
-    socket.set_nonblocking(true)?;
-    TcpListener::from_std(socket.into())
-}
 
 /// Accepts connections until shutdown; then waits briefly for the sessions to end (each
 /// stops its transfer and says `421`), and cuts those that do not.
@@ -57,7 +44,7 @@ pub async fn run(listener: TcpListener, shared: Arc<Shared>) {
     }
     drop(listener);
     let all_ended = async { while sessions.join_next().await.is_some() {} };
-    if tokio::time::timeout(Duration::from_secs(1), all_ended)
+    if tokio::time::timeout(Duration::from_millis(1500), all_ended)
         .await
         .is_err()
     {

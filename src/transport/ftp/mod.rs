@@ -108,7 +108,7 @@ pub async fn start(
     });
     let mut bound = Vec::new();
     for addr in &ftp.listen {
-        let l = listener::bind(*addr).map_err(|e| FtpStartError {
+        let l = super::bind(*addr).map_err(|e| FtpStartError {
             addr: addr.to_string(),
             message: e.to_string(),
         })?;

@@ -13,7 +13,6 @@
 //! - ports are tried round-robin from after the last one given, so a port just freed is the
 //!   last to be reused (a late client of an old PASV reply does not reach a new listener).
 
-use socket2::{Domain, Protocol, Socket, Type};
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::ops::RangeInclusive;
@@ -76,7 +75,9 @@ impl Drop for Lease {
     }
 }
 
-/// Backlog of a passive listener: one client, with room for a retry.
+/// Backlog of a passive listener: one client, with room for a retry. (Passive sockets have
+/// `SO_REUSEADDR`, as every FTP server sets, so a port whose last data connection is in
+/// TIME_WAIT can listen again.)
 const BACKLOG: i32 = 4;
 
 impl PassivePorts {
@@ -118,7 +119,7 @@ impl PassivePorts {
             let Some(port) = u16::try_from(i).ok().and_then(|off| s.low.checked_add(off)) else {
                 continue;
             };
-            match bind_listen(SocketAddr::new(ip, port)) {
+            match crate::transport::listen_socket(SocketAddr::new(ip, port), BACKLOG) {
                 Ok(listener) => {
                     s.used[i] = true;
                     s.next = (i + 1) % s.len;
@@ -163,20 +164,6 @@ impl PassivePorts {
             }
         }
     }
-}
-
-/// A non-blocking listener on `addr` (`SO_REUSEADDR`, as every FTP server sets on passive
-/// sockets, so a port whose last data connection is in TIME_WAIT can listen again).
-fn bind_listen(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
-    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
-    if addr.is_ipv6() {
-        socket.set_only_v6(true)?;
-    }
-    socket.set_reuse_address(true)?;
-    socket.bind(&addr.into())?;
-    socket.listen(BACKLOG)?;
-    socket.set_nonblocking(true)?;
-    Ok(socket.into())
 }
 
 #[cfg(test)]

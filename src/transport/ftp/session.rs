@@ -31,6 +31,10 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use tracing::Instrument;
 
+/// At shutdown, how long a stopped transfer may take to answer (its upload is set aside and
+/// reported before that; the listener cuts sessions that take longer).
+const SHUTDOWN_WAIT: Duration = Duration::from_secs(1);
+
 /// Commands read ahead while a transfer runs; the loop stops reading when this many wait.
 const MAX_QUEUED: usize = 16;
 
@@ -218,9 +222,7 @@ impl Session {
                     let mut replies = Vec::new();
                     if let Some(r) = running.take() {
                         r.stop.stop(Stop::Shutdown);
-                        if let Ok(Ok(reply)) =
-                            tokio::time::timeout(Duration::from_secs(5), r.task).await
-                        {
+                        if let Ok(Ok(reply)) = tokio::time::timeout(SHUTDOWN_WAIT, r.task).await {
                             replies.push(reply);
                         }
                     }

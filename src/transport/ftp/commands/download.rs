@@ -5,7 +5,8 @@
 use super::super::reply::Reply;
 use super::super::session::{Job, Next, Session};
 use super::super::transfer::{self, Ended};
-use super::{blocking, data_ready, need_home, open_data, transfer_reply};
+use super::{Started, blocking, open_data, transfer_ready, transfer_reply};
+use crate::home::HomeError;
 
 /// `REST offset`: for the next `RETR`, `STOR` (resume) or `APPE` (ignored).
 pub(super) fn rest(s: &mut Session, offset: u64) -> Reply {
@@ -17,41 +18,23 @@ pub(super) fn rest(s: &mut Session, offset: u64) -> Reply {
 }
 
 /// `RETR path`.
-pub(super) async fn retr(s: &mut Session, arg: &str) -> Next {
+pub(super) async fn retr(s: &mut Session, arg: &str) -> Started {
     let offset = s.rest.take().unwrap_or(0);
-    let (setup, tls) = match data_ready(s) {
-        Ok(d) => d,
-        Err(r) => return r.into(),
-    };
-    let home = match need_home(s) {
-        Ok(h) => h,
-        Err(r) => return r.into(),
-    };
+    let (setup, tls, home) = transfer_ready(s)?;
     let path = s.path(arg);
-    let opened = blocking(move || {
+    let (resolved, len, file) = blocking(move || {
         let (r, meta) = home.stat(&path)?;
-        let file = home.open_read(&path, 0)?;
-        Ok::<_, crate::home::HomeError>((r, meta.len, file))
+        let file = home.open_read(&path, offset.min(meta.len))?;
+        Ok::<_, HomeError>((r, meta.len, file))
     })
-    .await;
-    let (resolved, len, mut file) = match opened {
-        Ok(v) => v,
-        Err(r) => return r.into(),
-    };
+    .await?;
     if offset > len {
-        return Reply::new(
+        return Err(Reply::new(
             554,
             format!(
                 "Requested action not taken: invalid REST parameter (the file has {len} bytes)."
             ),
-        )
-        .into();
-    }
-    if offset > 0 {
-        use std::io::Seek;
-        if file.seek(std::io::SeekFrom::Start(offset)).is_err() {
-            return Reply::new(451, "Local error in processing.").into();
-        }
+        ));
     }
     let guard = s.shared.uploads.begin_download();
     let local = s.local.ip();
@@ -80,5 +63,5 @@ pub(super) async fn retr(s: &mut Session, arg: &str) -> Next {
             transfer_reply(&ended, "Transfer complete.")
         })
     });
-    Next::Transfer(mark, job)
+    Ok(Next::Transfer(mark, job))
 }

@@ -8,54 +8,44 @@ use super::super::command::Mtime;
 use super::super::listing::time_val;
 use super::super::reply::Reply;
 use super::super::session::Session;
-use super::{blocking, need_home};
-use crate::home::HomeError;
+use super::{Answer, blocking, need_home};
+use crate::home::{HomeError, Meta};
 use crate::intake::Via;
 use crate::policy::{self, Op};
 use crate::upload::UploadError;
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-/// `SIZE path`.
-pub(super) async fn size(s: &mut Session, arg: &str) -> Reply {
-    let home = match need_home(s) {
-        Ok(h) => h,
-        Err(r) => return r,
-    };
+/// The metadata of a plain file (`550` for a folder).
+async fn plain_file(s: &Session, arg: &str) -> Result<Meta, Reply> {
+    let home = need_home(s)?;
     let path = s.path(arg);
-    match blocking(move || home.stat(&path)).await {
-        Ok((_, meta)) if meta.is_file() => Reply::new(213, meta.len.to_string()),
-        Ok(_) => Reply::new(550, "Not a plain file."),
-        Err(r) => r,
+    let (_, meta) = blocking(move || home.stat(&path)).await?;
+    if !meta.is_file() {
+        return Err(Reply::new(550, "Not a plain file."));
     }
+    Ok(meta)
+}
+
+/// `SIZE path`.
+pub(super) async fn size(s: &mut Session, arg: &str) -> Answer {
+    let meta = plain_file(s, arg).await?;
+    Ok(Reply::new(213, meta.len.to_string()))
 }
 
 /// `MDTM path`.
-pub(super) async fn mdtm(s: &mut Session, arg: &str) -> Reply {
-    let home = match need_home(s) {
-        Ok(h) => h,
-        Err(r) => return r,
-    };
-    let path = s.path(arg);
-    match blocking(move || home.stat(&path)).await {
-        Ok((_, meta)) if meta.is_file() => Reply::new(213, time_val(meta.modified)),
-        Ok(_) => Reply::new(550, "Not a plain file."),
-        Err(r) => r,
-    }
+pub(super) async fn mdtm(s: &mut Session, arg: &str) -> Answer {
+    let meta = plain_file(s, arg).await?;
+    Ok(Reply::new(213, time_val(meta.modified)))
 }
 
 /// `MFMT time path`.
-pub(super) async fn mfmt(s: &mut Session, t: Mtime, arg: &str) -> Reply {
-    let Some(when) = system_time(t) else {
-        return Reply::new(501, "MFMT: not a valid date.");
-    };
-    let home = match need_home(s) {
-        Ok(h) => h,
-        Err(r) => return r,
-    };
+pub(super) async fn mfmt(s: &mut Session, t: Mtime, arg: &str) -> Answer {
+    let when = system_time(t).ok_or_else(|| Reply::new(501, "MFMT: not a valid date."))?;
+    let home = need_home(s)?;
     let path = s.path(arg);
     let (uploads, span) = (s.shared.uploads.clone(), s.span.clone());
-    let set = blocking(move || {
+    blocking(move || {
         let (_, meta) = home.stat(&path)?;
         if !meta.is_file() {
             return Err(UploadError::Home(HomeError::Unavailable(
@@ -64,11 +54,8 @@ pub(super) async fn mfmt(s: &mut Session, t: Mtime, arg: &str) -> Reply {
         }
         uploads.set_times(&home, &path, when, &span)
     })
-    .await;
-    match set {
-        Ok(()) => Reply::new(213, format!("Modify={}; {arg}", time_val(when))),
-        Err(r) => r,
-    }
+    .await?;
+    Ok(Reply::new(213, format!("Modify={}; {arg}", time_val(when))))
 }
 
 /// The UTC time of an `MFMT` argument (a leap second counts as :59).
@@ -88,54 +75,34 @@ fn system_time(t: Mtime) -> Option<SystemTime> {
 }
 
 /// `DELE path` (in `out/`: the partner's acknowledgment).
-pub(super) async fn dele(s: &mut Session, arg: &str) -> Reply {
-    let home = match need_home(s) {
-        Ok(h) => h,
-        Err(r) => return r,
-    };
+pub(super) async fn dele(s: &mut Session, arg: &str) -> Answer {
+    let home = need_home(s)?;
     let path = s.path(arg);
     let (uploads, span) = (s.shared.uploads.clone(), s.span.clone());
-    match blocking(move || uploads.remove_file(&home, &path, Via::Ftp, &span)).await {
-        Ok(_) => Reply::new(250, "File deleted."),
-        Err(r) => r,
-    }
+    blocking(move || uploads.remove_file(&home, &path, Via::Ftp, &span)).await?;
+    Ok(Reply::new(250, "File deleted."))
 }
 
 /// `RNFR path`: the source must exist and may be renamed.
-pub(super) async fn rnfr(s: &mut Session, arg: &str) -> Reply {
-    let home = match need_home(s) {
-        Ok(h) => h,
-        Err(r) => return r,
-    };
+pub(super) async fn rnfr(s: &mut Session, arg: &str) -> Answer {
+    let home = need_home(s)?;
     let path = s.path(arg);
     let p = path.clone();
-    match blocking(move || {
+    blocking(move || {
         policy::check(Op::RenameFrom, &p)?;
         home.stat(&p).map(drop)
     })
-    .await
-    {
-        Ok(()) => {
-            s.rename_from = Some(path);
-            Reply::new(350, "Ready for RNTO.")
-        }
-        Err(r) => r,
-    }
+    .await?;
+    s.rename_from = Some(path);
+    Ok(Reply::new(350, "Ready for RNTO."))
 }
 
 /// `RNTO path`, right after `RNFR`. An existing target is replaced, as `rename(2)` does.
-pub(super) async fn rnto(s: &mut Session, from: Option<PathBuf>, arg: &str) -> Reply {
-    let Some(from) = from else {
-        return Reply::new(503, "RNFR first.");
-    };
-    let home = match need_home(s) {
-        Ok(h) => h,
-        Err(r) => return r,
-    };
+pub(super) async fn rnto(s: &mut Session, from: Option<PathBuf>, arg: &str) -> Answer {
+    let from = from.ok_or_else(|| Reply::new(503, "RNFR first."))?;
+    let home = need_home(s)?;
     let to = s.path(arg);
     let (uploads, span) = (s.shared.uploads.clone(), s.span.clone());
-    match blocking(move || uploads.rename(&home, &from, &to, true, Via::Ftp, &span)).await {
-        Ok(_) => Reply::new(250, "Rename successful."),
-        Err(r) => r,
-    }
+    blocking(move || uploads.rename(&home, &from, &to, true, Via::Ftp, &span)).await?;
+    Ok(Reply::new(250, "Rename successful."))
 }

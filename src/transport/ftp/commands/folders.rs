@@ -3,7 +3,7 @@
 
 use super::super::reply::{Reply, quote_path};
 use super::super::session::Session;
-use super::{blocking, need_home};
+use super::{Answer, blocking, need_home};
 use crate::home::HomeError;
 use crate::policy::{self, Op};
 
@@ -16,13 +16,10 @@ pub(super) fn pwd(s: &Session) -> Reply {
 }
 
 /// `CWD path` (and `CDUP` as `CWD ..`).
-pub(super) async fn cwd(s: &mut Session, arg: &str) -> Reply {
-    let home = match need_home(s) {
-        Ok(h) => h,
-        Err(r) => return r,
-    };
+pub(super) async fn cwd(s: &mut Session, arg: &str) -> Answer {
+    let home = need_home(s)?;
     let path = s.path(arg);
-    let found = blocking(move || {
+    s.cwd = blocking(move || {
         policy::check(Op::List, &path).map_err(HomeError::from)?;
         let (r, meta) = home.stat(&path)?;
         if meta.is_dir() {
@@ -31,42 +28,27 @@ pub(super) async fn cwd(s: &mut Session, arg: &str) -> Reply {
             Err(HomeError::Unavailable("not a folder".into()))
         }
     })
-    .await;
-    match found {
-        Ok(dir) => {
-            s.cwd = dir;
-            Reply::new(250, "Directory successfully changed.")
-        }
-        Err(r) => r,
-    }
+    .await?;
+    Ok(Reply::new(250, "Directory successfully changed."))
 }
 
 /// `MKD path`.
-pub(super) async fn mkd(s: &mut Session, arg: &str) -> Reply {
-    let home = match need_home(s) {
-        Ok(h) => h,
-        Err(r) => return r,
-    };
+pub(super) async fn mkd(s: &mut Session, arg: &str) -> Answer {
+    let home = need_home(s)?;
     let path = s.path(arg);
-    match blocking(move || home.make_dir(&path)).await {
-        Ok(r) => {
-            tracing::info!(folder = %r.log_path(), "folder made");
-            Reply::new(257, format!("{} created.", quote_path(&r.virtual_path())))
-        }
-        Err(r) => r,
-    }
+    let r = blocking(move || home.make_dir(&path)).await?;
+    tracing::info!(folder = %r.log_path(), "folder made");
+    Ok(Reply::new(
+        257,
+        format!("{} created.", quote_path(&r.virtual_path())),
+    ))
 }
 
 /// `RMD path`.
-pub(super) async fn rmd(s: &mut Session, arg: &str) -> Reply {
-    let home = match need_home(s) {
-        Ok(h) => h,
-        Err(r) => return r,
-    };
+pub(super) async fn rmd(s: &mut Session, arg: &str) -> Answer {
+    let home = need_home(s)?;
     let path = s.path(arg);
     let (uploads, span) = (s.shared.uploads.clone(), s.span.clone());
-    match blocking(move || uploads.remove_dir(&home, &path, &span)).await {
-        Ok(_) => Reply::new(250, "Folder removed."),
-        Err(r) => r,
-    }
+    blocking(move || uploads.remove_dir(&home, &path, &span)).await?;
+    Ok(Reply::new(250, "Folder removed."))
 }

@@ -6,7 +6,7 @@ use super::super::listing::{Item, list_line, mlsx_line};
 use super::super::reply::Reply;
 use super::super::session::{Job, Next, Session};
 use super::super::transfer;
-use super::{blocking, data_ready, need_home, open_data, transfer_reply};
+use super::{Answer, Started, blocking, need_home, open_data, transfer_ready, transfer_reply};
 use crate::home::{Home, HomeError};
 use std::path::Path;
 use std::time::SystemTime;
@@ -49,23 +49,13 @@ fn items(home: &Home, path: &Path) -> Result<(Vec<Item>, bool), HomeError> {
 }
 
 /// `LIST`, `NLST`, `MLSD`.
-pub(super) async fn transfer(s: &mut Session, arg: Option<String>, kind: Kind) -> Next {
+pub(super) async fn transfer(s: &mut Session, arg: Option<String>, kind: Kind) -> Started {
     s.rest = None;
-    let (setup, tls) = match data_ready(s) {
-        Ok(d) => d,
-        Err(r) => return r.into(),
-    };
-    let home = match need_home(s) {
-        Ok(h) => h,
-        Err(r) => return r.into(),
-    };
+    let (setup, tls, home) = transfer_ready(s)?;
     let path = s.path(arg.as_deref().unwrap_or("."));
-    let (items, is_dir) = match blocking(move || items(&home, &path)).await {
-        Ok(v) => v,
-        Err(r) => return r.into(),
-    };
+    let (items, is_dir) = blocking(move || items(&home, &path)).await?;
     if kind == Kind::Mlsd && !is_dir {
-        return Reply::new(501, "MLSD needs a folder; use MLST for a file.").into();
+        return Err(Reply::new(501, "MLSD needs a folder; use MLST for a file."));
     }
     let now = SystemTime::now();
     // NLST of a named folder gives paths under that name, as vsftpd does.
@@ -97,47 +87,45 @@ pub(super) async fn transfer(s: &mut Session, arg: Option<String>, kind: Kind) -
             transfer_reply(&ended, "Directory send OK.")
         })
     });
-    Next::Transfer(Reply::new(150, "Here comes the directory listing."), job)
+    Ok(Next::Transfer(
+        Reply::new(150, "Here comes the directory listing."),
+        job,
+    ))
 }
 
 /// `MLST [path]`: the facts of one file or folder, on the control connection.
-pub(super) async fn mlst(s: &mut Session, arg: Option<String>) -> Reply {
-    let home = match need_home(s) {
-        Ok(h) => h,
-        Err(r) => return r,
-    };
+pub(super) async fn mlst(s: &mut Session, arg: Option<String>) -> Answer {
+    let home = need_home(s)?;
     let path = s.path(arg.as_deref().unwrap_or("."));
-    let found = blocking(move || {
+    let item = blocking(move || {
         let (r, meta) = home.stat(&path)?;
         let shown = r.virtual_path();
         Ok::<_, HomeError>(Item::new(shown.clone(), shown, &meta))
     })
-    .await;
-    match found {
-        Ok(item) => {
-            let line = format!(" {}", mlsx_line(&item, s.facts, &item.path));
-            Reply::multi(250, format!("Listing {}", item.path), vec![line], "End")
-        }
-        Err(r) => r,
-    }
+    .await?;
+    let line = format!(" {}", mlsx_line(&item, s.facts, &item.path));
+    Ok(Reply::multi(
+        250,
+        format!("Listing {}", item.path),
+        vec![line],
+        "End",
+    ))
 }
 
 /// `STAT path`: a `LIST` of the path on the control connection.
-pub(super) async fn stat(s: &mut Session, arg: &str) -> Reply {
-    let home = match need_home(s) {
-        Ok(h) => h,
-        Err(r) => return r,
-    };
+pub(super) async fn stat(s: &mut Session, arg: &str) -> Answer {
+    let home = need_home(s)?;
     let path = s.path(arg);
-    match blocking(move || items(&home, &path)).await {
-        Ok((items, _)) => {
-            let now = SystemTime::now();
-            let lines = items
-                .iter()
-                .map(|i| format!(" {}", list_line(i, now).trim_end()))
-                .collect();
-            Reply::multi(213, format!("Status of {arg}:"), lines, "End of status")
-        }
-        Err(r) => r,
-    }
+    let (items, _) = blocking(move || items(&home, &path)).await?;
+    let now = SystemTime::now();
+    let lines = items
+        .iter()
+        .map(|i| format!(" {}", list_line(i, now).trim_end()))
+        .collect();
+    Ok(Reply::multi(
+        213,
+        format!("Status of {arg}:"),
+        lines,
+        "End of status",
+    ))
 }

@@ -75,30 +75,44 @@ pub(super) async fn run(s: &mut Session, line: &[u8]) -> Next {
         Command::Prot(p) => security::prot(s, p).into(),
         Command::Ccc => security::ccc().into(),
         Command::Pwd => folders::pwd(s).into(),
-        Command::Cwd(p) => folders::cwd(s, &p).await.into(),
-        Command::Cdup => folders::cwd(s, "..").await.into(),
-        Command::Mkd(p) => folders::mkd(s, &p).await.into(),
-        Command::Rmd(p) => folders::rmd(s, &p).await.into(),
+        Command::Cwd(p) => answer(folders::cwd(s, &p).await),
+        Command::Cdup => answer(folders::cwd(s, "..").await),
+        Command::Mkd(p) => answer(folders::mkd(s, &p).await),
+        Command::Rmd(p) => answer(folders::rmd(s, &p).await),
         Command::Pasv => connect::pasv(s).into(),
         Command::Epsv(e) => connect::epsv(s, e).into(),
         Command::Port(a) | Command::Eprt(a) => connect::active(s, a).into(),
-        Command::List(p) => list::transfer(s, p, list::Kind::List).await,
-        Command::Nlst(p) => list::transfer(s, p, list::Kind::Nlst).await,
-        Command::Mlsd(p) => list::transfer(s, p, list::Kind::Mlsd).await,
-        Command::Mlst(p) => list::mlst(s, p).await.into(),
+        Command::List(p) => started(list::transfer(s, p, list::Kind::List).await),
+        Command::Nlst(p) => started(list::transfer(s, p, list::Kind::Nlst).await),
+        Command::Mlsd(p) => started(list::transfer(s, p, list::Kind::Mlsd).await),
+        Command::Mlst(p) => answer(list::mlst(s, p).await),
         Command::Stat(None) => info::status(s).into(),
-        Command::Stat(Some(p)) => list::stat(s, &p).await.into(),
-        Command::Size(p) => files::size(s, &p).await.into(),
-        Command::Mdtm(p) => files::mdtm(s, &p).await.into(),
-        Command::Mfmt(t, p) => files::mfmt(s, t, &p).await.into(),
-        Command::Dele(p) => files::dele(s, &p).await.into(),
-        Command::Rnfr(p) => files::rnfr(s, &p).await.into(),
-        Command::Rnto(p) => files::rnto(s, rename_from, &p).await.into(),
+        Command::Stat(Some(p)) => answer(list::stat(s, &p).await),
+        Command::Size(p) => answer(files::size(s, &p).await),
+        Command::Mdtm(p) => answer(files::mdtm(s, &p).await),
+        Command::Mfmt(t, p) => answer(files::mfmt(s, t, &p).await),
+        Command::Dele(p) => answer(files::dele(s, &p).await),
+        Command::Rnfr(p) => answer(files::rnfr(s, &p).await),
+        Command::Rnto(p) => answer(files::rnto(s, rename_from, &p).await),
         Command::Rest(n) => download::rest(s, n).into(),
-        Command::Retr(p) => download::retr(s, &p).await,
-        Command::Stor(p) => upload::stor(s, &p, false).await,
-        Command::Appe(p) => upload::stor(s, &p, true).await,
+        Command::Retr(p) => started(download::retr(s, &p).await),
+        Command::Stor(p) => started(upload::stor(s, &p, false).await),
+        Command::Appe(p) => started(upload::stor(s, &p, true).await),
     }
+}
+
+/// A command's reply, or its refusal (both are replies; `?` stops at the first refusal).
+pub(super) type Answer = Result<Reply, Reply>;
+
+/// A transfer command: the transfer to start, or its refusal.
+pub(super) type Started = Result<Next, Reply>;
+
+fn answer(a: Answer) -> Next {
+    a.unwrap_or_else(|refused| refused).into()
+}
+
+fn started(s: Started) -> Next {
+    s.unwrap_or_else(Next::from)
 }
 
 /// Commands allowed before login (RFC 959 §5.4 and the security extensions).
@@ -167,9 +181,11 @@ pub(super) fn need_home(s: &Session) -> Result<Home, Reply> {
 
 /// What a transfer command needs before its `150`: the data connection setup (taken from the
 /// session — a transfer command always consumes it, so its listener and port never outlive
-/// the command) and the TLS acceptor when `PROT P`. Refused with `425` without a setup and
-/// with `521` when TLS is required and the data connection would be clear.
-pub(super) fn data_ready(s: &mut Session) -> Result<(Setup, Option<super::tls::Acceptor>), Reply> {
+/// the command), the TLS acceptor when `PROT P`, and the home. Refused with `425` without a
+/// setup and with `521` when TLS is required and the data connection would be clear.
+pub(super) fn transfer_ready(
+    s: &mut Session,
+) -> Result<(Setup, Option<super::tls::Acceptor>, Home), Reply> {
     let setup = std::mem::take(&mut s.setup);
     if matches!(setup, Setup::None) {
         return Err(Reply::new(425, "Use PASV or EPSV first."));
@@ -182,7 +198,7 @@ pub(super) fn data_ready(s: &mut Session) -> Result<(Setup, Option<super::tls::A
         ));
     }
     let tls = if private { s.shared.tls.clone() } else { None };
-    Ok((setup, tls))
+    Ok((setup, tls, need_home(s)?))
 }
 
 /// Opens the data connection for a transfer whose `150` is sent; `ABOR` (or the session's

@@ -12,21 +12,14 @@ use super::super::errors;
 use super::super::reply::Reply;
 use super::super::session::{Job, Next, Session};
 use super::super::transfer::{self, Ended, Stop};
-use super::{data_ready, need_home, open_data};
+use super::{Started, open_data, transfer_ready};
 use crate::intake::Via;
 use crate::upload::{Abort, Start, Upload, UploadError};
 
 /// `STOR path` (`append`: `APPE path`).
-pub(super) async fn stor(s: &mut Session, arg: &str, append: bool) -> Next {
+pub(super) async fn stor(s: &mut Session, arg: &str, append: bool) -> Started {
     let rest = s.rest.take();
-    let (setup, tls) = match data_ready(s) {
-        Ok(d) => d,
-        Err(r) => return r.into(),
-    };
-    let home = match need_home(s) {
-        Ok(h) => h,
-        Err(r) => return r.into(),
-    };
+    let (setup, tls, home) = transfer_ready(s)?;
     let start = match (append, rest) {
         (true, _) => Start::Append,
         (false, Some(n)) if n > 0 => Start::Resume(n),
@@ -38,10 +31,7 @@ pub(super) async fn stor(s: &mut Session, arg: &str, append: bool) -> Next {
         tokio::task::spawn_blocking(move || uploads.begin(&home, &path, start, Via::Ftp, &span))
             .await
             .unwrap_or_else(|e| Err(UploadError::Failed(e.to_string())));
-    let upload = match begun {
-        Ok(u) => u,
-        Err(e) => return errors::upload(&e).into(),
-    };
+    let upload = begun.map_err(|e| errors::upload(&e))?;
     let local = s.local.ip();
     let idle = s.shared.config.limits.idle_timeout;
     let mark = Reply::new(150, format!("Ok to send data for {}.", upload.log_path()));
@@ -61,7 +51,7 @@ pub(super) async fn stor(s: &mut Session, arg: &str, append: bool) -> Next {
             settle(upload, ended).await
         })
     });
-    Next::Transfer(mark, job)
+    Ok(Next::Transfer(mark, job))
 }
 
 /// Finishes or aborts the upload after its data path ended; the transfer's reply.
