@@ -438,3 +438,28 @@ fn an_idle_session_is_closed_and_frees_its_place() {
     let mut again = Wire::login(g.ftp_port, "uc", CART_PASSWORD);
     assert_eq!(again.cmd("NOOP").0, 200);
 }
+
+#[test]
+fn abor_during_retr_stops_the_download_and_the_session_goes_on() {
+    let g = Gateway::start();
+    // Larger than every socket buffer on the way: the server is still sending when ABOR comes.
+    std::fs::write(g.home("wh").join("out/big.json"), vec![b'x'; 64 << 20]).unwrap();
+    let mut w = Wire::login(g.ftp_port, "wh", WH_PASSWORD);
+    assert_eq!(w.cmd("TYPE I").0, 200);
+    let mut d = w.data();
+    assert_eq!(w.cmd("RETR /out/big.json").0, 150);
+    let mut first = [0u8; 4096];
+    std::io::Read::read_exact(&mut d, &mut first).unwrap();
+    w.send(b"ABOR\r\n");
+    let (c1, t1) = w.reply();
+    let (c2, t2) = w.reply();
+    assert_eq!((c1, c2), (426, 226), "{t1}{t2}");
+    drop(d);
+    assert_eq!(w.cmd("NOOP").0, 200);
+    // The session carries on: the next download goes through.
+    std::fs::write(g.home("wh").join("out/small.json"), "{}").unwrap();
+    let d = w.data();
+    assert_eq!(w.cmd("RETR /out/small.json").0, 150);
+    assert_eq!(Wire::read_all(d), b"{}");
+    assert_eq!(w.reply().0, 226);
+}

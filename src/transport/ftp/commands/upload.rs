@@ -40,7 +40,10 @@ pub(super) async fn stor(s: &mut Session, arg: &str, append: bool) -> Started {
             let stream = match open_data(setup, local, tls, &mut stop).await {
                 Ok(st) => st,
                 Err(r) => {
-                    let why = Abort::ConnectionLost("no data connection".into());
+                    let why = match stop.reason() {
+                        Some(s) => abort_for(s),
+                        None => Abort::ConnectionLost("no data connection was opened".into()),
+                    };
                     finish_off(move || upload.abort(why)).await;
                     return r;
                 }
@@ -64,16 +67,13 @@ async fn settle(upload: Upload, ended: Ended) -> Reply {
                 Err(_) => Reply::new(451, "Transfer failed: local error."),
             };
         }
-        Ended::Stopped(Stop::Abor, _) => (
-            Abort::ClientAborted,
-            Reply::new(426, "Transfer aborted; the partial upload was set aside."),
-        ),
-        Ended::Stopped(Stop::Shutdown, _) => (
-            Abort::Shutdown,
-            Reply::new(426, "Transfer aborted: the server is shutting down."),
-        ),
-        Ended::Stopped(Stop::SessionEnded, _) => {
-            (Abort::SessionEnded, Reply::new(426, "Transfer aborted."))
+        Ended::Stopped(stop, _) => {
+            let reply = match stop {
+                Stop::Abor => "Transfer aborted; the partial upload was set aside.",
+                Stop::Shutdown => "Transfer aborted: the server is shutting down.",
+                Stop::SessionEnded => "Transfer aborted.",
+            };
+            (abort_for(stop), Reply::new(426, reply))
         }
         Ended::Lost(why, _) => {
             let reply = Reply::new(426, format!("Connection closed; transfer aborted: {why}."));
@@ -82,6 +82,15 @@ async fn settle(upload: Upload, ended: Ended) -> Reply {
     };
     finish_off(move || upload.abort(why)).await;
     reply
+}
+
+/// The upload's abort reason for a transfer stopped from outside.
+fn abort_for(stop: Stop) -> Abort {
+    match stop {
+        Stop::Abor => Abort::ClientAborted,
+        Stop::Shutdown => Abort::Shutdown,
+        Stop::SessionEnded => Abort::SessionEnded,
+    }
 }
 
 /// Runs a blocking clean-up off the async threads.
