@@ -6,7 +6,8 @@
 //!   blocking thread in large chunks while the previous chunk is encrypted and sent.
 //! - Uploads keep the network and the disk busy at once: the network side fills [`CHUNK`]-sized
 //!   buffers and a blocking writer writes them (large writes; at most [`IN_FLIGHT`] buffers
-//!   wait, so memory stays bounded). A slow upload still reaches the disk every
+//!   wait, so memory stays bounded, and written buffers are filled again rather than fresh
+//!   memory taken for each chunk). A slow upload still reaches the disk every
 //!   [`FLUSH_AFTER`] so it can be watched and resumed.
 //! - Every transfer ends on the first of: done, the client's `ABOR`, the server's shutdown, the
 //!   control connection gone ([`Stop`]), or `idle_timeout` without a byte moving.
@@ -264,19 +265,34 @@ where
     W: FnMut(&[u8]) -> Result<(), String> + Send + 'static,
 {
     let (tx, mut rx) = mpsc::channel::<Vec<u8>>(IN_FLIGHT);
+    // Written buffers come back to be filled again: a handful of buffers per upload, touched
+    // once, instead of fresh memory (and its page faults) for every chunk.
+    let (spare_tx, mut spare_rx) = mpsc::channel::<Vec<u8>>(IN_FLIGHT + 2);
     let writer = tokio::task::spawn_blocking(move || -> Result<(), String> {
-        while let Some(chunk) = rx.blocking_recv() {
+        while let Some(mut chunk) = rx.blocking_recv() {
             write(&chunk)?;
+            chunk.clear();
+            let _ = spare_tx.try_send(chunk);
         }
         Ok(())
     });
     let idle = idle.max(Duration::from_secs(1));
     let mut total = 0u64;
+    let mut buffers = 0;
     let outcome = loop {
+        // At most IN_FLIGHT + 2 buffers: the queue, the one being written, the one filling.
+        let spare = match spare_rx.try_recv() {
+            Ok(b) => Some(b),
+            Err(_) if buffers >= IN_FLIGHT + 2 => spare_rx.recv().await,
+            Err(_) => None,
+        };
+        if spare.is_none() {
+            buffers += 1;
+        }
         let filled = tokio::select! {
             biased;
             why = stop.stopped() => break Err(Ended::Stopped(why, total)),
-            f = fill_chunk(&mut input, idle) => f,
+            f = fill_chunk(&mut input, spare, idle) => f,
         };
         let (chunk, read) = filled;
         let n = chunk.len() as u64;
@@ -304,8 +320,12 @@ where
 
 /// Reads up to [`CHUNK`] bytes: waits up to `idle` for the first, then gathers what arrives
 /// within [`FLUSH_AFTER`]. Returns the bytes and whether the input ended (or its error).
-async fn fill_chunk(input: &mut Stream, idle: Duration) -> (Vec<u8>, Result<bool, String>) {
-    let mut chunk = Vec::with_capacity(CHUNK);
+async fn fill_chunk(
+    input: &mut Stream,
+    spare: Option<Vec<u8>>,
+    idle: Duration,
+) -> (Vec<u8>, Result<bool, String>) {
+    let mut chunk = spare.unwrap_or_else(|| Vec::with_capacity(CHUNK));
     let first = tokio::time::timeout(idle, input.read_buf(&mut chunk)).await;
     match first {
         Err(_) => return (chunk, Err(format!("no data for {}s", idle.as_secs()))),
