@@ -9,7 +9,6 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod cli;
 pub mod config;
 #[cfg(debug_assertions)]
 pub mod faults;

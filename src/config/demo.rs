@@ -37,6 +37,11 @@ const PARTNERS: [(&str, Role, Format); 3] = [
 /// Length of a generated password.
 const PASSWORD_LEN: usize = 20;
 
+/// The demo's data folder: `wharf-data` in the current folder.
+pub fn data_dir() -> std::io::Result<PathBuf> {
+    Ok(std::env::current_dir()?.join(super::DEFAULT_DATA_DIR))
+}
+
 /// The demo configuration with data in `data_dir` (returned as given) and listeners on
 /// `listen_host`. Creates `data_dir` and the credentials file when missing; the message is
 /// the partner names and passwords to print once, `Some` only when passwords were just

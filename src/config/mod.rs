@@ -27,7 +27,7 @@ mod tests;
 use std::path::{Path, PathBuf};
 
 pub use credential::{Credential, hash_password};
-pub use error::{ConfigError, ConfigErrors, Problem};
+pub use error::{ConfigError, ConfigErrors, DataDirError, Problem};
 #[cfg(test)]
 pub(crate) use limits::parse_startups;
 pub use remote::{
@@ -37,6 +37,10 @@ pub use types::{Config, DtdMode, FtpConfig, Limits, Partner, Rate, Role, SftpCon
 
 /// The name of the configuration file looked for in the current folder.
 pub const DEFAULT_FILE: &str = "wharf.toml";
+
+/// The data folder when none is named: `wharf-data` in the configuration file's folder, or in
+/// the current folder for the embedded demo.
+pub const DEFAULT_DATA_DIR: &str = "wharf-data";
 
 /// A checked configuration and the warnings it raised (e.g. a plain-text password), each as
 /// `FILE:LINE: message`.
@@ -73,6 +77,19 @@ pub enum Source {
     File(PathBuf),
     /// The embedded demo (INTERFACE §3).
     Demo,
+}
+
+impl Source {
+    /// The data folder `serve` would use: the file's `data_dir` (the file is loaded and
+    /// checked), or the demo's `./wharf-data`.
+    pub fn data_dir(&self) -> Result<PathBuf, DataDirError> {
+        match self {
+            Source::File(path) => load(path)
+                .map(|loaded| loaded.config.data_dir)
+                .map_err(DataDirError::Config),
+            Source::Demo => demo::data_dir().map_err(DataDirError::CurrentFolder),
+        }
+    }
 }
 
 /// `explicit` when given (even if it does not exist: loading will say so); else

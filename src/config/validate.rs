@@ -108,7 +108,7 @@ pub(crate) fn validate(text: &str, file: &Path) -> Result<Loaded, ConfigErrors> 
 
     let data_dir = match &doc.data_dir {
         Some(value) => ctx.path(value, "data_dir"),
-        None => Some(ctx.dir.join("wharf-data")),
+        None => Some(ctx.dir.join(super::DEFAULT_DATA_DIR)),
     }
     .unwrap_or_default();
     let xml_catalog = doc

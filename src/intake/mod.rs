@@ -8,6 +8,7 @@
 //! other source can hand the pipeline a half-written file.
 
 pub mod markers;
+pub mod requeue;
 pub mod scan;
 pub mod sweep;
 mod temp_names;
