@@ -7,7 +7,7 @@
 //! transport alike.
 
 #![deny(unsafe_code)]
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 pub mod config;
 #[cfg(debug_assertions)]
