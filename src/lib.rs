@@ -2,7 +2,7 @@
 //!
 //! A file moves one way: a transport (`transport/`) reports a completed upload, the
 //! [`intake`] queues it, the [`pipeline`] decodes it with a format from [`formats`], applies
-//! it to the [`store`], renders outputs through the [`outbox`], and settles the input in
+//! it to the [`store`], writes outputs with the [`durable`] file helpers, and settles the input in
 //! `archive/` or `error/`. The [`policy`] layer decides who may do what where, for every
 //! transport alike.
 
@@ -10,6 +10,7 @@
 #![deny(missing_docs)]
 
 pub mod config;
+pub mod durable;
 #[cfg(debug_assertions)]
 pub mod faults;
 pub mod formats;
@@ -18,7 +19,6 @@ pub mod intake;
 pub mod logging;
 pub mod login;
 pub mod model;
-pub mod outbox;
 pub mod pipeline;
 pub mod policy;
 pub mod server;

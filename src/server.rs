@@ -61,7 +61,7 @@ pub fn prepare_homes(config: &Config) -> Result<(), ServeError> {
                 .map_err(|source| ServeError::DataDir { path: dir, source })?;
         }
         for f in ["out", "error", "archive"] {
-            let n = crate::outbox::remove_leftover_temps(&home.join(f));
+            let n = crate::durable::remove_leftover_temps(&home.join(f));
             if n > 0 {
                 info!(partner = %p.name, folder = f, files = n, "removed temporary files left by a crash");
             }

@@ -14,8 +14,8 @@ use rand::distr::Alphanumeric;
 
 use crate::formats::{Format, KitMode};
 
+use super::check::DEFAULT_PASSIVE_PORTS;
 use super::partner::DEFAULT_CUST_REF_MAX_LEN;
-use super::validate::DEFAULT_PASSIVE_PORTS;
 use super::{
     Config, ConfigError, Credential, DtdMode, FtpConfig, Limits, Partner, Role, SftpConfig,
 };

@@ -10,10 +10,10 @@ use std::time::Duration;
 
 use toml::Spanned;
 
+use super::check::Ctx;
 use super::login::parse_net;
 use super::raw::{RawLimits, RawNumberOrText};
 use super::units::{parse_duration, parse_size};
-use super::validate::Ctx;
 use super::{Limits, Rate, Startups};
 
 /// Reads `[limits]`.

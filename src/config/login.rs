@@ -8,9 +8,9 @@ use std::path::Path;
 use toml::Spanned;
 
 use super::Credential;
+use super::check::Ctx;
 use super::credential::check_phc;
 use super::raw::RawPartner;
-use super::validate::Ctx;
 
 /// OpenSSH public key types accepted in `authorized_keys`.
 const KEY_TYPES: &[&str] = &[

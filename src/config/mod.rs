@@ -2,13 +2,14 @@
 //! file ([`load`]), or building the embedded demo ([`demo::demo_config`]).
 //!
 //! Loading is two-stage (STYLE item 6): `raw` deserializes what the user typed, section by
-//! section, with `deny_unknown_fields`; `validate` checks it and builds the typed
+//! section, with `deny_unknown_fields`; `check` checks it and builds the typed
 //! [`Config`]. Every problem is reported as `FILE:LINE: message`, all of them at once.
 //! Loading reads files (the config, `password_file`, existence of `dtd` and TLS files) but
 //! never writes and never opens sockets, so `wharf check` is [`load`] alone.
 //!
 //! Secrets are redacted in `Debug` (STYLE item 7): see [`Credential`].
 
+mod check;
 mod credential;
 pub mod demo;
 mod error;
@@ -19,7 +20,6 @@ mod raw;
 mod remote;
 mod types;
 pub mod units;
-mod validate;
 
 #[cfg(test)]
 mod tests;
@@ -58,7 +58,7 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigErrors> {
     let bytes = std::fs::read(path).map_err(|e| whole_file(path, format!("cannot read: {e}")))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| whole_file(path, "not UTF-8 text (TOML files are UTF-8)".into()))?;
-    validate::validate(&text, path)
+    check::check(&text, path)
 }
 
 /// A single problem about the whole file.

@@ -12,10 +12,10 @@ use toml::Spanned;
 
 use crate::formats::Format;
 
+use super::check::Ctx;
 use super::login::{check_allowed_ips, check_authorized_keys, check_credential};
 use super::raw::{PartnerEntry, PartnerSection, RawPartner};
 use super::remote::check_remote;
-use super::validate::Ctx;
 use super::{DtdMode, Partner, Role};
 
 /// `cust_ref_max_len` when not given.

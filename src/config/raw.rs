@@ -2,7 +2,7 @@
 //! with spans, split into its sections, and each section is deserialized on its own into the
 //! serde shapes below (`deny_unknown_fields` everywhere), so a mistake in one partner does not
 //! hide the problems of the others. Values stay loosely typed (`Spanned<String>` mostly) so
-//! that [`validate`](super::validate) can report every problem with its line.
+//! that [`check`](super::check) can report every problem with its line.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -13,8 +13,8 @@ use serde::de::{self, Visitor};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
+use super::check::Ctx;
 use super::remote::RawRemote;
-use super::validate::Ctx;
 
 /// `[ftp]`.
 #[derive(Deserialize)]

@@ -12,8 +12,8 @@ use serde::Deserialize;
 use serde::de::{self, Visitor};
 use toml::Spanned;
 
+use super::check::Ctx;
 use super::units::parse_duration;
-use super::validate::Ctx;
 
 /// `poll_every` when not given.
 pub const DEFAULT_POLL_EVERY: Duration = Duration::from_secs(60);

@@ -10,7 +10,6 @@ pub mod dsco;
 pub mod render;
 mod text;
 pub mod ultracart;
-pub mod warehouse;
 
 use crate::model::Order;
 use serde::{Deserialize, Serialize};

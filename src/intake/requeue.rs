@@ -5,7 +5,7 @@
 //! arrive in `in/` (or the next start-up scan does). A file requeued from `error/` leaves its
 //! old report behind; the report is replaced by a fresh one if the file fails again.
 
-use crate::outbox::{free_name, move_file};
+use crate::durable::{free_name, move_file};
 use std::path::{Component, Path, PathBuf};
 
 /// Suffix of a rejection report beside its input.

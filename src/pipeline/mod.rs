@@ -10,8 +10,8 @@
 
 mod acknowledge;
 mod attempts;
+mod cart_file;
 mod contain;
-mod decide;
 mod dtd_check;
 mod input;
 mod inventory;
@@ -22,7 +22,7 @@ mod refuse;
 mod report;
 mod settle;
 mod shipments;
-mod warehouse;
+mod warehouse_file;
 
 use crate::config::Config;
 use crate::intake::{Arrival, Queue, UploadRegistry};
@@ -215,7 +215,7 @@ impl Pipeline {
             return refuse::refuse(self, a, input.len, key, hash, &why);
         };
         if a.kind != crate::intake::Kind::Input {
-            return decide::decide(self, partner, a, bytes, hash, key);
+            return cart_file::decide(self, partner, a, bytes, hash, key);
         }
         if attempts::begin(&self.store, key, hash)? == attempts::Begin::SetAside {
             return refuse::refuse(self, a, input.len, key, hash, attempts::SET_ASIDE);
@@ -224,7 +224,7 @@ impl Pipeline {
         crate::faults::processing(&bytes[..bytes.len().min(4096)]);
         let transcoded = crate::formats::to_utf8(partner.format, bytes);
         let bytes = transcoded.as_deref().unwrap_or(bytes);
-        let decided = decide::decide(self, partner, a, bytes, hash, key);
+        let decided = cart_file::decide(self, partner, a, bytes, hash, key);
         if decided.is_err() {
             attempts::abandon(&self.store, key);
         }

@@ -2,7 +2,7 @@
 //! server while it was being decided. Same crash-safe plan as any rejection: recorded as the
 //! input's job, then carried out.
 
-use super::decide::{error_plan, record};
+use super::cart_file::{error_plan, record};
 use super::report::Report;
 use super::{Pipeline, PipelineError};
 use crate::intake::Arrival;

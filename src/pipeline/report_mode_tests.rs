@@ -115,11 +115,11 @@ fn crash_after_the_warnings_were_written_but_before_the_input_moved() {
     let a = env.drop_in("a.xml");
     let (p, _, plan) = decide_only(&env, &a);
     for o in &plan.outputs {
-        crate::outbox::write_atomic(&o.dir, &o.name, o.content.as_bytes()).unwrap();
+        crate::durable::write_atomic(&o.dir, &o.name, o.content.as_bytes()).unwrap();
     }
     let (path, text) = plan.warnings.clone().unwrap();
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
-    crate::outbox::write_atomic(path.parent().unwrap(), &name, text.as_bytes()).unwrap();
+    crate::durable::write_atomic(path.parent().unwrap(), &name, text.as_bytes()).unwrap();
     drop(p);
     env.restart_and_replay(&a);
     assert_done_once(&env);

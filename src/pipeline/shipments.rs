@@ -12,8 +12,8 @@
 use super::naming::render_unique;
 use super::orders::Applied;
 use crate::config::{Config, Partner};
+use crate::formats::canonical::warehouse_files::Placed;
 use crate::formats::render::{Confirmation, ConfirmedLine, renderer_for};
-use crate::formats::warehouse::Placed;
 use crate::model::{Order, OrderStatus, Shipment, ShipmentNotice};
 use crate::store::{
     Delivery, DeliveryKind, HistoryEntry, OrderRecord, PlannedOutput, StoreError, Txn,

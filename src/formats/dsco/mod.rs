@@ -57,6 +57,7 @@
 //!   non-negative, at most 2 decimals, no symbols.
 //! - Order totals are not mapped (DSCO's order export has no reliable totals per order).
 
+pub mod render;
 mod to_canonical;
 
 #[cfg(test)]

@@ -94,6 +94,7 @@
 mod address;
 mod position;
 mod raw;
+pub mod render;
 mod scan;
 mod slots;
 mod to_canonical;

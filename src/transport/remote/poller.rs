@@ -140,7 +140,7 @@ impl Poller {
 
     fn save_ledger(&self, ledger: &Ledger) -> Result<(), String> {
         let bytes = serde_json::to_vec(ledger).map_err(|e| e.to_string())?;
-        crate::outbox::write_atomic(&self.ledger_dir, &format!("{}.json", self.partner), &bytes)
+        crate::durable::write_atomic(&self.ledger_dir, &format!("{}.json", self.partner), &bytes)
             .map(|_| ())
             .map_err(|e| format!("writing the pick-up ledger: {e}"))
     }
@@ -196,11 +196,11 @@ impl Poller {
                 let _ = std::fs::remove_file(&tmp);
                 return Err(e);
             }
-            let name = crate::outbox::free_name(&self.in_dir, &f.name, |_| false);
+            let name = crate::durable::free_name(&self.in_dir, &f.name, |_| false);
             let target = self.in_dir.join(&name);
             std::fs::rename(&tmp, &target)
                 .map_err(|e| format!("moving {} into place: {e}", tmp.display()))?;
-            let _ = crate::outbox::sync_dir(&self.in_dir);
+            let _ = crate::durable::sync_dir(&self.in_dir);
             ledger.fetched.insert(key);
             self.save_ledger(&ledger)?;
             info!(partner = %self.partner, remote = %path, file = %target.display(), size = f.size, "picked up a file from the partner's server");
@@ -288,8 +288,8 @@ impl Poller {
             let dir = self.sent_dir.join(day);
             std::fs::create_dir_all(&dir)
                 .map_err(|e| format!("creating {}: {e}", dir.display()))?;
-            let free = crate::outbox::free_name(&dir, &name, |_| false);
-            crate::outbox::move_file(&path, &dir.join(&free))
+            let free = crate::durable::free_name(&dir, &name, |_| false);
+            crate::durable::move_file(&path, &dir.join(&free))
                 .map_err(|e| format!("archiving {}: {e}", path.display()))?;
             let remote_path = sftp::join(&folder, &name);
             info!(partner = %self.partner, file = %name, remote = %remote_path, "dropped off a file on the partner's server");

@@ -6,9 +6,9 @@ use super::orders::{self, Applied};
 use super::report::Report;
 use super::{Pipeline, PipelineError, contain};
 use crate::config::{DtdMode, Partner, Role};
+use crate::durable::free_name;
 use crate::formats::{self, DecodeError};
 use crate::intake::Arrival;
-use crate::outbox::free_name;
 use crate::store::{Job, Plan, StoreError, Txn};
 use std::path::{Path, PathBuf};
 
@@ -31,7 +31,7 @@ pub(super) fn decide(
         return record(p, key, hash, error_plan(&home, &a.rel, report));
     }
     if partner.role == Role::Warehouse {
-        return super::warehouse::decide(p, partner, a, bytes, hash, key, report);
+        return super::warehouse_file::decide(p, partner, a, bytes, hash, key, report);
     }
     let (decoded, warnings) = match contain::parse(contain::reader_of(partner.format), || {
         read_orders(partner, &a.path, bytes)

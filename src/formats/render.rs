@@ -4,9 +4,6 @@
 //!
 //! Adding a cart format means a file here and one line in [`renderer_for`].
 
-pub mod dsco;
-pub mod ultracart;
-
 use super::Format;
 
 /// One shipped package of one order, as the cart must hear it.
@@ -105,8 +102,8 @@ pub(crate) fn latest_per_sku(levels: &[(String, i64)]) -> Vec<(&str, i64)> {
 /// (`canonical`, the warehouse side).
 pub fn renderer_for(format: Format) -> Option<&'static dyn Renderer> {
     match format {
-        Format::UltraCart => Some(&ultracart::UltraCart),
-        Format::Dsco => Some(&dsco::Dsco),
+        Format::UltraCart => Some(&super::ultracart::render::UltraCart),
+        Format::Dsco => Some(&super::dsco::render::Dsco),
         Format::Canonical => None,
     }
 }

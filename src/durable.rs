@@ -1,4 +1,5 @@
-//! Writing files so that no one ever sees half of one, under names that never collide.
+//! The durable-file helpers: writing files so that no one ever sees half of one and a crash
+//! never loses one, moving them durably, under names that never collide.
 //!
 //! Every output is written under a temporary dot-name in its destination folder, fsynced, and
 //! renamed into place; the folder is fsynced after the rename so the name survives a crash

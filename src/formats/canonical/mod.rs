@@ -1,7 +1,9 @@
 //! Wharf's canonical JSON (formats/canonical.md): orders out to the warehouse, and orders in
 //! for `wharf convert --format canonical`.
 
-use super::{DecodeError, DecodeOptions, Decoded, DecodedOrder, OrderOutcome};
+pub mod warehouse_files;
+
+use crate::formats::{DecodeError, DecodeOptions, Decoded, DecodedOrder, OrderOutcome};
 use crate::model::Order;
 
 /// Renders one order as the warehouse's `order_<cust_ref>.json` (pretty, with a final newline).
@@ -24,11 +26,11 @@ pub fn decode_orders(bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded, Deco
         column: e.column() as u64,
         message: format!("not a canonical order document: {e}"),
     })?;
-    if let Some((line, column, path, c)) = super::text::json_forbidden(bytes) {
+    if let Some((line, column, path, c)) = crate::formats::text::json_forbidden(bytes) {
         return Err(DecodeError::Xml {
             line,
             column,
-            message: format!("{path}: {}", super::text::forbidden_reason(c)),
+            message: format!("{path}: {}", crate::formats::text::forbidden_reason(c)),
         });
     }
     let orders = match parsed {

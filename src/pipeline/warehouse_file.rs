@@ -2,12 +2,14 @@
 //! confirms them to their carts; `inventory*.json|csv` goes to every cart routed to this
 //! warehouse. Same archive/error rules as orders, same one-transaction plan.
 
-use super::decide::{archive_plan, decide_in_txn, error_plan, record};
+use super::cart_file::{archive_plan, decide_in_txn, error_plan, record};
 use super::orders::Applied;
 use super::report::Report;
 use super::{Pipeline, PipelineError, contain, inventory, shipments};
 use crate::config::Partner;
-use crate::formats::warehouse::{WarehouseFile, classify, decode_inventory, decode_shipments};
+use crate::formats::canonical::warehouse_files::{
+    WarehouseFile, classify, decode_inventory, decode_shipments,
+};
 use crate::intake::Arrival;
 use crate::store::Plan;
 

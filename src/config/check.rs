@@ -100,7 +100,7 @@ impl Ctx {
 }
 
 /// Checks `text`, the content of `file`, and builds the configuration.
-pub(crate) fn validate(text: &str, file: &Path) -> Result<Loaded, ConfigErrors> {
+pub(crate) fn check(text: &str, file: &Path) -> Result<Loaded, ConfigErrors> {
     let mut ctx = Ctx::new(text, file);
     let Some(doc) = raw::parse(text, &mut ctx) else {
         return Err(finish_errors(ctx));
