@@ -253,8 +253,8 @@ impl Home {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
             if (hide_dot && name.starts_with('.'))
-                || crate::intake::markers::marked_name(&name).is_some()
-                || (at_root && !policy::FOLDERS.contains(&name.as_str()))
+                || crate::layout::names::marked_name(&name).is_some()
+                || (at_root && !crate::layout::FOLDERS.contains(&name.as_str()))
             {
                 continue;
             }
@@ -377,7 +377,7 @@ mod tests {
     fn home() -> (tempfile::TempDir, Home) {
         let d = tempfile::tempdir().unwrap();
         let h = d.path().join("p");
-        for f in policy::FOLDERS {
+        for f in crate::layout::FOLDERS {
             std::fs::create_dir_all(h.join(f)).unwrap();
         }
         (d, Home::open(&h).unwrap())

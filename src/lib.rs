@@ -16,6 +16,7 @@ pub mod faults;
 pub mod formats;
 pub mod home;
 pub mod intake;
+pub mod layout;
 pub mod logging;
 pub mod login;
 pub mod model;

@@ -10,7 +10,7 @@ use wharf::store::{OrderRecord, Store};
 
 /// Opens the store read-only; `None` when no order was ever stored.
 fn open(explicit: Option<&Path>) -> Result<Option<Store>, anyhow::Error> {
-    let path = wharf::server::store_path_in(&config::locate(explicit).data_dir()?);
+    let path = wharf::layout::store_file(&config::locate(explicit).data_dir()?);
     if !path.exists() {
         return Ok(None);
     }

@@ -188,9 +188,7 @@ fn write_private(path: &Path, content: &str) -> Result<(), ConfigError> {
         let path = path.to_path_buf();
         move |source| ConfigError::Io { path, source }
     };
-    let mut tmp_name = path.as_os_str().to_owned();
-    tmp_name.push(".tmp");
-    let tmp = PathBuf::from(tmp_name);
+    let tmp = crate::layout::names::private_temp_name(path);
     match std::fs::remove_file(&tmp) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io_err(&tmp)(e)),
         _ => {}

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::formats::{DecodeOptions, Format, KitMode};
+use crate::layout::HomeLayout;
 
 use super::Credential;
 use super::remote::Remote;
@@ -39,15 +40,10 @@ impl Config {
         self.partners.iter().find(|p| p.name == name)
     }
 
-    /// A partner's home folder: `DATA_DIR/partners/NAME` (INTERFACE §5).
-    pub fn partner_home(&self, name: &str) -> PathBuf {
-        partner_home(&self.data_dir, name)
+    /// A partner's home folder, `DATA_DIR/partners/NAME`, and its folders.
+    pub fn partner_home(&self, name: &str) -> HomeLayout {
+        HomeLayout::new(&self.data_dir, name)
     }
-}
-
-/// `data_dir/partners/NAME`.
-pub(crate) fn partner_home(data_dir: &Path, name: &str) -> PathBuf {
-    data_dir.join("partners").join(name)
 }
 
 /// `[ftp]`: the FTP listener, with explicit FTPS (AUTH TLS) when a certificate is given.

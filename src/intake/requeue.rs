@@ -5,11 +5,9 @@
 //! arrive in `in/` (or the next start-up scan does). A file requeued from `error/` leaves its
 //! old report behind; the report is replaced by a fresh one if the file fails again.
 
-use crate::durable::{free_name, move_file};
-use std::path::{Component, Path, PathBuf};
-
-/// Suffix of a rejection report beside its input.
-const REPORT_SUFFIX: &str = ".error.txt";
+use crate::durable::move_file;
+use crate::layout::{self, NotSettled, free_name};
+use std::path::{Path, PathBuf};
 
 /// Why a path cannot be requeued.
 #[derive(Debug, thiserror::Error)]
@@ -47,59 +45,23 @@ pub fn requeue(path: &Path) -> Result<PathBuf, RequeueError> {
         what: path.display().to_string(),
         source,
     })?;
-    let (home, rel, from_error) = split(&abs)?;
+    let settled = layout::settled_input(&abs).map_err(|why| match why {
+        NotSettled::Elsewhere => RequeueError::NotSettled(abs.clone()),
+        NotSettled::Delivery => RequeueError::Delivery(abs.clone()),
+        NotSettled::Report => RequeueError::Report(abs.clone()),
+    })?;
     if !abs.is_file() {
         return Err(RequeueError::NotAFile(path.to_path_buf()));
     }
-    let in_dir = home.join("in");
-    let dir = match rel.parent() {
-        Some(d) if !d.as_os_str().is_empty() => in_dir.join(d),
-        _ => in_dir,
-    };
-    let name = rel
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let (dir, name) = layout::beside(&settled.home.in_dir(), &settled.rel);
     let dest = dir.join(free_name(&dir, &name, |_| false));
     move_file(&abs, &dest).map_err(|source| RequeueError::Io {
         what: format!("moving {} to {}", path.display(), dest.display()),
         source,
     })?;
-    if from_error {
-        let report = abs.with_file_name(format!("{name}{REPORT_SUFFIX}"));
+    if settled.from_error {
+        let report = abs.with_file_name(layout::report_name(&name));
         let _ = std::fs::remove_file(report);
     }
     Ok(dest)
-}
-
-/// Splits `.../partners/NAME/error/REL` or `.../archive/DAY/REL` into (home, REL, from error).
-fn split(abs: &Path) -> Result<(PathBuf, PathBuf, bool), RequeueError> {
-    let comps: Vec<Component<'_>> = abs.components().collect();
-    for i in (0..comps.len()).rev() {
-        let Component::Normal(folder) = comps[i] else {
-            continue;
-        };
-        let is_error = folder == "error";
-        let is_archive = folder == "archive";
-        if !(is_error || is_archive)
-            || i < 2
-            || comps[i - 2] != Component::Normal("partners".as_ref())
-        {
-            continue;
-        }
-        let home: PathBuf = comps[..i].iter().collect();
-        let skip = if is_archive { 2 } else { 1 }; // archive/YYYY-MM-DD/
-        let rel: PathBuf = comps[i + skip..].iter().collect();
-        if is_archive && comps.get(i + 1) == Some(&Component::Normal("sent".as_ref())) {
-            return Err(RequeueError::Delivery(abs.to_path_buf()));
-        }
-        if rel.as_os_str().is_empty() {
-            break;
-        }
-        if rel.to_string_lossy().ends_with(REPORT_SUFFIX) {
-            return Err(RequeueError::Report(abs.to_path_buf()));
-        }
-        return Ok((home, rel, is_error));
-    }
-    Err(RequeueError::NotSettled(abs.to_path_buf()))
 }

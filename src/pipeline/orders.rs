@@ -9,6 +9,7 @@ use super::sha256_hex;
 use crate::config::Partner;
 use crate::formats::canonical::render_order;
 use crate::formats::{Decoded, OrderOutcome};
+use crate::layout::Folder;
 use crate::model::{Order, OrderStatus};
 use crate::store::{
     Delivery, DeliveryKind, HistoryEntry, OrderRecord, PlannedOutput, StoreError, Txn,
@@ -139,7 +140,11 @@ fn accept(
     )?;
     let mut history = existing.map(|r| r.history).unwrap_or_default();
     history.push(HistoryEntry::now(
-        format!("sent to warehouse {} as out/{name}", warehouse.name),
+        format!(
+            "sent to warehouse {} as {}",
+            warehouse.name,
+            Folder::Out.show(Path::new(&name))
+        ),
         file,
     ));
     txn.put_order(&OrderRecord {

@@ -84,7 +84,7 @@ fn the_warnings_are_in_the_recorded_plan() {
     assert_eq!(
         path,
         plan.settle_to
-            .with_file_name(format!("a.xml{}", dtd_check::WARNINGS_SUFFIX))
+            .with_file_name(crate::layout::warnings_name("a.xml"))
     );
     assert!(text.contains("loyalty_tier"), "{text}");
     assert_eq!(p.store().job(&key).unwrap().unwrap().plan, plan);

@@ -122,7 +122,7 @@ pub(super) fn decide_only(env: &Env, a: &Arrival) -> (Pipeline, String, Plan) {
     let bytes = std::fs::read(&a.path).unwrap();
     let hash = sha256_hex(&bytes);
     let key = job_key("uc", &a.rel);
-    let plan = cart_file::decide(&p, &partner, a, &bytes, &hash, &key).unwrap();
+    let plan = p.decide_read(&partner, a, &bytes, &hash, &key).unwrap();
     (p, key, plan)
 }
 

@@ -1,45 +1,36 @@
-//! A warehouse's inputs (formats/canonical.md): `shipment*.json|csv` moves orders on and
-//! confirms them to their carts; `inventory*.json|csv` goes to every cart routed to this
-//! warehouse. Same archive/error rules as orders, same one-transaction plan.
+//! Deciding a warehouse's file: `shipment*.json|csv` moves orders on and confirms them to
+//! their carts; `inventory*.json|csv` goes to every cart routed to this warehouse. Same
+//! archive/error rules as a cart's orders, same one-transaction plan.
 
-use super::cart_file::{archive_plan, decide_in_txn, error_plan, record};
 use super::orders::Applied;
+use super::plan::Deciding;
 use super::report::Report;
-use super::{Pipeline, PipelineError, contain, inventory, shipments};
-use crate::config::Partner;
+use super::{PipelineError, contain, inventory, shipments};
 use crate::formats::canonical::warehouse_files::{
     WarehouseFile, classify, decode_inventory, decode_shipments,
 };
-use crate::intake::Arrival;
 use crate::store::Plan;
 
 /// Decides a warehouse file and records its plan.
 pub(super) fn decide(
-    p: &Pipeline,
-    wh: &Partner,
-    a: &Arrival,
+    d: &Deciding<'_>,
     bytes: &[u8],
-    hash: &str,
-    key: &str,
     report: Report,
 ) -> Result<Plan, PipelineError> {
-    let home = p.config().partner_home(&wh.name);
-    let name = a
+    let wh = d.partner;
+    let name = d
+        .arrival
         .rel
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let reject = |mut report: Report, why: String| {
-        report.file_rejected(&why);
-        record(p, key, hash, error_plan(&home, &a.rel, report))
-    };
     let Some((kind, syntax)) = classify(&name) else {
-        return reject(
+        return d.reject(
             report,
-            "not a warehouse file: expected shipment*.json, shipment*.csv, inventory*.json or inventory*.csv".into(),
+            "not a warehouse file: expected shipment*.json, shipment*.csv, inventory*.json or inventory*.csv",
         );
     };
-    let file = format!("in/{}", a.rel.display());
+    let file = d.file_label();
     match kind {
         WarehouseFile::Shipments => {
             let notices = match contain::parse("the shipment reader", || {
@@ -47,11 +38,11 @@ pub(super) fn decide(
                     .map_err(|e| format!("cannot read the shipments: {e}"))
             }) {
                 Ok(n) => n,
-                Err(why) => return reject(report, why),
+                Err(why) => return d.reject(report, &why),
             };
-            decide_in_txn(p, key, hash, |txn| {
-                let applied = shipments::apply(txn, p.config(), wh, &notices, &file)?;
-                Ok(archive_plan(&home, &a.rel, applied, report))
+            d.in_txn(|txn| {
+                let applied = shipments::apply(txn, d.p.config(), wh, &notices, &file)?;
+                Ok(d.archive_plan(applied, report))
             })
         }
         WarehouseFile::Inventory => {
@@ -60,15 +51,15 @@ pub(super) fn decide(
                     .map_err(|e| format!("cannot read the inventory: {e}"))
             }) {
                 Ok(l) => l,
-                Err(why) => return reject(report, why),
+                Err(why) => return d.reject(report, &why),
             };
-            let outputs = inventory::fan_out(p.config(), wh, &levels);
+            let outputs = inventory::fan_out(d.p.config(), wh, &levels);
             let applied = Applied {
                 outputs,
                 rejected: vec![],
                 total: levels.len(),
             };
-            record(p, key, hash, archive_plan(&home, &a.rel, applied, report))
+            d.record(d.archive_plan(applied, report))
         }
     }
 }

@@ -257,7 +257,7 @@ impl Uploads {
             .unwrap_or_default();
         let on_disk_only = on_disk.is_some_and(|m| !m.is_file())
             || (on_disk.is_some()
-                && (crate::intake::is_temp_name(&name) || self.is_busy(home, &r)));
+                && (crate::layout::names::is_temp_name(&name) || self.is_busy(home, &r)));
         if on_disk_only {
             return home.set_modified(&r, modified).map_err(Into::into);
         }
