@@ -13,11 +13,7 @@ const DEFAULT_CUST_REF_MAX_LEN: usize = 20;
 
 /// Converts `file` of `format`.
 pub(crate) fn run(format: &str, file: &Path) -> Result<ExitCode, anyhow::Error> {
-    let format = match format {
-        "ultracart" => Format::UltraCart,
-        "dsco" => Format::Dsco,
-        _ => Format::Canonical,
-    };
+    let format = Format::named(format).ok_or_else(|| anyhow::anyhow!(Format::unknown(format)))?;
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let opts = DecodeOptions {
         source: format.as_str().to_string(),

@@ -58,7 +58,7 @@ enum Command {
     /// No store and no partner mappings; cust_ref as it would be assigned on an empty store.
     Convert {
         /// The file's format.
-        #[arg(long, short, value_parser = ["ultracart", "dsco", "canonical"])]
+        #[arg(long, short, value_parser = format_names())]
         format: String,
         /// The file to convert.
         file: PathBuf,
@@ -119,6 +119,11 @@ enum OrdersCommand {
         /// A cust_ref, or a cust_po_no when only one source has it.
         reference: String,
     },
+}
+
+/// The names of the formats Wharf speaks, for `--format`.
+fn format_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(wharf::formats::FORMATS.iter().map(|f| f.as_str()))
 }
 
 /// Parses the arguments and runs the command; returns the process exit code.

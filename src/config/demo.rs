@@ -14,7 +14,7 @@ use rand::distr::Alphanumeric;
 
 use crate::formats::{Format, KitMode};
 
-use super::check::DEFAULT_PASSIVE_PORTS;
+use super::listeners::DEFAULT_PASSIVE_PORTS;
 use super::partner::DEFAULT_CUST_REF_MAX_LEN;
 use super::{
     Config, ConfigError, Credential, DtdMode, FtpConfig, Limits, Partner, Role, SftpConfig,

@@ -10,10 +10,12 @@
 //! Secrets are redacted in `Debug` (STYLE item 7): see [`Credential`].
 
 mod check;
+mod context;
 mod credential;
 pub mod demo;
 mod error;
 mod limits;
+mod listeners;
 mod login;
 mod partner;
 mod raw;

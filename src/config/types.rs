@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use crate::formats::Role;
 use crate::formats::{DecodeOptions, Format, KitMode};
 use crate::layout::HomeLayout;
 
@@ -181,25 +182,6 @@ impl Default for Limits {
             },
             connection_burst_per_source: 20,
             per_source_exempt: Vec::new(),
-        }
-    }
-}
-
-/// Which side of the exchange a partner is on.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Role {
-    /// Sends orders, receives confirmations.
-    Cart,
-    /// Receives orders, sends shipments and inventory.
-    Warehouse,
-}
-
-impl Role {
-    /// The name used in the config.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Cart => "cart",
-            Role::Warehouse => "warehouse",
         }
     }
 }

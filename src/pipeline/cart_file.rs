@@ -20,7 +20,7 @@ pub(super) fn decide(
     report: Report,
 ) -> Result<Plan, PipelineError> {
     let (partner, a) = (d.partner, d.arrival);
-    let (decoded, warnings) = match contain::parse(contain::reader_of(partner.format), || {
+    let (decoded, warnings) = match contain::parse(partner.format.spec().reader, || {
         read_orders(partner, &a.path, bytes)
     }) {
         Ok(decoded) => decoded,

@@ -9,8 +9,6 @@
 //! - A panic anywhere else in a file's processing is caught at the thread's edge and logged;
 //!   the file stays where it was, and the attempt counter sets it aside if it keeps failing.
 
-use crate::formats::Format;
-
 /// The stack of a file's processing thread (address space, used only as deep as needed).
 pub(super) const FILE_STACK: usize = 64 * 1024 * 1024;
 
@@ -46,15 +44,6 @@ pub(super) fn parse<T>(who: &str, f: impl FnOnce() -> Result<T, String>) -> Resu
             tracing::error!(error = %why, "{who} panicked on this file: it goes to error/");
             Err(format!("{who} failed on this file (internal error: {why})"))
         }
-    }
-}
-
-/// What reads a cart's order files of `format`, for the report.
-pub(super) fn reader_of(format: Format) -> &'static str {
-    match format {
-        Format::UltraCart => "the XML parser",
-        Format::Dsco => "the DSCO file reader",
-        Format::Canonical => "the JSON reader",
     }
 }
 

@@ -3,7 +3,21 @@
 
 pub mod warehouse_files;
 
-use crate::formats::{DecodeError, DecodeOptions, Decoded, DecodedOrder, OrderOutcome};
+use crate::formats::{
+    DecodeError, DecodeOptions, Decoded, DecodedOrder, Format, FormatSpec, OrderOutcome, Role,
+};
+
+/// The canonical format, for the registry: the warehouse side (orders out as JSON; shipments
+/// and inventory in, [`warehouse_files`]); orders in only for `wharf convert`.
+pub const FORMAT: Format = Format(&FormatSpec {
+    name: "canonical",
+    role: Role::Warehouse,
+    reader: "the JSON reader",
+    keys: &[],
+    decode: |_, bytes, opts| decode_orders(bytes, opts),
+    to_utf8: crate::formats::as_is,
+    renderer: None,
+});
 use crate::model::Order;
 
 /// Renders one order as the warehouse's `order_<cust_ref>.json` (pretty, with a final newline).
