@@ -13,11 +13,12 @@
 //! `spawn_blocking`.
 
 mod links;
+mod recent;
 
 pub use links::first_link;
+pub use recent::{Recent, RecentUploads, SHOWN_FOR};
 
 use crate::policy::{self, Denied, Op, Resolved};
-use crate::upload::RecentUploads;
 use cap_std::fs::{Dir, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};

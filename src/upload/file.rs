@@ -6,7 +6,7 @@
 //! to resume.
 
 use super::error::{Abort, Stop, UploadError};
-use super::recent::RecentUploads;
+use crate::home::RecentUploads;
 use crate::home::{Home, Meta};
 use crate::intake::{Intake, UploadGuard, Via};
 use crate::layout::names::{is_temp_name, quarantine_name};
