@@ -27,6 +27,7 @@ use std::time::SystemTime;
 
 /// Why a file operation failed, whatever the protocol.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum HomeError {
     /// Refused by the folder rules (or an escape attempt).
     #[error(transparent)]

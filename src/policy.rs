@@ -96,6 +96,7 @@ impl Resolved {
 /// Why a request is refused. Protocol-neutral: each transport maps these once
 /// (FTP `550`, SFTP `SSH_FX_PERMISSION_DENIED`, …).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum Denied {
     /// The folder rules do not allow this operation here.
     #[error("permission denied: {0}")]

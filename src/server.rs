@@ -14,6 +14,7 @@ use tracing::{info, warn};
 
 /// Why the server could not start (nothing is left listening).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ServeError {
     /// The data folder could not be prepared.
     #[error("preparing {path}: {source}")]

@@ -196,10 +196,22 @@ pub enum OrderOutcome {
 
 /// A file that cannot be read at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum DecodeError {
     /// Not well-formed, or not the expected XML document.
     #[error("{line}:{column}: {message}")]
     Xml {
+        /// 1-based line.
+        line: u64,
+        /// 1-based column.
+        column: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// Not JSON, or not the expected JSON document; the message starts with the JSON path of
+    /// the offending value (`$[1].shipments[0].date: ...`) where there is one.
+    #[error("{line}:{column}: {message}")]
+    Json {
         /// 1-based line.
         line: u64,
         /// 1-based column.

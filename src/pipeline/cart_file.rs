@@ -6,6 +6,7 @@ use super::dtd_check::{DtdVerdict, DtdWarnings, check_dtd};
 use super::orders::{self, Applied};
 use super::plan::Deciding;
 use super::report::Report;
+use super::unreadable::Unreadable;
 use super::{PipelineError, contain};
 use crate::config::{DtdMode, Partner};
 use crate::formats::{self, DecodeError};
@@ -24,7 +25,7 @@ pub(super) fn decide(
         read_orders(partner, &a.path, bytes)
     }) {
         Ok(decoded) => decoded,
-        Err(e) => return d.reject(report, &e),
+        Err(e) => return d.reject(report, &e.to_string()),
     };
     let warehouse = partner
         .warehouse
@@ -39,8 +40,13 @@ pub(super) fn decide(
     let wh_out = d.p.config().partner_home(&warehouse.name).out_dir();
     let file_label = d.file_label();
     let plan = d.in_txn(|txn| {
-        let applied: Applied =
-            orders::apply(txn, partner, &warehouse, &wh_out, &decoded, &file_label)?;
+        let to = orders::Applying {
+            cart: partner,
+            warehouse: &warehouse,
+            wh_out: &wh_out,
+            file: &file_label,
+        };
+        let applied: Applied = orders::apply(txn, &to, &decoded)?;
         let mut plan = d.archive_plan(applied, report);
         if let Some(w) = &warnings {
             let name = plan
@@ -60,7 +66,7 @@ pub(super) fn decide(
 }
 
 /// Decodes a file by its partner's role and format, after checking it against the partner's
-/// DTD when one is configured; a reason when it cannot be read.
+/// DTD when one is configured; why, when it cannot be read.
 ///
 /// With `dtd_mode = "report"`, a file whose only problems are validity errors (well-formed,
 /// loading nothing, within the limits) is decoded all the same and its errors come back as
@@ -69,35 +75,30 @@ fn read_orders(
     partner: &Partner,
     path: &Path,
     bytes: &[u8],
-) -> Result<(formats::Decoded, Option<DtdWarnings>), String> {
+) -> Result<(formats::Decoded, Option<DtdWarnings>), Unreadable> {
     let mut warnings = None;
     if let Some(dtd) = &partner.dtd {
         match check_dtd(dtd, path, bytes) {
             DtdVerdict::Valid => {}
             DtdVerdict::Invalid(w) if partner.dtd_mode == DtdMode::Report => warnings = Some(w),
-            DtdVerdict::Invalid(w) => return Err(w.reason()),
-            DtdVerdict::Refused(reason) => return Err(reason),
+            DtdVerdict::Invalid(w) => return Err(Unreadable::Dtd(w.reason())),
+            DtdVerdict::Refused(reason) => return Err(Unreadable::Dtd(reason)),
         }
     }
     match decode(partner, path, bytes) {
         Ok(decoded) => Ok((decoded, warnings)),
         Err(e) => Err(match &warnings {
-            Some(w) => format!("{e}\n{}", w.reason()),
-            None => e,
+            Some(w) => Unreadable::CartFileAndDtd(e, w.reason()),
+            None => Unreadable::CartFile(e),
         }),
     }
 }
 
-fn decode(partner: &Partner, path: &Path, bytes: &[u8]) -> Result<formats::Decoded, String> {
+fn decode(partner: &Partner, path: &Path, bytes: &[u8]) -> Result<formats::Decoded, DecodeError> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let name = crate::layout::names::original_name(&name).unwrap_or(name);
-    formats::decode_named(partner.format, &name, bytes, &partner.decode_options()).map_err(|e| {
-        match e {
-            DecodeError::Xml { .. } => format!("cannot read the file at {e}"),
-            other => format!("cannot read the file: {other}"),
-        }
-    })
+    formats::decode_named(partner.format, &name, bytes, &partner.decode_options())
 }

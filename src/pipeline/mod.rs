@@ -23,6 +23,7 @@ mod refuse;
 mod report;
 mod settle;
 mod shipments;
+mod unreadable;
 mod warehouse_file;
 
 use crate::config::{Config, Role};
@@ -50,6 +51,7 @@ pub enum Outcome {
 
 /// A failure that leaves the input where it is, to be retried (the store or the disk failed).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum PipelineError {
     /// The store failed.
     #[error(transparent)]

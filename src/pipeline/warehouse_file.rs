@@ -5,6 +5,7 @@
 use super::orders::Applied;
 use super::plan::Deciding;
 use super::report::Report;
+use super::unreadable::Unreadable;
 use super::{PipelineError, contain, inventory, shipments};
 use crate::formats::canonical::warehouse_files::{
     WarehouseFile, classify, decode_inventory, decode_shipments,
@@ -34,11 +35,13 @@ pub(super) fn decide(
     match kind {
         WarehouseFile::Shipments => {
             let notices = match contain::parse("the shipment reader", || {
-                decode_shipments(bytes, syntax)
-                    .map_err(|e| format!("cannot read the shipments: {e}"))
+                decode_shipments(bytes, syntax).map_err(|error| Unreadable::WarehouseFile {
+                    what: "the shipments",
+                    error,
+                })
             }) {
                 Ok(n) => n,
-                Err(why) => return d.reject(report, &why),
+                Err(why) => return d.reject(report, &why.to_string()),
             };
             d.in_txn(|txn| {
                 let applied = shipments::apply(txn, d.p.config(), wh, &notices, &file)?;
@@ -47,11 +50,13 @@ pub(super) fn decide(
         }
         WarehouseFile::Inventory => {
             let levels = match contain::parse("the inventory reader", || {
-                decode_inventory(bytes, syntax)
-                    .map_err(|e| format!("cannot read the inventory: {e}"))
+                decode_inventory(bytes, syntax).map_err(|error| Unreadable::WarehouseFile {
+                    what: "the inventory",
+                    error,
+                })
             }) {
                 Ok(l) => l,
-                Err(why) => return d.reject(report, &why),
+                Err(why) => return d.reject(report, &why.to_string()),
             };
             let outputs = inventory::fan_out(d.p.config(), wh, &levels);
             let applied = Applied {

@@ -35,13 +35,13 @@ pub fn decode_orders(bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded, Deco
         One(Box<Order>),
         Many(Vec<Order>),
     }
-    let parsed: OneOrMany = serde_json::from_slice(bytes).map_err(|e| DecodeError::Xml {
+    let parsed: OneOrMany = serde_json::from_slice(bytes).map_err(|e| DecodeError::Json {
         line: e.line() as u64,
         column: e.column() as u64,
         message: format!("not a canonical order document: {e}"),
     })?;
     if let Some((line, column, path, c)) = crate::formats::text::json_forbidden(bytes) {
-        return Err(DecodeError::Xml {
+        return Err(DecodeError::Json {
             line,
             column,
             message: format!("{path}: {}", crate::formats::text::forbidden_reason(c)),

@@ -4,7 +4,7 @@
 //! Pure functions: bytes in, documents or a [`DecodeError`] out. A file that breaks a rule it
 //! can be judged by alone (bad JSON, a wrong type, a missing `cust_ref` or column, a bad date,
 //! quantity or amount) is rejected whole, with the place: `LINE:COL` plus the JSON path for
-//! JSON (as [`DecodeError::Xml`], whose message starts with the path), `row N, column C` for
+//! JSON ([`DecodeError::Json`], whose message starts with the path), `row N, column C` for
 //! CSV. Whether the orders and items exist is for the store to judge, notice by notice, using
 //! each notice's [`Placed::place`].
 
@@ -143,7 +143,7 @@ fn json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     })?;
     de.end().map_err(|e| json_error(&e, "$"))?;
     if let Some((line, column, path, c)) = crate::formats::text::json_forbidden(body) {
-        return Err(DecodeError::Xml {
+        return Err(DecodeError::Json {
             line,
             column,
             message: format!("{path}: {}", crate::formats::text::forbidden_reason(c)),
@@ -178,7 +178,7 @@ fn json_error(e: &serde_json::Error, path: &str) -> DecodeError {
     let message = full.strip_suffix(&tail).unwrap_or(&full);
     // serde_json counts the column of the last byte read: 0 when it stopped before the first
     // byte of a line; a report names the first column instead.
-    DecodeError::Xml {
+    DecodeError::Json {
         line: (e.line() as u64).max(1),
         column: (e.column() as u64).max(1),
         message: format!("{path}: {message}"),

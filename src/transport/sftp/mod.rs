@@ -50,6 +50,7 @@ pub struct Shared {
 
 /// A failure to start the SFTP endpoint (nothing of it is left listening).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SftpStartError {
     /// A host key could not be loaded or created.
     #[error("SFTP endpoint: {0}")]
