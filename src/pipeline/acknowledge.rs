@@ -39,6 +39,12 @@ pub(super) fn acknowledge(p: &Pipeline, a: &Arrival) -> Result<Outcome, Pipeline
                         &file,
                     ));
                 }
+                DeliveryKind::Cancel => {
+                    rec.history.push(HistoryEntry::now(
+                        format!("{} took {file}", a.partner),
+                        &file,
+                    ));
+                }
                 DeliveryKind::Confirmation => {
                     rec.history.push(HistoryEntry::now(
                         format!("cart {} took {file}", a.partner),

@@ -17,17 +17,7 @@ pub(super) fn execute(
     plan: Plan,
     unchanged: impl Fn() -> bool,
 ) -> Result<bool, PipelineError> {
-    for (i, out) in plan.outputs.iter().enumerate() {
-        if out.done || store.written(key, i)? {
-            continue;
-        }
-        write_atomic(&out.dir, &out.name, out.content.as_bytes()).map_err(io_err(format!(
-            "writing {}",
-            out.dir.join(&out.name).display()
-        )))?;
-        info!(output = %out.dir.join(&out.name).display(), "output written");
-        store.write(|t| t.mark_written(key, i))?;
-    }
+    write_outputs(store, key, &plan)?;
     if !unchanged() {
         return Ok(false);
     }
@@ -55,4 +45,21 @@ pub(super) fn execute(
     }
     store.write(|t| t.delete_job(key))?;
     Ok(true)
+}
+
+/// Writes the plan's outputs not yet written, marking each in the store once written (a
+/// replay skips those).
+pub(super) fn write_outputs(store: &Store, key: &str, plan: &Plan) -> Result<(), PipelineError> {
+    for (i, out) in plan.outputs.iter().enumerate() {
+        if out.done || store.written(key, i)? {
+            continue;
+        }
+        write_atomic(&out.dir, &out.name, out.content.as_bytes()).map_err(io_err(format!(
+            "writing {}",
+            out.dir.join(&out.name).display()
+        )))?;
+        info!(output = %out.dir.join(&out.name).display(), "output written");
+        store.write(|t| t.mark_written(key, i))?;
+    }
+    Ok(())
 }

@@ -1,14 +1,17 @@
 //! Deciding a warehouse's file: `shipment*.json|csv` moves orders on and confirms them to
-//! their carts; `inventory*.json|csv` goes to every cart routed to this warehouse. Same
+//! their carts; `inventory*.json|csv` goes to every cart routed to this warehouse (and
+//! registers its SKUs in the catalog); `product*` and `product_full*` feed the catalog;
+//! `cancel*` cancels orders or lines the warehouse cannot fill. Same
 //! archive/error rules as a cart's orders, same one-transaction plan.
 
 use super::orders::Applied;
 use super::plan::Deciding;
 use super::report::Report;
 use super::unreadable::Unreadable;
-use super::{PipelineError, contain, inventory, shipments};
+use super::{PipelineError, cancels, catalog, contain, inventory, shipments};
+use crate::formats::canonical::catalog_files::{decode_cancellations, decode_products};
 use crate::formats::canonical::warehouse_files::{
-    WarehouseFile, classify, decode_inventory, decode_shipments,
+    WarehouseFile, classify, decode_inventory, decode_shipments, expected_names,
 };
 use crate::store::Plan;
 
@@ -26,10 +29,8 @@ pub(super) fn decide(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let Some((kind, syntax)) = classify(&name) else {
-        return d.reject(
-            report,
-            "not a warehouse file: expected shipment*.json, shipment*.csv, inventory*.json or inventory*.csv",
-        );
+        let why = format!("not a warehouse file: expected {}", expected_names());
+        return d.reject(report, &why);
     };
     let file = d.file_label();
     match kind {
@@ -58,13 +59,59 @@ pub(super) fn decide(
                 Ok(l) => l,
                 Err(why) => return d.reject(report, &why.to_string()),
             };
-            let outputs = inventory::fan_out(d.p.config(), wh, &levels);
-            let applied = Applied {
-                outputs,
-                rejected: vec![],
-                total: levels.len(),
+            let mut outputs = inventory::fan_out(d.p.config(), wh, &levels);
+            d.in_txn(|txn| {
+                outputs.extend(catalog::register_inventory(
+                    txn,
+                    d.p.config(),
+                    wh,
+                    &levels,
+                    &file,
+                )?);
+                let applied = Applied {
+                    outputs,
+                    total: levels.len(),
+                    ..Applied::default()
+                };
+                Ok(d.archive_plan(applied, report))
+            })
+        }
+        WarehouseFile::Products | WarehouseFile::ProductsFull => {
+            let products = match contain::parse("the product reader", || {
+                decode_products(bytes, syntax).map_err(|error| Unreadable::WarehouseFile {
+                    what: "the products",
+                    error,
+                })
+            }) {
+                Ok(p) => p,
+                Err(why) => return d.reject(report, &why.to_string()),
             };
-            d.record(d.archive_plan(applied, report))
+            let full = kind == WarehouseFile::ProductsFull;
+            d.in_txn(|txn| {
+                let outputs =
+                    catalog::apply_products(txn, d.p.config(), wh, &products, full, &file)?;
+                let applied = Applied {
+                    outputs,
+                    total: products.len(),
+                    ..Applied::default()
+                };
+                Ok(d.archive_plan(applied, report))
+            })
+        }
+        WarehouseFile::Cancel => {
+            let cancels = match contain::parse("the cancellation reader", || {
+                decode_cancellations(bytes, syntax).map_err(|error| Unreadable::WarehouseFile {
+                    what: "the cancellations",
+                    error,
+                })
+            }) {
+                Ok(c) => c,
+                Err(why) => return d.reject(report, &why.to_string()),
+            };
+            d.in_txn(|txn| {
+                let applied = cancels::from_warehouse(txn, d.p.config(), wh, &cancels, &file)?;
+                Ok(d.archive_plan(applied, report))
+            })
         }
     }
 }

@@ -13,8 +13,11 @@
 //! - `written`: (job, output index) → (): the outputs of a job's plan already written.
 //! - `attempts`: (partner, path under `in/`) → [`Attempts`]: decisions begun and not finished,
 //!   so a file that kills the process while it is parsed is recognised at the next start.
+//! - `catalog`: (warehouse, SKU) → [`Product`](crate::model::Product), and `held`: order key →
+//!   warehouse, the orders waiting for a SKU ([`catalog`]).
 
 mod attempts;
+mod catalog;
 mod cust_ref;
 mod records;
 mod written;
@@ -33,6 +36,8 @@ const JOBS: TableDefinition<&str, &[u8]> = TableDefinition::new("jobs");
 const DELIVERIES: TableDefinition<&str, &[u8]> = TableDefinition::new("deliveries");
 const ATTEMPTS: TableDefinition<&str, &[u8]> = TableDefinition::new("attempts");
 const WRITTEN: TableDefinition<&str, ()> = TableDefinition::new("written");
+const CATALOG: TableDefinition<&str, &[u8]> = TableDefinition::new("catalog");
+const HELD: TableDefinition<&str, &str> = TableDefinition::new("held");
 
 /// redb's page cache. Its default, 1 GiB, is memory a long-running server keeps once the store
 /// has grown: the cache holds what was written and read, and the operating system caches the
@@ -122,6 +127,8 @@ pub struct Txn<'a> {
     deliveries: redb::Table<'a, &'static str, &'static [u8]>,
     attempts: redb::Table<'a, &'static str, &'static [u8]>,
     written: redb::Table<'a, &'static str, ()>,
+    catalog: redb::Table<'a, &'static str, &'static [u8]>,
+    held: redb::Table<'a, &'static str, &'static str>,
 }
 
 fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
@@ -187,6 +194,8 @@ impl Store {
                 deliveries: wtx.open_table(DELIVERIES).map_err(db_err)?,
                 attempts: wtx.open_table(ATTEMPTS).map_err(db_err)?,
                 written: wtx.open_table(WRITTEN).map_err(db_err)?,
+                catalog: wtx.open_table(CATALOG).map_err(db_err)?,
+                held: wtx.open_table(HELD).map_err(db_err)?,
             };
             f(&mut txn)?
         };

@@ -58,6 +58,9 @@ pub struct OrderRecord {
     /// Every package the warehouse reported, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shipments: Vec<crate::model::Shipment>,
+    /// Units cancelled so far, by order line (`line_no`).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub canceled: std::collections::BTreeMap<u32, u64>,
 }
 
 /// What a file Wharf put in a partner's `out/` carries, so that the partner deleting it (its
@@ -80,6 +83,9 @@ pub enum DeliveryKind {
     Order,
     /// A shipment confirmation in the cart's `out/`: taking every one confirms the order.
     Confirmation,
+    /// A cancellation (`cancel_<cust_ref>.json` to the warehouse, a cancel file to the cart):
+    /// taking it is recorded in the history.
+    Cancel,
 }
 
 /// One output a plan writes.

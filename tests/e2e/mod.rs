@@ -20,6 +20,7 @@ mod host_key;
 mod intake;
 mod ipv6;
 mod lifecycle;
+mod orders_life;
 mod poison;
 mod rclone;
 mod remote;
