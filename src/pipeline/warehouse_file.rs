@@ -58,13 +58,14 @@ pub(super) fn decide(
                 Ok(l) => l,
                 Err(why) => return d.reject(report, &why.to_string()),
             };
-            let outputs = inventory::fan_out(d.p.config(), wh, &levels);
-            let applied = Applied {
-                outputs,
-                rejected: vec![],
-                total: levels.len(),
-            };
-            d.record(d.archive_plan(applied, report))
+            d.in_txn(|txn| {
+                let applied = Applied {
+                    outputs: inventory::fan_out(txn, d.p.config(), wh, &levels)?,
+                    rejected: vec![],
+                    total: levels.len(),
+                };
+                Ok(d.archive_plan(applied, report))
+            })
         }
     }
 }
