@@ -59,7 +59,7 @@ pub enum Kind {
     /// An upload the transport knows failed: the file goes to `error/` with this reason,
     /// unprocessed.
     Aborted(String),
-    /// The partner deleted this file from its `out/`: its acknowledgment (INTERFACE §7).
+    /// The partner deleted this file from its `out/`: its acknowledgment.
     Taken,
 }
 

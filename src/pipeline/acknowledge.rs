@@ -1,4 +1,4 @@
-//! Acknowledgments (INTERFACE §7): a partner deleting a file Wharf put in its `out/` has taken
+//! Acknowledgments: a partner deleting a file Wharf put in its `out/` has taken
 //! it. The warehouse taking `order_<cust_ref>.json` makes the order `at_wms`; the cart taking
 //! every shipment confirmation that carries an order (once it has fully shipped) confirms it.
 

@@ -1,5 +1,6 @@
 //! Inventory levels from a warehouse go to every cart routed to it, translated back through
-//! that cart's `sku_aliases` (formats/canonical.md "Inventory").
+//! that cart's `sku_aliases` (a warehouse SKU several cart SKUs alias to is reported under
+//! each).
 
 use super::naming::render_unique;
 use crate::config::{Config, Partner, Role};

@@ -1,4 +1,4 @@
-//! The identity and re-send rules of INTERFACE §6, applied to one file's orders inside one
+//! An order's identity and the re-send rules (below), applied to one file's orders inside one
 //! store transaction.
 //!
 //! An order is (source partner, order number). A skipped or rejected order is not "received":

@@ -1,4 +1,4 @@
-//! Shipments from the warehouse (formats/canonical.md "Shipment", INTERFACE §7): each notice
+//! Shipments from the warehouse: each notice
 //! moves its order to `partial` or `shipped` and becomes a confirmation in the cart's own
 //! format, in the cart's `out/`. A notice for an unknown `cust_ref`, for an item not on the
 //! order, or for more units than remain is rejected with the reason and changes nothing.

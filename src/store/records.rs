@@ -4,7 +4,7 @@ use crate::model::{Order, OrderStatus};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
-/// One change in an order's life (INTERFACE §2 `orders show`: time, event, file).
+/// One change in an order's life, as `wharf orders show` lists it: time, event, file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {
     /// RFC 3339, UTC.

@@ -1,4 +1,4 @@
-//! Pull mode (issue 7): Wharf polls a partner-hosted server (Debian's OpenSSH `sshd` with
+//! Pull mode: Wharf polls a partner-hosted server (Debian's OpenSSH `sshd` with
 //! `sftp-server`, or pyftpdlib for plain FTP), picks up its files and drops off the partner's
 //! outputs.
 

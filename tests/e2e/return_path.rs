@@ -1,4 +1,4 @@
-//! The return path (INTERFACE §7): shipments and inventory from the warehouse back to the carts
+//! The return path: shipments and inventory from the warehouse back to the carts
 //! in their own formats, and the order life cycle to `confirmed`.
 
 use super::support::*;
