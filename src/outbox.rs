@@ -36,6 +36,33 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf>
     result
 }
 
+/// Suffix of an output staged under a hidden name, waiting to be published.
+const STAGED: &str = ".wharf-staged";
+
+/// The hidden name an output `name` is staged under (`.NAME.wharf-staged`): listings of
+/// `out/` leave dot-names out, the start-up clean-up of temporary files keeps it, and a replay
+/// finds it under the same name.
+pub fn staged_name(name: &str) -> String {
+    format!(".{name}{STAGED}")
+}
+
+/// Writes `bytes` to `dir/`[`staged_name`]`(name)` atomically, replacing an earlier copy.
+pub fn stage(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
+    write_atomic(dir, &staged_name(name), bytes)
+}
+
+/// Renames the staged copy of `name` into place and makes the rename durable. Returns false
+/// when nothing is staged under that name (it was published already).
+pub fn publish(dir: &Path, name: &str) -> io::Result<bool> {
+    match fs::rename(dir.join(staged_name(name)), dir.join(name)) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e),
+    }
+    sync_dir(dir)?;
+    Ok(true)
+}
+
 /// Whether `name` is one of [`write_atomic`]'s temporary names (`.NAME.PID-SEQ.tmp`).
 pub fn is_outbox_temp(name: &str) -> bool {
     let Some(inner) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
@@ -146,6 +173,20 @@ mod tests {
         assert_eq!(remove_leftover_temps(d.path()), 1);
         assert!(d.path().join("order_1.json").exists());
         assert!(d.path().join(".a.tmp").exists(), "not ours");
+    }
+
+    #[test]
+    fn a_staged_output_is_hidden_until_published_and_survives_the_clean_up() {
+        let d = tempfile::tempdir().unwrap();
+        stage(d.path(), "o.json", b"1").unwrap();
+        stage(d.path(), "o.json", b"2").unwrap();
+        assert_eq!(remove_leftover_temps(d.path()), 0, "kept for the replay");
+        assert!(!d.path().join("o.json").exists());
+        assert!(publish(d.path(), "o.json").unwrap());
+        assert_eq!(fs::read(d.path().join("o.json")).unwrap(), b"2");
+        assert!(!publish(d.path(), "o.json").unwrap(), "published once");
+        let names: Vec<_> = fs::read_dir(d.path()).unwrap().collect();
+        assert_eq!(names.len(), 1);
     }
 
     #[test]

@@ -72,7 +72,7 @@ pub fn check(explicit: Option<&Path>) -> Result<ExitCode, anyhow::Error> {
 }
 
 /// `wharf serve`.
-pub fn run(explicit: Option<&Path>) -> Result<ExitCode, anyhow::Error> {
+pub fn run(explicit: Option<&Path>, ready_file: Option<&Path>) -> Result<ExitCode, anyhow::Error> {
     crate::logging::init();
     let Some(config) = load(explicit)? else {
         return Ok(ExitCode::FAILURE);
@@ -85,7 +85,7 @@ pub fn run(explicit: Option<&Path>) -> Result<ExitCode, anyhow::Error> {
             wait_for_signal().await;
             signals.trigger();
         });
-        match crate::server::serve(config, shutdown).await {
+        match crate::server::serve(config, shutdown, ready_file).await {
             Ok(()) => Ok(ExitCode::SUCCESS),
             Err(e) => {
                 tracing::error!(error = %e, "cannot start");

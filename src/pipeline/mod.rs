@@ -172,6 +172,8 @@ impl Pipeline {
             return Ok(Outcome::Skipped("unknown partner"));
         };
         let input = input::read(&a.path, input::MAX_INPUT_BYTES)?;
+        #[cfg(debug_assertions)]
+        let _faults = crate::faults::for_file(input.bytes.as_deref().unwrap_or_default());
         let hash = input.hash.clone();
         let key = job_key(&a.partner, &a.rel);
         let plan = match self.store.job(&key)? {
@@ -258,6 +260,8 @@ impl Pipeline {
     }
 }
 
+#[cfg(test)]
+mod crash_tests;
 #[cfg(test)]
 mod report_mode_tests;
 #[cfg(test)]
