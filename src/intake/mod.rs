@@ -24,21 +24,46 @@ use tokio::sync::mpsc;
 
 /// Marks a quarantined partial upload: `.NAME.aborted-N`.
 const QUARANTINE: &str = ".aborted-";
+/// Marks a quarantined upload that a crash cut off: `.NAME.cut-N`. The kind is in the name so
+/// that a second crash, before the first one's report is written, still reports it as cut.
+const CUT: &str = ".cut-";
 
 static QUARANTINE_SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// The hidden name a failed upload is moved to before it is reported (a temp name, so the
 /// watcher and the scan never take it for an input).
 pub fn quarantine_name(name: &str) -> String {
+    hidden_name(name, QUARANTINE)
+}
+
+/// The hidden name an upload cut off by a crash is moved to (as [`quarantine_name`]).
+pub fn cut_name(name: &str) -> String {
+    hidden_name(name, CUT)
+}
+
+fn hidden_name(name: &str, kind: &str) -> String {
     let n = QUARANTINE_SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    format!(".{name}{QUARANTINE}{}-{n}", std::process::id())
+    format!(".{name}{kind}{}-{n}", std::process::id())
 }
 
 /// The original name of a quarantined upload, if `name` is one.
 pub fn original_name(name: &str) -> Option<String> {
     let inner = name.strip_prefix('.')?;
-    let i = inner.rfind(QUARANTINE)?;
+    let i = [QUARANTINE, CUT]
+        .iter()
+        .filter_map(|kind| inner.rfind(kind))
+        .max()?;
     (i > 0).then(|| inner[..i].to_string())
+}
+
+/// Whether `name` is a [`cut_name`].
+pub fn was_cut(name: &str) -> bool {
+    original_name(name).is_some() && name.rfind(CUT) > name.rfind(QUARANTINE)
+}
+
+/// The reason an upload cut off by a crash goes to `error/` with.
+pub fn cut_reason(bytes: u64) -> String {
+    format!("the upload was cut off when Wharf stopped, after {bytes} bytes")
 }
 
 /// Where an arrival was noticed.
@@ -267,6 +292,11 @@ mod tests {
         let q = quarantine_name("big.xml");
         assert!(is_temp_name(&q));
         assert_eq!(original_name(&q).as_deref(), Some("big.xml"));
+        assert!(!was_cut(&q));
+        let c = cut_name("a.cut-1.xml");
+        assert!(is_temp_name(&c) && was_cut(&c));
+        assert_eq!(original_name(&c).as_deref(), Some("a.cut-1.xml"));
+        assert!(!was_cut(&quarantine_name("a.cut-1.xml")));
         assert_eq!(original_name(".plain"), None);
         assert_eq!(original_name("x.xml"), None);
     }

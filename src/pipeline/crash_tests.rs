@@ -517,3 +517,58 @@ fn a_file_overwritten_while_processed_keeps_its_job_and_its_outputs() {
     assert!(files_under(&home.join("archive")).is_empty());
     assert!(files_under(&home.join("error")).is_empty());
 }
+
+/// A crash in the middle of a plan, then the partner replaces the file before the restart:
+/// the decision already recorded its orders as sent, so its outputs still go out (once), and
+/// the new file is decided on its own.
+#[test]
+fn a_file_replaced_after_a_crash_still_sends_what_was_decided() {
+    let steps_to_try = 3 * 2;
+    for n in 0..steps_to_try {
+        let env = Env::build("", ORDER, "");
+        let first = uc_file(&[
+            uc_order("R-1", "UPS: Ground", 1),
+            uc_order("R-2", "UPS: Ground", 1),
+        ]);
+        let a = put(&env, "uc", "a.xml", &first);
+        let p = env.pipeline();
+        let stopped = {
+            let _stop = crate::faults::stop_before(n);
+            p.process(&a)
+        };
+        assert!(stopped.is_err(), "stopped before step {n}");
+        drop(p);
+        let mut taken = Taken::default();
+        taken.take_all(&env);
+        // The partner uploads another file under the same name while Wharf is down.
+        let second = uc_file(&[
+            uc_order("R-2", "UPS: Ground", 1),
+            uc_order("R-3", "UPS: Ground", 1),
+        ]);
+        put(&env, "uc", "a.xml", &second);
+        env.restart_and_replay(&a);
+        taken.take_all(&env);
+        let mut names: Vec<&str> = taken.0.iter().map(|(n, _)| n.as_str()).collect();
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            [
+                "wh/order_R-1.json",
+                "wh/order_R-2.json",
+                "wh/order_R-3.json"
+            ],
+            "stopped before step {n}: every order sent once"
+        );
+        let p = env.pipeline();
+        for r in ["R-1", "R-2", "R-3"] {
+            let rec = p.store().order_by_ref(r).unwrap().unwrap();
+            let sent = rec
+                .history
+                .iter()
+                .filter(|h| h.event.starts_with("sent to warehouse"))
+                .count();
+            assert_eq!(sent, 1, "stopped before step {n}: {r}");
+        }
+        assert!(p.store().jobs().unwrap().is_empty());
+    }
+}

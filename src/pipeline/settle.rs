@@ -94,12 +94,32 @@ pub(super) fn execute(
     plan: Plan,
     unchanged: impl Fn() -> bool,
 ) -> Result<bool, PipelineError> {
+    carry_out(store, key, Some(input), &plan, unchanged)
+}
+
+/// Sends out what is left of the outputs of a plan whose input is gone or was replaced: its
+/// decision recorded those orders as sent, so they go out (once) whatever became of the file.
+pub(super) fn publish_outputs(store: &Store, key: &str, plan: &Plan) -> Result<(), PipelineError> {
+    carry_out(store, key, None, plan, || true).map(|_| ())
+}
+
+/// The steps of `plan`; without an input, only the outputs'.
+fn carry_out(
+    store: &Store,
+    key: &str,
+    input: Option<&Path>,
+    plan: &Plan,
+    unchanged: impl Fn() -> bool,
+) -> Result<bool, PipelineError> {
     let mut checked = false;
-    for (n, step) in steps(&plan).into_iter().enumerate() {
+    for (n, step) in steps(plan).into_iter().enumerate() {
         let output_step = matches!(
             step,
             Step::StageOutput(_) | Step::MarkWritten(_) | Step::PublishOutput(_)
         );
+        if input.is_none() && !output_step {
+            break;
+        }
         if !output_step && !std::mem::replace(&mut checked, true) && !unchanged() {
             return Ok(false);
         }
@@ -146,18 +166,21 @@ pub(super) fn execute(
                     write_text(path, text)?;
                 }
             }
-            Step::MoveInput => match move_file(input, &plan.settle_to) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound && !input.exists() => {
-                    warn!("the input disappeared before it could be settled");
+            Step::MoveInput => {
+                let Some(input) = input else { break };
+                match move_file(input, &plan.settle_to) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound && !input.exists() => {
+                        warn!("the input disappeared before it could be settled");
+                    }
+                    Err(e) => {
+                        return Err(io_err(format!(
+                            "moving the input to {}",
+                            plan.settle_to.display()
+                        ))(e));
+                    }
                 }
-                Err(e) => {
-                    return Err(io_err(format!(
-                        "moving the input to {}",
-                        plan.settle_to.display()
-                    ))(e));
-                }
-            },
+            }
             Step::ForgetJob => store.write(|t| t.delete_job(key))?,
         }
     }

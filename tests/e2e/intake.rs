@@ -61,7 +61,11 @@ fn requeue_sends_a_fixed_file_through_again() {
     // A cart whose orders go to a warehouse that is unknown? Simpler: a broken file fixed in place.
     std::fs::write(g.home("uc").join("in/bad.xml"), "<export><order>").unwrap();
     let failed = g.home("uc").join("error/bad.xml");
+    // Settled: the report is written before the input moves, so wait for the input itself
+    // (writing error/bad.xml between the two raced the move under load).
     g.wait_file(&g.home("uc").join("error/bad.xml.error.txt"));
+    g.wait_in_empty("uc");
+    g.wait_file(&failed);
     // The operator fixes the file, then requeues it.
     std::fs::write(&failed, uc_sd("8301")).unwrap();
     let out = run(Command::new(env!("CARGO_BIN_EXE_wharf"))

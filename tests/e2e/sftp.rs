@@ -365,13 +365,15 @@ fn the_host_key_is_the_same_after_a_restart() {
             "-T",
             "10",
             "-p",
-            &s.port.to_string(),
+            &s.port().to_string(),
             "127.0.0.1",
         ]));
+        // "[127.0.0.1]:PORT TYPE KEY": the key without the host (the port changes at a
+        // restart).
         let mut keys: Vec<String> = String::from_utf8_lossy(&out.stdout)
             .lines()
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .map(str::to_string)
+            .filter_map(|l| l.split_once(' ').map(|(_, key)| key.to_string()))
             .collect();
         keys.sort();
         keys
@@ -445,7 +447,7 @@ fn exec_and_port_forwarding_are_refused() {
         .arg("ssh")
         .args(["-o", "PubkeyAuthentication=no"])
         .args(SSH_TEST_OPTS)
-        .args(["-p", &s.port.to_string(), "uc@127.0.0.1", "ls"]));
+        .args(["-p", &s.port().to_string(), "uc@127.0.0.1", "ls"]));
     assert!(!out.status.success(), "exec ran: {}", text(&out));
     assert!(text(&out).contains("exec request failed"), "{}", text(&out));
     // Port forwarding (a direct-tcpip channel) is refused as well.
@@ -457,7 +459,7 @@ fn exec_and_port_forwarding_are_refused() {
         .args(SSH_TEST_OPTS)
         .args([
             "-p",
-            &s.port.to_string(),
+            &s.port().to_string(),
             "-W",
             "127.0.0.1:22",
             "uc@127.0.0.1",
@@ -493,7 +495,7 @@ fn curl_and_lftp_upload_over_sftp() {
          set sftp:connect-program \"ssh -a -x {}\"; \
          open -u uc,{CART_PASSWORD} sftp://127.0.0.1:{}; cd in; put {} -o l.xml; cls -l /",
         SSH_TEST_OPTS.join(" "),
-        s.port,
+        s.port(),
         local.display()
     );
     let out = run(Command::new("lftp").args(["-c", &script]));
@@ -619,7 +621,7 @@ fn idle_sessions_are_closed_on_both_protocols() {
         .arg("sftp")
         .args(["-o", "BatchMode=no", "-o", "PubkeyAuthentication=no"])
         .args(SSH_TEST_OPTS)
-        .args(["-P", &s.port.to_string()])
+        .args(["-P", &s.port().to_string()])
         .arg("uc@127.0.0.1")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())
