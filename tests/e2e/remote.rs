@@ -713,6 +713,12 @@ fn a_crash_after_the_download_but_before_the_remote_delete_makes_one_order() {
     wait_for(30, "the picked-up order to reach the warehouse", || {
         order.exists()
     });
+    // The crash this test is about comes once the pick-up is recorded (its log line follows
+    // the ledger): the order alone can be out before that, since the watcher sees the file
+    // the moment it is renamed into in/ (under load, a kill there fetched the file twice).
+    wait_for(30, "the pick-up to be recorded", || {
+        g.log_text().contains("picked up a file")
+    });
     g.kill9();
     assert_eq!(names(&sshd.pick_up), ["RM-7.xml"], "still on the server");
     // Restart both, deletes allowed: the ledger says it was fetched.
