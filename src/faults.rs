@@ -10,7 +10,10 @@
 //!   would end it;
 //! - `<?wharf-test-hold MS?>`: each step of carrying out the file's recorded plan waits MS
 //!   milliseconds first, and logs the step it holds before — a window wide enough for a test
-//!   to kill the process in the middle of a plan, at a step of its choosing.
+//!   to kill the process in the middle of a plan, at a step of its choosing;
+//!   `<?wharf-test-hold MS LATE?>` waits LATE milliseconds instead before each step that comes
+//!   once the outputs are out (report, input move, forgetting the job), long enough for the
+//!   partner to take an output before the kill — the kill a replay must not send again.
 //!
 //! Unit tests also stop a plan before a given step, as a crash there would ([`stop_before`]):
 //! each step of a plan has a number, so every boundary can be tried in turn, whatever steps a
@@ -31,7 +34,7 @@ const HEAD: usize = 4096;
 
 thread_local! {
     /// The hold asked for by the file processed on this thread.
-    static HELD: Cell<Option<Duration>> = const { Cell::new(None) };
+    static HELD: Cell<Option<Hold>> = const { Cell::new(None) };
     /// The step a unit test stops plans before, on this thread.
     static STOP: Cell<Option<usize>> = const { Cell::new(None) };
 }
@@ -68,18 +71,38 @@ pub fn for_file(head: &[u8]) -> FileFaults {
     FileFaults(())
 }
 
-/// `<?wharf-test-hold MS?>` in `head`, as a duration.
-fn hold_in(head: &[u8]) -> Option<Duration> {
+/// How long the steps of a held plan wait.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Hold {
+    /// Before each step.
+    each: Duration,
+    /// Before each step once the outputs are out.
+    late: Duration,
+}
+
+/// `<?wharf-test-hold MS?>` or `<?wharf-test-hold MS LATE?>` in `head`.
+fn hold_in(head: &[u8]) -> Option<Hold> {
     let open = format!("<?{HOLD} ");
     let at = find(head, open.as_bytes())? + open.len();
     let rest = &head[at..];
     let end = find(rest, b"?>")?;
-    let ms: u64 = std::str::from_utf8(&rest[..end])
+    let ms: Vec<u64> = std::str::from_utf8(&rest[..end])
         .ok()?
-        .trim()
-        .parse()
+        .split_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()
         .ok()?;
-    Some(Duration::from_millis(ms))
+    match ms[..] {
+        [each] => Some(Hold {
+            each: Duration::from_millis(each),
+            late: Duration::from_millis(each),
+        }),
+        [each, late] => Some(Hold {
+            each: Duration::from_millis(each),
+            late: Duration::from_millis(late),
+        }),
+        _ => None,
+    }
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -91,11 +114,21 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 pub struct Stopped;
 
 /// Called before step `n` (counted from 0) of carrying out a plan, `step` saying what it
-/// does: holds it when the file asked for a hold, stops it when a test asked to stop there.
-pub fn before_step(n: usize, step: &dyn std::fmt::Display) -> Result<(), Stopped> {
+/// does and `outputs_out` whether the plan's outputs are all out by then: holds it when the
+/// file asked for a hold, stops it when a test asked to stop there.
+pub fn before_step(
+    n: usize,
+    step: &dyn std::fmt::Display,
+    outputs_out: bool,
+) -> Result<(), Stopped> {
     if let Some(hold) = HELD.get() {
-        tracing::info!(step = n, what = %step, "{HOLD}: holding before this step");
-        std::thread::sleep(hold);
+        if outputs_out {
+            tracing::info!(step = n, what = %step, "{HOLD}: holding, the outputs out, before this step");
+            std::thread::sleep(hold.late);
+        } else {
+            tracing::info!(step = n, what = %step, "{HOLD}: holding before this step");
+            std::thread::sleep(hold.each);
+        }
     }
     if STOP.get() == Some(n) {
         return Err(Stopped);
@@ -125,25 +158,33 @@ mod tests {
 
     #[test]
     fn a_hold_is_read_from_any_format() {
+        let ms = Duration::from_millis;
         assert_eq!(
             hold_in(b"<x><?wharf-test-hold 40?></x>"),
-            Some(Duration::from_millis(40))
+            Some(Hold {
+                each: ms(40),
+                late: ms(40)
+            })
         );
         assert_eq!(
-            hold_in(br#"{"note":"<?wharf-test-hold 5?>","a":1}"#),
-            Some(Duration::from_millis(5))
+            hold_in(br#"{"note":"<?wharf-test-hold 5 300?>","a":1}"#),
+            Some(Hold {
+                each: ms(5),
+                late: ms(300)
+            })
         );
         assert_eq!(hold_in(b"<?wharf-test-hold?>"), None);
         assert_eq!(hold_in(b"<?wharf-test-hold x?>"), None);
+        assert_eq!(hold_in(b"<?wharf-test-hold 1 2 3?>"), None);
         assert_eq!(hold_in(b"no request"), None);
     }
 
     #[test]
     fn a_stop_holds_for_its_step_only_while_asked() {
         let guard = stop_before(2);
-        assert!(before_step(0, &"a").is_ok());
-        assert!(before_step(2, &"c").is_err());
+        assert!(before_step(0, &"a", false).is_ok());
+        assert!(before_step(2, &"c", false).is_err());
         drop(guard);
-        assert!(before_step(2, &"c").is_ok());
+        assert!(before_step(2, &"c", false).is_ok());
     }
 }

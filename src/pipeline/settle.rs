@@ -52,6 +52,17 @@ impl std::fmt::Display for Step {
     }
 }
 
+impl Step {
+    /// Whether the plan's outputs are all out when this step comes.
+    #[cfg(debug_assertions)]
+    fn after_outputs(&self) -> bool {
+        !matches!(
+            self,
+            Step::StageOutput(_) | Step::MarkWritten(_) | Step::PublishOutput(_)
+        )
+    }
+}
+
 /// The steps of carrying out `plan`, in order; a step's number is its place in this list.
 pub(crate) fn steps(plan: &Plan) -> Vec<Step> {
     let mut steps = Vec::new();
@@ -76,7 +87,7 @@ pub(crate) fn steps(plan: &Plan) -> Vec<Step> {
 /// hold, stopped when a test asked to stop there.
 fn checkpoint(n: usize, step: Step) -> Result<(), PipelineError> {
     #[cfg(debug_assertions)]
-    crate::faults::before_step(n, &step).map_err(|_| PipelineError::Io {
+    crate::faults::before_step(n, &step, step.after_outputs()).map_err(|_| PipelineError::Io {
         what: format!("stopped by a test before step {n} ({step})"),
         source: std::io::Error::from(std::io::ErrorKind::Interrupted),
     })?;

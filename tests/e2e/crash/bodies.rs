@@ -4,7 +4,8 @@
 //!
 //! Some files carry `<?wharf-test-hold MS?>` (in an XML processing instruction, a CSV column or
 //! a JSON field): in the debug build the test runs, each step of their plan waits that long,
-//! a window for a kill to land in the middle of a plan.
+//! a window for a kill to land in the middle of a plan. Some of them are also held long once
+//! their outputs are out, so that a kill can come after a partner took one.
 
 use super::super::support::{uc_export, uc_order};
 
@@ -40,9 +41,18 @@ impl Rng {
 /// How long each step of a held file's plan waits, in milliseconds.
 pub const HOLD_MS: u64 = 15;
 
-/// The hold request, as a processing instruction.
-pub fn hold() -> String {
-    format!("<?wharf-test-hold {HOLD_MS}?>")
+/// How long each step waits once a late-held file's outputs are out: time for the partner to
+/// take them before a kill, in milliseconds.
+pub const LATE_MS: u64 = 300;
+
+/// The hold request of file `k`, as a processing instruction: one held file in five is held
+/// late as well.
+pub fn hold(k: usize) -> String {
+    if k.is_multiple_of(5) {
+        format!("<?wharf-test-hold {HOLD_MS} {LATE_MS}?>")
+    } else {
+        format!("<?wharf-test-hold {HOLD_MS}?>")
+    }
 }
 
 /// One file to upload.
@@ -83,7 +93,7 @@ pub fn ultracart(t: usize, k: usize, rng: &mut Rng, held: bool, e: &mut Expected
     }
     let mut body = uc_export(&orders);
     if held {
-        body = body.replacen("?>\n", &format!("?>\n{}\n", hold()), 1);
+        body = body.replacen("?>\n", &format!("?>\n{}\n", hold(k)), 1);
     }
     // Padding, so that some uploads last long enough to be cut.
     let pad = rng.below(48 * 1024) as usize;
@@ -106,7 +116,7 @@ pub fn dsco(t: usize, k: usize, rng: &mut Rng, held: bool, e: &mut Expected) -> 
         let po = format!("D{t}x{k}n{n}");
         for line in 1..=1 + rng.below(2) {
             let note = if held && n == 0 && line == 1 {
-                hold()
+                hold(k)
             } else {
                 String::new()
             };
@@ -181,7 +191,7 @@ pub fn shipment(
             }],
         });
         if held && n == 0 {
-            notice["note"] = hold().into();
+            notice["note"] = hold(k).into();
         }
         notices.push(notice);
         packages.push((tracking, o.cart.clone(), o.cust_ref.clone()));
@@ -201,7 +211,7 @@ pub fn shipment(
 pub fn inventory(t: usize, k: usize, rng: &mut Rng, held: bool, e: &mut Expected) -> Upload {
     let marker = format!("INV{t}x{k}");
     let note = if held {
-        format!(",\"note\":\"{}\"", hold())
+        format!(",\"note\":\"{}\"", hold(k))
     } else {
         String::new()
     };

@@ -87,14 +87,15 @@ fn judged(t: usize, files: usize, rng: &mut Rng, aims: &[Aim]) -> (run::Trial, O
     )
 }
 
-/// One trial of 200 files with four kills, one aimed at a plan in progress, one at an upload
-/// in progress: every file and order accounted for exactly once.
+/// One trial of 200 files with four kills — aimed at a plan in progress, at a plan whose
+/// outputs were taken, at an upload in progress, and anywhere: every file and order accounted
+/// for exactly once.
 #[test]
 fn kill_9_at_seeded_points_loses_nothing_and_sends_nothing_twice() {
     let seed = seed();
     eprintln!("crash test: seed {seed} (WHARF_CRASH_SEED={seed} replays it)");
     let mut rng = Rng::new(seed);
-    let mut aims = [Aim::Processing, Aim::Upload, Aim::Processing, Aim::Anywhere];
+    let mut aims = [Aim::Processing, Aim::Upload, Aim::Published, Aim::Anywhere];
     shuffle(&mut aims, &mut rng);
     let (trial, o) = judged(0, 200, &mut rng, &aims);
     let v = &o.verdict;
@@ -131,7 +132,8 @@ fn crash_soak() {
     for t in 0..trials {
         let aims: Vec<Aim> = (0..2 + rng.below(3))
             .map(|_| match rng.below(10) {
-                0..=4 => Aim::Processing,
+                0..=2 => Aim::Processing,
+                3..=4 => Aim::Published,
                 5..=7 => Aim::Upload,
                 _ => Aim::Anywhere,
             })

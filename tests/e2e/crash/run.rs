@@ -5,7 +5,9 @@
 //! `kill -9` at seeded points and started again. Then [`super::check`] judges the result.
 //!
 //! Kills are aimed: at a plan being carried out (a held file's plan logs each step before
-//! waiting), at an upload in progress (its `.NAME.uploading` marker is on disk), or anywhere.
+//! waiting), at a plan whose outputs are out and taken by their partner but which is not
+//! finished (a late-held file; a replay must not send them again), at an upload in progress
+//! (its `.NAME.uploading` marker is on disk), or anywhere.
 //! Before each restart the test notes which complete files were in `in/` and whether an upload
 //! was in progress; a kill landed mid-processing when the next run resumed a recorded plan or
 //! decided again a file that was in `in/`. After a restart, the next kill waits until any file
@@ -26,6 +28,8 @@ use std::time::{Duration, Instant};
 pub enum Aim {
     /// While a held plan is being carried out.
     Processing,
+    /// Once a held plan's outputs are out and taken by their partner, before the plan ends.
+    Published,
     /// While an upload is in progress.
     Upload,
     /// At a random moment.
@@ -332,6 +336,8 @@ fn kill_at(
             );
             std::thread::sleep(Duration::from_millis(5));
         }
+        // The plan a kill after published outputs aims at: its file, and where the log was.
+        let mut aimed_at: Option<(String, u64)> = None;
         let on_target = match aim {
             Aim::Processing => {
                 let from = log_len(&s.g.log);
@@ -340,6 +346,30 @@ fn kill_at(
                 });
                 std::thread::sleep(Duration::from_millis(rng.below(2 * bodies::HOLD_MS)));
                 seen
+            }
+            Aim::Published => {
+                // Taken: the partner downloaded and deleted each output (the late hold leaves
+                // it time) while the plan still runs; a plan that ended first, or had no
+                // output, gives way to the next late-held one.
+                let started = Instant::now();
+                let mut on_target = false;
+                while !on_target && started.elapsed() < Duration::from_secs(15) {
+                    let from = log_len(&s.g.log);
+                    let mut late = None;
+                    poll(Duration::from_secs(15), || {
+                        late = late_held_outputs(&log_from(&s.g.log, from));
+                        late.is_some()
+                    });
+                    let Some((file, outputs)) = late else { break };
+                    let taken = || outputs.iter().all(|o| !Path::new(o).exists());
+                    on_target = !outputs.is_empty()
+                        && poll(Duration::from_millis(3 * bodies::LATE_MS), || {
+                            taken() || processed(&log_from(&s.g.log, from), &file)
+                        })
+                        && taken();
+                    aimed_at = Some((file, from));
+                }
+                on_target
             }
             Aim::Upload => poll(Duration::from_secs(15), || {
                 ["uc", "ds", "wh"].iter().any(|p| {
@@ -354,6 +384,9 @@ fn kill_at(
             }
         };
         s.g.kill9();
+        // A kill after the plan ended missed it.
+        let on_target = on_target
+            && aimed_at.is_none_or(|(file, from)| !processed(&log_from(&s.g.log, from), &file));
         let mut in_flight = BTreeSet::new();
         let mut cut_upload = false;
         for p in ["uc", "ds", "wh"] {
@@ -394,6 +427,33 @@ fn poll(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
     false
 }
 
+/// The first late-held plan in `log` once it is held after its outputs are out: its file (as
+/// [`file_of`] gives it) and the outputs it published. `log` starts before the plan does, so it
+/// holds the plan's "output written" lines.
+fn late_held_outputs(log: &str) -> Option<(String, Vec<String>)> {
+    let held = log
+        .lines()
+        .find(|l| l.contains("wharf-test-hold: holding, the outputs out"))?;
+    let file = file_of(held)?;
+    Some((
+        file.to_string(),
+        log.lines()
+            .filter(|l| l.contains("output written") && file_of(l) == Some(file))
+            .filter_map(|l| {
+                let at = l.find("output=")? + "output=".len();
+                let rest = l[at..].trim_start_matches('"');
+                Some(rest.split([' ', '"']).next()?.to_string())
+            })
+            .collect(),
+    ))
+}
+
+/// Whether `log` says `file` (as [`file_of`] gives it) was processed to its end.
+fn processed(log: &str, file: &str) -> bool {
+    log.lines()
+        .any(|l| l.contains("file processed") && file_of(l) == Some(file))
+}
+
 /// The span of a log line about one file: `partner=P file=in/NAME`.
 fn file_of(line: &str) -> Option<&str> {
     let at = line.find("partner=")?;
@@ -414,10 +474,7 @@ fn await_retried_decisions(log: &Path, from: u64) {
                 .filter(|l| l.contains("trying once more"))
                 .filter_map(file_of)
                 .collect();
-            retried.iter().all(|f| {
-                text.lines()
-                    .any(|l| l.contains("file processed") && file_of(l) == Some(f))
-            })
+            retried.iter().all(|f| processed(&text, f))
         },
     );
 }
