@@ -4,8 +4,8 @@
 
 use crate::config::Config;
 use crate::intake::{Intake, scan, watcher};
+use crate::layout::{self, Folder};
 use crate::pipeline::Pipeline;
-use crate::policy::FOLDERS;
 use crate::shutdown::Shutdown;
 use crate::store::Store;
 use std::net::SocketAddr;
@@ -15,6 +15,7 @@ use tracing::{info, warn};
 
 /// Why the server could not start (nothing is left listening).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ServeError {
     /// The data folder could not be prepared.
     #[error("preparing {path}: {source}")]
@@ -76,18 +77,8 @@ fn write_ready_file(path: &Path, ready: &Ready) -> Result<(), ServeError> {
         .ok_or_else(|| err(std::io::Error::other("not a file name")))?
         .to_string_lossy()
         .into_owned();
-    crate::outbox::write_atomic(dir, &name, &json).map_err(err)?;
+    crate::durable::write_atomic(dir, &name, &json).map_err(err)?;
     Ok(())
-}
-
-/// The store file inside the data folder.
-pub fn store_path(config: &Config) -> PathBuf {
-    store_path_in(&config.data_dir)
-}
-
-/// The store file inside `data_dir`.
-pub fn store_path_in(data_dir: &std::path::Path) -> PathBuf {
-    data_dir.join("wharf.redb")
 }
 
 /// Creates the data folder and every partner home with its four folders, and removes the
@@ -95,15 +86,15 @@ pub fn store_path_in(data_dir: &std::path::Path) -> PathBuf {
 pub fn prepare_homes(config: &Config) -> Result<(), ServeError> {
     for p in &config.partners {
         let home = config.partner_home(&p.name);
-        for f in FOLDERS {
-            let dir = home.join(f);
+        for f in Folder::ALL {
+            let dir = home.folder(f);
             std::fs::create_dir_all(&dir)
                 .map_err(|source| ServeError::DataDir { path: dir, source })?;
         }
-        for f in ["out", "error", "archive"] {
-            let n = crate::outbox::remove_leftover_temps(&home.join(f));
+        for f in [Folder::Out, Folder::Error, Folder::Archive] {
+            let n = crate::durable::remove_leftover_temps(&home.folder(f));
             if n > 0 {
-                info!(partner = %p.name, folder = f, files = n, "removed temporary files left by a crash");
+                info!(partner = %p.name, folder = f.name(), files = n, "removed temporary files left by a crash");
             }
         }
     }
@@ -119,8 +110,8 @@ pub async fn serve(
 ) -> Result<(), ServeError> {
     let config = Arc::new(config);
     prepare_homes(&config)?;
-    let store = Arc::new(Store::open(&store_path(&config))?);
-    let (intake, mut queue) = Intake::new(config.data_dir.join("partners"));
+    let store = Arc::new(Store::open(&layout::store_file(&config.data_dir))?);
+    let (intake, mut queue) = Intake::new(layout::partners_dir(&config.data_dir));
     let pipeline = Pipeline::new(config.clone(), store, intake.uploads().clone());
     let purged = pipeline.recover()?;
     if purged > 0 {
@@ -133,7 +124,7 @@ pub async fn serve(
     let in_dirs: Vec<PathBuf> = config
         .partners
         .iter()
-        .map(|p| config.partner_home(&p.name).join("in"))
+        .map(|p| config.partner_home(&p.name).in_dir())
         .collect();
     let _watcher = watcher::watch(intake.clone(), in_dirs.iter().map(PathBuf::as_path))?;
     let found: usize = in_dirs

@@ -3,8 +3,8 @@
 //! marker survived) are set aside first and go to `error/` unprocessed. Symbolic links are
 //! neither followed nor queued (a warning names them).
 
-use super::markers::marked_name;
-use super::{Intake, Via, cut_name, cut_reason, was_cut};
+use super::{Intake, Via, cut_reason};
+use crate::layout::names::{cut_name, marked_name, original_name, was_cut};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -20,7 +20,7 @@ pub fn scan_in_folder(intake: &Intake, in_dir: &Path) -> usize {
             .filter(|(_, p)| !cut.contains(p))
             .filter(|(_, p)| {
                 let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
-                if let Some(name) = name.filter(|n| super::original_name(n).is_some()) {
+                if let Some(name) = name.filter(|n| original_name(n).is_some()) {
                     // A failed upload quarantined before a crash: it still goes to error/ (a
                     // cut one, set aside by an earlier start, as cut).
                     let reason = if was_cut(&name) {

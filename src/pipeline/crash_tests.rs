@@ -177,7 +177,9 @@ fn assert_crash_state(
             out.name
         );
         assert_eq!(
-            out.dir.join(crate::outbox::staged_name(&out.name)).exists(),
+            out.dir
+                .join(crate::layout::names::staged_name(&out.name))
+                .exists(),
             done.contains(&Step::StageOutput(i)) && !published,
             "{what}: output {i} staged"
         );

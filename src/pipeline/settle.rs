@@ -14,7 +14,8 @@
 //! like the others.
 
 use super::{PipelineError, io_err};
-use crate::outbox::{move_file, publish, stage, staged_name, write_atomic};
+use crate::durable::{move_file, publish, stage, write_atomic};
+use crate::layout::names::staged_name;
 use crate::store::{Plan, Store};
 use std::path::Path;
 use tracing::{info, warn};

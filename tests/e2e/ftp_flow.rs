@@ -146,6 +146,8 @@ fn a_file_that_is_not_well_formed_goes_to_error_with_line_and_column() {
     assert!(text.contains("rejected"), "{text}");
     let at = regex_line_col(&text);
     assert!(at.is_some(), "report names LINE:COL: {text}");
+    // The report is written just before the input moves beside it.
+    g.wait_file(&g.home("uc").join("error/cut.xml"));
     assert_eq!(
         std::fs::read(g.home("uc").join("error/cut.xml")).unwrap(),
         cut.as_bytes(),

@@ -33,6 +33,7 @@ mod listing;
 mod passive;
 mod reply;
 mod session;
+mod state;
 mod tls;
 mod transfer;
 
