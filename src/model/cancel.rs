@@ -1,5 +1,5 @@
-//! A cancellation (`cancel_<cust_ref>.json` to the warehouse, `cancel*.json|csv` from it;
-//! formats/canonical.md "Cancellation"): a whole order, or some units of some lines.
+//! A cancellation (`cancel_<cust_ref>.json` to the warehouse, `cancel*.json|csv` from it, in
+//! the same shape): a whole order, or some units of some lines.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! A warehouse's product (`in/product*.json|csv`, formats/canonical.md "Product"): what the
+//! A warehouse's product (`in/product*.json|csv`, one object or row per SKU): what the
 //! warehouse can fill. Its catalog lets Wharf hold an order for a SKU the warehouse would
 //! reject (`check_skus`).
 

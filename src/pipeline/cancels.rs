@@ -21,8 +21,7 @@ use crate::formats::render::{CartCancel, ConfirmedLine, renderer_for};
 use crate::layout::Folder;
 use crate::model::{CanceledItem, Cancellation, OrderStatus};
 use crate::store::{
-    Delivery, DeliveryKind, HistoryEntry, OrderRecord, PlannedOutput, StoreError, Txn,
-    delivery_key, order_key,
+    HistoryEntry, OrderRecord, OutputKind, PlannedOutput, StoreError, Txn, delivery_key, order_key,
 };
 use std::path::Path;
 
@@ -275,20 +274,14 @@ fn to_warehouse(
     };
     let mut content = serde_json::to_string_pretty(&doc).unwrap_or_default();
     content.push('\n');
-    txn.put_delivery(
-        &delivery_key(&wh.name, &name),
-        &Delivery {
-            kind: DeliveryKind::Cancel,
-            orders: vec![order_key(&rec.source, &rec.order_no)],
-            taken: false,
-        },
-    )?;
-    Ok(PlannedOutput {
+    let carried = vec![order_key(&rec.source, &rec.order_no)];
+    txn.put_output(&wh.name, &name, OutputKind::Cancel, carried)?;
+    Ok(PlannedOutput::new(
+        OutputKind::Cancel,
         dir,
         name,
-        content,
-        done: false,
-    })
+        content.as_bytes(),
+    ))
 }
 
 /// The cancellations of one warehouse file: each applied (or refused, in the report), and
@@ -304,7 +297,8 @@ pub(super) fn from_warehouse(
         total: cancels.len(),
         ..Applied::default()
     };
-    let mut per_cart: std::collections::BTreeMap<String, Vec<CartCancel>> = Default::default();
+    let mut per_cart: std::collections::BTreeMap<String, (Vec<CartCancel>, Vec<String>)> =
+        Default::default();
     for placed in cancels {
         let c = &placed.value;
         let found = match (&c.cust_ref, &c.cust_po_no) {
@@ -345,21 +339,20 @@ pub(super) fn from_warehouse(
                 .is_some()
         });
         if takes {
-            per_cart
-                .entry(rec.source.clone())
-                .or_default()
-                .push(CartCancel {
-                    cust_po_no: rec.order_no.clone(),
-                    reason: c.reason.clone(),
-                    lines: lines
-                        .iter()
-                        .map(|(l, _, cart_sku, q)| ConfirmedLine {
-                            line_no: *l,
-                            cart_sku: cart_sku.clone(),
-                            quantity: *q,
-                        })
-                        .collect(),
-                });
+            let entry = per_cart.entry(rec.source.clone()).or_default();
+            entry.1.push(order_key(&rec.source, &rec.order_no));
+            entry.0.push(CartCancel {
+                cust_po_no: rec.order_no.clone(),
+                reason: c.reason.clone(),
+                lines: lines
+                    .iter()
+                    .map(|(l, _, cart_sku, q)| ConfirmedLine {
+                        line_no: *l,
+                        cart_sku: cart_sku.clone(),
+                        quantity: *q,
+                    })
+                    .collect(),
+            });
         } else {
             let format = cart.map_or("its", |c| c.format.as_str());
             let why = format!(
@@ -376,7 +369,7 @@ pub(super) fn from_warehouse(
         txn.put_order(&rec)?;
     }
     let now = jiff::Timestamp::now();
-    for (cart_name, cancels) in per_cart {
+    for (cart_name, (cancels, keys)) in per_cart {
         let Some(renderer) = config
             .partner(&cart_name)
             .and_then(|c| renderer_for(c.format))
@@ -393,12 +386,13 @@ pub(super) fn from_warehouse(
         if let Some(out) = render_unique(&dir, now, planned, |u| {
             renderer.cancellations(&cancels, now, u)
         }) {
-            applied.outputs.push(PlannedOutput {
-                dir: dir.clone(),
-                name: out.name,
-                content: String::from_utf8_lossy(&out.bytes).into_owned(),
-                done: false,
-            });
+            txn.put_output(&cart_name, &out.name, OutputKind::Cancel, keys)?;
+            applied.outputs.push(PlannedOutput::new(
+                OutputKind::Cancel,
+                dir.clone(),
+                out.name,
+                &out.bytes,
+            ));
         }
     }
     Ok(applied)

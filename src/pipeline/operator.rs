@@ -140,7 +140,7 @@ impl Pipeline {
     /// Writes what an operator job's plan still has to write, then forgets the job.
     pub(super) fn finish_operator_job(&self, key: &str) -> Result<(), PipelineError> {
         if let Some(job) = self.store().job(key)? {
-            settle::write_outputs(self.store(), key, &job.plan)?;
+            settle::publish_outputs(self.store(), key, &job.plan)?;
         }
         self.store().write(|t| t.delete_job(key))?;
         Ok(())

@@ -1,4 +1,4 @@
-//! The identity and re-send rules of INTERFACE §6, applied to one file's orders inside one
+//! An order's identity and the re-send rules (below), applied to one file's orders inside one
 //! store transaction.
 //!
 //! An order is (source partner, order number). A skipped or rejected order is not "received":
@@ -12,8 +12,8 @@ use crate::formats::{Decoded, OrderOutcome};
 use crate::layout::Folder;
 use crate::model::{Order, OrderStatus};
 use crate::store::{
-    Delivery, DeliveryKind, HistoryEntry, OrderRecord, PlannedOutput, StoreError, Txn,
-    assign_cust_ref, delivery_key, order_key,
+    HistoryEntry, OrderRecord, OutputKind, PlannedOutput, StoreError, Txn, assign_cust_ref,
+    order_key,
 };
 use std::path::Path;
 
@@ -189,21 +189,15 @@ pub(super) fn send(
     rec.content_hash = sha256_hex(&out.content_bytes());
     rec.status = OrderStatus::New;
     rec.reason = None;
-    let planned = PlannedOutput {
-        dir: wh_out.to_path_buf(),
-        name: name.clone(),
-        content: String::from_utf8_lossy(&render_order(&out)).into_owned(),
-        done: false,
-    };
+    let planned = PlannedOutput::new(
+        OutputKind::Order,
+        wh_out.to_path_buf(),
+        name.clone(),
+        &render_order(&out),
+    );
     rec.order = Some(out);
-    txn.put_delivery(
-        &delivery_key(&warehouse.name, &name),
-        &Delivery {
-            kind: DeliveryKind::Order,
-            orders: vec![order_key(&rec.source, &rec.order_no)],
-            taken: false,
-        },
-    )?;
+    let carried = vec![order_key(&rec.source, &rec.order_no)];
+    txn.put_output(&warehouse.name, &name, OutputKind::Order, carried)?;
     rec.history.push(HistoryEntry::now(
         format!(
             "{why} to warehouse {} as {}",

@@ -1,14 +1,15 @@
 //! Deciding a warehouse's file: `shipment*.json|csv` moves orders on and confirms them to
 //! their carts; `inventory*.json|csv` goes to every cart routed to this warehouse (and
 //! registers its SKUs in the catalog); `product*` and `product_full*` feed the catalog;
-//! `cancel*` cancels orders or lines the warehouse cannot fill. Same
-//! archive/error rules as a cart's orders, same one-transaction plan.
+//! `cancel*` cancels orders or lines the warehouse cannot fill. Same archive/error rules as a
+//! cart's orders, same one-transaction plan.
 
 use super::orders::Applied;
 use super::plan::Deciding;
 use super::report::Report;
 use super::unreadable::Unreadable;
 use super::{PipelineError, cancels, catalog, contain, inventory, shipments};
+use crate::formats::DecodeError;
 use crate::formats::canonical::catalog_files::{decode_cancellations, decode_products};
 use crate::formats::canonical::warehouse_files::{
     WarehouseFile, classify, decode_inventory, decode_shipments, expected_names,
@@ -33,40 +34,31 @@ pub(super) fn decide(
         return d.reject(report, &why);
     };
     let file = d.file_label();
+    let config = d.p.config();
     match kind {
         WarehouseFile::Shipments => {
-            let notices = match contain::parse("the shipment reader", || {
-                decode_shipments(bytes, syntax).map_err(|error| Unreadable::WarehouseFile {
-                    what: "the shipments",
-                    error,
-                })
+            let notices = match read("the shipment reader", "the shipments", || {
+                decode_shipments(bytes, syntax)
             }) {
                 Ok(n) => n,
                 Err(why) => return d.reject(report, &why.to_string()),
             };
             d.in_txn(|txn| {
-                let applied = shipments::apply(txn, d.p.config(), wh, &notices, &file)?;
+                let applied = shipments::apply(txn, config, wh, &notices, &file)?;
                 Ok(d.archive_plan(applied, report))
             })
         }
         WarehouseFile::Inventory => {
-            let levels = match contain::parse("the inventory reader", || {
-                decode_inventory(bytes, syntax).map_err(|error| Unreadable::WarehouseFile {
-                    what: "the inventory",
-                    error,
-                })
+            let levels = match read("the inventory reader", "the inventory", || {
+                decode_inventory(bytes, syntax)
             }) {
                 Ok(l) => l,
                 Err(why) => return d.reject(report, &why.to_string()),
             };
-            let mut outputs = inventory::fan_out(d.p.config(), wh, &levels);
             d.in_txn(|txn| {
+                let mut outputs = inventory::fan_out(txn, config, wh, &levels)?;
                 outputs.extend(catalog::register_inventory(
-                    txn,
-                    d.p.config(),
-                    wh,
-                    &levels,
-                    &file,
+                    txn, config, wh, &levels, &file,
                 )?);
                 let applied = Applied {
                     outputs,
@@ -77,19 +69,15 @@ pub(super) fn decide(
             })
         }
         WarehouseFile::Products | WarehouseFile::ProductsFull => {
-            let products = match contain::parse("the product reader", || {
-                decode_products(bytes, syntax).map_err(|error| Unreadable::WarehouseFile {
-                    what: "the products",
-                    error,
-                })
+            let products = match read("the product reader", "the products", || {
+                decode_products(bytes, syntax)
             }) {
                 Ok(p) => p,
                 Err(why) => return d.reject(report, &why.to_string()),
             };
             let full = kind == WarehouseFile::ProductsFull;
             d.in_txn(|txn| {
-                let outputs =
-                    catalog::apply_products(txn, d.p.config(), wh, &products, full, &file)?;
+                let outputs = catalog::apply_products(txn, config, wh, &products, full, &file)?;
                 let applied = Applied {
                     outputs,
                     total: products.len(),
@@ -99,19 +87,28 @@ pub(super) fn decide(
             })
         }
         WarehouseFile::Cancel => {
-            let cancels = match contain::parse("the cancellation reader", || {
-                decode_cancellations(bytes, syntax).map_err(|error| Unreadable::WarehouseFile {
-                    what: "the cancellations",
-                    error,
-                })
+            let cancels = match read("the cancellation reader", "the cancellations", || {
+                decode_cancellations(bytes, syntax)
             }) {
                 Ok(c) => c,
                 Err(why) => return d.reject(report, &why.to_string()),
             };
             d.in_txn(|txn| {
-                let applied = cancels::from_warehouse(txn, d.p.config(), wh, &cancels, &file)?;
+                let applied = cancels::from_warehouse(txn, config, wh, &cancels, &file)?;
                 Ok(d.archive_plan(applied, report))
             })
         }
     }
+}
+
+/// Reads a warehouse file with `decode` (`reader` names it if it panics); why it cannot be
+/// read names `what` it was reading.
+fn read<T>(
+    reader: &str,
+    what: &'static str,
+    decode: impl FnOnce() -> Result<T, DecodeError>,
+) -> Result<T, Unreadable> {
+    contain::parse(reader, || {
+        decode().map_err(|error| Unreadable::WarehouseFile { what, error })
+    })
 }

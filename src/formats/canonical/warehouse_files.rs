@@ -1,5 +1,5 @@
-//! The warehouse's inputs (spec formats/canonical.md "Shipment" and "Inventory"; INTERFACE §7):
-//! `in/shipment*.json|csv` and `in/inventory*.json|csv`, decoded into the canonical model.
+//! The warehouse's inputs: `in/shipment*.json|csv` and `in/inventory*.json|csv`, decoded into
+//! the canonical model.
 //!
 //! Pure functions: bytes in, documents or a [`DecodeError`] out. A file that breaks a rule it
 //! can be judged by alone (bad JSON, a wrong type, a missing `cust_ref` or column, a bad date,
@@ -297,7 +297,7 @@ pub(super) fn cell(rec: &csv::StringRecord, idx: usize) -> Option<String> {
     rec.get(idx).filter(|v| !v.is_empty()).map(str::to_string)
 }
 
-/// The shipment CSV's columns, all required (the header spec formats/canonical.md gives), plus
+/// The shipment CSV's columns, all required, plus
 /// an optional `cost` (as in the JSON).
 struct ShipCols {
     cust_ref: usize,

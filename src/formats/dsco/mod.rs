@@ -1,6 +1,6 @@
-//! DSCO order files (`Purchase_Order_*.csv|.tab|.psv`) → canonical orders, and the
-//! retailer's cancellations (`Cancel_*`, [`cancel`]) → cancellations (spec
-//! `formats/dsco.md`, mapping to `formats/canonical.md`, outcomes per INTERFACE §6).
+//! DSCO order files (`Purchase_Order_*.csv|.tab|.psv`) → canonical orders, each accepted,
+//! skipped or rejected on its own ([`OrderOutcome`](crate::formats::OrderOutcome)); the
+//! retailer's cancellations (`Cancel_*`, [`cancel`]) → one cancellation per PO.
 //!
 //! # Reading
 //!
