@@ -62,6 +62,8 @@ fn requeue_sends_a_fixed_file_through_again() {
     std::fs::write(g.home("uc").join("in/bad.xml"), "<export><order>").unwrap();
     let failed = g.home("uc").join("error/bad.xml");
     g.wait_file(&g.home("uc").join("error/bad.xml.error.txt"));
+    // The report is written just before the input moves beside it.
+    g.wait_in_empty("uc");
     // The operator fixes the file, then requeues it.
     std::fs::write(&failed, uc_sd("8301")).unwrap();
     let out = run(Command::new(env!("CARGO_BIN_EXE_wharf"))
