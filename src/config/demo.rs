@@ -264,7 +264,7 @@ mod tests {
         assert_eq!(config.data_dir, data);
         let ftp = config.ftp.as_ref().unwrap();
         assert_eq!(ftp.listen, vec!["127.0.0.1:2121".parse().unwrap()]);
-        assert_eq!(ftp.passive_ports, 50000..=50100);
+        assert_eq!(ftp.passive_ports, 30000..=30100);
         let sftp = config.sftp.as_ref().unwrap();
         assert_eq!(sftp.listen, vec!["127.0.0.1:2222".parse().unwrap()]);
         assert_eq!(sftp.host_keys[0], data.join("ssh_host_ed25519_key"));

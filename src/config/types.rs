@@ -52,7 +52,7 @@ impl Config {
 pub struct FtpConfig {
     /// Addresses to listen on (at least one).
     pub listen: Vec<SocketAddr>,
-    /// Ports offered for passive data connections (default 50000-50100).
+    /// Ports offered for passive data connections (default 30000-30100).
     pub passive_ports: RangeInclusive<u16>,
     /// Passive ports one partner may hold at a time (default: half the range, at least 1).
     pub passive_ports_per_partner: usize,

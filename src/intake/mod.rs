@@ -23,6 +23,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 
+/// The reason an upload cut off by a crash goes to `error/` with.
+pub fn cut_reason(bytes: u64) -> String {
+    format!("the upload was cut off when Wharf stopped, after {bytes} bytes")
+}
+
 /// Where an arrival was noticed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Via {

@@ -66,7 +66,7 @@ pub enum SftpStartError {
 }
 
 /// Loads (or creates) the host keys, binds every `sftp.listen` address, and starts one
-/// listener task per address. Each runs until `shutdown`, then lets transfers finish within
+/// listener task per address (returned with the address it is bound to). Each runs until `shutdown`, then lets transfers finish within
 /// the grace period.
 pub async fn start(
     config: Arc<Config>,
@@ -74,7 +74,7 @@ pub async fn start(
     logins: Arc<crate::login::Logins>,
     uploads: Uploads,
     shutdown: Shutdown,
-) -> Result<Vec<JoinHandle<()>>, SftpStartError> {
+) -> Result<Vec<(SocketAddr, JoinHandle<()>)>, SftpStartError> {
     let paths = if sftp.host_keys.is_empty() {
         SftpConfig::default_host_keys(&config.data_dir)
     } else {
@@ -106,11 +106,14 @@ pub async fn start(
         logins,
         shutdown,
     });
-    Ok(bound
-        .into_iter()
-        .map(|(addr, l)| {
-            tracing::info!(listen = %addr, "SFTP listening");
-            tokio::spawn(listener::run(l, shared.clone()))
-        })
-        .collect())
+    let mut tasks = Vec::new();
+    for (addr, l) in bound {
+        let local = l.local_addr().map_err(|e| SftpStartError::Listen {
+            addr,
+            message: e.to_string(),
+        })?;
+        tracing::info!(listen = %local, "SFTP listening");
+        tasks.push((local, tokio::spawn(listener::run(l, shared.clone()))));
+    }
+    Ok(tasks)
 }
