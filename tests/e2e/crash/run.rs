@@ -480,16 +480,19 @@ fn await_retried_decisions(log: &Path, from: u64) {
 }
 
 /// Whether kill `i` landed in the middle of processing: the run after it resumed a recorded
-/// plan, or decided again, a file that was complete in `in/` at the kill.
+/// plan, or decided again, a file that was complete in `in/` at the kill; or found the job of
+/// an input already moved but not yet forgotten (the plan's last step).
 pub fn landed_mid_processing(log: &Path, kills: &[Kill], i: usize) -> bool {
     let text = log_range(log, kills[i].log_from, kills.get(i + 1).map(|k| k.log_from));
-    text.lines()
-        .filter(|l| l.contains("resuming after a restart") || l.contains("trying once more"))
-        .filter_map(file_of)
-        .any(|f| {
-            kills[i]
-                .in_flight
-                .iter()
-                .any(|(p, name)| f == format!("partner={p} file=in/{name}"))
-        })
+    text.contains("forgot jobs of inputs settled before the last stop")
+        || text
+            .lines()
+            .filter(|l| l.contains("resuming after a restart") || l.contains("trying once more"))
+            .filter_map(file_of)
+            .any(|f| {
+                kills[i]
+                    .in_flight
+                    .iter()
+                    .any(|(p, name)| f == format!("partner={p} file=in/{name}"))
+            })
 }
