@@ -112,7 +112,7 @@ pub async fn serve(
     prepare_homes(&config)?;
     let store = Arc::new(Store::open(&layout::store_file(&config.data_dir))?);
     let (intake, mut queue) = Intake::new(layout::partners_dir(&config.data_dir));
-    let pipeline = Pipeline::new(config.clone(), store, intake.uploads().clone());
+    let pipeline = Pipeline::new(config.clone(), store.clone(), intake.uploads().clone());
     let purged = pipeline.recover()?;
     if purged > 0 {
         info!(
@@ -190,8 +190,12 @@ pub async fn serve(
             queue
         })
     };
-    let pollers =
-        crate::transport::remote::poller::start(config.clone(), intake.clone(), shutdown.clone());
+    let pollers = crate::transport::remote::poller::start(
+        config.clone(),
+        store.clone(),
+        intake.clone(),
+        shutdown.clone(),
+    );
     info!(data_dir = %config.data_dir.display(), partners = config.partners.len(), "wharf is running");
 
     shutdown.wait().await;

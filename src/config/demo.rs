@@ -1,4 +1,4 @@
-//! The embedded demo (INTERFACE §3): what `wharf serve` runs with no `--config` and no
+//! The embedded demo: what `wharf serve` runs with no `--config` and no
 //! `./wharf.toml`. Three partners whose passwords are generated on first start, kept in
 //! `DATA_DIR/demo-credentials.toml` (mode 0600, `name = "password"` lines) and reused later.
 //! The only place in `config` that writes to disk.

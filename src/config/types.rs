@@ -16,7 +16,7 @@ use crate::layout::HomeLayout;
 use super::Credential;
 use super::remote::Remote;
 
-/// The whole configuration (INTERFACE §4).
+/// The whole configuration: where the data lives, the listeners, the limits, the partners.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The configuration file, `None` for the embedded demo.
@@ -158,7 +158,7 @@ impl Rate {
 }
 
 impl Default for Limits {
-    /// The defaults of INTERFACE §4.
+    /// The defaults a configuration without `[limits]` gets.
     fn default() -> Self {
         Limits {
             max_sessions: 500,

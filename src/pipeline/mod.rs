@@ -1,5 +1,5 @@
 //! One file, one outcome: decode → apply to the store → write outputs → settle the input in
-//! `archive/` or `error/` (INTERFACE §6).
+//! `archive/` or `error/`, never left in `in/` to be retried for ever.
 //!
 //! Crash safety comes from the order of the steps. Everything the file decides — order
 //! records, the outputs' content, where the input goes, the report — is committed to the store

@@ -1,4 +1,4 @@
-//! Assigning `cust_ref`, the order number the warehouse sees (formats/canonical.md).
+//! Assigning `cust_ref`, the order number the warehouse sees, unique across every cart.
 //!
 //! The cart's own number when it fits the warehouse (at most `max_len`, only `A-Z a-z 0-9 -`)
 //! and no other order holds it; otherwise the number's distinctive tail (sanitised), `-`, and

@@ -3,25 +3,28 @@
 //!
 //! redb rather than sled: redb is ACID with an fsync on every commit and a stable file format;
 //! sled's last release is from 2021, its README calls it beta, and it flushes every 500 ms —
-//! wrong for "never lose an order" (STACK.md).
+//! wrong for "never lose an order".
 //!
-//! Three tables, values as JSON:
+//! The tables (values as JSON unless said):
 //! - `orders`: (source partner, order number) → [`OrderRecord`]
-//! - `cust_refs`: `cust_ref` → order key (the uniqueness index of INTERFACE §6)
+//! - `cust_refs`: `cust_ref` → order key (a `cust_ref` names one order only, across every cart)
 //! - `jobs`: (partner, path under `in/`) → [`Job`]: what processing one input decided, so a
 //!   crash at any point replays the same plan instead of deciding again.
 //! - `written`: (job, output index) → (): the outputs of a job's plan already written.
 //! - `attempts`: (partner, path under `in/`) → [`Attempts`]: decisions begun and not finished,
 //!   so a file that kills the process while it is parsed is recognised at the next start.
+//! - `remote_fetched`, `remote_dropped`: the pull-mode ledger (`store/remote.rs`).
 
 mod attempts;
 mod cust_ref;
 mod records;
+mod remote;
 mod written;
 
 pub use attempts::Attempts;
 pub use cust_ref::assign_cust_ref;
-pub use records::{Delivery, DeliveryKind, HistoryEntry, Job, OrderRecord, Plan, PlannedOutput};
+pub use records::{Delivery, HistoryEntry, Job, OrderRecord, OutputKind, Plan, PlannedOutput};
+pub use remote::RemoteSeen;
 
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{Serialize, de::DeserializeOwned};
@@ -33,6 +36,8 @@ const JOBS: TableDefinition<&str, &[u8]> = TableDefinition::new("jobs");
 const DELIVERIES: TableDefinition<&str, &[u8]> = TableDefinition::new("deliveries");
 const ATTEMPTS: TableDefinition<&str, &[u8]> = TableDefinition::new("attempts");
 const WRITTEN: TableDefinition<&str, ()> = TableDefinition::new("written");
+const REMOTE_FETCHED: TableDefinition<&str, (u64, u32)> = TableDefinition::new("remote_fetched");
+const REMOTE_DROPPED: TableDefinition<&str, &str> = TableDefinition::new("remote_dropped");
 
 /// redb's page cache. Its default, 1 GiB, is memory a long-running server keeps once the store
 /// has grown: the cache holds what was written and read, and the operating system caches the
@@ -122,6 +127,8 @@ pub struct Txn<'a> {
     deliveries: redb::Table<'a, &'static str, &'static [u8]>,
     attempts: redb::Table<'a, &'static str, &'static [u8]>,
     written: redb::Table<'a, &'static str, ()>,
+    remote_fetched: redb::Table<'a, &'static str, (u64, u32)>,
+    remote_dropped: redb::Table<'a, &'static str, &'static str>,
 }
 
 fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
@@ -187,11 +194,23 @@ impl Store {
                 deliveries: wtx.open_table(DELIVERIES).map_err(db_err)?,
                 attempts: wtx.open_table(ATTEMPTS).map_err(db_err)?,
                 written: wtx.open_table(WRITTEN).map_err(db_err)?,
+                remote_fetched: wtx.open_table(REMOTE_FETCHED).map_err(db_err)?,
+                remote_dropped: wtx.open_table(REMOTE_DROPPED).map_err(db_err)?,
             };
             f(&mut txn)?
         };
         wtx.commit().map_err(db_err)?;
         Ok(out)
+    }
+
+    /// What a file Wharf put in a partner's `out/` is and carries, if Wharf delivered it.
+    pub fn delivery(&self, key: &str) -> Result<Option<Delivery>, StoreError> {
+        let rtx = self.db.begin_read()?;
+        let t = rtx.open_table(DELIVERIES).map_err(db_err)?;
+        match t.get(key).map_err(db_err)? {
+            Some(v) => Ok(Some(decode(key, v.value())?)),
+            None => Ok(None),
+        }
     }
 
     /// The recorded order, if any.
@@ -289,6 +308,23 @@ impl Txn<'_> {
             .insert(key, bytes.as_slice())
             .map_err(db_err)?;
         Ok(())
+    }
+
+    /// Records what the file `out/<name>` Wharf writes for `partner` is and carries (not
+    /// taken yet), in the transaction that plans it.
+    pub fn put_output(
+        &mut self,
+        partner: &str,
+        name: &str,
+        kind: OutputKind,
+        orders: Vec<String>,
+    ) -> Result<(), StoreError> {
+        let d = Delivery {
+            kind,
+            orders,
+            taken: false,
+        };
+        self.put_delivery(&delivery_key(partner, name), &d)
     }
 
     /// What a delivered file carries, if Wharf delivered it.

@@ -404,7 +404,7 @@ pub fn missing(program: &str) -> bool {
     !found && skip(&format!("{program} is not installed"))
 }
 
-/// An UltraCart order element (the required elements in the order of formats/ultracart.md).
+/// An UltraCart order element (the required elements, in the order UltraCart's export writes them).
 pub fn uc_order(order_id: &str, stage: &str, items: &[(&str, u32, &str)], total: &str) -> String {
     let mut item_xml = String::new();
     for (i, (sku, qty, cost)) in items.iter().enumerate() {

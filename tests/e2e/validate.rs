@@ -1,4 +1,4 @@
-//! `wharf validate` (INTERFACE §2): output lines, exit codes, refusals (network, XXE, entity
+//! `wharf validate`: output lines, exit codes, refusals (network, XXE, entity
 //! expansion), encodings and streaming, on the real binary.
 
 use std::path::{Path, PathBuf};

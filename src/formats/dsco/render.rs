@@ -1,4 +1,4 @@
-//! DSCO files out (spec formats/dsco.md "Out to DSCO"): `Shipment_*`, `Inventory_*` and
+//! DSCO files out: `Shipment_*`, `Inventory_*` and
 //! `Invoice_*` CSV files named as DSCO's default import patterns expect
 //! (`<Kind>_<YYYYMMDDHHMMSS>_<unique>.csv`, the UTC time of `now`).
 //!

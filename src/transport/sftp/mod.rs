@@ -1,4 +1,4 @@
-//! The SFTP endpoint, on russh and russh-sftp (STACK.md).
+//! The SFTP endpoint, on russh and russh-sftp (pure Rust, async, both maintained).
 //!
 //! - [`host_keys`]: persistent host keys, created (0600) when missing.
 //! - [`algorithms`]: what the server offers — modern first, then what old Java clients need;
