@@ -39,7 +39,7 @@ use anyhow::{Context, Result, bail};
 use common::clients::{Ended, run_clients};
 use common::files::same_content;
 use common::peers::{
-    CART, FtpUser, SSHD, Server, Sshd, Subsystem, VSFTPD, Vsftpd, WAREHOUSE, Wharf, WharfOptions,
+    CART, References, Server, Subsystem, WAREHOUSE, Wharf, WharfOptions, protocols,
 };
 use common::procfs::{SessionMemory, load_average, reset_hwm, status_kib};
 use common::stats::{Cell, Table, mib_str, num};
@@ -92,37 +92,13 @@ fn main() -> Result<()> {
     } else {
         "python3".to_string()
     };
-    for tool in [python.as_str(), "sftp", "ssh-keygen"] {
-        if !common::on_path(tool) {
-            println!("skipped: the client `{tool}` is not installed");
-            return Ok(());
-        }
-    }
-    let root = common::is_root();
-    let wants = |p: &str| common::env_wants("WHARF_BENCH_PROTOCOLS", p);
-    let run_ftp = wants("ftp") && Path::new(VSFTPD).exists() && root;
-    let run_sftp = wants("sftp") && Path::new(SSHD).exists();
-    if wants("ftp") && !run_ftp {
-        println!(
-            "skipped: {VSFTPD} is missing or not running as root (apt-get install -y vsftpd); \
-             no FTP comparison"
-        );
-    }
-    if wants("sftp") && !run_sftp {
-        println!("skipped: {SSHD} is missing (apt-get install -y openssh-server); no SFTP");
-    }
-    if !run_ftp && !run_sftp {
+    let Some(protocols) = protocols(&[&python, "sftp", "ssh-keygen"], Subsystem::Internal) else {
         return Ok(());
-    }
+    };
 
     // Declared first, dropped last: every process below is stopped before the folder goes.
-    let tmp = tempfile::Builder::new()
-        .prefix("wharf-bench-")
-        .tempdir()
-        .context("temp dir")?;
+    let tmp = common::work_dir()?;
     let t = tmp.path().to_path_buf();
-    common::set_mode(&t, 0o755)?;
-    println!("work folder: {}", t.display());
     let load_start = load_average();
     println!("load average at start: {load_start}");
     let template = SingleOrder::fixture()?;
@@ -143,29 +119,7 @@ fn main() -> Result<()> {
             passive_ports: PASSIVE_PORTS,
         },
     )?;
-    // The references' uploads land in `peer/up/`; vsftpd chroots its user to `peer/`, which it
-    // must not be able to write.
-    let peer_root = t.join("peer");
-    let peer_up = peer_root.join("up");
-    std::fs::create_dir_all(&peer_up)?;
-    common::set_mode(&peer_root, 0o755)?;
-    common::set_mode(&peer_up, 0o755)?;
-    let sshd = if run_sftp {
-        Some(Sshd::start(&t, &public, root, Subsystem::Internal)?)
-    } else {
-        None
-    };
-    let ftp_user = if run_ftp {
-        let u = FtpUser::create(&peer_root)?;
-        u.own(&peer_up)?;
-        Some(u)
-    } else {
-        None
-    };
-    let vsftpd = match &ftp_user {
-        Some(u) => Some(Vsftpd::start(&t, &peer_root, u, PASSIVE_PORTS)?),
-        None => None,
-    };
+    let refs = References::start(&t, &public, &protocols, Subsystem::Internal, PASSIVE_PORTS)?;
     let can_reset = reset_hwm(wharf.pid());
     if !can_reset {
         println!("note: cannot reset VmHWM through clear_refs; Wharf peaks are cumulative");
@@ -173,7 +127,7 @@ fn main() -> Result<()> {
 
     let mut cells: Vec<CellRuns> = Vec::new();
     for proto in [Proto::Ftp, Proto::Sftp] {
-        if (proto == Proto::Ftp && !run_ftp) || (proto == Proto::Sftp && !run_sftp) {
+        if (proto == Proto::Ftp && !protocols.ftp) || (proto == Proto::Sftp && !protocols.sftp) {
             continue;
         }
         for &c in &clients {
@@ -190,10 +144,9 @@ fn main() -> Result<()> {
         files,
         key,
         ssh_user: common::current_user()?,
-        ftp_user: ftp_user.as_ref().map(|u| u.name.clone()),
         python,
         ftp_script,
-        peer_up: peer_up.clone(),
+        peer_up: refs.up.clone(),
         can_reset,
     };
     for r in 0..runs {
@@ -221,20 +174,13 @@ fn main() -> Result<()> {
                     cell.wharf.push(w);
                 } else {
                     let p = match cell.proto {
-                        Proto::Ftp => run_peer(
-                            &ctx,
-                            &vsftpd.as_ref().context("vsftpd")?.server,
-                            ftp_commands(
-                                &ctx,
-                                vsftpd.as_ref().context("vsftpd")?.port,
-                                ctx.ftp_user.as_deref().context("vsftpd user")?,
-                                "/up",
-                                &batch,
-                            )?,
-                            &batch,
-                        ),
+                        Proto::Ftp => {
+                            let v = refs.vsftpd()?;
+                            let cmds = ftp_commands(&ctx, v.port, refs.ftp_user()?, "/up", &batch)?;
+                            run_peer(&ctx, &v.server, cmds, &batch)
+                        }
                         Proto::Sftp => {
-                            let s = sshd.as_ref().context("sshd")?;
+                            let s = refs.sshd()?;
                             let up = ctx.peer_up.display().to_string();
                             run_peer(
                                 &ctx,
@@ -267,16 +213,8 @@ fn main() -> Result<()> {
     let load_end = load_average();
     println!("\nload average at end: {load_end}");
     println!("\n{}", report(&cells, files, runs, &load_start, &load_end));
-    let (n, first) = wharf.warnings(10);
-    if n > 0 {
-        println!("Wharf logged {n} warnings/errors, the first ones:");
-        for l in first {
-            println!("  {l}");
-        }
-    }
-    drop(vsftpd);
-    drop(ftp_user);
-    drop(sshd);
+    wharf.print_warnings();
+    drop(refs);
     drop(wharf);
     let not_done: usize = cells
         .iter()
@@ -343,8 +281,6 @@ struct Ctx {
     key: PathBuf,
     /// The SSH login on sshd (the current user).
     ssh_user: String,
-    /// vsftpd's login.
-    ftp_user: Option<String>,
     python: String,
     ftp_script: PathBuf,
     /// Where the references' uploads land.
@@ -415,6 +351,31 @@ impl Batch {
     }
 }
 
+/// One client per share of the batch, each reading its share from a file in the work folder:
+/// `line(local path, remote path)` writes a file's line, `command(that file)` the client.
+fn clients_for(
+    ctx: &Ctx,
+    batch: &Batch,
+    tag: &str,
+    remote: &str,
+    line: impl Fn(&Path, &str) -> String,
+    command: impl Fn(&Path) -> Command,
+) -> Result<Vec<Command>> {
+    let mut cmds = Vec::new();
+    for (k, share) in batch.shares.iter().enumerate() {
+        let file = ctx.t.join(format!("{}-{tag}-{k}.list", batch.tag));
+        let mut text = String::new();
+        for (name, _) in &batch.files[share.clone()] {
+            text.push_str(&line(&batch.local(name), &format!("{remote}/{name}")));
+            text.push('\n');
+        }
+        std::fs::write(&file, text)?;
+        cmds.push(command(&file));
+    }
+    Ok(cmds)
+}
+
+/// The ftplib script, one per share: a list of local files, stored into `remote`.
 fn ftp_commands(
     ctx: &Ctx,
     port: u16,
@@ -422,23 +383,24 @@ fn ftp_commands(
     remote: &str,
     batch: &Batch,
 ) -> Result<Vec<Command>> {
-    let mut cmds = Vec::new();
-    for (k, share) in batch.shares.iter().enumerate() {
-        let listing = ctx.t.join(format!("{}-ftp-{port}-{k}.list", batch.tag));
-        let mut text = String::new();
-        for (name, _) in &batch.files[share.clone()] {
-            let _ = writeln!(text, "{}", batch.local(name).display());
-        }
-        std::fs::write(&listing, text)?;
-        let mut cmd = Command::new(&ctx.python);
-        cmd.arg(&ctx.ftp_script)
-            .args(["127.0.0.1", &port.to_string(), user, PASSWORD, remote])
-            .arg(&listing);
-        cmds.push(cmd);
-    }
-    Ok(cmds)
+    let tag = format!("ftp-{port}");
+    clients_for(
+        ctx,
+        batch,
+        &tag,
+        remote,
+        |local, _| local.display().to_string(),
+        |listing| {
+            let mut cmd = Command::new(&ctx.python);
+            cmd.arg(&ctx.ftp_script)
+                .args(["127.0.0.1", &port.to_string(), user, PASSWORD, remote])
+                .arg(listing);
+            cmd
+        },
+    )
 }
 
+/// `sftp -b`, one per share: a batch of `put LOCAL REMOTE/NAME`.
 fn sftp_commands(
     ctx: &Ctx,
     port: u16,
@@ -446,17 +408,15 @@ fn sftp_commands(
     remote: &str,
     batch: &Batch,
 ) -> Result<Vec<Command>> {
-    let mut cmds = Vec::new();
-    for (k, share) in batch.shares.iter().enumerate() {
-        let file = ctx.t.join(format!("{}-sftp-{port}-{k}.batch", batch.tag));
-        let mut text = String::new();
-        for (name, _) in &batch.files[share.clone()] {
-            let _ = writeln!(text, "put {} {remote}/{name}", batch.local(name).display());
-        }
-        std::fs::write(&file, text)?;
-        cmds.push(common::sftp_client(&ctx.key, port, user, &[], &file));
-    }
-    Ok(cmds)
+    let tag = format!("sftp-{port}");
+    clients_for(
+        ctx,
+        batch,
+        &tag,
+        remote,
+        |local, to| format!("put {} {to}", local.display()),
+        |file| common::sftp_client(&ctx.key, port, user, &[], file),
+    )
 }
 
 /// Counts the regular files in a folder (0 when it is missing).
@@ -784,14 +744,8 @@ fn report(
          HostKeyAlgorithms={HOST_KEY_ALG}, key login on both."
     );
     for c in cells {
-        for (who, fails) in [
-            ("Wharf", c.wharf.failures().collect::<Vec<_>>()),
-            (c.peer(), c.peer.failures().collect()),
-        ] {
-            for (run, why) in fails {
-                let _ = writeln!(s, "\n{}, {who}, run {run} not done: {why}", c.label());
-            }
-        }
+        s.push_str(&c.wharf.not_done(&c.label(), "Wharf"));
+        s.push_str(&c.peer.not_done(&c.label(), c.peer()));
     }
     s
 }

@@ -33,9 +33,7 @@ mod common;
 use anyhow::{Context, Result, bail};
 use common::clients::{Ended, run_clients};
 use common::files::{same_content, write_random};
-use common::peers::{
-    CART, FtpUser, SFTP_SERVER, SSHD, Server, Sshd, Subsystem, VSFTPD, Vsftpd, Wharf, WharfOptions,
-};
+use common::peers::{CART, References, Server, Sshd, Subsystem, Wharf, WharfOptions, protocols};
 use common::procfs::{SessionMemory, load_average, reset_hwm, status_kib};
 use common::stats::{Cell, Table, mbps, mib_str, num};
 use common::{CIPHER, HOST_KEY_ALG, KEX, PASSWORD};
@@ -67,46 +65,13 @@ fn main() -> Result<()> {
     }
     let size = mib << 20;
 
-    for tool in ["sftp", "ssh-keygen", "curl"] {
-        if !common::on_path(tool) {
-            println!("skipped: the client `{tool}` is not installed");
-            return Ok(());
-        }
-    }
-    let root = common::is_root();
-    // `WHARF_BENCH_PROTOCOLS=sftp` or `=ftp` runs one protocol only.
-    let wants = |p: &str| common::env_wants("WHARF_BENCH_PROTOCOLS", p);
-    let have_sshd = Path::new(SSHD).exists() && Path::new(SFTP_SERVER).exists();
-    let have_vsftpd = Path::new(VSFTPD).exists() && root;
-    if !wants("sftp") || !wants("ftp") {
-        println!(
-            "protocols: {}",
-            std::env::var("WHARF_BENCH_PROTOCOLS").unwrap_or_default()
-        );
-    }
-    let (run_sftp, run_ftp) = (have_sshd && wants("sftp"), have_vsftpd && wants("ftp"));
-    if !have_sshd {
-        println!(
-            "skipped: {SSHD} is missing (apt-get install -y openssh-server); no SFTP comparison"
-        );
-    }
-    if !have_vsftpd {
-        println!(
-            "skipped: {VSFTPD} is missing or not running as root (apt-get install -y vsftpd); \
-             no FTP comparison"
-        );
-    }
-    if !run_sftp && !run_ftp {
+    let Some(protocols) = protocols(&["sftp", "ssh-keygen", "curl"], Subsystem::SftpServer) else {
         return Ok(());
-    }
+    };
 
     // Declared first, dropped last: every process below is stopped before the folder goes.
-    let tmp = tempfile::Builder::new()
-        .prefix("wharf-bench-")
-        .tempdir()
-        .context("temp dir")?;
+    let tmp = common::work_dir()?;
     let t = tmp.path().to_path_buf();
-    println!("work folder: {}", t.display());
     println!("load average at start: {}", load_average());
 
     let src = t.join("big.bin");
@@ -133,32 +98,10 @@ fn main() -> Result<()> {
     let out = wharf.home(CART).join("out");
     std::fs::copy(&src, out.join("big.bin")).context("placing the download file")?;
 
-    // The reference servers share one folder: `peer/big.bin` to download, `peer/up/` for
-    // uploads. vsftpd chroots its user to `peer/`, which it must not be able to write.
-    let peer_root = t.join("peer");
-    std::fs::create_dir_all(peer_root.join("up"))?;
-    common::set_mode(&t, 0o755)?;
-    common::set_mode(&peer_root, 0o755)?;
-    common::set_mode(&peer_root.join("up"), 0o755)?;
-    std::fs::copy(&src, peer_root.join("big.bin"))?;
-    common::set_mode(&peer_root.join("big.bin"), 0o644)?;
-
-    let sshd = if run_sftp {
-        Some(Sshd::start(&t, &public, root, Subsystem::SftpServer)?)
-    } else {
-        None
-    };
-    let ftp_user = if run_ftp {
-        let u = FtpUser::create(&peer_root)?;
-        u.own(&peer_root.join("up"))?;
-        Some(u)
-    } else {
-        None
-    };
-    let vsftpd = match &ftp_user {
-        Some(u) => Some(Vsftpd::start(&t, &peer_root, u, 8)?),
-        None => None,
-    };
+    // The reference servers: `peer/big.bin` to download, `peer/up/` for uploads.
+    let refs = References::start(&t, &public, &protocols, Subsystem::SftpServer, 8)?;
+    std::fs::copy(&src, refs.root.join("big.bin"))?;
+    common::set_mode(&refs.root.join("big.bin"), 0o644)?;
 
     let wharf_base_hwm = status_kib(wharf.pid(), "VmHWM").unwrap_or(0);
     let wharf_base_rss = status_kib(wharf.pid(), "VmRSS").unwrap_or(0);
@@ -170,14 +113,14 @@ fn main() -> Result<()> {
     let sftp_args =
         std::env::var("WHARF_BENCH_SFTP_ARGS").unwrap_or_else(|_| FIXED_SFTP.to_string());
     let mut phases: Vec<Phase> = Vec::new();
-    if sshd.is_some() {
+    if refs.sshd.is_some() {
         for fixed in [true, false] {
             for dir in [Dir::Up, Dir::Down] {
                 phases.push(Phase::new(Proto::Sftp { fixed }, dir, &sftp_args));
             }
         }
     }
-    if vsftpd.is_some() {
+    if refs.vsftpd.is_some() {
         for dir in [Dir::Up, Dir::Down] {
             phases.push(Phase::new(Proto::Ftp, dir, &sftp_args));
         }
@@ -190,7 +133,6 @@ fn main() -> Result<()> {
         size,
         key,
         user: common::current_user()?,
-        ftp_user: ftp_user.as_ref().map(|u| u.name.clone()),
     };
     let mut counter = 0usize;
     for phase in &mut phases {
@@ -217,10 +159,8 @@ fn main() -> Result<()> {
                     phase.wharf.push(w);
                 } else {
                     let p = match phase.proto {
-                        Proto::Sftp { .. } => {
-                            run_sshd(&ctx, sshd.as_ref().unwrap(), phase, counter)
-                        }
-                        Proto::Ftp => run_vsftpd(&ctx, vsftpd.as_ref().unwrap(), phase, counter),
+                        Proto::Sftp { .. } => run_sshd(&ctx, refs.sshd()?, phase, counter),
+                        Proto::Ftp => run_vsftpd(&ctx, &refs, phase, counter),
                     }
                     .with_context(|| {
                         format!("{}, {}, run {}", phase.peer(), phase.label(), i + 1)
@@ -271,17 +211,9 @@ fn main() -> Result<()> {
          HostKeyAlgorithms={HOST_KEY_ALG}; FTP: curl, passive, password logins on both."
     );
 
-    let (n, first) = wharf.warnings(10);
-    if n > 0 {
-        println!("Wharf logged {n} warnings/errors, the first ones:");
-        for l in first {
-            println!("  {l}");
-        }
-    }
+    wharf.print_warnings();
 
-    drop(vsftpd);
-    drop(ftp_user);
-    drop(sshd);
+    drop(refs);
     drop(wharf);
     let wrong = phases
         .iter()
@@ -439,11 +371,8 @@ fn report(phases: &[Phase], size: u64, runs: usize) -> String {
     }
     s.push_str(&table.render());
     for p in phases {
-        for (who, cell) in [("Wharf", &p.wharf), (p.peer(), &p.peer)] {
-            for (run, why) in cell.failures() {
-                let _ = writeln!(s, "\n{}, {who}, run {run} not done: {why}", p.label());
-            }
-        }
+        s.push_str(&p.wharf.not_done(&p.label(), "Wharf"));
+        s.push_str(&p.peer.not_done(&p.label(), p.peer()));
     }
     s
 }
@@ -461,8 +390,6 @@ struct Ctx {
     key: PathBuf,
     /// The SSH login (the current user).
     user: String,
-    /// vsftpd's login.
-    ftp_user: Option<String>,
 }
 
 impl Ctx {
@@ -584,11 +511,12 @@ fn run_sshd(ctx: &Ctx, sshd: &Sshd, phase: &Phase, n: usize) -> Result<Outcome> 
     peer_run(ctx, &sshd.server, cmd, phase, &uploaded, &local, n)
 }
 
-fn run_vsftpd(ctx: &Ctx, v: &Vsftpd, phase: &Phase, n: usize) -> Result<Outcome> {
+fn run_vsftpd(ctx: &Ctx, refs: &References, phase: &Phase, n: usize) -> Result<Outcome> {
+    let v = refs.vsftpd()?;
     let name = format!("big-{n}.bin");
     let uploaded = ctx.t.join("peer/up").join(&name);
     let local = ctx.t.join(format!("dl-{n}.bin"));
-    let user = ctx.ftp_user.as_deref().context("no vsftpd user")?;
+    let user = refs.ftp_user()?;
     let ftp = |path: &str| format!("ftp://{user}:{PASSWORD}@127.0.0.1:{}/{path}", v.port);
     let cmd = match phase.dir {
         Dir::Up => ctx.curl_up(&ftp(&format!("up/{name}"))),

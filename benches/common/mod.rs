@@ -139,6 +139,18 @@ pub fn free_range(n: u16) -> Result<(u16, u16)> {
     bail!("no {n} consecutive free ports")
 }
 
+/// The bench's work folder, removed when dropped (declare it before the servers, so they are
+/// stopped first); open to vsftpd's user. Prints where it is.
+pub fn work_dir() -> Result<tempfile::TempDir> {
+    let tmp = tempfile::Builder::new()
+        .prefix("wharf-bench-")
+        .tempdir()
+        .context("temp dir")?;
+    set_mode(tmp.path(), 0o755)?;
+    println!("work folder: {}", tmp.path().display());
+    Ok(tmp)
+}
+
 /// Writes dirty pages out before a run, so one run's writeback does not land in the next.
 pub fn settle() {
     // SAFETY: sync(2) has no preconditions.

@@ -4,10 +4,10 @@
 //! started, when its value is dropped; the system user vsftpd logs in is deleted then too.
 
 use super::procfs::{alive, descendants, signal};
-use super::{PASSWORD, free_port, free_range, run_ok, set_mode, tail};
+use super::{PASSWORD, env_wants, free_port, free_range, is_root, on_path, run_ok, set_mode, tail};
 use anyhow::{Context, Result, anyhow, bail};
 use std::fs::File;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -19,6 +19,52 @@ pub const VSFTPD: &str = "/usr/sbin/vsftpd";
 /// Wharf's cart (UltraCart) and its warehouse (canonical JSON).
 pub const CART: &str = "uc";
 pub const WAREHOUSE: &str = "wh";
+
+/// Which comparisons a bench can run.
+pub struct Protocols {
+    pub ftp: bool,
+    pub sftp: bool,
+}
+
+/// The comparisons to run: every client in `clients` installed (else none), then per protocol
+/// wanted by `WHARF_BENCH_PROTOCOLS` (both by default) the reference server present — sshd with
+/// `subsystem`; vsftpd, and root to make its user. Prints why one is left out; `None` when
+/// nothing is left.
+pub fn protocols(clients: &[&str], subsystem: Subsystem) -> Option<Protocols> {
+    for tool in clients {
+        if !on_path(tool) {
+            println!("skipped: the client `{tool}` is not installed");
+            return None;
+        }
+    }
+    let wants = |p: &str| env_wants("WHARF_BENCH_PROTOCOLS", p);
+    if !wants("sftp") || !wants("ftp") {
+        println!(
+            "protocols: {}",
+            std::env::var("WHARF_BENCH_PROTOCOLS").unwrap_or_default()
+        );
+    }
+    let have_sshd = Path::new(SSHD).exists()
+        && (subsystem == Subsystem::Internal || Path::new(SFTP_SERVER).exists());
+    let have_vsftpd = Path::new(VSFTPD).exists() && is_root();
+    if wants("sftp") && !have_sshd {
+        println!(
+            "skipped: {SSHD} or {SFTP_SERVER} is missing (apt-get install -y openssh-server); \
+             no SFTP comparison"
+        );
+    }
+    if wants("ftp") && !have_vsftpd {
+        println!(
+            "skipped: {VSFTPD} is missing or not running as root (apt-get install -y vsftpd); \
+             no FTP comparison"
+        );
+    }
+    let p = Protocols {
+        ftp: have_vsftpd && wants("ftp"),
+        sftp: have_sshd && wants("sftp"),
+    };
+    (p.ftp || p.sftp).then_some(p)
+}
 
 /// A child process stopped (with everything it started) when dropped.
 pub struct Guard {
@@ -108,7 +154,11 @@ impl Server {
                 if let Some(st) = self.guard.child.try_wait()? {
                     bail!("{} exited ({st}); log:\n{}", self.name, tail(&self.log));
                 }
-                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                if let Ok(mut probe) = TcpStream::connect(("127.0.0.1", port)) {
+                    // Read the greeting before closing, so the server sees an orderly close
+                    // rather than a reset (which Wharf would log as a warning).
+                    let _ = probe.set_read_timeout(Some(Duration::from_millis(500)));
+                    let _ = probe.read(&mut [0u8; 256]);
                     break;
                 }
                 if Instant::now() > deadline {
@@ -227,15 +277,22 @@ password_hash = "{hash}"
         self.data.join("partners").join(partner)
     }
 
-    /// The first `n` WARN/ERROR lines of the log, and how many there were.
-    pub fn warnings(&self, n: usize) -> (usize, Vec<String>) {
+    /// Prints how many WARN/ERROR lines the log holds, and the first ten.
+    pub fn print_warnings(&self) {
         let log = std::fs::read_to_string(&self.log).unwrap_or_default();
-        let bad: Vec<String> = log
+        let bad: Vec<&str> = log
             .lines()
             .filter(|l| l.contains("WARN") || l.contains("ERROR"))
-            .map(str::to_string)
             .collect();
-        (bad.len(), bad.into_iter().take(n).collect())
+        if !bad.is_empty() {
+            println!(
+                "Wharf logged {} warnings/errors, the first ones:",
+                bad.len()
+            );
+            for l in bad.iter().take(10) {
+                println!("  {l}");
+            }
+        }
     }
 }
 
@@ -501,5 +558,74 @@ impl Vsftpd {
             user.name
         );
         Ok(Vsftpd { server, port })
+    }
+}
+
+/// The reference servers of a bench, side by side: `sshd` for SFTP, vsftpd and its user for
+/// FTP (as `protocols` says). They share `t/peer/` (vsftpd's chroot, which its user must not be
+/// able to write); uploads land in `t/peer/up/`, owned by vsftpd's user. Dropped in field
+/// order: vsftpd goes before its user.
+pub struct References {
+    pub sshd: Option<Sshd>,
+    pub vsftpd: Option<Vsftpd>,
+    pub ftp_user: Option<FtpUser>,
+    /// `t/peer/`.
+    pub root: PathBuf,
+    /// `t/peer/up/`.
+    pub up: PathBuf,
+}
+
+impl References {
+    pub fn start(
+        t: &Path,
+        public_key: &str,
+        protocols: &Protocols,
+        subsystem: Subsystem,
+        passive_ports: u16,
+    ) -> Result<References> {
+        let root = t.join("peer");
+        let up = root.join("up");
+        std::fs::create_dir_all(&up)?;
+        set_mode(&root, 0o755)?;
+        set_mode(&up, 0o755)?;
+        let sshd = if protocols.sftp {
+            Some(Sshd::start(t, public_key, is_root(), subsystem)?)
+        } else {
+            None
+        };
+        let ftp_user = if protocols.ftp {
+            let u = FtpUser::create(&root)?;
+            u.own(&up)?;
+            Some(u)
+        } else {
+            None
+        };
+        let vsftpd = match &ftp_user {
+            Some(u) => Some(Vsftpd::start(t, &root, u, passive_ports)?),
+            None => None,
+        };
+        Ok(References {
+            sshd,
+            vsftpd,
+            ftp_user,
+            root,
+            up,
+        })
+    }
+
+    pub fn sshd(&self) -> Result<&Sshd> {
+        self.sshd.as_ref().context("sshd was not started")
+    }
+
+    pub fn vsftpd(&self) -> Result<&Vsftpd> {
+        self.vsftpd.as_ref().context("vsftpd was not started")
+    }
+
+    /// vsftpd's login.
+    pub fn ftp_user(&self) -> Result<&str> {
+        self.ftp_user
+            .as_ref()
+            .map(|u| u.name.as_str())
+            .context("no vsftpd user")
     }
 }

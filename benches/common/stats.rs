@@ -41,6 +41,15 @@ impl<T> Cell<T> {
             .filter_map(|(i, r)| r.as_ref().err().map(|e| (i + 1, e.as_str())))
     }
 
+    /// One line per run not done: `LABEL, WHO, run N not done: REASON`.
+    pub fn not_done(&self, label: &str, who: &str) -> String {
+        let mut s = String::new();
+        for (run, why) in self.failures() {
+            let _ = writeln!(s, "\n{label}, {who}, run {run} not done: {why}");
+        }
+        s
+    }
+
     /// The median of `f` over the finished runs (NaN when none finished).
     pub fn median(&self, f: impl Fn(&T) -> f64) -> f64 {
         median(self.ok().map(f).collect())
