@@ -14,7 +14,10 @@
 //! files / (seconds from the clients' start to the last client's exit), the median of the runs
 //! done. For Wharf also the end-to-end figure: seconds from the clients' start until the last
 //! of the warehouse files (`partners/wh/out/order_*.json`) exists. Wharf fsyncs every upload
-//! before it answers `226` / the close; vsftpd and OpenSSH do not.
+//! before it answers `226` / the close; vsftpd and OpenSSH do not. Wharf's processing makes
+//! several fsyncs per file, so its end-to-end time follows the disk: just before and just after
+//! each of its runs, the median time of a 4 KB write + fsync is measured and shown beside it (on
+//! a disk shared with other work it moves tenfold).
 //!
 //! Every run is checked: on the reference, every file arrived with the source's bytes; on
 //! Wharf, every file was archived once with the source's bytes, nothing went to `error/`, and
@@ -37,7 +40,7 @@ mod common;
 
 use anyhow::{Context, Result, bail};
 use common::clients::{Ended, run_clients};
-use common::files::same_content;
+use common::files::{fsync_probe, same_content};
 use common::peers::{
     CART, References, Server, Subsystem, WAREHOUSE, Wharf, WharfOptions, protocols,
 };
@@ -55,6 +58,8 @@ use std::time::{Duration, Instant};
 const POLL_WHARF: Duration = Duration::from_millis(10);
 /// How often a reference's session processes are sampled (each sample walks `/proc`).
 const POLL_PEER: Duration = Duration::from_millis(100);
+/// Rounds of the disk probe before each of Wharf's runs.
+const FSYNC_PROBES: usize = 20;
 /// Passive ports, the same number on both FTP servers.
 const PASSIVE_PORTS: u16 = 100;
 
@@ -162,12 +167,14 @@ fn main() -> Result<()> {
                     match &w {
                         Ok(w) => println!(
                             "  wharf:  upload {:>6.2}s {:>7.1} files/s, end to end {:>6.2}s \
-                             {:>7.1} files/s, VmHWM {}",
+                             {:>7.1} files/s, VmHWM {}, disk fsync {:.2} ms before, {:.2} ms after",
                             w.upload_secs,
                             files as f64 / w.upload_secs,
                             w.end_to_end_secs,
                             files as f64 / w.end_to_end_secs,
-                            mib_str(w.hwm_kib)
+                            mib_str(w.hwm_kib),
+                            w.fsync_secs.0 * 1e3,
+                            w.fsync_secs.1 * 1e3
                         ),
                         Err(why) => println!("  wharf:  NOT DONE: {why}"),
                     }
@@ -265,6 +272,9 @@ struct WharfRun {
     upload_secs: f64,
     end_to_end_secs: f64,
     hwm_kib: u64,
+    /// The disk's small-write fsync time just before and just after the run
+    /// ([`fsync_probe`]).
+    fsync_secs: (f64, f64),
 }
 
 struct PeerRun {
@@ -461,6 +471,7 @@ fn run_wharf(
         Proto::Sftp => sftp_commands(ctx, wharf.sftp_port, CART, "/in", batch)?,
     };
     common::settle();
+    let fsync_before = fsync_probe(&ctx.t, FSYNC_PROBES)?;
     if ctx.can_reset {
         reset_hwm(pid);
     }
@@ -495,6 +506,7 @@ fn run_wharf(
         watch(&mut reached);
     }
     let hwm = status_kib(pid, "VmHWM").unwrap_or(0);
+    let fsync_secs = (fsync_before, fsync_probe(&ctx.t, FSYNC_PROBES)?);
     let Some(end_to_end_secs) = reached else {
         let got = count_files(&wh_out);
         let left = drain_wharf(wharf)?;
@@ -517,6 +529,7 @@ fn run_wharf(
         upload_secs,
         end_to_end_secs,
         hwm_kib: hwm,
+        fsync_secs,
     }))
 }
 
@@ -695,7 +708,9 @@ fn report(
          interleaved. files/s = files / seconds from the clients' start to the last client's \
          exit; ratio = Wharf / reference (> 1: Wharf faster). Wharf end to end: until the last \
          warehouse file exists. Wharf fsyncs every upload before 226 / the close; vsftpd and \
-         OpenSSH do not fsync. Load average {load_start} at the start, {load_end} at the end.\n"
+         OpenSSH do not fsync; the disk column is the median time of a 4 KB write + fsync just \
+         before and just after Wharf's runs (the end-to-end time follows it). Load average {load_start} at the \
+         start, {load_end} at the end.\n"
     );
     let mut table = Table::new(&[
         ("upload", false),
@@ -707,6 +722,7 @@ fn report(
         ("ratio", true),
         ("Wharf end to end s", true),
         ("Wharf end to end files/s", true),
+        ("disk fsync 4 KB before / after Wharf's runs", true),
         ("Wharf VmHWM (whole process)", true),
         (
             "reference session RSS (all processes) / largest process",
@@ -728,6 +744,11 @@ fn report(
             num(w / p, 2),
             num(e2e, 2),
             num(f / e2e, 1),
+            format!(
+                "{} / {} ms",
+                num(c.wharf.median(|r| r.fsync_secs.0) * 1e3, 2),
+                num(c.wharf.median(|r| r.fsync_secs.1) * 1e3, 2)
+            ),
             mib_str(c.wharf.max(|r| r.hwm_kib)),
             format!(
                 "{} / {}",

@@ -26,6 +26,24 @@ pub fn write_random(path: &Path, size: u64) -> Result<()> {
     Ok(())
 }
 
+/// How long the disk under `dir` takes to make a small write durable now: the median seconds
+/// of `n` rounds of (create a 4 KB file, write, fsync). Wharf fsyncs several times per file, so
+/// when other work keeps the disk busy this is what its end-to-end time follows.
+pub fn fsync_probe(dir: &Path, n: usize) -> Result<f64> {
+    let path = dir.join("fsync-probe");
+    let block = [0x5au8; 4096];
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n {
+        let start = std::time::Instant::now();
+        let mut f = File::create(&path)?;
+        f.write_all(&block)?;
+        f.sync_all()?;
+        times.push(start.elapsed().as_secs_f64());
+    }
+    std::fs::remove_file(&path)?;
+    Ok(super::stats::median(times))
+}
+
 /// Whether two files hold the same bytes.
 pub fn same_content(a: &Path, b: &Path) -> Result<bool> {
     let (mut fa, mut fb) = (File::open(a)?, File::open(b)?);

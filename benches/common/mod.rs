@@ -140,10 +140,13 @@ pub fn free_range(n: u16) -> Result<(u16, u16)> {
 }
 
 /// The bench's work folder, removed when dropped (declare it before the servers, so they are
-/// stopped first); open to vsftpd's user. Prints where it is.
+/// stopped first) unless `WHARF_BENCH_KEEP` is set (to read the servers' logs after); open to
+/// vsftpd's user. Prints where it is.
 pub fn work_dir() -> Result<tempfile::TempDir> {
+    let keep = std::env::var_os("WHARF_BENCH_KEEP").is_some();
     let tmp = tempfile::Builder::new()
         .prefix("wharf-bench-")
+        .disable_cleanup(keep)
         .tempdir()
         .context("temp dir")?;
     set_mode(tmp.path(), 0o755)?;
