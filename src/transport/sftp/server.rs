@@ -15,9 +15,12 @@
 //!   malformed packets) are sent at once.
 //!
 //! Memory is bounded by a budget ([`BUDGET_KIB`]) of bytes in flight: a write holds its data
-//! until written, a read its reply until handed to the channel. When the budget is spent the
-//! loop stops reading, and the SSH channel's flow control holds the client back. A request
-//! that runs alone takes the whole budget.
+//! until written, a read its reply until handed to the channel; a request that runs alone
+//! takes the whole budget. Requests wait for their share in arrival order, while the loop
+//! goes on reading: behind them in the SSH stream come the client's window adjustments, which
+//! the read replies holding the budget may be waiting for (paramiko asks for a whole file at
+//! once). Only past [`WAITING_MAX`] bytes of waiting requests does the loop stop reading, and
+//! TCP holds the client back.
 //!
 //! Replies are queued, never awaited by the requests: a writer task sends them (small ones
 //! gathered into one channel write) while the loop goes on reading, so a reply waiting for the
@@ -30,6 +33,7 @@ use super::handles::MAX_OPEN;
 use super::wire::encode;
 use super::wire::{Framer, MAX_DATA, Request, StatusCode, decode};
 use bytes::{Bytes, BytesMut};
+use std::collections::VecDeque;
 use std::sync::Arc;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use tracing::Instrument;
@@ -37,6 +41,12 @@ use tracing::Instrument;
 /// KiB of write data and read replies one session may have in flight: enough to keep a
 /// client's pipeline full (OpenSSH's window is 2 MiB), small enough for many sessions.
 pub const BUDGET_KIB: u32 = 4096;
+/// Bytes of requests read but still waiting for the budget, past which the loop stops reading
+/// the channel. Generous: waiting requests are mostly small reads (a client such as paramiko
+/// asks for a whole file at once), and the loop must keep reading past them, or the client's
+/// window adjustments behind them in the SSH stream are never seen and the read replies that
+/// wait for them hold the budget for ever.
+const WAITING_MAX: usize = 4 << 20;
 /// Replies smaller than this are gathered into one channel write.
 const GATHER: usize = 16 * 1024;
 
@@ -72,30 +82,59 @@ pub async fn serve(mut input: impl Input, output: impl Output, fs: SftpFs) {
         replies: tx,
         budget: Arc::new(Semaphore::new(BUDGET_KIB as usize)),
         initialized: false,
+        waiting: VecDeque::new(),
+        waiting_bytes: 0,
     };
     let mut framer = Framer::default();
-    'read: loop {
-        let piece = tokio::select! {
-            piece = input.next() => piece,
+    let mut open = true;
+    loop {
+        if !open && session.waiting.is_empty() {
+            break;
+        }
+        let next_kib = session.waiting.front().map(|w| w.kib);
+        let budget = session.budget.clone();
+        tokio::select! {
+            biased;
             _ = &mut writer => {
                 tracing::debug!("sftp channel closed");
-                break 'read;
+                break;
             }
-        };
-        let Some(piece) = piece else { break };
-        framer.push(&piece);
-        loop {
-            match framer.next_packet() {
-                Ok(Some(packet)) => session.run(packet).await,
-                Ok(None) => break,
-                Err(e) => {
-                    tracing::warn!(error = %e, "SFTP session ended: the stream cannot be read");
-                    break 'read;
+            held = async move { budget.acquire_many_owned(next_kib.unwrap_or(0)).await.ok() },
+                if next_kib.is_some() => {
+                let Some(held) = held else { break };
+                session.start_next(held);
+            }
+            piece = input.next(), if open && session.waiting_bytes < WAITING_MAX => {
+                let Some(piece) = piece else {
+                    open = false;
+                    continue;
+                };
+                framer.push(&piece);
+                loop {
+                    match framer.next_packet() {
+                        Ok(Some(packet)) => session.arrived(packet),
+                        Ok(None) => break,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "SFTP session ended: the stream cannot be read");
+                            open = false;
+                            break;
+                        }
+                    }
                 }
             }
         }
     }
     tracing::debug!("sftp stream ended");
+}
+
+/// A request waiting for its share of the budget.
+struct Waiting {
+    id: u32,
+    request: Request,
+    /// The budget it needs.
+    kib: u32,
+    /// Its packet's size.
+    bytes: usize,
 }
 
 /// The loop's state.
@@ -104,6 +143,10 @@ struct Session {
     replies: mpsc::UnboundedSender<Reply>,
     budget: Arc<Semaphore>,
     initialized: bool,
+    /// Requests read and waiting for the budget, in arrival order.
+    waiting: VecDeque<Waiting>,
+    /// The sum of their packets' sizes.
+    waiting_bytes: usize,
 }
 
 impl Session {
@@ -111,13 +154,8 @@ impl Session {
         let _ = self.replies.send(Reply { bytes, _held: None });
     }
 
-    /// Takes `kib` of the budget (all of it: the request runs alone).
-    async fn take(&self, kib: u32) -> Option<OwnedSemaphorePermit> {
-        self.budget.clone().acquire_many_owned(kib).await.ok()
-    }
-
-    /// Runs one packet's request, or queues it.
-    async fn run(&mut self, packet: Bytes) {
+    /// One packet: answered at once, or queued for the budget it needs.
+    fn arrived(&mut self, packet: Bytes) {
         let (id, request) = match decode(&packet) {
             Ok(r) => r,
             Err(m) => {
@@ -125,18 +163,26 @@ impl Session {
                 return self.send(encode::status(id, StatusCode::BadMessage, "bad message"));
             }
         };
-        match request {
-            Request::Init { version } => self.init(version),
-            Request::Realpath { path } => self.send(realpath(id, &path)),
-            Request::Extended { ref name, .. } if name == LIMITS => {
-                self.send(encode::limits(id, MAX_OPEN as u64));
+        let kib = match &request {
+            Request::Init { version } => return self.init(*version),
+            Request::Realpath { path } => return self.send(realpath(id, path)),
+            Request::Extended { name, .. } if name == LIMITS => {
+                return self.send(encode::limits(id, MAX_OPEN as u64));
             }
             Request::Unknown { .. } => {
-                self.send(encode::status(id, StatusCode::OpUnsupported, "unsupported"));
+                return self.send(encode::status(id, StatusCode::OpUnsupported, "unsupported"));
             }
-            Request::Read { .. } | Request::Write { .. } => self.in_lane(id, request).await,
-            other => self.alone(id, other).await,
-        }
+            Request::Read { len, .. } => kib((*len).min(MAX_DATA) as usize),
+            Request::Write { data, .. } => kib(data.len()),
+            _ => BUDGET_KIB,
+        };
+        self.waiting_bytes += packet.len();
+        self.waiting.push_back(Waiting {
+            id,
+            request,
+            kib,
+            bytes: packet.len(),
+        });
     }
 
     fn init(&mut self, version: u32) {
@@ -155,15 +201,38 @@ impl Session {
         ]));
     }
 
-    /// A read or write: queued on its file's lane, holding its size in the budget.
-    async fn in_lane(&mut self, id: u32, request: Request) {
-        let (handle, size, read) = match &request {
-            Request::Read { handle, len, .. } => (handle, (*len).min(MAX_DATA) as usize, true),
-            Request::Write { handle, data, .. } => (handle, data.len(), false),
-            _ => return,
+    /// Starts the first waiting request, which now holds its budget: a read or write on its
+    /// file's lane, anything else alone (it holds the whole budget).
+    fn start_next(&mut self, held: OwnedSemaphorePermit) {
+        let Some(Waiting {
+            id, request, bytes, ..
+        }) = self.waiting.pop_front()
+        else {
+            return;
         };
-        let kib = u32::try_from(size.div_ceil(1024)).unwrap_or(BUDGET_KIB);
-        let Some(held) = self.take(kib.clamp(1, BUDGET_KIB)).await else {
+        self.waiting_bytes -= bytes;
+        let (fs, replies) = (self.fs.clone(), self.replies.clone());
+        let read = matches!(request, Request::Read { .. });
+        let Some(handle) = request
+            .handle()
+            .filter(|_| read || matches!(request, Request::Write { .. }))
+        else {
+            tokio::spawn(
+                async move {
+                    let reply = tokio::task::spawn_blocking(move || fs.answer(id, request))
+                        .await
+                        .unwrap_or_else(|e| {
+                            tracing::error!(error = %e, "an SFTP request failed");
+                            encode::status(id, StatusCode::Failure, "local error")
+                        });
+                    let _ = replies.send(Reply {
+                        bytes: reply,
+                        _held: None,
+                    });
+                    drop(held);
+                }
+                .in_current_span(),
+            );
             return;
         };
         let lane = std::str::from_utf8(handle)
@@ -172,7 +241,6 @@ impl Session {
         let Some(lane) = lane else {
             return self.send(super::status::bad_handle().reply(id));
         };
-        let (fs, replies) = (self.fs.clone(), self.replies.clone());
         lane.push(Box::new(move || {
             let bytes = fs.answer(id, request);
             // A read's reply keeps its budget until sent; a write's is spent.
@@ -180,22 +248,13 @@ impl Session {
             let _ = replies.send(Reply { bytes, _held: held });
         }));
     }
+}
 
-    /// Any other request: once every earlier one is done, with nothing else running.
-    async fn alone(&mut self, id: u32, request: Request) {
-        let Some(all) = self.take(BUDGET_KIB).await else {
-            return;
-        };
-        let fs = self.fs.clone();
-        let reply = tokio::task::spawn_blocking(move || fs.answer(id, request))
-            .await
-            .unwrap_or_else(|e| {
-                tracing::error!(error = %e, "an SFTP request failed");
-                encode::status(id, StatusCode::Failure, "local error")
-            });
-        self.send(reply);
-        drop(all);
-    }
+/// The budget a request of `size` bytes needs (at least 1 KiB, at most all of it).
+fn kib(size: usize) -> u32 {
+    u32::try_from(size.div_ceil(1024))
+        .unwrap_or(BUDGET_KIB)
+        .clamp(1, BUDGET_KIB)
 }
 
 /// Sends replies as they come, gathering small ones, until every sender is gone (then EOF
