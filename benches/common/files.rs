@@ -26,21 +26,26 @@ pub fn write_random(path: &Path, size: u64) -> Result<()> {
     Ok(())
 }
 
-/// How long the disk under `dir` takes to make a small write durable now: the median seconds
-/// of `n` rounds of (create a 4 KB file, write, fsync). Wharf fsyncs several times per file, so
-/// when other work keeps the disk busy this is what its end-to-end time follows.
+/// How long the disk under `dir` takes to make a small new file durable now: the median
+/// seconds of `n` rounds of (create a new file, write 4 KB, fsync), as an upload does. Wharf
+/// fsyncs several times per file, so when other work keeps the disk busy its end-to-end time
+/// follows this.
 pub fn fsync_probe(dir: &Path, n: usize) -> Result<f64> {
-    let path = dir.join("fsync-probe");
     let block = [0x5au8; 4096];
     let mut times = Vec::with_capacity(n);
-    for _ in 0..n {
+    let paths: Vec<_> = (0..n)
+        .map(|i| dir.join(format!("fsync-probe-{i}")))
+        .collect();
+    for path in &paths {
         let start = std::time::Instant::now();
-        let mut f = File::create(&path)?;
+        let mut f = File::create_new(path)?;
         f.write_all(&block)?;
         f.sync_all()?;
         times.push(start.elapsed().as_secs_f64());
     }
-    std::fs::remove_file(&path)?;
+    for path in &paths {
+        std::fs::remove_file(path)?;
+    }
     Ok(super::stats::median(times))
 }
 
