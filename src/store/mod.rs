@@ -214,8 +214,17 @@ impl Store {
 
     /// What a file Wharf put in a partner's `out/` is and carries, if Wharf delivered it.
     pub fn delivery(&self, key: &str) -> Result<Option<Delivery>, StoreError> {
+        self.record(DELIVERIES, key)
+    }
+
+    /// The record under `key` in `table`, decoded, if any.
+    fn record<T: DeserializeOwned>(
+        &self,
+        table: TableDefinition<&str, &[u8]>,
+        key: &str,
+    ) -> Result<Option<T>, StoreError> {
         let rtx = self.db.begin_read()?;
-        let t = rtx.open_table(DELIVERIES).map_err(db_err)?;
+        let t = rtx.open_table(table).map_err(db_err)?;
         match t.get(key).map_err(db_err)? {
             Some(v) => Ok(Some(decode(key, v.value())?)),
             None => Ok(None),
@@ -224,13 +233,7 @@ impl Store {
 
     /// The recorded order, if any.
     pub fn order(&self, source: &str, order_no: &str) -> Result<Option<OrderRecord>, StoreError> {
-        let key = order_key(source, order_no);
-        let rtx = self.db.begin_read()?;
-        let t = rtx.open_table(ORDERS).map_err(db_err)?;
-        match t.get(key.as_str()).map_err(db_err)? {
-            Some(v) => Ok(Some(decode(&key, v.value())?)),
-            None => Ok(None),
-        }
+        self.record(ORDERS, &order_key(source, order_no))
     }
 
     /// The order holding `cust_ref`, if any.
@@ -262,12 +265,7 @@ impl Store {
 
     /// The job recorded for an input, if any.
     pub fn job(&self, key: &str) -> Result<Option<Job>, StoreError> {
-        let rtx = self.db.begin_read()?;
-        let t = rtx.open_table(JOBS).map_err(db_err)?;
-        match t.get(key).map_err(db_err)? {
-            Some(v) => Ok(Some(decode(key, v.value())?)),
-            None => Ok(None),
-        }
+        self.record(JOBS, key)
     }
 
     /// Every recorded job.
