@@ -10,7 +10,7 @@
 //!   a row with neither `line_no` nor `item` cancels the whole order), consecutive rows of one
 //!   order forming one cancellation.
 
-use super::warehouse_files::{Placed, Syntax, Table, cell, json, parse_quantity, strip_bom};
+use super::warehouse_files::{Placed, Syntax, Table, cell, json, one_or_many, parse_quantity};
 use crate::formats::DecodeError;
 use crate::formats::csv_errors::csv_error;
 use crate::model::{CanceledItem, Cancellation, Product};
@@ -77,7 +77,7 @@ pub fn decode_cancellations(
     syntax: Syntax,
 ) -> Result<Vec<Placed<Cancellation>>, DecodeError> {
     let placed = match syntax {
-        Syntax::Json => cancellations_json(bytes)?,
+        Syntax::Json => one_or_many(bytes)?,
         Syntax::Csv => cancellations_csv(bytes)?,
     };
     for p in &placed {
@@ -89,30 +89,6 @@ pub fn decode_cancellations(
         }
     }
     Ok(placed)
-}
-
-fn cancellations_json(bytes: &[u8]) -> Result<Vec<Placed<Cancellation>>, DecodeError> {
-    let body = strip_bom(bytes);
-    let is_array = body
-        .iter()
-        .find(|b| !b.is_ascii_whitespace())
-        .is_some_and(|b| *b == b'[');
-    if !is_array {
-        let value: Cancellation = json(body)?;
-        return Ok(vec![Placed {
-            place: "$".to_string(),
-            value,
-        }]);
-    }
-    let all: Vec<Cancellation> = json(body)?;
-    Ok(all
-        .into_iter()
-        .enumerate()
-        .map(|(i, value)| Placed {
-            place: format!("$[{i}]"),
-            value,
-        })
-        .collect())
 }
 
 fn cancellations_csv(bytes: &[u8]) -> Result<Vec<Placed<Cancellation>>, DecodeError> {

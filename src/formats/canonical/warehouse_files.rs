@@ -132,14 +132,21 @@ pub(super) fn strip_bom(bytes: &[u8]) -> &[u8] {
 }
 
 fn shipments_json(bytes: &[u8]) -> Result<Vec<Placed<ShipmentNotice>>, DecodeError> {
+    one_or_many(bytes)
+}
+
+/// A JSON file of one object or an array of them, each placed (`$` or `$[i]`).
+pub(super) fn one_or_many<T: DeserializeOwned>(
+    bytes: &[u8],
+) -> Result<Vec<Placed<T>>, DecodeError> {
     let body = strip_bom(bytes);
     let is_array = body
         .iter()
         .find(|b| !b.is_ascii_whitespace())
         .is_some_and(|b| *b == b'[');
     if is_array {
-        let notices: Vec<ShipmentNotice> = json(body)?;
-        Ok(notices
+        let all: Vec<T> = json(body)?;
+        Ok(all
             .into_iter()
             .enumerate()
             .map(|(i, value)| Placed {
@@ -148,7 +155,7 @@ fn shipments_json(bytes: &[u8]) -> Result<Vec<Placed<ShipmentNotice>>, DecodeErr
             })
             .collect())
     } else {
-        let value: ShipmentNotice = json(body)?;
+        let value: T = json(body)?;
         Ok(vec![Placed {
             place: "$".to_string(),
             value,
