@@ -23,6 +23,8 @@ mod validate;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
+use wharf::pipeline::requests::Request;
 
 /// Wharf: FTP/FTPS/SFTP file-exchange gateway for e-commerce order integration.
 ///
@@ -105,7 +107,7 @@ enum Command {
         /// The server, as sftp://HOST:PORT.
         url: String,
     },
-    /// The order store: list orders or show one with its history. Safe while serve runs.
+    /// The order store: list, show, release or cancel orders. Safe while serve runs.
     Orders {
         /// Configuration file (TOML); default ./wharf.toml, else the demo's ./wharf-data.
         #[arg(long, short)]
@@ -142,19 +144,33 @@ enum OrdersCommand {
         /// A cust_ref, or a cust_po_no when only one source has it.
         reference: String,
     },
-    /// Send a held order to its warehouse as it is (the server must be stopped).
+    /// Send a held order to its warehouse as it is.
+    ///
+    /// Works whether serve runs or not (while it runs, the request goes through the server).
+    /// Exit 0 sent, 1 refused with the reason (not held, no such order), 2 the running server
+    /// did not answer in time.
     Release {
         /// The order's cust_ref.
         reference: String,
+        /// How long to wait for the running server's answer, in seconds.
+        #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+        wait: u64,
     },
     /// Cancel an order not yet shipped; the warehouse gets cancel_<cust_ref>.json when it had
-    /// the order (the server must be stopped).
+    /// the order.
+    ///
+    /// Works whether serve runs or not (while it runs, the request goes through the server).
+    /// Exit 0 canceled, 1 refused with the reason (shipped, already canceled, no such order),
+    /// 2 the running server did not answer in time.
     Cancel {
         /// The order's cust_ref.
         reference: String,
         /// Why, for the history and the warehouse.
         #[arg(long)]
         reason: Option<String>,
+        /// How long to wait for the running server's answer, in seconds.
+        #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+        wait: u64,
     },
 }
 
@@ -207,12 +223,20 @@ pub(crate) fn main() -> ExitCode {
         Command::Orders { config, command } => match command {
             OrdersCommand::List { status } => orders::list(config.as_deref(), status.as_deref()),
             OrdersCommand::Show { reference } => orders::show(config.as_deref(), &reference),
-            OrdersCommand::Release { reference } => {
-                orders::act(config.as_deref(), &reference, true, None)
-            }
-            OrdersCommand::Cancel { reference, reason } => {
-                orders::act(config.as_deref(), &reference, false, reason.as_deref())
-            }
+            OrdersCommand::Release { reference, wait } => orders::act(
+                config.as_deref(),
+                &Request::Release { reference },
+                Duration::from_secs(wait),
+            ),
+            OrdersCommand::Cancel {
+                reference,
+                reason,
+                wait,
+            } => orders::act(
+                config.as_deref(),
+                &Request::Cancel { reference, reason },
+                Duration::from_secs(wait),
+            ),
         },
         Command::Catalog { config, command } => match command {
             CatalogCommand::List => catalog::list(config.as_deref()),

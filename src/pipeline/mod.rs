@@ -26,6 +26,7 @@ mod plan;
 mod preview;
 mod refuse;
 mod report;
+pub mod requests;
 mod settle;
 mod shipments;
 mod unreadable;

@@ -14,8 +14,9 @@ use crate::store::{Job, OrderRecord, Plan, PlannedOutput, StoreError, Txn};
 /// The first character of an operator job's key.
 pub(super) const OPERATOR_JOB: char = '\u{1e}';
 
-/// What an operator command did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What an operator command did (also the running server's answer to a request, as JSON).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Done {
     /// Done; the words say what, naming the files written.
     Ok(String),

@@ -78,6 +78,20 @@ pub enum StoreError {
     },
 }
 
+impl StoreError {
+    /// Whether the store could not be opened because another process (a running server)
+    /// holds it for writing.
+    pub fn held_elsewhere(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Open {
+                source: redb::DatabaseError::DatabaseAlreadyOpen,
+                ..
+            }
+        )
+    }
+}
+
 fn db_err(e: impl Into<redb::Error>) -> StoreError {
     StoreError::Db(e.into())
 }

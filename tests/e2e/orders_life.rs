@@ -249,6 +249,151 @@ fn release_and_cancel_from_the_command_line() {
     assert!(listed.contains("R-1") && listed.contains("R-2"), "{listed}");
 }
 
+/// A running gateway checking SKUs, with a catalog and the held orders `refs` (each with one
+/// SKU the catalog does not know).
+fn gateway_holding(refs: &[&str]) -> Gateway {
+    let g = Gateway::start_with("", "check_skus = true\n");
+    upload(
+        &g,
+        "wh",
+        WH_PASSWORD,
+        "in/product-catalog.csv",
+        &fixture("warehouse/product-catalog.csv"),
+    );
+    g.wait_in_empty("wh");
+    for r in refs {
+        let name = format!("{}.xml", r.to_lowercase());
+        upload(
+            &g,
+            "uc",
+            CART_PASSWORD,
+            &format!("in/{name}"),
+            uc(r, "SD", &[("NOPE-1", 1)]).as_bytes(),
+        );
+        g.error_report("uc", &name);
+        assert_eq!(status(&g, r), "held");
+    }
+    g
+}
+
+/// The files in `DATA_DIR/requests/` (requests, answers, temp files).
+fn request_files(g: &Gateway) -> Vec<String> {
+    std::fs::read_dir(wharf::layout::requests_dir(&g.data()))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn release_and_cancel_while_the_server_runs() {
+    if missing("curl") {
+        return;
+    }
+    let g = gateway_holding(&["S-1", "S-2"]);
+
+    let rel = wharf(&g, &["orders", "release", "S-1"]);
+    assert!(rel.status.success(), "{}", text(&rel));
+    assert!(text(&rel).contains("order S-1 released"), "{}", text(&rel));
+    // Sent before the command returns.
+    let order: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(g.home("wh").join("out/order_S-1.json")).expect("order_S-1.json"),
+    )
+    .unwrap();
+    assert_eq!(order["cust_ref"], "S-1");
+    assert_eq!(status(&g, "S-1"), "new");
+    assert!(history(&g, "S-1").contains("released by the operator"));
+
+    let can = wharf(
+        &g,
+        &["orders", "cancel", "S-2", "--reason", "customer called"],
+    );
+    assert!(can.status.success(), "{}", text(&can));
+    assert_eq!(status(&g, "S-2"), "canceled");
+    assert!(history(&g, "S-2").contains("customer called"));
+    // S-2 was never sent: nothing goes to the warehouse.
+    assert!(!g.home("wh").join("out/cancel_S-2.json").exists());
+
+    // Refusals come back with their reason and exit 1.
+    let again = wharf(&g, &["orders", "release", "S-1"]);
+    assert_eq!(again.status.code(), Some(1), "{}", text(&again));
+    assert!(text(&again).contains("not held"), "{}", text(&again));
+    let unknown = wharf(&g, &["orders", "cancel", "NO-SUCH"]);
+    assert_eq!(unknown.status.code(), Some(1), "{}", text(&unknown));
+    assert!(
+        text(&unknown).contains("no order \"NO-SUCH\""),
+        "{}",
+        text(&unknown)
+    );
+
+    // Cancelling the sent S-1 tells the warehouse.
+    assert!(wharf(&g, &["orders", "cancel", "S-1"]).status.success());
+    let c: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(g.home("wh").join("out/cancel_S-1.json")).unwrap())
+            .unwrap();
+    assert_eq!(c["cust_ref"], "S-1");
+    assert_eq!(status(&g, "S-1"), "canceled");
+    // Every request answered and its files gone.
+    assert_eq!(request_files(&g), Vec::<String>::new());
+}
+
+#[test]
+fn a_server_that_does_not_answer_leaves_no_request_behind() {
+    if missing("curl") || missing("kill") {
+        return;
+    }
+    let g = gateway_holding(&["T-1"]);
+    let pid = g.child.as_ref().expect("running").id().to_string();
+    // The server still holds the store but answers nothing while it is stopped.
+    assert!(
+        run(Command::new("kill").args(["-STOP", &pid]))
+            .status
+            .success()
+    );
+    let out = wharf(&g, &["orders", "release", "T-1", "--wait", "1"]);
+    assert!(
+        run(Command::new("kill").args(["-CONT", &pid]))
+            .status
+            .success()
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("nothing was done"), "{}", text(&out));
+    assert_eq!(request_files(&g), Vec::<String>::new());
+    assert_eq!(status(&g, "T-1"), "held");
+    assert!(!g.home("wh").join("out/order_T-1.json").exists());
+}
+
+#[test]
+fn a_request_taken_before_a_crash_is_carried_out_once_at_the_next_start() {
+    if missing("curl") {
+        return;
+    }
+    let mut g = gateway_holding(&["U-1"]);
+    g.kill9();
+    // The server had taken a release of U-1 when it died, before deciding anything.
+    let dir = wharf::layout::requests_dir(&g.data());
+    std::fs::create_dir_all(&dir).unwrap();
+    let release = br#"{"action":"release","reference":"U-1"}"#;
+    std::fs::write(dir.join("1-1.taken.json"), release).unwrap();
+    g.spawn();
+    g.wait_file(&dir.join("1-1.answer.json"));
+    let answer = std::fs::read_to_string(dir.join("1-1.answer.json")).unwrap();
+    assert!(answer.contains("order U-1 released"), "{answer}");
+    assert!(!dir.join("1-1.taken.json").exists());
+    assert!(g.home("wh").join("out/order_U-1.json").exists());
+
+    // The same request replayed (its answer lost in a crash) changes nothing.
+    std::fs::write(dir.join("1-2.taken.json"), release).unwrap();
+    g.wait_file(&dir.join("1-2.answer.json"));
+    let answer = std::fs::read_to_string(dir.join("1-2.answer.json")).unwrap();
+    assert!(answer.contains("not held"), "{answer}");
+    assert_eq!(status(&g, "U-1"), "new");
+    let h = history(&g, "U-1");
+    assert_eq!(h.matches("released by the operator").count(), 1, "{h}");
+}
+
 #[test]
 fn a_dsco_cancel_before_shipment_reaches_the_warehouse_and_after_shipment_is_refused() {
     if missing("curl") {
