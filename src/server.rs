@@ -118,6 +118,7 @@ pub async fn serve(
     let (intake, mut queue) = Intake::new(layout::partners_dir(&config.data_dir));
     let pipeline = Pipeline::new(config.clone(), store.clone(), intake.uploads().clone());
     let purged = pipeline.recover()?;
+    pipeline.found_taken_at_start()?;
     let sent = pipeline.recheck_held()?;
     if sent > 0 {
         info!(

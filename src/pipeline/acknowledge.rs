@@ -1,22 +1,63 @@
 //! Acknowledgments: a partner deleting a file Wharf put in its `out/` has taken
 //! it. The warehouse taking `order_<cust_ref>.json` makes the order `at_wms`; the cart taking
 //! every shipment confirmation that carries an order (once it has fully shipped) confirms it.
+//!
+//! A transport answers the partner's DELE / remove once the file is gone and queues the
+//! acknowledgment; a crash before the queue reaches the store would lose it. Rather than make
+//! every delete wait on a store commit inside each transport, the start-up reconciles instead
+//! ([`found_taken_at_start`]): once the plans are recovered, every delivery the store holds as
+//! not taken whose file is no longer in the partner's `out/` was taken, and is recorded through
+//! the same [`record_taken`] a transport's acknowledgment uses. The file counts as still there
+//! when it is in `out/` (a partner may be downloading it) or staged under Wharf's own hidden
+//! name, and an output a recorded plan has not written yet was never published, so neither is
+//! counted. Pull-mode partners are left out: their outputs leave `out/` when dropped off on the
+//! partner's server, and their taking is seen there.
 
 use super::{Outcome, Pipeline, PipelineError};
 use crate::intake::Arrival;
 use crate::layout::Folder;
+use crate::layout::names::staged_name;
 use crate::model::OrderStatus;
 use crate::store::{HistoryEntry, OutputKind, delivery_key};
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
 use tracing::{debug, info};
 
 /// Records that `a.partner` took `out/<a.rel>`.
 pub(super) fn acknowledge(p: &Pipeline, a: &Arrival) -> Result<Outcome, PipelineError> {
     let name = a.rel.to_string_lossy().into_owned();
-    let key = delivery_key(&a.partner, &name);
-    let file = Folder::Out.show(&a.rel);
+    record_taken(p, &a.partner, &name, How::Deleted)?;
+    Ok(Outcome::Skipped("acknowledgment recorded"))
+}
+
+/// How Wharf learnt a file was taken.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum How {
+    /// The partner deleted it while Wharf ran.
+    Deleted,
+    /// It was gone from `out/` at start-up.
+    FoundAtStart,
+}
+
+impl How {
+    /// What the history entry adds to "… took FILE".
+    fn suffix(self) -> &'static str {
+        match self {
+            How::Deleted => "",
+            How::FoundAtStart => " (found taken at start-up)",
+        }
+    }
+}
+
+/// Records that `partner` took `out/<name>`: the delivery is taken and the orders it carries
+/// move on. Whether the file was tracked at all.
+fn record_taken(p: &Pipeline, partner: &str, name: &str, how: How) -> Result<bool, PipelineError> {
+    let key = delivery_key(partner, name);
+    let file = Folder::Out.show(std::path::Path::new(name));
+    let suffix = how.suffix();
     let moved = p.store().write(|t| {
         // Dropped off on a pull-mode partner's server: the ledger entry ends with the taking.
-        t.forget_dropped(&a.partner, &name)?;
+        t.forget_dropped(partner, name)?;
         let Some(mut d) = t.delivery(&key)? else {
             return Ok(None);
         };
@@ -37,7 +78,7 @@ pub(super) fn acknowledge(p: &Pipeline, a: &Arrival) -> Result<Outcome, Pipeline
                         rec.status = OrderStatus::AtWms;
                     }
                     rec.history.push(HistoryEntry::now(
-                        format!("warehouse {} took {file}", a.partner),
+                        format!("warehouse {partner} took {file}{suffix}"),
                         &file,
                     ));
                 }
@@ -45,17 +86,17 @@ pub(super) fn acknowledge(p: &Pipeline, a: &Arrival) -> Result<Outcome, Pipeline
                 OutputKind::Invoice | OutputKind::Inventory => {}
                 OutputKind::Cancel => {
                     rec.history.push(HistoryEntry::now(
-                        format!("{} took {file}", a.partner),
+                        format!("{partner} took {file}{suffix}"),
                         &file,
                     ));
                 }
                 OutputKind::Confirmation => {
                     rec.history.push(HistoryEntry::now(
-                        format!("cart {} took {file}", a.partner),
+                        format!("cart {partner} took {file}{suffix}"),
                         &file,
                     ));
                     if rec.status == OrderStatus::Shipped
-                        && all_taken(t, &a.partner, &rec.confirmations)?
+                        && all_taken(t, partner, &rec.confirmations)?
                     {
                         rec.status = OrderStatus::Confirmed;
                     }
@@ -69,14 +110,59 @@ pub(super) fn acknowledge(p: &Pipeline, a: &Arrival) -> Result<Outcome, Pipeline
         Ok(Some(changed))
     })?;
     match moved {
-        None => debug!(partner = %a.partner, file = %file, "deleted a file Wharf does not track"),
+        None => {
+            debug!(%partner, file = %file, "deleted a file Wharf does not track");
+            Ok(false)
+        }
         Some(changed) => {
             for (cust_ref, status) in changed {
-                info!(partner = %a.partner, file = %file, %cust_ref, status = status.as_str(), "order moved on");
+                info!(%partner, file = %file, %cust_ref, status = status.as_str(), "order moved on");
+            }
+            Ok(true)
+        }
+    }
+}
+
+/// At start-up, once the plans are recovered: records as taken every delivery whose file the
+/// partner took while the acknowledgment never reached the store. Returns how many.
+pub(super) fn found_taken_at_start(p: &Pipeline) -> Result<usize, PipelineError> {
+    let unwritten = unwritten_outputs(p)?;
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for (partner, name, _) in p.store().untaken_deliveries()? {
+        let Some(cfg) = p.config().partner(&partner) else {
+            continue;
+        };
+        if cfg.remote.is_some() {
+            continue;
+        }
+        let out = p.config().partner_home(&partner).out_dir();
+        let present = |n: &str| std::fs::symlink_metadata(out.join(n)).is_ok();
+        if present(&name) || present(&staged_name(&name)) {
+            continue;
+        }
+        if unwritten.contains(&(out.clone(), name.clone())) {
+            continue;
+        }
+        record_taken(p, &partner, &name, How::FoundAtStart)?;
+        *counts.entry(partner).or_default() += 1;
+    }
+    for (partner, files) in &counts {
+        info!(%partner, files, "deliveries found taken at start-up: the partner took them before the last stop");
+    }
+    Ok(counts.values().sum())
+}
+
+/// The outputs of the recorded plans not written yet: (folder, name). Never published.
+fn unwritten_outputs(p: &Pipeline) -> Result<HashSet<(PathBuf, String)>, PipelineError> {
+    let mut set = HashSet::new();
+    for (key, job) in p.store().jobs()? {
+        for (i, o) in job.plan.outputs.iter().enumerate() {
+            if !o.done && !p.store().written(&key, i)? {
+                set.insert((o.dir.clone(), o.name.clone()));
             }
         }
     }
-    Ok(Outcome::Skipped("acknowledgment recorded"))
+    Ok(set)
 }
 
 /// Whether the cart has taken every confirmation file that carries the order.

@@ -316,6 +316,12 @@ impl Pipeline {
         Ok(purged)
     }
 
+    /// Records the deliveries the partners took before the last stop whose acknowledgment
+    /// never reached the store (see `acknowledge.rs`). Run after [`Pipeline::recover`].
+    pub fn found_taken_at_start(&self) -> Result<usize, PipelineError> {
+        acknowledge::found_taken_at_start(self)
+    }
+
     pub(crate) fn config(&self) -> &Config {
         &self.config
     }
@@ -327,6 +333,8 @@ impl Pipeline {
 
 #[cfg(test)]
 mod crash_tests;
+#[cfg(test)]
+mod found_taken_tests;
 #[cfg(test)]
 mod report_mode_tests;
 #[cfg(test)]

@@ -277,6 +277,24 @@ impl Store {
         Ok(out)
     }
 
+    /// Every delivery not taken yet: (partner, name under its `out/`, what it carries).
+    pub fn untaken_deliveries(&self) -> Result<Vec<(String, String, Delivery)>, StoreError> {
+        let rtx = self.db.begin_read()?;
+        let t = rtx.open_table(DELIVERIES).map_err(db_err)?;
+        let mut out = Vec::new();
+        for row in t.iter().map_err(db_err)? {
+            let (k, v) = row.map_err(db_err)?;
+            let d: Delivery = decode(k.value(), v.value())?;
+            if d.taken {
+                continue;
+            }
+            if let Some((partner, name)) = k.value().split_once('\u{1f}') {
+                out.push((partner.to_string(), name.to_string(), d));
+            }
+        }
+        Ok(out)
+    }
+
     /// The job recorded for an input, if any.
     pub fn job(&self, key: &str) -> Result<Option<Job>, StoreError> {
         self.record(JOBS, key)
