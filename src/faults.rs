@@ -15,6 +15,11 @@
 //!   once the outputs are out (report, input move, forgetting the job), long enough for the
 //!   partner to take an output before the kill — the kill a replay must not send again.
 //!
+//! One request comes from the environment instead, as a partner's delete carries no content:
+//! `WHARF_TEST_HOLD_ACK_MS=MS` makes each acknowledgment of a taken file wait MS milliseconds
+//! (after logging that it holds) before it is recorded — a window for a test to kill the process
+//! between the partner's delete and its record ([`hold_acknowledgment`]).
+//!
 //! Unit tests also stop a plan before a given step, as a crash there would ([`stop_before`]):
 //! each step of a plan has a number, so every boundary can be tried in turn, whatever steps a
 //! plan is made of.
@@ -28,6 +33,24 @@ pub const PANIC: &str = "wharf-test-panic";
 pub const ABORT: &str = "wharf-test-abort";
 /// The processing instruction that holds each step of the plan: `<?wharf-test-hold MS?>`.
 pub const HOLD: &str = "wharf-test-hold";
+
+/// The environment variable that holds each acknowledgment: `WHARF_TEST_HOLD_ACK_MS=MS`.
+pub const HOLD_ACK_ENV: &str = "WHARF_TEST_HOLD_ACK_MS";
+
+/// Waits as long as [`HOLD_ACK_ENV`] asks, if it does, before an acknowledgment is recorded.
+pub fn hold_acknowledgment() {
+    let Some(ms) = std::env::var(HOLD_ACK_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+    else {
+        return;
+    };
+    tracing::warn!(
+        ms,
+        "{HOLD_ACK_ENV}: holding the acknowledgment before it is recorded"
+    );
+    std::thread::sleep(Duration::from_millis(ms));
+}
 
 /// How far into a file its requests are looked for.
 const HEAD: usize = 4096;

@@ -26,6 +26,8 @@ use tracing::{debug, info};
 /// Records that `a.partner` took `out/<a.rel>`.
 pub(super) fn acknowledge(p: &Pipeline, a: &Arrival) -> Result<Outcome, PipelineError> {
     let name = a.rel.to_string_lossy().into_owned();
+    #[cfg(debug_assertions)]
+    crate::faults::hold_acknowledgment();
     record_taken(p, &a.partner, &name, How::Deleted)?;
     Ok(Outcome::Skipped("acknowledgment recorded"))
 }

@@ -100,3 +100,50 @@ fn the_warehouse_taking_its_file_over_sftp_makes_the_order_at_wms() {
         status_of(&s.g, "L-3") == "at_wms"
     });
 }
+
+/// The warehouse deletes its file over FTP and the server is killed before the acknowledgment
+/// is recorded (held by a debug fault request): the next start finds the file gone from `out/`
+/// and records the order `at_wms`, saying so in its history.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_taking_whose_acknowledgment_a_crash_lost_is_found_at_the_next_start() {
+    let mut g = Gateway::start();
+    let mut ftp = ftp_login(&g, "uc", CART_PASSWORD).await;
+    let body = uc_sd("K-1");
+    let mut r = body.as_bytes();
+    ftp.put_file("/in/k.xml", &mut r).await.unwrap();
+    ftp.quit().await.unwrap();
+    g.wait_file(&g.home("wh").join("out/order_K-1.json"));
+    g.wait_in_empty("uc");
+    tokio::task::block_in_place(|| {
+        wait_for(30, "the plan to be settled", || {
+            g.files("uc", "archive").len() == 1
+        });
+        g.terminate();
+        g.env
+            .push(("WHARF_TEST_HOLD_ACK_MS".into(), "600000".into()));
+        g.spawn();
+    });
+
+    let mut wh = ftp_login(&g, "wh", WH_PASSWORD).await;
+    wh.rm("/out/order_K-1.json").await.unwrap();
+    wh.quit().await.unwrap();
+    tokio::task::block_in_place(|| {
+        wait_for(30, "the acknowledgment to be held", || {
+            g.log_text().contains("holding the acknowledgment")
+        });
+        assert_eq!(status_of(&g, "K-1"), "new", "not recorded yet");
+        g.kill9();
+        g.env.clear();
+        g.spawn();
+        assert_eq!(status_of(&g, "K-1"), "at_wms");
+        let (_, shown) = orders(&g, &["show", "K-1"]);
+        assert!(
+            shown.contains("took out/order_K-1.json (found taken at start-up)"),
+            "{shown}"
+        );
+        assert!(
+            g.log_text().contains("deliveries found taken at start-up"),
+            "one line per partner in the log"
+        );
+    });
+}

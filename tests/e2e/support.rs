@@ -107,6 +107,8 @@ pub struct Gateway {
     pub extra: String,
     /// Temp folders that must live as long as the gateway (certificates…).
     pub keep: Vec<tempfile::TempDir>,
+    /// Environment variables for the next (re)start of the process (debug fault requests).
+    pub env: Vec<(String, String)>,
 }
 
 impl Gateway {
@@ -196,6 +198,7 @@ password_hash = "{h3}"
             log,
             extra: String::new(),
             keep: Vec::new(),
+            env: Vec::new(),
         };
         g.spawn();
         g
@@ -230,6 +233,7 @@ password_hash = "{h3}"
             .arg("--ready-file")
             .arg(self.ready_file())
             .env("WHARF_LOG", "info,wharf=debug")
+            .envs(self.env.iter().cloned())
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("log"))
             .stderr(log)
