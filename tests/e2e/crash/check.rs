@@ -27,7 +27,8 @@ pub struct Verdict {
     /// Uploads cut off by a kill (in `error/` with that reason).
     pub cut: usize,
     /// Orders whose history does not say the warehouse took their file, although it did: the
-    /// acknowledgment was lost (it waited in memory when a kill came).
+    /// acknowledgment was lost (it waited in memory when a kill came, and the next start did
+    /// not find the file gone). Must be 0.
     pub unacknowledged: usize,
 }
 
@@ -41,7 +42,10 @@ impl Verdict {
     }
 
     pub fn is_sound(&self) -> bool {
-        self.lost.is_empty() && self.duplicated.is_empty() && self.problems.is_empty()
+        self.lost.is_empty()
+            && self.duplicated.is_empty()
+            && self.problems.is_empty()
+            && self.unacknowledged == 0
     }
 }
 

@@ -128,7 +128,8 @@ fn crash_soak() {
     let seed = seed();
     eprintln!("crash soak: seed {seed} (WHARF_CRASH_SEED={seed} replays it)");
     let mut rng = Rng::new(seed);
-    let (mut kills, mut mid, mut lost, mut duplicated, mut problems) = (0, 0, 0, 0, 0);
+    let (mut kills, mut mid, mut lost, mut duplicated, mut problems, mut unacked) =
+        (0, 0, 0, 0, 0, 0);
     for t in 0..trials {
         let aims: Vec<Aim> = (0..2 + rng.below(3))
             .map(|_| match rng.below(10) {
@@ -144,13 +145,14 @@ fn crash_soak() {
         lost += o.verdict.lost.len();
         duplicated += o.verdict.duplicated.len();
         problems += o.verdict.problems.len();
+        unacked += o.verdict.unacknowledged;
     }
     println!(
-        "{trials} trials, {files} files each: {kills} kills ({mid} mid-processing), {lost} lost, {duplicated} duplicated"
+        "{trials} trials, {files} files each: {kills} kills ({mid} mid-processing), {lost} lost, {duplicated} duplicated, {unacked} acknowledgments lost"
     );
     assert!(
-        lost == 0 && duplicated == 0 && problems == 0,
-        "seed {seed}: {lost} lost, {duplicated} duplicated, {problems} other problems (above)"
+        lost == 0 && duplicated == 0 && problems == 0 && unacked == 0,
+        "seed {seed}: {lost} lost, {duplicated} duplicated, {problems} other problems (above), {unacked} acknowledgments lost"
     );
 }
 
