@@ -4,7 +4,7 @@
 # partners consume their out/ folders; each round is judged file by file and order by order
 # (tests/e2e/crash/). Prints a line per round on stderr, then one final line on stdout:
 #
-#   TRIALS trials, FILES files each: K kills (M mid-processing), L lost, D duplicated
+#   TRIALS trials, FILES files each: K kills (M mid-processing), L lost, D duplicated, A acknowledgments lost
 #
 # and exits non-zero on any loss, duplicate or other problem. WHARF_CRASH_SEED=N replays a run.
 # It runs the test build (the one `cargo test` makes): its debug-only fault hooks hold some plans
