@@ -19,6 +19,7 @@ pub mod intake;
 pub mod logging;
 pub mod login;
 pub mod model;
+pub mod ops;
 pub mod outbox;
 pub mod pipeline;
 pub mod policy;

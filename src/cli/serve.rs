@@ -73,10 +73,10 @@ pub fn check(explicit: Option<&Path>) -> Result<ExitCode, anyhow::Error> {
 
 /// `wharf serve`.
 pub fn run(explicit: Option<&Path>) -> Result<ExitCode, anyhow::Error> {
-    crate::logging::init();
     let Some(config) = load(explicit)? else {
         return Ok(ExitCode::FAILURE);
     };
+    crate::logging::init_with(config.log_format);
     let rt = tokio::runtime::Runtime::new().context("starting the runtime")?;
     rt.block_on(async move {
         let shutdown = Shutdown::new();

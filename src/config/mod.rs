@@ -9,9 +9,11 @@
 //!
 //! Secrets are redacted in `Debug` (STYLE item 7): see [`Credential`].
 
+mod alerts;
 mod credential;
 pub mod demo;
 mod error;
+mod http;
 mod limits;
 mod login;
 mod partner;
@@ -26,14 +28,18 @@ mod tests;
 
 use std::path::{Path, PathBuf};
 
+pub use alerts::{AlertConfig, AlertRule, Secret, SmtpConfig, Webhook};
 pub use credential::{Credential, hash_password};
 pub use error::{ConfigError, ConfigErrors, Problem};
+pub use http::{Admin, HttpConfig};
 #[cfg(test)]
 pub(crate) use limits::parse_startups;
 pub use remote::{
     DEFAULT_POLL_EVERY, DROP_OFF_KINDS, DropOff, Remote, RemoteScheme, RemoteSecret, RemoteUrl,
 };
-pub use types::{Config, DtdMode, FtpConfig, Limits, Partner, Rate, Role, SftpConfig, Startups};
+pub use types::{
+    Config, DtdMode, FtpConfig, Limits, LogFormat, Partner, Rate, Role, SftpConfig, Startups,
+};
 
 /// The name of the configuration file looked for in the current folder.
 pub const DEFAULT_FILE: &str = "wharf.toml";

@@ -13,6 +13,8 @@ use serde::de::{self, Visitor};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
+use super::alerts::{RawAlert, RawSmtp};
+use super::http::RawHttp;
 use super::remote::RawRemote;
 use super::validate::Ctx;
 
@@ -177,6 +179,14 @@ pub(crate) struct RawDocument {
     pub ftp: Option<Spanned<RawFtp>>,
     pub sftp: Option<Spanned<RawSftp>>,
     pub limits: Option<RawLimits>,
+    /// `[http]`.
+    pub http: Option<Spanned<RawHttp>>,
+    /// `[smtp]`.
+    pub smtp: Option<Spanned<RawSmtp>>,
+    /// Every `[[alert]]`.
+    pub alerts: Vec<Spanned<RawAlert>>,
+    /// `log_format`.
+    pub log_format: Option<Spanned<String>>,
     /// Empty when the document has no partner; `None` when `partner` is not an array of
     /// tables (already reported).
     pub partners: Option<Vec<PartnerSection>>,
@@ -204,6 +214,11 @@ pub(crate) fn parse(text: &str, ctx: &mut Ctx) -> Option<RawDocument> {
     let ftp = take_section(&mut root, "ftp", "[ftp]", ctx);
     let sftp = take_section(&mut root, "sftp", "[sftp]", ctx);
     let limits = take_section(&mut root, "limits", "[limits]", ctx).map(Spanned::into_inner);
+    let http = take_section(&mut root, "http", "[http]", ctx);
+    let smtp = take_section(&mut root, "smtp", "[smtp]", ctx);
+    let alerts = take_section::<Vec<Spanned<RawAlert>>>(&mut root, "alert", "[[alert]]", ctx)
+        .map(Spanned::into_inner)
+        .unwrap_or_default();
     let partners = match root.remove("partner") {
         Some(value) => partner_sections(value, ctx),
         None => Some(Vec::new()),
@@ -211,16 +226,18 @@ pub(crate) fn parse(text: &str, ctx: &mut Ctx) -> Option<RawDocument> {
 
     let mut data_dir = None;
     let mut xml_catalog = None;
+    let mut log_format = None;
     for (key, value) in root {
         let slot = match key.get_ref().as_ref() {
             "data_dir" => &mut data_dir,
             "xml_catalog" => &mut xml_catalog,
+            "log_format" => &mut log_format,
             other => {
                 ctx.error(
                     &key.span(),
                     format!(
-                        "unknown key `{other}`; expected data_dir, xml_catalog, [ftp], [sftp], \
-                         [limits] or [[partner]]"
+                        "unknown key `{other}`; expected data_dir, xml_catalog, log_format, [ftp], \
+                         [sftp], [http], [limits], [smtp], [[alert]] or [[partner]]"
                     ),
                 );
                 continue;
@@ -239,6 +256,10 @@ pub(crate) fn parse(text: &str, ctx: &mut Ctx) -> Option<RawDocument> {
         ftp,
         sftp,
         limits,
+        http,
+        smtp,
+        alerts,
+        log_format,
         partners,
     })
 }

@@ -125,7 +125,15 @@ pub(crate) fn validate(text: &str, file: &Path) -> Result<Loaded, ConfigErrors> 
         .limits
         .map(|l| super::limits::limits(l, &mut ctx))
         .unwrap_or_default();
+    let http = doc
+        .http
+        .and_then(|h| super::http::check_http(h, &mut ctx, &mut listeners));
     let partners = partner::validate_partners(doc.partners, &mut ctx);
+    let log_format = super::LogFormat::check(doc.log_format.as_ref(), &mut ctx);
+    let smtp = doc
+        .smtp
+        .and_then(|s| super::alerts::check_smtp(s, &mut ctx));
+    let alerts = super::alerts::check_alerts(doc.alerts, &partners, smtp.is_some(), &mut ctx);
 
     if !ctx.problems.is_empty() {
         return Err(finish_errors(ctx));
@@ -142,6 +150,10 @@ pub(crate) fn validate(text: &str, file: &Path) -> Result<Loaded, ConfigErrors> 
             sftp,
             limits,
             partners,
+            http,
+            alerts,
+            smtp,
+            log_format,
         },
         warnings: warnings
             .into_iter()
@@ -159,7 +171,7 @@ fn finish_errors(ctx: Ctx) -> ConfigErrors {
 
 /// Every listen address seen so far, to refuse one address used twice.
 #[derive(Default)]
-struct Listeners {
+pub(crate) struct Listeners {
     seen: HashMap<SocketAddr, (&'static str, usize)>,
 }
 
@@ -180,8 +192,8 @@ impl Listeners {
     }
 }
 
-/// `listen` of `[ftp]` or `[sftp]`: required, one address or more.
-fn listen(
+/// `listen` of `[ftp]`, `[sftp]` or `[http]`: required, one address or more.
+pub(crate) fn listen(
     value: Option<Spanned<RawListen>>,
     section: &Range<usize>,
     label: &'static str,

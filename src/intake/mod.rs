@@ -91,6 +91,8 @@ pub struct Arrival {
     pub via: Via,
     /// What happened.
     pub kind: Kind,
+    /// When it was noticed (an upload's end): `wharf_pipeline_seconds` counts from here.
+    pub arrived: std::time::Instant,
 }
 
 /// The sending side, cloned into every source.
@@ -160,6 +162,7 @@ impl Intake {
             rel,
             via,
             kind: Kind::Input,
+            arrived: std::time::Instant::now(),
         };
         self.tx.send(arrival).is_ok()
     }
@@ -184,6 +187,7 @@ impl Intake {
                 rel: rel.with_file_name(original),
                 via,
                 kind: Kind::Aborted(reason),
+                arrived: std::time::Instant::now(),
             })
             .is_ok()
     }
@@ -200,6 +204,7 @@ impl Intake {
                 rel,
                 via,
                 kind: Kind::Taken,
+                arrived: std::time::Instant::now(),
             })
             .is_ok()
     }

@@ -170,7 +170,7 @@ impl Logins {
         protocol: &'static str,
         partner: &Partner,
     ) -> Result<SessionGuard, LoginError> {
-        self.sessions.open(&partner.name).map_err(|full| {
+        self.sessions.open(&partner.name).map(|g| g.counted(protocol)).map_err(|full| {
             tracing::warn!(protocol, partner = %partner.name, limit = ?full, "session refused: too many sessions");
             LoginError::TooManySessions
         })
@@ -196,6 +196,7 @@ impl Logins {
             return Err(self.refused(protocol, user, ip, LoginError::BadPassword));
         }
         self.lockout.succeeded(ip, user);
+        crate::ops::metrics::login(protocol, Ok(&partner.name));
         tracing::info!(protocol, partner = %partner.name, %ip, "login");
         Ok(partner)
     }
@@ -220,6 +221,7 @@ impl Logins {
         why: LoginError,
     ) -> LoginError {
         tracing::warn!(protocol, user = %user.escape_debug(), %ip, reason = %why, "login refused");
+        crate::ops::metrics::login(protocol, Err(&why));
         why
     }
 }

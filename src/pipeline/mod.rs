@@ -195,6 +195,7 @@ impl Pipeline {
             info!("the file changed while it was processed: it waits for its new upload");
             return Ok(Outcome::Skipped("changed while processing"));
         }
+        crate::ops::metrics::file_settled(&a.partner, &outcome, a.arrived);
         info!(outcome = %outcome, to = %to.display(), via = a.via.as_str(), "file processed");
         Ok(Outcome::Settled { outcome, to })
     }

@@ -53,6 +53,9 @@ pub(super) fn execute(
             ))(e));
         }
     }
-    store.write(|t| t.delete_job(key))?;
+    store.write(|t| {
+        t.delete_job(key)
+            .and_then(|()| t.record_settled(key, &plan))
+    })?;
     Ok(true)
 }

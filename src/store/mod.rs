@@ -13,14 +13,18 @@
 //! - `attempts`: (partner, path under `in/`) → [`Attempts`]: decisions begun and not finished,
 //!   so a file that kills the process while it is parsed is recognised at the next start.
 
+mod activity;
 mod attempts;
 mod cust_ref;
 mod records;
+mod summary;
 mod written;
 
+pub use activity::{AlertEvent, AlertState, FileDay, LastFile, PartnerActivity};
 pub use attempts::Attempts;
 pub use cust_ref::assign_cust_ref;
 pub use records::{Delivery, DeliveryKind, HistoryEntry, Job, OrderRecord, Plan, PlannedOutput};
+pub use summary::{OrderPage, OrderQuery, OrderSummary, STATUSES, day_of, now_ms};
 
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{Serialize, de::DeserializeOwned};
@@ -110,6 +114,8 @@ impl std::fmt::Debug for Store {
 
 /// One write transaction: everything done through it commits together or not at all.
 pub struct Txn<'a> {
+    /// The transaction itself, for the tables opened only when needed (summaries, activity).
+    wtx: &'a redb::WriteTransaction,
     orders: redb::Table<'a, &'static str, &'static [u8]>,
     refs: redb::Table<'a, &'static str, &'static str>,
     jobs: redb::Table<'a, &'static str, &'static [u8]>,
@@ -148,6 +154,8 @@ impl Store {
         let store = Store { db: Db::Writer(db) };
         // Create the tables so readers never meet a missing one.
         store.write(|_| Ok(()))?;
+        store.ensure_summaries()?;
+        store.ensure_activity()?;
         Ok(store)
     }
 
@@ -175,6 +183,7 @@ impl Store {
         let wtx = db.begin_write().map_err(db_err)?;
         let out = {
             let mut txn = Txn {
+                wtx: &wtx,
                 orders: wtx.open_table(ORDERS).map_err(db_err)?,
                 refs: wtx.open_table(REFS).map_err(db_err)?,
                 jobs: wtx.open_table(JOBS).map_err(db_err)?,
@@ -303,7 +312,7 @@ impl Txn<'_> {
         self.refs
             .insert(rec.cust_ref.as_str(), key.as_str())
             .map_err(db_err)?;
-        Ok(())
+        self.update_summary(rec, None)
     }
 
     /// Whether a `cust_ref` is held by an order other than (source, order_no).

@@ -33,7 +33,7 @@ mod listing;
 mod passive;
 mod reply;
 mod session;
-mod tls;
+pub(crate) mod tls;
 mod transfer;
 
 use crate::config::{Config, FtpConfig};
