@@ -9,12 +9,14 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod alerts;
 pub mod cli;
 pub mod config;
 #[cfg(debug_assertions)]
 pub mod faults;
 pub mod formats;
 pub mod home;
+pub mod http;
 pub mod intake;
 pub mod logging;
 pub mod login;

@@ -38,6 +38,9 @@ pub enum ServeError {
     /// The watcher could not start.
     #[error("watching the in/ folders: {0}")]
     Watch(#[from] notify::Error),
+    /// The HTTP listener could not start.
+    #[error(transparent)]
+    Http(#[from] crate::http::HttpStartError),
 }
 
 /// The store file inside the data folder.
@@ -76,7 +79,9 @@ pub async fn serve(config: Config, shutdown: Shutdown) -> Result<(), ServeError>
     prepare_homes(&config)?;
     let store = Arc::new(Store::open(&store_path(&config))?);
     let (intake, mut queue) = Intake::new(config.data_dir.join("partners"));
-    let pipeline = Pipeline::new(config.clone(), store, intake.uploads().clone());
+    let pipeline = Pipeline::new(config.clone(), store.clone(), intake.uploads().clone());
+    let health = crate::ops::health::Health::new(store.clone());
+    crate::ops::metrics::install();
     let purged = pipeline.recover()?;
     if purged > 0 {
         info!(
@@ -130,6 +135,22 @@ pub async fn serve(config: Config, shutdown: Shutdown) -> Result<(), ServeError>
         );
     }
 
+    let listeners: Vec<_> = listeners
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| health.watch(format!("listener {i}"), l))
+        .collect();
+    // HTTP stops last: /healthz answers 503 through the whole shutdown.
+    let stop_http = Shutdown::new();
+    let http = match &config.http {
+        Some(h) => {
+            let state = crate::http::AppState::new(config.clone(), store.clone(), health.clone());
+            crate::http::start(h, state, stop_http.clone()).await?
+        }
+        None => Vec::new(),
+    };
+    let alerts = crate::alerts::start(config.clone(), store.clone(), shutdown.clone());
+
     let worker = {
         let pipeline = pipeline.clone();
         let stop = shutdown.clone();
@@ -151,6 +172,7 @@ pub async fn serve(config: Config, shutdown: Shutdown) -> Result<(), ServeError>
     info!(data_dir = %config.data_dir.display(), partners = config.partners.len(), "wharf is running");
 
     shutdown.wait().await;
+    health.shutting_down();
     let grace = config.limits.shutdown_grace;
     info!(
         transfers = intake.uploads().running(),
@@ -187,6 +209,13 @@ pub async fn serve(config: Config, shutdown: Shutdown) -> Result<(), ServeError>
     match worker.await {
         Ok(mut queue) => pipeline.drain(&mut queue).await,
         Err(e) => warn!(error = %e, "pipeline worker failed"),
+    }
+    if let Some(a) = alerts {
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), a).await;
+    }
+    stop_http.trigger();
+    for h in http {
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(6), h).await;
     }
     info!("stopped");
     Ok(())

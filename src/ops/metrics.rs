@@ -101,6 +101,12 @@ pub fn login(protocol: &'static str, result: Result<&str, &crate::login::LoginEr
     counter!("wharf_logins_total", "protocol" => protocol, "result" => label).increment(1);
 }
 
+/// A console login was decided (counted under `protocol="http"`).
+pub fn console_login(ok: bool) {
+    let result = if ok { "ok" } else { "bad_password" };
+    counter!("wharf_logins_total", "protocol" => "http", "result" => result).increment(1);
+}
+
 /// Counts one logged-in session of `protocol` while it lives.
 #[derive(Debug)]
 pub struct LiveSession(&'static str);

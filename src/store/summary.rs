@@ -347,8 +347,11 @@ impl Store {
     pub(super) fn ensure_summaries(&self) -> Result<(), StoreError> {
         let built = {
             let rtx = self.db.begin_read()?;
-            let meta = rtx.open_table(META).map_err(db_err)?;
-            meta.get(BUILT).map_err(db_err)?.is_some()
+            match rtx.open_table(META) {
+                Ok(meta) => meta.get(BUILT).map_err(db_err)?.is_some(),
+                Err(redb::TableError::TableDoesNotExist(_)) => false,
+                Err(e) => return Err(db_err(e)),
+            }
         };
         if built {
             return Ok(());
