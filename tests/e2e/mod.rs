@@ -20,6 +20,8 @@ mod host_key;
 mod intake;
 mod ipv6;
 mod lifecycle;
+mod ops;
+mod ops_support;
 mod poison;
 mod rclone;
 mod remote;
