@@ -30,7 +30,7 @@ class Handler:
 
 def authenticator(server, session, envelope, mechanism, auth_data):
     ok = isinstance(auth_data, LoginPassword) and auth_data.password.decode() == PASSWORD
-    return AuthResult(success=ok, handled=False)
+    return AuthResult(success=ok, handled=False, auth_data=auth_data)
 
 
 context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

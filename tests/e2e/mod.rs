@@ -20,6 +20,7 @@ mod host_key;
 mod intake;
 mod ipv6;
 mod lifecycle;
+mod alerts;
 mod ops;
 mod ops_support;
 mod poison;
