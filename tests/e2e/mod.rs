@@ -21,6 +21,7 @@ mod intake;
 mod ipv6;
 mod lifecycle;
 mod alerts;
+mod browser;
 mod ops;
 mod ops_support;
 mod poison;
