@@ -141,13 +141,6 @@ impl OrderSummary {
     fn day_key(&self) -> String {
         format!("{}{SEP}{}", day_of(self.first_ms), self.status.as_str())
     }
-
-    /// Whether `needle` (lower case) is in its `cust_ref`, order number or name.
-    fn matches_text(&self, needle: &str) -> bool {
-        [&self.cust_ref, &self.order_no, &self.name]
-            .iter()
-            .any(|f| contains_ci(f, needle))
-    }
 }
 
 /// Case-insensitive substring test without allocating for ASCII haystacks.
@@ -176,6 +169,9 @@ pub fn day_of(ms: i64) -> String {
 pub fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
+
+/// One day (`YYYY-MM-DD`) and its orders by status.
+pub type DayCounts = (String, Vec<(OrderStatus, u64)>);
 
 /// What the order list asks for.
 #[derive(Debug, Clone, Default)]
@@ -234,7 +230,7 @@ impl Store {
     pub fn orders_per_day(
         &self,
         days: &[String],
-    ) -> Result<Vec<(String, Vec<(OrderStatus, u64)>)>, StoreError> {
+    ) -> Result<Vec<DayCounts>, StoreError> {
         let rtx = self.db.begin_read()?;
         let t = rtx.open_table(DAYS).map_err(db_err)?;
         let mut out = Vec::new();
@@ -285,20 +281,30 @@ impl Store {
             .filter(|t| !t.is_empty())
             .map(str::to_lowercase);
         let partner = q.partner.as_deref().filter(|p| !p.is_empty());
-        let keep = |s: &OrderSummary| {
-            partner.is_none_or(|p| s.source == p)
-                && needle.as_deref().is_none_or(|n| s.matches_text(n))
+        // Filters run on the stored line itself, without building a summary: only the rows on
+        // the page are parsed (a text search reads every line).
+        let keep = |line: &str| {
+            let mut f = line.split(SEP).skip(3);
+            let (Some(source), Some(no), Some(cust_ref), Some(name)) =
+                (f.next(), f.next(), f.next(), f.next())
+            else {
+                return false;
+            };
+            partner.is_none_or(|p| source == p)
+                && needle.as_deref().is_none_or(|n| {
+                    contains_ci(cust_ref, n) || contains_ci(no, n) || contains_ci(name, n)
+                })
         };
         let filtered = needle.is_some() || partner.is_some();
         let mut page = OrderPage::default();
         let mut visit = |value: &str| {
-            let Some(s) = OrderSummary::parse(value) else {
-                return true;
-            };
-            if !keep(&s) {
+            if filtered && !keep(value) {
                 return true;
             }
-            if page.total >= q.offset && page.rows.len() < q.limit {
+            if page.total >= q.offset
+                && page.rows.len() < q.limit
+                && let Some(s) = OrderSummary::parse(value)
+            {
                 page.rows.push(s);
             }
             page.total += 1;
@@ -595,10 +601,17 @@ mod tests {
             ..Default::default()
         });
         assert_eq!(at_wms.total, 1);
-        assert_eq!(
-            store.oldest_with_status(OrderStatus::New, 1).unwrap()[0].order_no,
-            "000"
-        );
+        // The oldest `new` order: none has been `new` for longer (orders written in the same
+        // millisecond come in key order).
+        let new = page(OrderQuery {
+            status: Some(OrderStatus::New),
+            limit: 100,
+            ..Default::default()
+        });
+        let oldest = &store.oldest_with_status(OrderStatus::New, 1).unwrap()[0];
+        assert_eq!(new.rows.len(), 29);
+        assert!(new.rows.iter().all(|r| r.since_ms >= oldest.since_ms));
+        assert_eq!(new.rows.last(), Some(oldest), "newest first, oldest last");
         let today = day_of(now_ms());
         let days = store.orders_per_day(std::slice::from_ref(&today)).unwrap();
         assert_eq!(days[0].1[0], (OrderStatus::New, 29));

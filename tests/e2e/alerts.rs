@@ -25,7 +25,9 @@ fn python_has(module: &str) -> bool {
 }
 
 fn script(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/clients")
+        .join(name)
 }
 
 /// A child process killed on drop.
@@ -111,7 +113,10 @@ fn quiet() {
 }
 
 fn bad_upload(o: &Ops, name: &str) {
-    let out = curl_upload(&o.g.url("uc", CART_PASSWORD, &format!("/in/{name}")), b"<export>");
+    let out = curl_upload(
+        &o.g.url("uc", CART_PASSWORD, &format!("/in/{name}")),
+        b"<export>",
+    );
     assert!(out.status.success(), "{out:?}");
 }
 
@@ -170,7 +175,10 @@ email = "ops@example.com"
     assert_eq!(hook.wait_delivered(1), ["firing"]);
     quiet();
     assert_eq!(hook.delivered(), ["firing"], "one alert for the burst");
-    let out = curl_upload(&o.g.url("uc", CART_PASSWORD, "/in/good.xml"), uc_sd("OK-1").as_bytes());
+    let out = curl_upload(
+        &o.g.url("uc", CART_PASSWORD, "/in/good.xml"),
+        uc_sd("OK-1").as_bytes(),
+    );
     assert!(out.status.success());
     assert_eq!(hook.wait_delivered(2), ["firing", "cleared"]);
 
@@ -189,12 +197,20 @@ email = "ops@example.com"
     let first: serde_json::Value = serde_json::from_str(raw.lines().nth(1).unwrap()).unwrap();
     let body = first["body"].as_str().unwrap();
     let sig = first["headers"]["x-wharf-signature"].as_str().unwrap();
-    assert_eq!(sig, wharf::alerts::deliver::signature("hook-Secret-9", body.as_bytes()));
+    assert_eq!(
+        sig,
+        wharf::alerts::deliver::signature("hook-Secret-9", body.as_bytes())
+    );
     {
         use hmac::Mac;
         let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(b"hook-Secret-9").unwrap();
         mac.update(body.as_bytes());
-        let hex: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        let hex: String = mac
+            .finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         assert_eq!(sig, format!("sha256={hex}"));
     }
 
@@ -213,12 +229,18 @@ email = "ops@example.com"
         assert_eq!(m["user"], "wharf");
         assert_eq!(m["to"][0], "ops@example.com");
         let data = m["data"].as_str().unwrap();
-        assert!(data.contains(&format!("Subject: [wharf] {state} file_rejected (uc)")), "{data}");
+        assert!(
+            data.contains(&format!("Subject: [wharf] {state} file_rejected (uc)")),
+            "{data}"
+        );
     }
     // The console's alert log has both.
     assert_eq!(o.login(ADMIN_PASSWORD), 303);
     let (_, page) = o.get_in("/alerts");
-    assert!(page.contains("firing") && page.contains("cleared"), "{page}");
+    assert!(
+        page.contains("firing") && page.contains("cleared"),
+        "{page}"
+    );
 }
 
 #[test]
@@ -233,14 +255,22 @@ fn no_file_fires_after_the_window_survives_a_restart_and_clears() {
     assert_eq!(hook.wait_delivered(1), ["firing"]);
     let firing = &hook.requests()[0].2;
     assert_eq!(firing["rule"], "no_file");
-    assert!(firing["message"].as_str().unwrap().contains("no file from uc within 2s"));
+    assert!(
+        firing["message"]
+            .as_str()
+            .unwrap()
+            .contains("no file from uc within 2s")
+    );
     // A restart does not fire it again: the state is in the store.
     o.g.terminate();
     o.g.spawn();
     o.wait_http();
     quiet();
     assert_eq!(hook.delivered(), ["firing"]);
-    let out = curl_upload(&o.g.url("uc", CART_PASSWORD, "/in/f.xml"), uc_sd("NF-1").as_bytes());
+    let out = curl_upload(
+        &o.g.url("uc", CART_PASSWORD, "/in/f.xml"),
+        uc_sd("NF-1").as_bytes(),
+    );
     assert!(out.status.success());
     assert_eq!(hook.wait_delivered(2), ["firing", "cleared"]);
 }
@@ -326,10 +356,12 @@ fn remote_down_fires_after_its_time_and_clears_when_the_server_answers() {
         value(&o.metrics(), "wharf_remote_up{partner=\"uc\"}") == 0.0
     });
     assert_eq!(hook.wait_delivered(1), ["firing"]);
-    assert!(hook.requests()[0].2["message"]
-        .as_str()
-        .unwrap()
-        .contains("failed every poll for 2s"));
+    assert!(
+        hook.requests()[0].2["message"]
+            .as_str()
+            .unwrap()
+            .contains("failed every poll for 2s")
+    );
     quiet();
     assert_eq!(hook.delivered(), ["firing"], "once while it stays down");
     let _server = ftp(&home);

@@ -52,10 +52,17 @@ fn an_operator_finds_an_order_reads_a_rejection_requeues_it_after_the_fix() {
     let cart = format!("dtd = \"{}\"\ndtd_mode = \"reject\"", dtd.display());
     let mut o = Ops::start_with("", &cart, "");
     let good = uc_sd("BR-100");
-    let out = curl_upload(&o.g.url("uc", CART_PASSWORD, "/in/good.xml"), good.as_bytes());
+    let out = curl_upload(
+        &o.g.url("uc", CART_PASSWORD, "/in/good.xml"),
+        good.as_bytes(),
+    );
     assert!(out.status.success());
-    let invalid = uc_sd("BR-200").replace("<bill_to_company/>", "<bill_to_company/><bogus>1</bogus>");
-    let out = curl_upload(&o.g.url("uc", CART_PASSWORD, "/in/late.xml"), invalid.as_bytes());
+    let invalid =
+        uc_sd("BR-200").replace("<bill_to_company/>", "<bill_to_company/><bogus>1</bogus>");
+    let out = curl_upload(
+        &o.g.url("uc", CART_PASSWORD, "/in/late.xml"),
+        invalid.as_bytes(),
+    );
     assert!(out.status.success());
     o.g.error_report("uc", "late.xml");
     o.g.wait_in_empty("uc");
@@ -85,16 +92,28 @@ fn an_operator_finds_an_order_reads_a_rejection_requeues_it_after_the_fix() {
     let _ = std::fs::remove_file(&shot);
     let done = node(
         &dir,
-        &["requeue", &base, ADMIN, ADMIN_PASSWORD, shot.to_str().unwrap(), "late.xml"],
+        &[
+            "requeue",
+            &base,
+            ADMIN,
+            ADMIN_PASSWORD,
+            shot.to_str().unwrap(),
+            "late.xml",
+        ],
         "BR-200",
     );
     assert_eq!(done["processed"], true, "{done}");
     assert!(!o.g.home("uc").join("error/late.xml").exists());
     assert!(
-        o.g.files("uc", "archive").iter().any(|f| f.ends_with("late.xml")),
+        o.g.files("uc", "archive")
+            .iter()
+            .any(|f| f.ends_with("late.xml")),
         "{:?}",
         o.g.files("uc", "archive")
     );
-    assert!(std::fs::metadata(&shot).is_ok_and(|m| m.len() > 10_000), "a screenshot");
+    assert!(
+        std::fs::metadata(&shot).is_ok_and(|m| m.len() > 10_000),
+        "a screenshot"
+    );
     eprintln!("dashboard screenshot: {}", shot.display());
 }

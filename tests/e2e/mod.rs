@@ -1,6 +1,8 @@
 mod support;
 mod symlinks;
 
+mod alerts;
+mod browser;
 mod cli;
 mod clients;
 mod crash;
@@ -20,8 +22,6 @@ mod host_key;
 mod intake;
 mod ipv6;
 mod lifecycle;
-mod alerts;
-mod browser;
 mod ops;
 mod ops_support;
 mod poison;

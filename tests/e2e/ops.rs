@@ -357,3 +357,104 @@ fn the_systemd_unit_passes_systemd_analyze_verify() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The orders page over 100,000 orders in the store: the first page, a status filter, a text
+/// search (a full scan of the summaries), a partner filter and a deep page, timed through the
+/// real server with curl (best of five), with each page's weight as sent (gzip) and unpacked.
+/// Every list is paginated: no page holds more than 50 orders.
+///
+/// `cargo test --test tests orders_page_with_100k -- --ignored --nocapture`; for the figure of
+/// an optimised server, `cargo build --release --bin wharf` and set
+/// `WHARF_BIN=target/release/wharf` (then each page must answer within 200 ms).
+#[test]
+#[ignore = "fills a store with 100,000 orders (about a minute); run by hand for the figure"]
+fn orders_page_with_100k_orders_renders_quickly() {
+    use wharf::model::{Order, OrderStatus};
+    use wharf::store::{HistoryEntry, OrderRecord, Store};
+    let mut o = Ops::start("", "");
+    o.g.kill9();
+    let store = Store::open(&o.g.data().join("wharf.redb")).unwrap();
+    let statuses = [
+        OrderStatus::New,
+        OrderStatus::AtWms,
+        OrderStatus::Shipped,
+        OrderStatus::Confirmed,
+    ];
+    let t = Instant::now();
+    for chunk in 0..10 {
+        store
+            .write(|txn| {
+                for i in chunk * 10_000..(chunk + 1) * 10_000 {
+                    let no = format!("{:07}", i);
+                    txn.put_order(&OrderRecord {
+                        source: if i % 2 == 0 { "uc" } else { "uc2" }.into(),
+                        order_no: no.clone(),
+                        cust_ref: format!("C-{no}"),
+                        status: statuses[i % 4],
+                        content_hash: String::new(),
+                        reason: None,
+                        order: Some(Order {
+                            cust_po_no: no.clone(),
+                            ship_first_name: Some(format!("First{}", i % 977)),
+                            ship_last_name: Some(format!("Last{}", i % 1013)),
+                            ..Default::default()
+                        }),
+                        history: vec![HistoryEntry::now("sent", "in/x.xml")],
+                        confirmations: vec![],
+                        shipped: Default::default(),
+                        shipments: vec![],
+                    })?;
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
+    drop(store);
+    eprintln!("filled 100,000 orders in {:?}", t.elapsed());
+    o.g.spawn();
+    o.wait_http();
+    assert_eq!(o.login(ADMIN_PASSWORD), 303);
+    let jar = o.jar();
+    let release = std::env::var_os("WHARF_BIN").is_some();
+    let curl = |path: &str, compressed: bool| -> (f64, u64) {
+        let mut cmd = Command::new("curl");
+        cmd.args(["-sS", "-o", "/dev/null", "-b", jar.to_str().unwrap()])
+            .args(["-w", "%{http_code} %{time_total} %{size_download}"]);
+        if compressed {
+            cmd.arg("--compressed");
+        }
+        let out = run(cmd.arg(o.url(path)));
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let mut f = text.split(' ');
+        assert_eq!(f.next(), Some("200"), "{path}: {text}");
+        let time = f.next().unwrap().parse::<f64>().unwrap();
+        (time, f.next().unwrap().parse().unwrap())
+    };
+    let (_, css) = curl("/static/console.css", false);
+    let (_, css_gz) = curl("/static/console.css", true);
+    eprintln!("/static/console.css: {css} bytes ({css_gz} gzip); no script, no image");
+    for path in [
+        "/",
+        "/orders",
+        "/orders?status=shipped",
+        "/orders?q=last1012",
+        "/orders?q=C-0099999",
+        "/orders?partner=uc2&status=at_wms",
+        "/orders?page=1500",
+    ] {
+        let best = (0..5).map(|_| curl(path, false).0).fold(f64::MAX, f64::min);
+        let (_, size) = curl(path, false);
+        let (_, wire) = curl(path, true);
+        eprintln!(
+            "{path}: {:.1} ms, {size} bytes ({wire} gzip)",
+            best * 1000.0
+        );
+        if path.starts_with("/orders") {
+            let (_, body) = o.get_in(path);
+            let rows = body.matches("href=\"/orders/").count();
+            assert!((1..=50).contains(&rows), "{path}: {rows} order links");
+        }
+        let limit = if release { 0.2 } else { 2.0 };
+        assert!(best < limit, "{path} took {best} s");
+    }
+}

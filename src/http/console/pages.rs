@@ -308,7 +308,7 @@ pub(super) async fn errors(
                 all.extend(crate::ops::errors::list(&s.config, &p.name));
             }
         }
-        all.sort_by(|a, b| b.modified.cmp(&a.modified));
+        all.sort_by_key(|b| std::cmp::Reverse(b.modified));
         let total = all.len();
         let rows: Vec<ErrorRow> = all
             .into_iter()
