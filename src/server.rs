@@ -4,8 +4,8 @@
 
 use crate::config::Config;
 use crate::intake::{Intake, scan, watcher};
+use crate::layout::{self, Folder};
 use crate::pipeline::Pipeline;
-use crate::policy::FOLDERS;
 use crate::shutdown::Shutdown;
 use crate::store::Store;
 use std::path::PathBuf;
@@ -14,6 +14,7 @@ use tracing::{info, warn};
 
 /// Why the server could not start (nothing is left listening).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ServeError {
     /// The data folder could not be prepared.
     #[error("preparing {path}: {source}")]
@@ -43,30 +44,20 @@ pub enum ServeError {
     Http(#[from] crate::http::HttpStartError),
 }
 
-/// The store file inside the data folder.
-pub fn store_path(config: &Config) -> PathBuf {
-    store_path_in(&config.data_dir)
-}
-
-/// The store file inside `data_dir`.
-pub fn store_path_in(data_dir: &std::path::Path) -> PathBuf {
-    data_dir.join("wharf.redb")
-}
-
 /// Creates the data folder and every partner home with its four folders, and removes the
 /// temporary files of outputs and reports a crash cut short.
 pub fn prepare_homes(config: &Config) -> Result<(), ServeError> {
     for p in &config.partners {
         let home = config.partner_home(&p.name);
-        for f in FOLDERS {
-            let dir = home.join(f);
+        for f in Folder::ALL {
+            let dir = home.folder(f);
             std::fs::create_dir_all(&dir)
                 .map_err(|source| ServeError::DataDir { path: dir, source })?;
         }
-        for f in ["out", "error", "archive"] {
-            let n = crate::outbox::remove_leftover_temps(&home.join(f));
+        for f in [Folder::Out, Folder::Error, Folder::Archive] {
+            let n = crate::durable::remove_leftover_temps(&home.folder(f));
             if n > 0 {
-                info!(partner = %p.name, folder = f, files = n, "removed temporary files left by a crash");
+                info!(partner = %p.name, folder = f.name(), files = n, "removed temporary files left by a crash");
             }
         }
     }
@@ -77,8 +68,8 @@ pub fn prepare_homes(config: &Config) -> Result<(), ServeError> {
 pub async fn serve(config: Config, shutdown: Shutdown) -> Result<(), ServeError> {
     let config = Arc::new(config);
     prepare_homes(&config)?;
-    let store = Arc::new(Store::open(&store_path(&config))?);
-    let (intake, mut queue) = Intake::new(config.data_dir.join("partners"));
+    let store = Arc::new(Store::open(&layout::store_file(&config.data_dir))?);
+    let (intake, mut queue) = Intake::new(layout::partners_dir(&config.data_dir));
     let pipeline = Pipeline::new(config.clone(), store.clone(), intake.uploads().clone());
     let health = crate::ops::health::Health::new(store.clone());
     crate::ops::metrics::install();
@@ -93,7 +84,7 @@ pub async fn serve(config: Config, shutdown: Shutdown) -> Result<(), ServeError>
     let in_dirs: Vec<PathBuf> = config
         .partners
         .iter()
-        .map(|p| config.partner_home(&p.name).join("in"))
+        .map(|p| config.partner_home(&p.name).in_dir())
         .collect();
     let _watcher = watcher::watch(intake.clone(), in_dirs.iter().map(PathBuf::as_path))?;
     let found: usize = in_dirs

@@ -1,14 +1,14 @@
 //! `wharf requeue`: files from a partner's `error/` or `archive/` back into its `in/`
-//! ([`crate::ops::requeue`], the same function the console's button calls).
+//! ([`wharf::intake::requeue`], the same function the console's button calls).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Requeues each path; stops at the first that is not a requeueable file.
-pub fn run(paths: &[PathBuf]) -> Result<ExitCode, anyhow::Error> {
+pub(crate) fn run(paths: &[PathBuf]) -> Result<ExitCode, anyhow::Error> {
     for p in paths {
-        let dest = crate::ops::requeue::requeue(p)?;
-        println!("{} -> {}", p.display(), dest.display());
+        let dest = wharf::intake::requeue::requeue(p)?;
+        outln!("{} -> {}", p.display(), dest.display())?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -9,41 +9,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Deserialize;
 use toml::Spanned;
 
 use super::Partner;
+use super::context::Ctx;
+use super::raw::{RawAlert, RawSmtp};
 use super::units::parse_duration;
-use super::validate::Ctx;
-
-/// One `[[alert]]` as typed. Holds a secret, so it has no `Debug`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, expecting = "an [[alert]] table")]
-pub(crate) struct RawAlert {
-    pub rule: Option<Spanned<String>>,
-    pub partner: Option<Spanned<String>>,
-    pub within: Option<Spanned<String>>,
-    pub between: Option<Spanned<String>>,
-    pub timezone: Option<Spanned<String>>,
-    #[serde(rename = "for")]
-    pub for_: Option<Spanned<String>>,
-    pub webhook: Option<Spanned<String>>,
-    pub secret: Option<Spanned<String>>,
-    pub email: Option<Spanned<String>>,
-}
-
-/// `[smtp]` as typed.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, expecting = "an [smtp] table")]
-pub(crate) struct RawSmtp {
-    pub host: Option<Spanned<String>>,
-    pub port: Option<Spanned<i64>>,
-    pub username: Option<Spanned<String>>,
-    pub password_file: Option<Spanned<String>>,
-    pub from: Option<Spanned<String>>,
-    pub starttls: Option<Spanned<bool>>,
-    pub ca_file: Option<Spanned<String>>,
-}
 
 /// A secret from the configuration; `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]

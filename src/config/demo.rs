@@ -14,8 +14,8 @@ use rand::distr::Alphanumeric;
 
 use crate::formats::{Format, KitMode};
 
+use super::listeners::DEFAULT_PASSIVE_PORTS;
 use super::partner::DEFAULT_CUST_REF_MAX_LEN;
-use super::validate::DEFAULT_PASSIVE_PORTS;
 use super::{
     Admin, Config, ConfigError, Credential, DtdMode, FtpConfig, HttpConfig, Limits, LogFormat,
     Partner, Role, SftpConfig,
@@ -42,6 +42,11 @@ const PARTNERS: [(&str, Role, Format); 3] = [
 ];
 /// Length of a generated password.
 const PASSWORD_LEN: usize = 20;
+
+/// The demo's data folder: `wharf-data` in the current folder.
+pub fn data_dir() -> std::io::Result<PathBuf> {
+    Ok(std::env::current_dir()?.join(super::DEFAULT_DATA_DIR))
+}
 
 /// The demo configuration with data in `data_dir` (returned as given) and listeners on
 /// `listen_host`. Creates `data_dir` and the credentials file when missing; the message is
@@ -207,9 +212,7 @@ fn write_private(path: &Path, content: &str) -> Result<(), ConfigError> {
         let path = path.to_path_buf();
         move |source| ConfigError::Io { path, source }
     };
-    let mut tmp_name = path.as_os_str().to_owned();
-    tmp_name.push(".tmp");
-    let tmp = PathBuf::from(tmp_name);
+    let tmp = crate::layout::names::private_temp_name(path);
     match std::fs::remove_file(&tmp) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io_err(&tmp)(e)),
         _ => {}

@@ -6,31 +6,13 @@ use std::net::SocketAddr;
 use std::ops::Range;
 use std::path::PathBuf;
 
-use serde::Deserialize;
 use toml::Spanned;
 
 use super::Credential;
+use super::context::Ctx;
 use super::credential::check_phc;
-use super::raw::RawListen;
-use super::validate::{Ctx, Listeners, listen};
-
-/// `[http]` as typed.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, expecting = "an [http] table")]
-pub(crate) struct RawHttp {
-    pub listen: Option<Spanned<RawListen>>,
-    pub tls_cert: Option<Spanned<String>>,
-    pub tls_key: Option<Spanned<String>>,
-    pub admin: Option<Spanned<Vec<Spanned<RawAdmin>>>>,
-}
-
-/// One `[[http.admin]]`. Holds a secret, so it has no `Debug`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, expecting = "an [[http.admin]] table")]
-pub(crate) struct RawAdmin {
-    pub name: Option<Spanned<String>>,
-    pub password_hash: Option<Spanned<String>>,
-}
+use super::listeners::{Listeners, listen};
+use super::raw::{RawAdmin, RawHttp};
 
 /// `[http]`: where the console, `/healthz` and `/metrics` listen.
 #[derive(Debug, Clone)]

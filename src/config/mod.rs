@@ -2,7 +2,7 @@
 //! file ([`load`]), or building the embedded demo ([`demo::demo_config`]).
 //!
 //! Loading is two-stage (STYLE item 6): `raw` deserializes what the user typed, section by
-//! section, with `deny_unknown_fields`; `validate` checks it and builds the typed
+//! section, with `deny_unknown_fields`; `check` checks it and builds the typed
 //! [`Config`]. Every problem is reported as `FILE:LINE: message`, all of them at once.
 //! Loading reads files (the config, `password_file`, existence of `dtd` and TLS files) but
 //! never writes and never opens sockets, so `wharf check` is [`load`] alone.
@@ -10,18 +10,20 @@
 //! Secrets are redacted in `Debug` (STYLE item 7): see [`Credential`].
 
 mod alerts;
+mod check;
+mod context;
 mod credential;
 pub mod demo;
 mod error;
 mod http;
 mod limits;
+mod listeners;
 mod login;
 mod partner;
 mod raw;
 mod remote;
 mod types;
 pub mod units;
-mod validate;
 
 #[cfg(test)]
 mod tests;
@@ -30,7 +32,7 @@ use std::path::{Path, PathBuf};
 
 pub use alerts::{AlertConfig, AlertRule, Secret, SmtpConfig, Webhook};
 pub use credential::{Credential, hash_password};
-pub use error::{ConfigError, ConfigErrors, Problem};
+pub use error::{ConfigError, ConfigErrors, DataDirError, Problem};
 pub use http::{Admin, HttpConfig};
 #[cfg(test)]
 pub(crate) use limits::parse_startups;
@@ -43,6 +45,10 @@ pub use types::{
 
 /// The name of the configuration file looked for in the current folder.
 pub const DEFAULT_FILE: &str = "wharf.toml";
+
+/// The data folder when none is named: `wharf-data` in the configuration file's folder, or in
+/// the current folder for the embedded demo.
+pub const DEFAULT_DATA_DIR: &str = "wharf-data";
 
 /// A checked configuration and the warnings it raised (e.g. a plain-text password), each as
 /// `FILE:LINE: message`.
@@ -60,7 +66,7 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigErrors> {
     let bytes = std::fs::read(path).map_err(|e| whole_file(path, format!("cannot read: {e}")))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| whole_file(path, "not UTF-8 text (TOML files are UTF-8)".into()))?;
-    validate::validate(&text, path)
+    check::check(&text, path)
 }
 
 /// A single problem about the whole file.
@@ -79,6 +85,19 @@ pub enum Source {
     File(PathBuf),
     /// The embedded demo (INTERFACE §3).
     Demo,
+}
+
+impl Source {
+    /// The data folder `serve` would use: the file's `data_dir` (the file is loaded and
+    /// checked), or the demo's `./wharf-data`.
+    pub fn data_dir(&self) -> Result<PathBuf, DataDirError> {
+        match self {
+            Source::File(path) => load(path)
+                .map(|loaded| loaded.config.data_dir)
+                .map_err(DataDirError::Config),
+            Source::Demo => demo::data_dir().map_err(DataDirError::CurrentFolder),
+        }
+    }
 }
 
 /// `explicit` when given (even if it does not exist: loading will say so); else

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use crate::formats::Role;
 use crate::formats::{DecodeOptions, Format, KitMode};
+use crate::layout::HomeLayout;
 
 use super::Credential;
 use super::remote::Remote;
@@ -55,7 +57,7 @@ impl LogFormat {
     /// Reads `log_format` (absent: text).
     pub(crate) fn check(
         value: Option<&toml::Spanned<String>>,
-        ctx: &mut super::validate::Ctx,
+        ctx: &mut super::context::Ctx,
     ) -> LogFormat {
         match value.map(|v| (v, v.get_ref().as_str())) {
             None | Some((_, "text")) => LogFormat::Text,
@@ -77,15 +79,10 @@ impl Config {
         self.partners.iter().find(|p| p.name == name)
     }
 
-    /// A partner's home folder: `DATA_DIR/partners/NAME` (INTERFACE §5).
-    pub fn partner_home(&self, name: &str) -> PathBuf {
-        partner_home(&self.data_dir, name)
+    /// A partner's home folder, `DATA_DIR/partners/NAME`, and its folders.
+    pub fn partner_home(&self, name: &str) -> HomeLayout {
+        HomeLayout::new(&self.data_dir, name)
     }
-}
-
-/// `data_dir/partners/NAME`.
-pub(crate) fn partner_home(data_dir: &Path, name: &str) -> PathBuf {
-    data_dir.join("partners").join(name)
 }
 
 /// `[ftp]`: the FTP listener, with explicit FTPS (AUTH TLS) when a certificate is given.
@@ -223,25 +220,6 @@ impl Default for Limits {
             },
             connection_burst_per_source: 20,
             per_source_exempt: Vec::new(),
-        }
-    }
-}
-
-/// Which side of the exchange a partner is on.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Role {
-    /// Sends orders, receives confirmations.
-    Cart,
-    /// Receives orders, sends shipments and inventory.
-    Warehouse,
-}
-
-impl Role {
-    /// The name used in the config.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Cart => "cart",
-            Role::Warehouse => "warehouse",
         }
     }
 }

@@ -3,8 +3,8 @@
 //! marker survived) are set aside first and go to `error/` unprocessed. Symbolic links are
 //! neither followed nor queued (a warning names them).
 
-use super::markers::marked_name;
-use super::{Intake, Via, quarantine_name};
+use super::{Intake, Via};
+use crate::layout::names::{marked_name, original_name, quarantine_name};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -20,7 +20,7 @@ pub fn scan_in_folder(intake: &Intake, in_dir: &Path) -> usize {
             .filter(|(_, p)| !cut.contains(p))
             .filter(|(_, p)| {
                 let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
-                if name.as_deref().and_then(super::original_name).is_some() {
+                if name.as_deref().and_then(original_name).is_some() {
                     // A failed upload quarantined just before a crash: it still goes to error/.
                     intake.submit_aborted(
                         p,

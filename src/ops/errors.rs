@@ -6,9 +6,6 @@ use crate::config::Config;
 use std::path::{Component, Path, PathBuf};
 use std::time::SystemTime;
 
-/// The suffix of a rejection report.
-pub const REPORT_SUFFIX: &str = ".error.txt";
-
 /// One rejected input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorFile {
@@ -24,7 +21,7 @@ pub struct ErrorFile {
 
 /// Every rejected input of `partner`, newest first.
 pub fn list(config: &Config, partner: &str) -> Vec<ErrorFile> {
-    let base = config.partner_home(partner).join("error");
+    let base = config.partner_home(partner).error_dir();
     let mut out = Vec::new();
     walk(&base, &base, &mut |rel, meta| {
         out.push(ErrorFile {
@@ -40,7 +37,7 @@ pub fn list(config: &Config, partner: &str) -> Vec<ErrorFile> {
 
 /// How many rejected inputs `partner` has in `error/`.
 pub fn count(config: &Config, partner: &str) -> usize {
-    let base = config.partner_home(partner).join("error");
+    let base = config.partner_home(partner).error_dir();
     let mut n = 0;
     walk(&base, &base, &mut |_, _| n += 1);
     n
@@ -52,14 +49,14 @@ pub fn resolve(config: &Config, partner: &str, rel: &str) -> Option<PathBuf> {
     config.partner(partner)?;
     let rel_path = Path::new(rel);
     if rel.is_empty()
-        || rel.ends_with(REPORT_SUFFIX)
+        || crate::layout::is_report(rel)
         || !rel_path
             .components()
             .all(|c| matches!(c, Component::Normal(_)))
     {
         return None;
     }
-    let base = config.partner_home(partner).join("error");
+    let base = config.partner_home(partner).error_dir();
     crate::home::first_link(&base, rel_path)
         .is_none()
         .then_some(())?;
@@ -71,7 +68,7 @@ pub fn resolve(config: &Config, partner: &str, rel: &str) -> Option<PathBuf> {
 /// The report beside `error/REL`, if there is one.
 pub fn report(path: &Path) -> Option<String> {
     let name = path.file_name()?.to_string_lossy().into_owned();
-    std::fs::read_to_string(path.with_file_name(format!("{name}{REPORT_SUFFIX}"))).ok()
+    std::fs::read_to_string(path.with_file_name(crate::layout::report_name(&name))).ok()
 }
 
 fn walk(base: &Path, dir: &Path, f: &mut dyn FnMut(String, std::fs::Metadata)) {
@@ -84,7 +81,7 @@ fn walk(base: &Path, dir: &Path, f: &mut dyn FnMut(String, std::fs::Metadata)) {
         let name = e.file_name().to_string_lossy().into_owned();
         if meta.is_dir() {
             walk(base, &path, f);
-        } else if meta.is_file() && !name.ends_with(REPORT_SUFFIX) && !name.starts_with('.') {
+        } else if meta.is_file() && !crate::layout::is_report(&name) && !name.starts_with('.') {
             let rel = path
                 .strip_prefix(base)
                 .map(|r| r.to_string_lossy().into_owned())

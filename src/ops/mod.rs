@@ -6,8 +6,6 @@
 //! - [`board`]: live observations of this process that the store does not keep (each
 //!   partner's last login, each pull-mode partner's server up or down).
 //! - [`health`]: whether the listeners are up and the store accepts writes (`/healthz`).
-//! - [`requeue`]: a file from `error/` or `archive/` back into `in/`, for `wharf requeue` and
-//!   the console's button alike.
 //!
 //! What must survive a restart or be shared by several instances (each partner's last file,
 //! order counts, alert state) lives in the [`store`](crate::store) instead.
@@ -16,4 +14,3 @@ pub mod board;
 pub mod errors;
 pub mod health;
 pub mod metrics;
-pub mod requeue;

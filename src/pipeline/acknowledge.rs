@@ -4,6 +4,7 @@
 
 use super::{Outcome, Pipeline, PipelineError};
 use crate::intake::Arrival;
+use crate::layout::Folder;
 use crate::model::OrderStatus;
 use crate::store::{DeliveryKind, HistoryEntry, delivery_key};
 use tracing::{debug, info};
@@ -12,7 +13,7 @@ use tracing::{debug, info};
 pub(super) fn acknowledge(p: &Pipeline, a: &Arrival) -> Result<Outcome, PipelineError> {
     let name = a.rel.to_string_lossy().into_owned();
     let key = delivery_key(&a.partner, &name);
-    let file = format!("out/{name}");
+    let file = Folder::Out.show(&a.rel);
     let moved = p.store().write(|t| {
         let Some(mut d) = t.delivery(&key)? else {
             return Ok(None);

@@ -24,7 +24,7 @@ pub(super) fn fan_out(
             continue;
         };
         let rows = cart_rows(cart, levels);
-        let dir = config.partner_home(&cart.name).join("out");
+        let dir = config.partner_home(&cart.name).out_dir();
         let planned = |n: &str| {
             outputs
                 .iter()

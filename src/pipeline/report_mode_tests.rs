@@ -84,7 +84,7 @@ fn the_warnings_are_in_the_recorded_plan() {
     assert_eq!(
         path,
         plan.settle_to
-            .with_file_name(format!("a.xml{}", dtd_check::WARNINGS_SUFFIX))
+            .with_file_name(crate::layout::warnings_name("a.xml"))
     );
     assert!(text.contains("loyalty_tier"), "{text}");
     assert_eq!(p.store().job(&key).unwrap().unwrap().plan, plan);
@@ -115,11 +115,11 @@ fn crash_after_the_warnings_were_written_but_before_the_input_moved() {
     let a = env.drop_in("a.xml");
     let (p, _, plan) = decide_only(&env, &a);
     for o in &plan.outputs {
-        crate::outbox::write_atomic(&o.dir, &o.name, o.content.as_bytes()).unwrap();
+        crate::durable::write_atomic(&o.dir, &o.name, o.content.as_bytes()).unwrap();
     }
     let (path, text) = plan.warnings.clone().unwrap();
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
-    crate::outbox::write_atomic(path.parent().unwrap(), &name, text.as_bytes()).unwrap();
+    crate::durable::write_atomic(path.parent().unwrap(), &name, text.as_bytes()).unwrap();
     drop(p);
     env.restart_and_replay(&a);
     assert_done_once(&env);

@@ -3,7 +3,7 @@
 //! step is safe to repeat, so a crash anywhere is finished by a replay.
 
 use super::{PipelineError, io_err};
-use crate::outbox::{move_file, write_atomic};
+use crate::durable::{move_file, write_atomic};
 use crate::store::{Plan, Store};
 use std::path::Path;
 use tracing::{info, warn};

@@ -12,14 +12,16 @@
 use super::naming::render_unique;
 use super::orders::Applied;
 use crate::config::{Config, Partner};
+use crate::formats::canonical::warehouse_files::Placed;
 use crate::formats::render::{Confirmation, ConfirmedLine, renderer_for};
-use crate::formats::warehouse::Placed;
+use crate::layout::Folder;
 use crate::model::{Order, OrderStatus, Shipment, ShipmentNotice};
 use crate::store::{
     Delivery, DeliveryKind, HistoryEntry, OrderRecord, PlannedOutput, StoreError, Txn,
     delivery_key, order_key,
 };
 use std::collections::BTreeMap;
+use std::path::Path;
 
 /// Applies every notice of one file; confirmations go out, one file per cart.
 pub(super) fn apply(
@@ -89,7 +91,11 @@ pub(super) fn apply(
             if let Some(mut rec) = txn.order_by_key(key)? {
                 rec.confirmations.push(out.name.clone());
                 rec.history.push(HistoryEntry::now(
-                    format!("confirmation out/{} for cart {}", out.name, cart.name),
+                    format!(
+                        "confirmation {} for cart {}",
+                        Folder::Out.show(Path::new(&out.name)),
+                        cart.name
+                    ),
                     file,
                 ));
                 txn.put_order(&rec)?;
@@ -119,7 +125,7 @@ fn invoice_file(
     planned: &[PlannedOutput],
 ) -> Option<PlannedOutput> {
     let renderer = renderer_for(cart.format)?;
-    let dir = config.partner_home(&cart.name).join("out");
+    let dir = config.partner_home(&cart.name).out_dir();
     let now = jiff::Timestamp::now();
     let unit_cost = |c: &Confirmation, l: &ConfirmedLine| {
         batch
@@ -153,7 +159,7 @@ fn confirmation_file(
         tracing::info!(cart = %cart.name, "no confirmation file for this cart's format yet");
         return Ok(None);
     };
-    let dir = config.partner_home(&cart.name).join("out");
+    let dir = config.partner_home(&cart.name).out_dir();
     let now = jiff::Timestamp::now();
     let taken = |name: &str| {
         planned.iter().any(|o| o.dir == dir && o.name == name)

@@ -123,7 +123,7 @@ pub(super) fn decide_only(env: &Env, a: &Arrival) -> (Pipeline, String, Plan) {
     let bytes = std::fs::read(&a.path).unwrap();
     let hash = sha256_hex(&bytes);
     let key = job_key("uc", &a.rel);
-    let plan = decide::decide(&p, &partner, a, &bytes, &hash, &key).unwrap();
+    let plan = p.decide_read(&partner, a, &bytes, &hash, &key).unwrap();
     (p, key, plan)
 }
 
@@ -142,7 +142,7 @@ fn crash_after_an_output_was_written_but_not_marked() {
     let a = env.drop_in("a.xml");
     let (p, _, plan) = decide_only(&env, &a);
     for o in &plan.outputs {
-        crate::outbox::write_atomic(&o.dir, &o.name, o.content.as_bytes()).unwrap();
+        crate::durable::write_atomic(&o.dir, &o.name, o.content.as_bytes()).unwrap();
     }
     drop(p);
     env.restart_and_replay(&a);
@@ -458,7 +458,7 @@ fn an_output_marked_written_is_not_written_again_by_a_replay() {
     assert_eq!(plan.outputs.len(), 2);
     let before = p.store().job(&key).unwrap();
     let first = &plan.outputs[0];
-    crate::outbox::write_atomic(&first.dir, &first.name, first.content.as_bytes()).unwrap();
+    crate::durable::write_atomic(&first.dir, &first.name, first.content.as_bytes()).unwrap();
     p.store().write(|t| t.mark_written(&key, 0)).unwrap();
     assert_eq!(
         p.store().job(&key).unwrap(),

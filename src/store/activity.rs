@@ -289,7 +289,11 @@ impl Txn<'_> {
         let mut receivers: Vec<String> = plan
             .outputs
             .iter()
-            .filter(|o| o.dir.file_name().is_some_and(|n| n == "out"))
+            .filter(|o| {
+                o.dir
+                    .file_name()
+                    .is_some_and(|n| n == crate::layout::Folder::Out.name())
+            })
             .filter_map(|o| {
                 let home = o.dir.parent()?.file_name()?;
                 Some(home.to_string_lossy().into_owned())

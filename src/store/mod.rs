@@ -1,4 +1,5 @@
-//! The order store: redb, behind a small interface that leaks no redb types.
+//! The order store: redb, behind a small interface that leaks no redb types (except as the
+//! source of a [`StoreError`], which keeps redb's own kind of failure).
 //!
 //! redb rather than sled: redb is ACID with an fsync on every commit and a stable file format;
 //! sled's last release is from 2021, its README calls it beta, and it flushes every 500 ms —
@@ -42,32 +43,37 @@ const WRITTEN: TableDefinition<&str, ()> = TableDefinition::new("written");
 /// file anyway. 64 MiB keeps the working set of recent orders.
 const CACHE_BYTES: usize = 64 * 1024 * 1024;
 
-/// A store failure. The store's own errors are wrapped as text: callers only report them.
+/// A store failure, with redb's own error (and its kind: storage, transaction, table,
+/// commit...) as its source.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StoreError {
     /// The database file could not be opened (another process may hold it).
-    #[error("cannot open the order store {path}: {message}")]
+    #[error("cannot open the order store {path}: {source}")]
     Open {
         /// The database file.
         path: String,
         /// Why.
-        message: String,
+        source: redb::DatabaseError,
     },
     /// A read or write failed.
     #[error("order store: {0}")]
-    Db(String),
+    Db(#[from] redb::Error),
+    /// A write was asked of a store opened only for reading.
+    #[error("order store: the store is open read-only")]
+    ReadOnly,
     /// A record could not be (de)serialised.
-    #[error("order store record {key}: {message}")]
+    #[error("order store record {key}: {source}")]
     Record {
         /// The record's key.
         key: String,
         /// Why.
-        message: String,
+        source: serde_json::Error,
     },
 }
 
-fn db_err(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Db(e.to_string())
+fn db_err(e: impl Into<redb::Error>) -> StoreError {
+    StoreError::Db(e.into())
 }
 
 /// The key of an order: source partner and the cart's order number.
@@ -125,16 +131,16 @@ pub struct Txn<'a> {
 }
 
 fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes).map_err(|e| StoreError::Record {
+    serde_json::from_slice(bytes).map_err(|source| StoreError::Record {
         key: key.to_string(),
-        message: e.to_string(),
+        source,
     })
 }
 
 fn encode<T: Serialize>(key: &str, value: &T) -> Result<Vec<u8>, StoreError> {
-    serde_json::to_vec(value).map_err(|e| StoreError::Record {
+    serde_json::to_vec(value).map_err(|source| StoreError::Record {
         key: key.to_string(),
-        message: e.to_string(),
+        source,
     })
 }
 
@@ -147,9 +153,9 @@ impl Store {
             .set_concurrency_mode(redb::ConcurrencyMode::SingleWriter)
             .set_cache_size(CACHE_BYTES)
             .create(path)
-            .map_err(|e| StoreError::Open {
+            .map_err(|source| StoreError::Open {
                 path: path.display().to_string(),
-                message: e.to_string(),
+                source,
             })?;
         let store = Store { db: Db::Writer(db) };
         // Create the tables so readers never meet a missing one.
@@ -165,9 +171,9 @@ impl Store {
             .set_concurrency_mode(redb::ConcurrencyMode::SingleWriter)
             .set_cache_size(CACHE_BYTES)
             .open_read_only(path)
-            .map_err(|e| StoreError::Open {
+            .map_err(|source| StoreError::Open {
                 path: path.display().to_string(),
-                message: e.to_string(),
+                source,
             })?;
         Ok(Store { db: Db::Reader(db) })
     }
@@ -178,7 +184,7 @@ impl Store {
         f: impl FnOnce(&mut Txn<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let Db::Writer(db) = &self.db else {
-            return Err(StoreError::Db("the store is open read-only".into()));
+            return Err(StoreError::ReadOnly);
         };
         let wtx = db.begin_write().map_err(db_err)?;
         let out = {

@@ -227,10 +227,7 @@ impl Store {
     }
 
     /// Orders first seen on each of `days` (`YYYY-MM-DD`), by their status now.
-    pub fn orders_per_day(
-        &self,
-        days: &[String],
-    ) -> Result<Vec<DayCounts>, StoreError> {
+    pub fn orders_per_day(&self, days: &[String]) -> Result<Vec<DayCounts>, StoreError> {
         let rtx = self.db.begin_read()?;
         let t = rtx.open_table(DAYS).map_err(db_err)?;
         let mut out = Vec::new();

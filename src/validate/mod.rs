@@ -149,6 +149,7 @@ impl Default for Limits {
 /// The document or a DTD cannot be read at all (the CLI exits 2); everything about its
 /// content is a [`Problem`].
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ValidateError {
     /// The document cannot be read.
     #[error("cannot read {}: {source}", path.display())]

@@ -170,3 +170,20 @@ fn sigterm_during_a_transfer_exits_zero_and_loses_no_completed_file() {
         g.files("uc", "error")
     );
 }
+
+#[test]
+fn a_closed_pipe_ends_orders_list_quietly_with_status_0() {
+    // `wharf orders list | head`: the reader is gone before the first line is written.
+    let d = tempfile::tempdir().unwrap();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = wharf()
+        .args(["orders", "list"])
+        .current_dir(d.path())
+        .stdout(writer)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "quietly: {stderr}");
+}

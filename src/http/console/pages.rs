@@ -314,7 +314,7 @@ pub(super) async fn errors(
             .into_iter()
             .take(ERRORS_SHOWN)
             .map(|f| {
-                let path = s.config.partner_home(&f.partner).join("error").join(&f.rel);
+                let path = s.config.partner_home(&f.partner).error_dir().join(&f.rel);
                 let reason = crate::ops::errors::report(&path)
                     .map(|r| summary_of(&r))
                     .unwrap_or_default();
@@ -453,7 +453,7 @@ pub(super) async fn requeue(
     let Some(path) = crate::ops::errors::resolve(&state.config, &form.partner, &form.file) else {
         return not_found();
     };
-    let moved = tokio::task::spawn_blocking(move || crate::ops::requeue::requeue(&path)).await;
+    let moved = tokio::task::spawn_blocking(move || crate::intake::requeue::requeue(&path)).await;
     match moved {
         Ok(Ok(to)) => {
             tracing::info!(admin = %session.name, partner = %form.partner, file = %form.file, to = %to.display(), "requeued from the console");

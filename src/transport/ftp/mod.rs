@@ -33,6 +33,7 @@ mod listing;
 mod passive;
 mod reply;
 mod session;
+mod state;
 pub(crate) mod tls;
 mod transfer;
 

@@ -139,9 +139,10 @@ impl Session {
         Ok(n)
     }
 
-    /// Uploads the local file to `dir/.<name>.part`, then renames it to `dir/<name>`.
+    /// Uploads the local file to `dir/.<name>.part` ([`remote_temp_name`](crate::layout::names::remote_temp_name)),
+    /// then renames it to `dir/<name>`.
     pub async fn upload(&mut self, local: &Path, dir: &str, name: &str) -> Result<(), String> {
-        let tmp = join(dir, &format!(".{name}.part"));
+        let tmp = join(dir, &crate::layout::names::remote_temp_name(name));
         let target = join(dir, name);
         let mut src = tokio::fs::File::open(local)
             .await

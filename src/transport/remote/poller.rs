@@ -18,7 +18,9 @@ use super::conn::{self, Conn};
 use super::sftp;
 use crate::config::Config;
 use crate::config::{DropOff, Remote};
-use crate::intake::{Intake, Via, is_temp_name};
+use crate::intake::{Intake, Via};
+use crate::layout::names::{download_temp_name, is_temp_name};
+use crate::layout::{self, HomeLayout, free_name};
 use crate::shutdown::Shutdown;
 
 /// Starts a poller for every partner with a `[partner.remote]` (sftp://, ftp:// or ftps://).
@@ -30,9 +32,9 @@ pub fn start(config: Arc<Config>, intake: Intake, shutdown: Shutdown) -> Vec<Joi
         let poller = Poller {
             partner: p.name.clone(),
             remote: remote.clone(),
-            in_dir: home.join("in"),
-            out_dir: home.join("out"),
-            sent_dir: home.join("archive").join("sent"),
+            in_dir: home.in_dir(),
+            out_dir: home.out_dir(),
+            home,
             ledger_dir: config.data_dir.join("remote"),
             intake: intake.clone(),
             previous: HashMap::new(),
@@ -57,9 +59,9 @@ struct Ledger {
 struct Poller {
     partner: String,
     remote: Remote,
+    home: HomeLayout,
     in_dir: PathBuf,
     out_dir: PathBuf,
-    sent_dir: PathBuf,
     ledger_dir: PathBuf,
     intake: Intake,
     /// Size and mtime of each remote file at the previous listing.
@@ -142,7 +144,7 @@ impl Poller {
 
     fn save_ledger(&self, ledger: &Ledger) -> Result<(), String> {
         let bytes = serde_json::to_vec(ledger).map_err(|e| e.to_string())?;
-        crate::outbox::write_atomic(&self.ledger_dir, &format!("{}.json", self.partner), &bytes)
+        crate::durable::write_atomic(&self.ledger_dir, &format!("{}.json", self.partner), &bytes)
             .map(|_| ())
             .map_err(|e| format!("writing the pick-up ledger: {e}"))
     }
@@ -193,16 +195,16 @@ impl Poller {
             }
             std::fs::create_dir_all(&self.in_dir)
                 .map_err(|e| format!("creating {}: {e}", self.in_dir.display()))?;
-            let tmp = self.in_dir.join(format!(".{}.download", f.name));
+            let tmp = self.in_dir.join(download_temp_name(&f.name));
             if let Err(e) = session.download(&path, &tmp).await {
                 let _ = std::fs::remove_file(&tmp);
                 return Err(e);
             }
-            let name = crate::outbox::free_name(&self.in_dir, &f.name, |_| false);
+            let name = free_name(&self.in_dir, &f.name, |_| false);
             let target = self.in_dir.join(&name);
             std::fs::rename(&tmp, &target)
                 .map_err(|e| format!("moving {} into place: {e}", tmp.display()))?;
-            let _ = crate::outbox::sync_dir(&self.in_dir);
+            let _ = crate::durable::sync_dir(&self.in_dir);
             ledger.fetched.insert(key);
             self.save_ledger(&ledger)?;
             info!(partner = %self.partner, remote = %path, file = %target.display(), size = f.size, "picked up a file from the partner's server");
@@ -286,12 +288,11 @@ impl Poller {
                 }
             };
             session.upload(&path, &folder, &name).await?;
-            let day = jiff::Timestamp::now().strftime("%Y-%m-%d").to_string();
-            let dir = self.sent_dir.join(day);
+            let dir = self.home.sent_day(&layout::today());
             std::fs::create_dir_all(&dir)
                 .map_err(|e| format!("creating {}: {e}", dir.display()))?;
-            let free = crate::outbox::free_name(&dir, &name, |_| false);
-            crate::outbox::move_file(&path, &dir.join(&free))
+            let free = free_name(&dir, &name, |_| false);
+            crate::durable::move_file(&path, &dir.join(&free))
                 .map_err(|e| format!("archiving {}: {e}", path.display()))?;
             let remote_path = sftp::join(&folder, &name);
             info!(partner = %self.partner, file = %name, remote = %remote_path, "dropped off a file on the partner's server");

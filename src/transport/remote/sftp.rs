@@ -42,12 +42,75 @@ async fn step<T, E: std::fmt::Display>(
 }
 
 /// The public key a server presented (a certificate's own key for a certificate).
-pub(crate) fn presented_key(key: &russh::keys::PublicKeyOrCertificate) -> PublicKey {
+fn presented_key(key: &russh::keys::PublicKeyOrCertificate) -> PublicKey {
     match key {
         russh::keys::PublicKeyOrCertificate::PublicKey { key, .. } => key.clone(),
         russh::keys::PublicKeyOrCertificate::Certificate(cert) => {
             PublicKey::from(cert.public_key().clone())
         }
+    }
+}
+
+/// How long connecting and the key exchange may take together when only the host key is
+/// wanted ([`host_key`]).
+pub const HOST_KEY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The host key of the SSH server at `url`, as one OpenSSH public key line (`ssh-ed25519
+/// AAAA...`), to pin as `host_key`: connects, runs the key exchange up to the host key check,
+/// refuses to go further and disconnects, within [`HOST_KEY_TIMEOUT`]. Never authenticates.
+pub async fn host_key(url: &crate::config::RemoteUrl) -> Result<String, String> {
+    let key = match tokio::time::timeout(HOST_KEY_TIMEOUT, exchange_for_key(url)).await {
+        Ok(result) => result?,
+        Err(_) => {
+            return Err(format!(
+                "no SSH host key within {}s (unreachable, filtered, or not an SSH server)",
+                HOST_KEY_TIMEOUT.as_secs()
+            ));
+        }
+    };
+    key.to_openssh()
+        .map_err(|e| format!("the server's key cannot be written as an OpenSSH line: {e}"))
+}
+
+async fn exchange_for_key(url: &crate::config::RemoteUrl) -> Result<PublicKey, String> {
+    let stream = tokio::net::TcpStream::connect((url.host.as_str(), url.port))
+        .await
+        .map_err(|e| format!("cannot connect: {e}"))?;
+    let seen = Arc::new(std::sync::Mutex::new(None));
+    let handler = RecordKey { seen: seen.clone() };
+    let config = Arc::new(russh::client::Config::default());
+    let result = russh::client::connect_stream(config, stream, handler).await;
+    let key = seen.lock().map(|mut k| k.take()).unwrap_or(None);
+    match (key, result) {
+        (Some(key), Ok(handle)) => {
+            let _ = handle
+                .disconnect(russh::Disconnect::ByApplication, "", "en")
+                .await;
+            Ok(key)
+        }
+        // Refusing the key ends the handshake: that is the normal way out.
+        (Some(key), Err(_)) => Ok(key),
+        (None, Err(e)) => Err(format!("not an SSH server, or the handshake failed: {e}")),
+        (None, Ok(_)) => Err("the server presented no host key".to_owned()),
+    }
+}
+
+/// A client handler that records the server's host key and refuses to go further.
+struct RecordKey {
+    seen: Arc<std::sync::Mutex<Option<PublicKey>>>,
+}
+
+impl russh::client::Handler for RecordKey {
+    type Error = russh::Error;
+
+    async fn check_server_key(
+        &mut self,
+        key: &russh::keys::PublicKeyOrCertificate,
+    ) -> Result<bool, Self::Error> {
+        if let Ok(mut seen) = self.seen.lock() {
+            *seen = Some(presented_key(key));
+        }
+        Ok(false)
     }
 }
 
@@ -210,9 +273,10 @@ impl Session {
         Ok(n)
     }
 
-    /// Uploads the local file to `dir/.<name>.part`, then renames it to `dir/<name>`.
+    /// Uploads the local file to `dir/.<name>.part` ([`remote_temp_name`](crate::layout::names::remote_temp_name)),
+    /// then renames it to `dir/<name>`.
     pub async fn upload(&self, local: &Path, dir: &str, name: &str) -> Result<(), String> {
-        let tmp = join(dir, &format!(".{name}.part"));
+        let tmp = join(dir, &crate::layout::names::remote_temp_name(name));
         let target = join(dir, name);
         let mut src = tokio::fs::File::open(local)
             .await

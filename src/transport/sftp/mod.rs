@@ -34,8 +34,23 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::task::JoinHandle;
 
+/// What every connection of a listener shares.
+pub struct Shared {
+    /// The configuration.
+    pub config: Arc<Config>,
+    /// The SSH server configuration (host keys, algorithms).
+    pub ssh: Arc<russh::server::Config>,
+    /// The upload life cycle (and through it, the intake).
+    pub uploads: Uploads,
+    /// The login policy shared with every transport (lockout, session limits).
+    pub logins: Arc<crate::login::Logins>,
+    /// The server's shutdown signal.
+    pub shutdown: Shutdown,
+}
+
 /// A failure to start the SFTP endpoint (nothing of it is left listening).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SftpStartError {
     /// A host key could not be loaded or created.
     #[error("SFTP endpoint: {0}")]
@@ -84,7 +99,7 @@ pub async fn start(
         })?;
         bound.push((*addr, l));
     }
-    let shared = Arc::new(listener::Shared {
+    let shared = Arc::new(Shared {
         config,
         ssh,
         uploads,

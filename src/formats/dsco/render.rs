@@ -21,7 +21,7 @@
 //!   as 0 (`out-of-stock`): DSCO has no use for oversold counts.
 //! - Invoices: see [`render_invoices`].
 
-use super::{Confirmation, ConfirmedLine, OutFile, Renderer};
+use crate::formats::render::{Confirmation, ConfirmedLine, OutFile, Renderer, latest_per_sku};
 use crate::model::Money;
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
@@ -169,7 +169,7 @@ impl Renderer for Dsco {
         if levels.is_empty() {
             return None;
         }
-        let order = super::latest_per_sku(levels);
+        let order = latest_per_sku(levels);
         let mut rows = vec![strings(INV_HEADER)];
         for (sku, qty) in order {
             let qty = qty.max(0);
