@@ -135,7 +135,17 @@ pub async fn serve(config: Config, shutdown: Shutdown) -> Result<(), ServeError>
     let stop_http = Shutdown::new();
     let http = match &config.http {
         Some(h) => {
-            let state = crate::http::AppState::new(config.clone(), store.clone(), health.clone());
+            let api = crate::http::api::ApiState::new(
+                logins.clone(),
+                uploads.clone(),
+                pipeline.waiters().clone(),
+            );
+            let state = crate::http::AppState::new(
+                config.clone(),
+                store.clone(),
+                health.clone(),
+                Some(api),
+            );
             crate::http::start(h, state, stop_http.clone()).await?
         }
         None => Vec::new(),

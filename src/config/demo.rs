@@ -71,7 +71,7 @@ pub fn demo_config(
                 name: (*name).to_owned(),
                 role: *role,
                 format: *format,
-                credential: Credential::Plain(password),
+                credential: Credential::Plain(password.clone()),
                 authorized_keys: Vec::new(),
                 allowed_ips: Vec::new(),
                 warehouse: (*role == Role::Cart).then(|| WAREHOUSE.to_owned()),
@@ -83,6 +83,11 @@ pub fn demo_config(
                 ship_methods: BTreeMap::new(),
                 cust_ref_max_len: DEFAULT_CUST_REF_MAX_LEN,
                 remote: None,
+                // The demo warehouse may also use the merchant API, with its name and password.
+                api: (*role == Role::Warehouse).then(|| crate::config::ApiAccess {
+                    user: (*name).to_owned(),
+                    key: Credential::Plain(password),
+                }),
             })
         })
         .collect();

@@ -10,6 +10,7 @@
 //! Secrets are redacted in `Debug` (STYLE item 7): see [`Credential`].
 
 mod alerts;
+mod api;
 mod check;
 mod context;
 mod credential;
@@ -31,6 +32,7 @@ mod tests;
 use std::path::{Path, PathBuf};
 
 pub use alerts::{AlertConfig, AlertRule, Secret, SmtpConfig, Webhook};
+pub use api::ApiAccess;
 pub use credential::{Credential, hash_password};
 pub use error::{ConfigError, ConfigErrors, DataDirError, Problem};
 pub use http::{Admin, HttpConfig};

@@ -125,6 +125,9 @@ pub(crate) struct RawPartner {
     pub sku_aliases: Option<Spanned<BTreeMap<String, Spanned<String>>>>,
     pub ship_methods: Option<Spanned<BTreeMap<String, Spanned<String>>>>,
     pub cust_ref_max_len: Option<Spanned<i64>>,
+    pub api_user: Option<Spanned<String>>,
+    pub api_key_hash: Option<Spanned<String>>,
+    pub api_key_file: Option<Spanned<String>>,
     /// `[partner.remote]` (pull mode).
     pub remote: Option<Spanned<RawRemote>>,
 }

@@ -269,6 +269,8 @@ pub struct Partner {
     pub cust_ref_max_len: usize,
     /// Pull mode: the partner's own server Wharf logs into (not dialled yet).
     pub remote: Option<Remote>,
+    /// Warehouses: their merchant-API account (`api_user`), when they have one.
+    pub api: Option<super::ApiAccess>,
 }
 
 impl Partner {

@@ -8,6 +8,7 @@
 //! its own key check, and neither sees the other's). Pages are compiled `askama` templates
 //! (`templates/`), escaped by default.
 
+pub mod api;
 pub mod console;
 mod health;
 mod metrics_route;
@@ -40,6 +41,8 @@ pub struct AppState {
     pub console: console::Console,
     /// Whether the listener speaks HTTPS (cookies are then `Secure`).
     pub tls: bool,
+    /// The merchant API (absent in tools that only read).
+    pub api: Option<api::ApiState>,
 }
 
 /// The state as handlers receive it.
@@ -47,7 +50,12 @@ pub type Shared = Arc<AppState>;
 
 impl AppState {
     /// The state for `config` (its `[http]` table) over `store`.
-    pub fn new(config: Arc<Config>, store: Arc<Store>, health: Arc<Health>) -> Shared {
+    pub fn new(
+        config: Arc<Config>,
+        store: Arc<Store>,
+        health: Arc<Health>,
+        api: Option<api::ApiState>,
+    ) -> Shared {
         let http = config.http.as_ref();
         let console = console::Console::new(
             http.map(|h| h.admins.as_slice()).unwrap_or_default(),
@@ -57,6 +65,7 @@ impl AppState {
             tls: http.is_some_and(HttpConfig::tls),
             metrics: crate::ops::metrics::install(),
             console,
+            api,
             health,
             store,
             config,
@@ -81,6 +90,7 @@ pub fn router(state: Shared) -> Router {
         .merge(health::routes())
         .merge(metrics_route::routes())
         .merge(console::routes(state.clone()))
+        .merge(api::routes(state.clone()))
         .with_state(state)
         .layer(header(
             "content-security-policy",

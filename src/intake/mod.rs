@@ -34,6 +34,8 @@ pub enum Via {
     Scan,
     /// An SFTP write handle closed, or a rename into `in/` over SFTP.
     Sftp,
+    /// A request of the merchant API (its body processed as the file it stands for).
+    Api,
 }
 
 impl Via {
@@ -44,6 +46,7 @@ impl Via {
             Via::Watcher => "watcher",
             Via::Scan => "scan",
             Via::Sftp => "sftp",
+            Via::Api => "api",
         }
     }
 }

@@ -6,58 +6,14 @@ use super::{Outcome, Pipeline, PipelineError};
 use crate::intake::Arrival;
 use crate::layout::Folder;
 use crate::model::OrderStatus;
-use crate::store::{DeliveryKind, HistoryEntry, delivery_key};
+use crate::store::{DeliveryKind, HistoryEntry, StoreError, Txn, delivery_key};
 use tracing::{debug, info};
 
 /// Records that `a.partner` took `out/<a.rel>`.
 pub(super) fn acknowledge(p: &Pipeline, a: &Arrival) -> Result<Outcome, PipelineError> {
     let name = a.rel.to_string_lossy().into_owned();
-    let key = delivery_key(&a.partner, &name);
     let file = Folder::Out.show(&a.rel);
-    let moved = p.store().write(|t| {
-        let Some(mut d) = t.delivery(&key)? else {
-            return Ok(None);
-        };
-        if d.taken {
-            return Ok(Some(vec![]));
-        }
-        d.taken = true;
-        t.put_delivery(&key, &d)?;
-        let mut changed = Vec::new();
-        for order in &d.orders {
-            let Some(mut rec) = t.order_by_key(order)? else {
-                continue;
-            };
-            let before = rec.status;
-            match d.kind {
-                DeliveryKind::Order => {
-                    if rec.status == OrderStatus::New {
-                        rec.status = OrderStatus::AtWms;
-                    }
-                    rec.history.push(HistoryEntry::now(
-                        format!("warehouse {} took {file}", a.partner),
-                        &file,
-                    ));
-                }
-                DeliveryKind::Confirmation => {
-                    rec.history.push(HistoryEntry::now(
-                        format!("cart {} took {file}", a.partner),
-                        &file,
-                    ));
-                    if rec.status == OrderStatus::Shipped
-                        && all_taken(t, &a.partner, &rec.confirmations)?
-                    {
-                        rec.status = OrderStatus::Confirmed;
-                    }
-                }
-            }
-            if rec.status != before {
-                changed.push((rec.cust_ref.clone(), rec.status));
-            }
-            t.put_order(&rec)?;
-        }
-        Ok(Some(changed))
-    })?;
+    let moved = p.store().write(|t| take(t, &a.partner, &name, &file))?;
     match moved {
         None => debug!(partner = %a.partner, file = %file, "deleted a file Wharf does not track"),
         Some(changed) => {
@@ -69,12 +25,61 @@ pub(super) fn acknowledge(p: &Pipeline, a: &Arrival) -> Result<Outcome, Pipeline
     Ok(Outcome::Skipped("acknowledgment recorded"))
 }
 
+/// Records in `t` that `partner` took the file `name` of its `out/` (`label` names it in the
+/// orders' history: `out/NAME`, or `out/NAME via api`). `None` when Wharf does not track that
+/// file; otherwise the orders whose status changed (none when it was taken already).
+pub fn take(
+    t: &mut Txn<'_>,
+    partner: &str,
+    name: &str,
+    label: &str,
+) -> Result<Option<Vec<(String, OrderStatus)>>, StoreError> {
+    let key = delivery_key(partner, name);
+    let Some(mut d) = t.delivery(&key)? else {
+        return Ok(None);
+    };
+    if d.taken {
+        return Ok(Some(vec![]));
+    }
+    d.taken = true;
+    t.put_delivery(&key, &d)?;
+    let mut changed = Vec::new();
+    for order in &d.orders {
+        let Some(mut rec) = t.order_by_key(order)? else {
+            continue;
+        };
+        let before = rec.status;
+        match d.kind {
+            DeliveryKind::Order => {
+                if rec.status == OrderStatus::New {
+                    rec.status = OrderStatus::AtWms;
+                }
+                rec.history.push(HistoryEntry::now(
+                    format!("warehouse {partner} took {label}"),
+                    label,
+                ));
+            }
+            DeliveryKind::Confirmation => {
+                rec.history.push(HistoryEntry::now(
+                    format!("cart {partner} took {label}"),
+                    label,
+                ));
+                if rec.status == OrderStatus::Shipped && all_taken(t, partner, &rec.confirmations)?
+                {
+                    rec.status = OrderStatus::Confirmed;
+                }
+            }
+        }
+        if rec.status != before {
+            changed.push((rec.cust_ref.clone(), rec.status));
+        }
+        t.put_order(&rec)?;
+    }
+    Ok(Some(changed))
+}
+
 /// Whether the cart has taken every confirmation file that carries the order.
-fn all_taken(
-    t: &crate::store::Txn<'_>,
-    cart: &str,
-    files: &[String],
-) -> Result<bool, crate::store::StoreError> {
+fn all_taken(t: &Txn<'_>, cart: &str, files: &[String]) -> Result<bool, StoreError> {
     for f in files {
         match t.delivery(&delivery_key(cart, f))? {
             Some(d) if d.taken => {}

@@ -17,6 +17,11 @@ use crate::store::{
 };
 use std::path::Path;
 
+/// The name of the file that carries order `cust_ref` to its warehouse's `out/`.
+pub fn order_file_name(cust_ref: &str) -> String {
+    format!("order_{cust_ref}.json")
+}
+
 /// What one file did to the store.
 #[derive(Debug, Default)]
 pub(super) struct Applied {
@@ -114,7 +119,7 @@ fn accept(
     let mut out = order.clone();
     out.cust_ref = Some(cust_ref.clone());
     out.order_status = Some(OrderStatus::New);
-    let name = format!("order_{cust_ref}.json");
+    let name = order_file_name(&cust_ref);
     applied.outputs.push(PlannedOutput {
         dir: wh_out.to_path_buf(),
         name: name.clone(),

@@ -1,6 +1,7 @@
 //! Deciding a warehouse's file: `shipment*.json|csv` moves orders on and confirms them to
-//! their carts; `inventory*.json|csv` goes to every cart routed to this warehouse. Same
-//! archive/error rules as a cart's orders, same one-transaction plan.
+//! their carts; `inventory*.json|csv` goes to every cart routed to this warehouse and is kept
+//! as the warehouse's latest levels. Same archive/error rules as a cart's orders, same
+//! one-transaction plan.
 
 use super::orders::Applied;
 use super::plan::Deciding;
@@ -64,7 +65,11 @@ pub(super) fn decide(
                 rejected: vec![],
                 total: levels.len(),
             };
-            d.record(d.archive_plan(applied, report))
+            // The levels are remembered too (the merchant API's `GET inventory`).
+            d.in_txn(|txn| {
+                txn.put_inventory(&wh.name, &levels, &file)?;
+                Ok(d.archive_plan(applied, report))
+            })
         }
     }
 }

@@ -13,19 +13,25 @@
 //! - `written`: (job, output index) → (): the outputs of a job's plan already written.
 //! - `attempts`: (partner, path under `in/`) → [`Attempts`]: decisions begun and not finished,
 //!   so a file that kills the process while it is parsed is recognised at the next start.
+//! - `inventory_levels` ([`inventory`]): each warehouse's last level per SKU.
+//! - `api_requests` ([`api_requests`]): merchant-API answers by `Idempotency-Key`.
 
 mod activity;
+mod api_requests;
 mod attempts;
 mod cust_ref;
+mod inventory;
 mod records;
 mod summary;
 mod written;
 
 pub use activity::{AlertEvent, AlertState, FileDay, LastFile, PartnerActivity};
+pub use api_requests::RecordedAnswer;
 pub use attempts::Attempts;
 pub use cust_ref::assign_cust_ref;
+pub use inventory::KnownLevel;
 pub use records::{Delivery, DeliveryKind, HistoryEntry, Job, OrderRecord, Plan, PlannedOutput};
-pub use summary::{OrderPage, OrderQuery, OrderSummary, STATUSES, day_of, now_ms};
+pub use summary::{ListQuery, OrderPage, OrderQuery, OrderSummary, STATUSES, day_of, now_ms};
 
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{Serialize, de::DeserializeOwned};

@@ -188,6 +188,23 @@ pub struct OrderQuery {
     pub limit: usize,
 }
 
+/// What the merchant API's order list asks for.
+#[derive(Debug, Clone)]
+pub struct ListQuery {
+    /// Any of these statuses (empty: any).
+    pub statuses: Vec<OrderStatus>,
+    /// From these carts only.
+    pub sources: Vec<String>,
+    /// First recorded at or after (Unix milliseconds).
+    pub from_ms: i64,
+    /// First recorded at or before (Unix milliseconds).
+    pub to_ms: i64,
+    /// Orders to skip.
+    pub offset: usize,
+    /// At most this many.
+    pub limit: usize,
+}
+
 /// One page of orders, newest first.
 #[derive(Debug, Clone, Default)]
 pub struct OrderPage {
@@ -344,6 +361,63 @@ impl Store {
             page.total = usize::try_from(total).unwrap_or(usize::MAX);
         }
         Ok(page)
+    }
+
+    /// The merchant API's order list: orders from the carts `sources` whose status is one of
+    /// `statuses` (all when empty), first recorded within `[from_ms, to_ms]`, oldest first
+    /// (by status time for one status, by first-seen time otherwise), `limit` of them after
+    /// `offset`, read whole.
+    pub fn order_list(&self, q: &ListQuery) -> Result<Vec<OrderRecord>, StoreError> {
+        let rtx = self.db.begin_read()?;
+        let mut keys = Vec::new();
+        let mut seen = 0usize;
+        let mut visit = |line: &str| {
+            let mut f = line.split(SEP);
+            let (Some(status), Some(_since), Some(first), Some(source), Some(no)) =
+                (f.next(), f.next(), f.next(), f.next(), f.next())
+            else {
+                return true;
+            };
+            let first: i64 = first.parse().unwrap_or(0);
+            let wanted = (q.statuses.is_empty() || q.statuses.iter().any(|s| s.as_str() == status))
+                && q.sources.iter().any(|s| s == source)
+                && first >= q.from_ms
+                && first <= q.to_ms;
+            if wanted {
+                if seen >= q.offset {
+                    keys.push(super::order_key(source, no));
+                }
+                seen += 1;
+            }
+            keys.len() < q.limit
+        };
+        if let [status] = q.statuses.as_slice() {
+            let t = rtx.open_table(BY_STATUS).map_err(db_err)?;
+            let (from, to) = status_range(*status);
+            for row in t.range(from.as_str()..to.as_str()).map_err(db_err)? {
+                let (_, v) = row.map_err(db_err)?;
+                if !visit(v.value()) {
+                    break;
+                }
+            }
+        } else {
+            let t = rtx.open_table(BY_TIME).map_err(db_err)?;
+            let from = format!("{:015}", q.from_ms.max(0));
+            for row in t.range(from.as_str()..).map_err(db_err)? {
+                let (_, v) = row.map_err(db_err)?;
+                if !visit(v.value()) {
+                    break;
+                }
+            }
+        }
+        let orders = rtx.open_table(super::ORDERS).map_err(db_err)?;
+        let mut out = Vec::with_capacity(keys.len());
+        for k in keys {
+            if let Some(v) = orders.get(k.as_str()).map_err(db_err)? {
+                out.push(decode(&k, v.value())?);
+            }
+        }
+        Ok(out)
     }
 
     /// Builds the summaries of a store written before they existed (once).

@@ -2,6 +2,7 @@ mod support;
 mod symlinks;
 
 mod alerts;
+mod api;
 mod browser;
 mod cli;
 mod clients;

@@ -133,3 +133,71 @@ pub fn csrf_of(page: &str) -> String {
     let i = page.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
     page[i..].split('"').next().unwrap().to_owned()
 }
+
+/// The warehouse `wh`'s merchant-API user and key.
+pub const API_USER: &str = "wh-api";
+pub const API_KEY: &str = "wh-Api-Key-99";
+
+impl Ops {
+    /// A gateway whose warehouse `wh` has the API user [`API_USER`], with extra `[limits]`
+    /// keys.
+    pub fn start_api(limits: &str) -> Ops {
+        let hash = wharf::config::hash_password(API_KEY).expect("hash");
+        let wh = format!("api_user = \"{API_USER}\"\napi_key_hash = \"{hash}\"\n");
+        let http_port = free_port();
+        let admin = wharf::config::hash_password(ADMIN_PASSWORD).expect("hash");
+        let http = format!(
+            "{wh}\n[http]\nlisten = \"127.0.0.1:{http_port}\"\n\n[[http.admin]]\nname = \"{ADMIN}\"\npassword_hash = \"{admin}\"\n"
+        );
+        let g = Gateway::start_custom(limits, "", &http);
+        let o = Ops { g, http_port };
+        o.wait_http();
+        o
+    }
+
+    /// A merchant-API call with curl as `user:key`: (status, JSON answer, headers).
+    pub fn api_as(
+        &self,
+        user: &str,
+        key: &str,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        headers: &[&str],
+    ) -> (u16, serde_json::Value, String) {
+        let head = self.g.dir.path().join("api-headers.txt");
+        let mut args: Vec<String> = vec![
+            "-u".into(),
+            format!("{user}:{key}"),
+            "-X".into(),
+            method.into(),
+            "-D".into(),
+            head.display().to_string(),
+        ];
+        for h in headers {
+            args.push("-H".into());
+            args.push((*h).into());
+        }
+        if let Some(b) = body {
+            args.extend(["-H".into(), "content-type: application/json".into()]);
+            args.extend(["--data-binary".into(), b.into()]);
+        }
+        args.push(self.url(&format!("/v1/merchant/{path}")));
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (status, text) = curl_http(&refs);
+        let json = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{method} {path}: not JSON ({e}): {text}"));
+        (
+            status,
+            json,
+            std::fs::read_to_string(&head).unwrap_or_default(),
+        )
+    }
+
+    /// A merchant-API call as the warehouse: the JSON answer (always HTTP 200).
+    pub fn api(&self, method: &str, path: &str, body: Option<&str>) -> serde_json::Value {
+        let (status, json, _) = self.api_as(API_USER, API_KEY, method, path, body, &[]);
+        assert_eq!(status, 200, "{method} {path}: {json}");
+        json
+    }
+}
