@@ -6,7 +6,7 @@
 //! rename so the name survives a crash. No one ever sees a half-written output under its real
 //! name, and a crash leaves at worst a temp file, removed at the next start.
 
-use crate::layout::names::{is_output_temp, output_temp_name};
+use crate::layout::names::{is_output_temp, output_temp_name, staged_name};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -30,6 +30,23 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf>
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// Writes `bytes` to `dir/`[`staged_name`]`(name)` atomically, replacing an earlier copy.
+pub fn stage(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
+    write_atomic(dir, &staged_name(name), bytes)
+}
+
+/// Renames the staged copy of `name` into place and makes the rename durable. Returns false
+/// when nothing is staged under that name (it was published already).
+pub fn publish(dir: &Path, name: &str) -> io::Result<bool> {
+    match fs::rename(dir.join(staged_name(name)), dir.join(name)) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e),
+    }
+    sync_dir(dir)?;
+    Ok(true)
 }
 
 /// Removes temporary files a crash left behind in `dir` and below (run at start-up, before
@@ -91,6 +108,20 @@ mod tests {
         assert_eq!(remove_leftover_temps(d.path()), 1);
         assert!(d.path().join("order_1.json").exists());
         assert!(d.path().join(".a.tmp").exists(), "not ours");
+    }
+
+    #[test]
+    fn a_staged_output_is_hidden_until_published_and_survives_the_clean_up() {
+        let d = tempfile::tempdir().unwrap();
+        stage(d.path(), "o.json", b"1").unwrap();
+        stage(d.path(), "o.json", b"2").unwrap();
+        assert_eq!(remove_leftover_temps(d.path()), 0, "kept for the replay");
+        assert!(!d.path().join("o.json").exists());
+        assert!(publish(d.path(), "o.json").unwrap());
+        assert_eq!(fs::read(d.path().join("o.json")).unwrap(), b"2");
+        assert!(!publish(d.path(), "o.json").unwrap(), "published once");
+        let names: Vec<_> = fs::read_dir(d.path()).unwrap().collect();
+        assert_eq!(names.len(), 1);
     }
 
     #[test]

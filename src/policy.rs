@@ -1,4 +1,4 @@
-//! Who may do what where (INTERFACE §5), written once for every transport.
+//! Who may do what where, written once for every transport.
 //!
 //! A transport hands over the path the client named, already joined to the session's working
 //! folder (`/in/x.xml`, `in/../out`, …). [`resolve`] normalises it lexically inside the partner

@@ -8,7 +8,8 @@ use crate::layout::{self, Folder};
 use crate::pipeline::Pipeline;
 use crate::shutdown::Shutdown;
 use crate::store::Store;
-use std::path::PathBuf;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tracing::{info, warn};
 
@@ -42,6 +43,45 @@ pub enum ServeError {
     /// The HTTP listener could not start.
     #[error(transparent)]
     Http(#[from] crate::http::HttpStartError),
+    /// The ready file could not be written.
+    #[error("writing the ready file {path}: {source}")]
+    ReadyFile {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+}
+
+/// What `--ready-file` holds once every listener listens: the addresses actually bound, so a
+/// caller that asked for port 0 learns the ports the system chose.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Ready {
+    /// The FTP listeners' addresses (empty without `[ftp]`).
+    pub ftp: Vec<SocketAddr>,
+    /// The SFTP listeners' addresses (empty without `[sftp]`).
+    pub sftp: Vec<SocketAddr>,
+}
+
+/// Writes `ready` to `path` atomically (a temporary name renamed into place): a reader that
+/// sees the file sees all of it.
+fn write_ready_file(path: &Path, ready: &Ready) -> Result<(), ServeError> {
+    let err = |source| ServeError::ReadyFile {
+        path: path.to_path_buf(),
+        source,
+    };
+    let json = serde_json::to_vec_pretty(ready).map_err(|e| err(std::io::Error::other(e)))?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| err(std::io::Error::other("not a file name")))?
+        .to_string_lossy()
+        .into_owned();
+    crate::durable::write_atomic(dir, &name, &json).map_err(err)?;
+    Ok(())
 }
 
 /// Creates the data folder and every partner home with its four folders, and removes the
@@ -64,8 +104,13 @@ pub fn prepare_homes(config: &Config) -> Result<(), ServeError> {
     Ok(())
 }
 
-/// Runs the gateway until `shutdown` is triggered.
-pub async fn serve(config: Config, shutdown: Shutdown) -> Result<(), ServeError> {
+/// Runs the gateway until `shutdown` is triggered. Once every listener listens, writes the
+/// bound addresses to `ready_file` when one is given (see [`Ready`]).
+pub async fn serve(
+    config: Config,
+    shutdown: Shutdown,
+    ready_file: Option<&Path>,
+) -> Result<(), ServeError> {
     let config = Arc::new(config);
     prepare_homes(&config)?;
     let store = Arc::new(Store::open(&layout::store_file(&config.data_dir))?);
@@ -101,29 +146,37 @@ pub async fn serve(config: Config, shutdown: Shutdown) -> Result<(), ServeError>
     // The listeners stop once running transfers are done (or the grace period is over).
     let stop_listeners = Shutdown::new();
     let mut listeners = Vec::new();
+    let mut ready = Ready::default();
     if let Some(ftp) = &config.ftp {
-        listeners.extend(
-            crate::transport::ftp::start(
-                config.clone(),
-                ftp,
-                logins.clone(),
-                uploads.clone(),
-                stop_listeners.clone(),
-            )
-            .await?,
-        );
+        for (addr, task) in crate::transport::ftp::start(
+            config.clone(),
+            ftp,
+            logins.clone(),
+            uploads.clone(),
+            stop_listeners.clone(),
+        )
+        .await?
+        {
+            ready.ftp.push(addr);
+            listeners.push(task);
+        }
     }
     if let Some(sftp) = &config.sftp {
-        listeners.extend(
-            crate::transport::sftp::start(
-                config.clone(),
-                sftp,
-                logins.clone(),
-                uploads.clone(),
-                stop_listeners.clone(),
-            )
-            .await?,
-        );
+        for (addr, task) in crate::transport::sftp::start(
+            config.clone(),
+            sftp,
+            logins.clone(),
+            uploads.clone(),
+            stop_listeners.clone(),
+        )
+        .await?
+        {
+            ready.sftp.push(addr);
+            listeners.push(task);
+        }
+    }
+    if let Some(path) = ready_file {
+        write_ready_file(path, &ready)?;
     }
 
     let listeners: Vec<_> = listeners
@@ -168,8 +221,12 @@ pub async fn serve(config: Config, shutdown: Shutdown) -> Result<(), ServeError>
             queue
         })
     };
-    let pollers =
-        crate::transport::remote::poller::start(config.clone(), intake.clone(), shutdown.clone());
+    let pollers = crate::transport::remote::poller::start(
+        config.clone(),
+        store.clone(),
+        intake.clone(),
+        shutdown.clone(),
+    );
     info!(data_dir = %config.data_dir.display(), partners = config.partners.len(), "wharf is running");
 
     shutdown.wait().await;

@@ -46,6 +46,11 @@ enum Command {
         /// Configuration file (TOML).
         #[arg(long, short)]
         config: Option<PathBuf>,
+        /// Once every listener listens, write the addresses actually bound to this file (JSON:
+        /// {"ftp": ["127.0.0.1:2121"], "sftp": ["127.0.0.1:2222"]}), atomically. With port 0
+        /// in `listen`, this is how a caller learns the ports the system chose.
+        #[arg(long, value_name = "PATH")]
+        ready_file: Option<PathBuf>,
     },
     /// Load and check the configuration; print each problem as FILE:LINE: message.
     Check {
@@ -130,7 +135,9 @@ fn format_names() -> clap::builder::PossibleValuesParser {
 pub(crate) fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve { config } => serve::run(config.as_deref()),
+        Command::Serve { config, ready_file } => {
+            serve::run(config.as_deref(), ready_file.as_deref())
+        }
         Command::Check { config } => serve::check(config.as_deref()),
         Command::Convert { format, file } => convert::run(&format, &file),
         Command::Validate {

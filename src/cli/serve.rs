@@ -67,7 +67,10 @@ pub(crate) fn check(explicit: Option<&Path>) -> Result<ExitCode, anyhow::Error> 
 }
 
 /// `wharf serve`.
-pub(crate) fn run(explicit: Option<&Path>) -> Result<ExitCode, anyhow::Error> {
+pub(crate) fn run(
+    explicit: Option<&Path>,
+    ready_file: Option<&Path>,
+) -> Result<ExitCode, anyhow::Error> {
     let Some(config) = load(explicit)? else {
         return Ok(ExitCode::FAILURE);
     };
@@ -80,7 +83,7 @@ pub(crate) fn run(explicit: Option<&Path>) -> Result<ExitCode, anyhow::Error> {
             wait_for_signal().await;
             signals.trigger();
         });
-        match wharf::server::serve(config, shutdown).await {
+        match wharf::server::serve(config, shutdown, ready_file).await {
             Ok(()) => Ok(ExitCode::SUCCESS),
             Err(e) => {
                 tracing::error!(error = %e, "cannot start");

@@ -1,5 +1,6 @@
 //! `wharf validate [--dtd FILE] [--catalog FILE] FILE...`: well-formedness and DTD validity,
-//! one `FILE:LINE:COL: error: MESSAGE` line per problem (INTERFACE §2).
+//! one `FILE:LINE:COL: error: MESSAGE` line per problem (exit 0 valid, 1 problems, 2
+//! unreadable).
 //!
 //! Without `--dtd` each file is validated against its DOCTYPE (`Mode::Document`, like
 //! `xmllint --valid --nonet`); with it, against that DTD (`Mode::AgainstDtd`, like

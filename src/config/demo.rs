@@ -1,4 +1,4 @@
-//! The embedded demo (INTERFACE §3): what `wharf serve` runs with no `--config` and no
+//! The embedded demo: what `wharf serve` runs with no `--config` and no
 //! `./wharf.toml`. Three partners whose passwords are generated on first start, kept in
 //! `DATA_DIR/demo-credentials.toml` (mode 0600, `name = "password"` lines) and reused later.
 //! The only place in `config` that writes to disk.
@@ -304,7 +304,7 @@ mod tests {
         assert_eq!(config.data_dir, data);
         let ftp = config.ftp.as_ref().unwrap();
         assert_eq!(ftp.listen, vec!["127.0.0.1:2121".parse().unwrap()]);
-        assert_eq!(ftp.passive_ports, 50000..=50100);
+        assert_eq!(ftp.passive_ports, 30000..=30100);
         let sftp = config.sftp.as_ref().unwrap();
         assert_eq!(sftp.listen, vec!["127.0.0.1:2222".parse().unwrap()]);
         assert_eq!(sftp.host_keys[0], data.join("ssh_host_ed25519_key"));

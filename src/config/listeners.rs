@@ -186,11 +186,11 @@ pub(crate) fn ftp(
 }
 
 /// Passive ports when `passive_ports` is not given.
-pub(crate) const DEFAULT_PASSIVE_PORTS: RangeInclusive<u16> = 50000..=50100;
+pub(crate) const DEFAULT_PASSIVE_PORTS: RangeInclusive<u16> = 30000..=30100;
 
-/// `"50000-50100"`: both ends inclusive, `0 < low <= high`.
+/// `"30000-30100"`: both ends inclusive, `0 < low <= high`.
 fn parse_port_range(text: &str) -> Result<RangeInclusive<u16>, String> {
-    let hint = "expected \"LOW-HIGH\", e.g. \"50000-50100\"";
+    let hint = "expected \"LOW-HIGH\", e.g. \"30000-30100\"";
     let (low, high) = text
         .split_once('-')
         .ok_or_else(|| format!("{text:?}: {hint}"))?;

@@ -1,4 +1,4 @@
-//! How a partner logs in (INTERFACE §4): its password credential (`password_hash`,
+//! How a partner logs in: its password credential (`password_hash`,
 //! `password_file` or `password`), its SSH `authorized_keys`, and the `allowed_ips` it may
 //! connect from.
 

@@ -1,13 +1,14 @@
-//! Configuration (INTERFACE §3 and §4): finding it ([`locate`]), loading and checking a TOML
-//! file ([`load`]), or building the embedded demo ([`demo::demo_config`]).
+//! Configuration: finding it ([`locate`]: `--config`, else `./wharf.toml`, else the embedded
+//! demo), loading and checking a TOML file ([`load`]), or building the embedded demo
+//! ([`demo::demo_config`]).
 //!
-//! Loading is two-stage (STYLE item 6): `raw` deserializes what the user typed, section by
-//! section, with `deny_unknown_fields`; `check` checks it and builds the typed
-//! [`Config`]. Every problem is reported as `FILE:LINE: message`, all of them at once.
+//! Loading is two-stage (what was typed, then what it means): `raw` deserializes what the
+//! user typed, section by section, with `deny_unknown_fields`; `check` checks it and builds
+//! the typed [`Config`]. Every problem is reported as `FILE:LINE: message`, all of them at once.
 //! Loading reads files (the config, `password_file`, existence of `dtd` and TLS files) but
 //! never writes and never opens sockets, so `wharf check` is [`load`] alone.
 //!
-//! Secrets are redacted in `Debug` (STYLE item 7): see [`Credential`].
+//! Secrets are redacted in `Debug`: see [`Credential`].
 
 mod alerts;
 mod api;
@@ -85,7 +86,7 @@ fn whole_file(path: &Path, message: String) -> ConfigErrors {
 pub enum Source {
     /// A configuration file.
     File(PathBuf),
-    /// The embedded demo (INTERFACE §3).
+    /// The embedded demo (no `--config` and no `./wharf.toml`).
     Demo,
 }
 

@@ -1,4 +1,4 @@
-//! Stage one of loading (STYLE item 6): what the user typed. The TOML document is parsed once
+//! Stage one of loading: what the user typed. The TOML document is parsed once
 //! with spans, split into its sections, and each section is deserialized on its own into the
 //! serde shapes below (`deny_unknown_fields` everywhere), so a mistake in one partner does not
 //! hide the problems of the others. Values stay loosely typed (`Spanned<String>` mostly) so

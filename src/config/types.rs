@@ -16,7 +16,7 @@ use crate::layout::HomeLayout;
 use super::Credential;
 use super::remote::Remote;
 
-/// The whole configuration (INTERFACE §4).
+/// The whole configuration: where the data lives, the listeners, the limits, the partners.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The configuration file, `None` for the embedded demo.
@@ -90,7 +90,7 @@ impl Config {
 pub struct FtpConfig {
     /// Addresses to listen on (at least one).
     pub listen: Vec<SocketAddr>,
-    /// Ports offered for passive data connections (default 50000-50100).
+    /// Ports offered for passive data connections (default 30000-30100).
     pub passive_ports: RangeInclusive<u16>,
     /// Passive ports one partner may hold at a time (default: half the range, at least 1).
     pub passive_ports_per_partner: usize,
@@ -196,7 +196,7 @@ impl Rate {
 }
 
 impl Default for Limits {
-    /// The defaults of INTERFACE §4.
+    /// The defaults a configuration without `[limits]` gets.
     fn default() -> Self {
         Limits {
             max_sessions: 500,

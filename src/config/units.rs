@@ -1,5 +1,5 @@
 //! Durations (`"90s"`, `"5m"`, `"1h30m"`, `"500ms"`) and sizes (`"2GiB"`, `"500MB"`, `"1024"`)
-//! as written in the configuration (INTERFACE §4). Pure functions; errors are messages for a
+//! as written in the configuration. Pure functions; errors are messages for a
 //! [`Problem`](super::Problem).
 
 use std::time::Duration;

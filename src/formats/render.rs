@@ -1,4 +1,4 @@
-//! Outputs to the carts (INTERFACE §7): shipment confirmations and inventory levels, one
+//! Outputs to the carts: shipment confirmations and inventory levels, one
 //! [`Renderer`] per cart format. Pure functions: the pipeline gathers the events (with the
 //! cart's own order ids, method names and SKUs) and hands the bytes to the outbox.
 //!
@@ -110,7 +110,7 @@ pub(crate) fn quoted(value: &str) -> String {
     format!("\"{}\"", value.replace('"', "\"\""))
 }
 
-/// `YYYYMMDD`, the UTC date of `now` (file names carry UTC dates, INTERFACE §5).
+/// `YYYYMMDD`, the UTC date of `now` (file names carry UTC dates, whatever the server's zone).
 pub(crate) fn utc_yyyymmdd(now: jiff::Timestamp) -> String {
     let d = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     format!("{:04}{:02}{:02}", d.year(), d.month(), d.day())

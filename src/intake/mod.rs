@@ -23,6 +23,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 
+/// The reason an upload cut off by a crash goes to `error/` with.
+pub fn cut_reason(bytes: u64) -> String {
+    format!("the upload was cut off when Wharf stopped, after {bytes} bytes")
+}
+
 /// Where an arrival was noticed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Via {
@@ -34,6 +39,8 @@ pub enum Via {
     Scan,
     /// An SFTP write handle closed, or a rename into `in/` over SFTP.
     Sftp,
+    /// Pull mode: fetched from the partner's own server, or taken from it.
+    Remote,
     /// A request of the merchant API (its body processed as the file it stands for).
     Api,
 }
@@ -46,6 +53,7 @@ impl Via {
             Via::Watcher => "watcher",
             Via::Scan => "scan",
             Via::Sftp => "sftp",
+            Via::Remote => "remote",
             Via::Api => "api",
         }
     }
@@ -59,7 +67,7 @@ pub enum Kind {
     /// An upload the transport knows failed: the file goes to `error/` with this reason,
     /// unprocessed.
     Aborted(String),
-    /// The partner deleted this file from its `out/`: its acknowledgment (INTERFACE §7).
+    /// The partner deleted this file from its `out/`: its acknowledgment.
     Taken,
 }
 
@@ -150,6 +158,39 @@ impl Intake {
             arrived: std::time::Instant::now(),
         };
         self.tx.send(arrival).is_ok()
+    }
+
+    /// Renames a finished download `from` (a temp name in `in/`) to `to` and queues `to` as
+    /// arriving `via`. `to` is marked waiting before the rename, so the watcher, seeing the new
+    /// name, finds it queued already and the arrival keeps its origin.
+    pub fn submit_renamed(&self, from: &Path, to: &Path, via: Via) -> std::io::Result<bool> {
+        let Some((partner, rel)) = self.locate(to, Folder::In) else {
+            std::fs::rename(from, to)?;
+            return Ok(false);
+        };
+        let claimed = self
+            .pending
+            .lock()
+            .map(|mut p| p.insert(to.to_path_buf()))
+            .unwrap_or(false);
+        if let Err(e) = std::fs::rename(from, to) {
+            if claimed && let Ok(mut p) = self.pending.lock() {
+                p.remove(to);
+            }
+            return Err(e);
+        }
+        if !claimed {
+            return Ok(false);
+        }
+        let arrival = Arrival {
+            partner,
+            path: to.to_path_buf(),
+            rel,
+            via,
+            kind: Kind::Input,
+            arrived: std::time::Instant::now(),
+        };
+        Ok(self.tx.send(arrival).is_ok())
     }
 
     /// Reports an upload the transport knows failed. The transport first renames the partial

@@ -1,4 +1,4 @@
-//! Stale client temp files (INTERFACE §6): a temp name (`.filepart`, `.part`, dot-files…) stays
+//! Stale client temp files: a temp name (`.filepart`, `.part`, dot-files…) stays
 //! in `in/` for the client to resume until a day after its last change, then it is removed.
 //! Quarantined failed uploads are not temp files of a client and are left to the pipeline.
 //! Symbolic links are neither followed nor removed (entries are looked at with `lstat`).

@@ -89,6 +89,12 @@ pub fn store_file(data_dir: &Path) -> PathBuf {
     data_dir.join(STORE_FILE)
 }
 
+/// Where earlier versions kept a pull-mode partner's ledger: `DATA_DIR/remote/NAME.json` (now
+/// in the store; read once to import it).
+pub fn legacy_remote_ledger(data_dir: &Path, partner: &str) -> PathBuf {
+    data_dir.join("remote").join(format!("{partner}.json"))
+}
+
 /// Today's archive day, `YYYY-MM-DD` in UTC.
 pub fn today() -> String {
     jiff::Timestamp::now().strftime("%Y-%m-%d").to_string()

@@ -5,6 +5,8 @@
 //! | `.NAME`, `NAME.tmp`, `.part`, `.partial`, `.filepart` | a client | a client's temp name: waits for its rename, never processed ([`is_temp_name`]) |
 //! | `.NAME.uploading` | a transport, beside `in/NAME` | an upload in progress; one that survives a crash marks `NAME` as cut off ([`marker_for`]) |
 //! | `.NAME.aborted-PID-N` | a transport or the scan | a failed upload set aside on its way to `error/` ([`quarantine_name`]) |
+//! | `.NAME.cut-PID-N` | the start-up scan | an upload a crash cut off, set aside on its way to `error/`; the kind is in the name so that a second crash before its report still reports it as cut ([`cut_name`]) |
+//! | `.NAME.wharf-staged` | the pipeline, in `out/` | an output written and waiting to be published under its name ([`staged_name`]) |
 //! | `.NAME.PID-SEQ.tmp` | the durable writer | an output, report or ledger being written ([`output_temp_name`]) |
 //! | `.NAME.download` | pull mode, in `in/` | a file being fetched from a partner's server ([`download_temp_name`]) |
 //! | `.NAME.part` | pull mode, on the partner's server | a file being dropped off ([`remote_temp_name`]) |
@@ -22,6 +24,10 @@ const TEMP_ENDINGS: [&str; 4] = [".tmp", ".part", ".partial", ".filepart"];
 const MARKER: &str = ".uploading";
 /// Marks a quarantined partial upload: `.NAME.aborted-PID-N`.
 const QUARANTINE: &str = ".aborted-";
+/// Marks a quarantined upload that a crash cut off: `.NAME.cut-PID-N`.
+const CUT: &str = ".cut-";
+/// Ends an output staged before it is published: `.NAME.wharf-staged`.
+const STAGED: &str = ".wharf-staged";
 /// Ends a pull-mode download in progress: `.NAME.download`.
 const DOWNLOAD: &str = ".download";
 /// Ends a drop-off in progress on a partner's server: `.NAME.part`.
@@ -57,14 +63,38 @@ pub fn marked_name(marker_name: &str) -> Option<&str> {
 /// The hidden name a failed upload is moved to before it is reported (a temp name, so the
 /// watcher and the scan never take it for an input).
 pub fn quarantine_name(name: &str) -> String {
+    hidden_name(name, QUARANTINE)
+}
+
+/// The hidden name an upload cut off by a crash is moved to (as [`quarantine_name`]).
+pub fn cut_name(name: &str) -> String {
+    hidden_name(name, CUT)
+}
+
+fn hidden_name(name: &str, kind: &str) -> String {
     let n = QUARANTINE_SEQ.fetch_add(1, Ordering::Relaxed);
-    format!(".{name}{QUARANTINE}{}-{n}", std::process::id())
+    format!(".{name}{kind}{}-{n}", std::process::id())
+}
+
+/// Whether `name` is a [`cut_name`].
+pub fn was_cut(name: &str) -> bool {
+    original_name(name).is_some() && name.rfind(CUT) > name.rfind(QUARANTINE)
+}
+
+/// The hidden name an output `name` is staged under (`.NAME.wharf-staged`): listings of
+/// `out/` leave dot-names out, the start-up clean-up of temporary files keeps it, and a replay
+/// finds it under the same name.
+pub fn staged_name(name: &str) -> String {
+    format!(".{name}{STAGED}")
 }
 
 /// The original name of a quarantined upload, if `name` is one.
 pub fn original_name(name: &str) -> Option<String> {
     let inner = name.strip_prefix('.')?;
-    let i = inner.rfind(QUARANTINE)?;
+    let i = [QUARANTINE, CUT]
+        .iter()
+        .filter_map(|kind| inner.rfind(kind))
+        .max()?;
     (i > 0).then(|| inner[..i].to_string())
 }
 
@@ -150,6 +180,11 @@ mod tests {
         let q = quarantine_name("big.xml");
         assert!(is_temp_name(&q));
         assert_eq!(original_name(&q).as_deref(), Some("big.xml"));
+        assert!(!was_cut(&q));
+        let c = cut_name("a.cut-1.xml");
+        assert!(is_temp_name(&c) && was_cut(&c));
+        assert_eq!(original_name(&c).as_deref(), Some("a.cut-1.xml"));
+        assert!(!was_cut(&quarantine_name("a.cut-1.xml")));
         assert_eq!(original_name(".plain"), None);
         assert_eq!(original_name("x.xml"), None);
     }
@@ -161,10 +196,16 @@ mod tests {
             download_temp_name("a.xml"),
             remote_temp_name("ship_1.csv"),
             quarantine_name("a.xml"),
+            cut_name("a.xml"),
+            staged_name("order_1.json"),
         ] {
             assert!(is_temp_name(&name), "{name}");
         }
         assert!(is_output_temp(&output_temp_name("order_1.json")));
         assert!(!is_output_temp(".a.tmp"));
+        assert!(
+            !is_output_temp(&staged_name("order_1.json")),
+            "a staged output survives the start-up clean-up"
+        );
     }
 }

@@ -4,7 +4,9 @@ use super::Money;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Where an order stands (spec INTERFACE §7, canonical.md `order_status`).
+/// Where an order stands: `new` when sent to the warehouse, `at_wms` once the warehouse took
+/// its file, `partial`/`shipped` as shipments arrive, `confirmed` once the cart took every
+/// confirmation; `skipped` and `error` for orders never sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {

@@ -1,4 +1,4 @@
-//! Acknowledgments (INTERFACE §7): a partner deleting a file Wharf put in its `out/` has taken
+//! Acknowledgments: a partner deleting a file Wharf put in its `out/` has taken
 //! it. The warehouse taking `order_<cust_ref>.json` makes the order `at_wms`; the cart taking
 //! every shipment confirmation that carries an order (once it has fully shipped) confirms it.
 
@@ -6,7 +6,7 @@ use super::{Outcome, Pipeline, PipelineError};
 use crate::intake::Arrival;
 use crate::layout::Folder;
 use crate::model::OrderStatus;
-use crate::store::{DeliveryKind, HistoryEntry, StoreError, Txn, delivery_key};
+use crate::store::{HistoryEntry, OutputKind, StoreError, Txn, delivery_key};
 use tracing::{debug, info};
 
 /// Records that `a.partner` took `out/<a.rel>`.
@@ -34,6 +34,8 @@ pub fn take(
     name: &str,
     label: &str,
 ) -> Result<Option<Vec<(String, OrderStatus)>>, StoreError> {
+    // Dropped off on a pull-mode partner's server: the ledger entry ends with the taking.
+    t.forget_dropped(partner, name)?;
     let key = delivery_key(partner, name);
     let Some(mut d) = t.delivery(&key)? else {
         return Ok(None);
@@ -50,7 +52,7 @@ pub fn take(
         };
         let before = rec.status;
         match d.kind {
-            DeliveryKind::Order => {
+            OutputKind::Order => {
                 if rec.status == OrderStatus::New {
                     rec.status = OrderStatus::AtWms;
                 }
@@ -59,7 +61,9 @@ pub fn take(
                     label,
                 ));
             }
-            DeliveryKind::Confirmation => {
+            // Taking an invoice or inventory file moves no order (and they carry none).
+            OutputKind::Invoice | OutputKind::Inventory => {}
+            OutputKind::Confirmation => {
                 rec.history.push(HistoryEntry::now(
                     format!("cart {partner} took {label}"),
                     label,

@@ -1,5 +1,5 @@
 //! One file, one outcome: decode → apply to the store → write outputs → settle the input in
-//! `archive/` or `error/` (INTERFACE §6).
+//! `archive/` or `error/`, never left in `in/` to be retried for ever.
 //!
 //! Crash safety comes from the order of the steps. Everything the file decides — order
 //! records, the outputs' content, where the input goes, the report — is committed to the store
@@ -187,6 +187,8 @@ impl Pipeline {
             return Ok(Outcome::Skipped("unknown partner"));
         };
         let input = input::read(&a.path, input::MAX_INPUT_BYTES)?;
+        #[cfg(debug_assertions)]
+        let _faults = crate::faults::for_file(input.bytes.as_deref().unwrap_or_default());
         let hash = input.hash.clone();
         let key = job_key(&a.partner, &a.rel);
         let plan = match self.store.job(&key)? {
@@ -194,7 +196,14 @@ impl Pipeline {
                 info!("resuming after a restart");
                 job.plan
             }
-            _ => self.decide(&partner, a, &input, &key)?,
+            Some(stale) => {
+                info!(
+                    "another file under the name of an unfinished plan: its outputs go out first"
+                );
+                settle::publish_outputs(&self.store, &key, &stale.plan)?;
+                self.decide(&partner, a, &input, &key)?
+            }
+            None => self.decide(&partner, a, &input, &key)?,
         };
         drop(input);
         let to = plan.settle_to.clone();
@@ -296,7 +305,8 @@ impl Pipeline {
     }
 
     /// Forgets jobs whose input is no longer in `in/` (a crash after the input moved but before
-    /// its job was deleted). Run before the start-up scan.
+    /// its job was deleted, or the input replaced while Wharf was down), after sending what is
+    /// left of their outputs. Run before the start-up scan.
     pub fn recover(&self) -> Result<usize, PipelineError> {
         let mut purged = 0;
         for (key, job) in self.store.jobs()? {
@@ -306,6 +316,7 @@ impl Pipeline {
             let input = self.config.partner_home(partner).in_dir().join(rel);
             let input_hash = input::identity(&input, input::MAX_INPUT_BYTES);
             if input_hash.as_deref() != Some(job.file_hash.as_str()) {
+                settle::publish_outputs(&self.store, &key, &job.plan)?;
                 self.store.write(|t| t.delete_job(&key))?;
                 purged += 1;
             }
@@ -322,6 +333,8 @@ impl Pipeline {
     }
 }
 
+#[cfg(test)]
+mod crash_tests;
 #[cfg(test)]
 mod report_mode_tests;
 #[cfg(test)]

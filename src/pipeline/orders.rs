@@ -1,4 +1,4 @@
-//! The identity and re-send rules of INTERFACE §6, applied to one file's orders inside one
+//! An order's identity and the re-send rules (below), applied to one file's orders inside one
 //! store transaction.
 //!
 //! An order is (source partner, order number). A skipped or rejected order is not "received":
@@ -12,8 +12,8 @@ use crate::formats::{Decoded, OrderOutcome};
 use crate::layout::Folder;
 use crate::model::{Order, OrderStatus};
 use crate::store::{
-    Delivery, DeliveryKind, HistoryEntry, OrderRecord, PlannedOutput, StoreError, Txn,
-    assign_cust_ref, delivery_key, order_key,
+    HistoryEntry, OrderRecord, OutputKind, PlannedOutput, StoreError, Txn, assign_cust_ref,
+    order_key,
 };
 use std::path::Path;
 
@@ -120,20 +120,15 @@ fn accept(
     out.cust_ref = Some(cust_ref.clone());
     out.order_status = Some(OrderStatus::New);
     let name = order_file_name(&cust_ref);
-    applied.outputs.push(PlannedOutput {
-        dir: wh_out.to_path_buf(),
-        name: name.clone(),
-        content: String::from_utf8_lossy(&render_order(&out)).into_owned(),
-        done: false,
-    });
-    txn.put_delivery(
-        &delivery_key(&warehouse.name, &name),
-        &Delivery {
-            kind: DeliveryKind::Order,
-            orders: vec![order_key(&cart.name, &order.cust_po_no)],
-            taken: false,
-        },
-    )?;
+    let content = render_order(&out);
+    applied.outputs.push(PlannedOutput::new(
+        OutputKind::Order,
+        wh_out.to_path_buf(),
+        name.clone(),
+        &content,
+    ));
+    let carried = vec![order_key(&cart.name, &order.cust_po_no)];
+    txn.put_output(&warehouse.name, &name, OutputKind::Order, carried)?;
     let mut history = existing.map(|r| r.history).unwrap_or_default();
     history.push(HistoryEntry::now(
         format!(

@@ -1,4 +1,4 @@
-//! The rejection report, `error/NAME.error.txt` (INTERFACE §6): the file, the rule broken and
+//! The rejection report, `error/NAME.error.txt`, beside the refused file: the file, the rule broken and
 //! where (`LINE:COL` for XML, `row N, column C` for CSV, the order number for business rules).
 
 use crate::layout::Folder;

@@ -8,7 +8,7 @@ use crate::store::Plan;
 use std::path::Path;
 
 /// A valid SD order, but for one element the DTD does not declare (line 5).
-const ORDER: &str = r#"<?xml version="1.0"?>
+pub(super) const ORDER: &str = r#"<?xml version="1.0"?>
 <export><export_location>x</export_location>
 <order><merchant_id>M</merchant_id><order_id>W-1</order_id><order_date>01 JUL 2025 10:00:00</order_date><order_type>cc</order_type><current_stage>SD</current_stage><payment_status>Processed</payment_status>
 <bill_to_company/><bill_to_title/><bill_to_first_name>A</bill_to_first_name><bill_to_last_name>B</bill_to_last_name><bill_to_address1>1 St</bill_to_address1><bill_to_address2/><bill_to_city>C</bill_to_city><bill_to_state>NC</bill_to_state><bill_to_zip>1</bill_to_zip><bill_to_country>United States</bill_to_country><tax_county/>

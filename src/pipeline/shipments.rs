@@ -1,4 +1,4 @@
-//! Shipments from the warehouse (formats/canonical.md "Shipment", INTERFACE §7): each notice
+//! Shipments from the warehouse: each notice
 //! moves its order to `partial` or `shipped` and becomes a confirmation in the cart's own
 //! format, in the cart's `out/`. A notice for an unknown `cust_ref`, for an item not on the
 //! order, or for more units than remain is rejected with the reason and changes nothing.
@@ -17,8 +17,7 @@ use crate::formats::render::{Confirmation, ConfirmedLine, renderer_for};
 use crate::layout::Folder;
 use crate::model::{Order, OrderStatus, Shipment, ShipmentNotice};
 use crate::store::{
-    Delivery, DeliveryKind, HistoryEntry, OrderRecord, PlannedOutput, StoreError, Txn,
-    delivery_key, order_key,
+    HistoryEntry, OrderRecord, OutputKind, PlannedOutput, StoreError, Txn, delivery_key, order_key,
 };
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -68,6 +67,7 @@ pub(super) fn apply(
             continue;
         };
         if let Some(invoice) = invoice_file(config, cart, &batch, &applied.outputs) {
+            txn.put_output(&cart.name, &invoice.name, OutputKind::Invoice, vec![])?;
             applied.outputs.push(invoice);
         }
         let Confirmed {
@@ -79,13 +79,11 @@ pub(super) fn apply(
         else {
             continue;
         };
-        txn.put_delivery(
-            &delivery_key(&cart.name, &out.name),
-            &Delivery {
-                kind: DeliveryKind::Confirmation,
-                orders: orders.clone(),
-                taken: false,
-            },
+        txn.put_output(
+            &cart.name,
+            &out.name,
+            OutputKind::Confirmation,
+            orders.clone(),
         )?;
         for key in &orders {
             if let Some(mut rec) = txn.order_by_key(key)? {
@@ -139,12 +137,7 @@ fn invoice_file(
     render_unique(&dir, now, taken, |u| {
         renderer.invoices(&batch.confirmations, &unit_cost, now, u)
     })
-    .map(|out| PlannedOutput {
-        dir: dir.clone(),
-        name: out.name,
-        content: String::from_utf8_lossy(&out.bytes).into_owned(),
-        done: false,
-    })
+    .map(|out| PlannedOutput::new(OutputKind::Invoice, dir.clone(), out.name, &out.bytes))
 }
 
 /// The cart's confirmation file for these packages (none when its format has no renderer).
@@ -171,12 +164,7 @@ fn confirmation_file(
     Ok(render_unique(&dir, now, taken, |u| {
         renderer.shipments(confirmations, now, u)
     })
-    .map(|out| PlannedOutput {
-        dir: dir.clone(),
-        name: out.name,
-        content: String::from_utf8_lossy(&out.bytes).into_owned(),
-        done: false,
-    }))
+    .map(|out| PlannedOutput::new(OutputKind::Confirmation, dir.clone(), out.name, &out.bytes)))
 }
 
 /// Checks every package of one notice against what remains of the order, then records them

@@ -6,7 +6,7 @@ use crate::intake::{Arrival, Via};
 use crate::store::Plan;
 use std::path::Path;
 
-const ORDER: &str = r#"<?xml version="1.0"?>
+pub(super) const ORDER: &str = r#"<?xml version="1.0"?>
 <export><export_location>x</export_location>
 <order><merchant_id>M</merchant_id><order_id>R-1</order_id><order_date>01 JUL 2025 10:00:00</order_date><order_type>cc</order_type><current_stage>SD</current_stage><payment_status>Processed</payment_status>
 <bill_to_company/><bill_to_title/><bill_to_first_name>A</bill_to_first_name><bill_to_last_name>B</bill_to_last_name><bill_to_address1>1 St</bill_to_address1><bill_to_address2/><bill_to_city>C</bill_to_city><bill_to_state>NC</bill_to_state><bill_to_zip>1</bill_to_zip><bill_to_country>United States</bill_to_country><tax_county/>
@@ -39,7 +39,7 @@ impl Env {
         Env::build("", ORDER, extra)
     }
 
-    fn build(cart_extra: &str, body: &'static str, extra: &str) -> Env {
+    pub(super) fn build(cart_extra: &str, body: &'static str, extra: &str) -> Env {
         let dir = tempfile::tempdir().unwrap();
         let toml = format!(
             "data_dir = \"data\"\n\
@@ -183,16 +183,6 @@ fn crash_after_the_output_was_taken_by_the_warehouse_does_not_resend_it() {
     assert_eq!(env.count("wh", "out"), 0, "absorbed: not sent again");
 }
 
-#[test]
-fn a_file_overwritten_while_processed_is_left_for_its_new_upload() {
-    let env = Env::new();
-    let a = env.drop_in("a.xml");
-    let (p, key, plan) = decide_only(&env, &a);
-    let moved = settle::execute(p.store(), &key, &a.path, plan, || false).unwrap();
-    assert!(!moved);
-    assert!(a.path.exists(), "left in in/");
-}
-
 impl Env {
     fn drop_bytes(&self, name: &str, bytes: &[u8]) -> Arrival {
         let a = self.drop_in(name);
@@ -308,11 +298,11 @@ fn one_crash_is_retried_and_the_attempt_cleared() {
 // ---------------------------------------------------------------------------------------------
 // The same package sent twice is absorbed.
 
-const DS: &str = "[[partner]]\nname = \"ds\"\nrole = \"cart\"\nformat = \"dsco\"\npassword = \"p\"\nwarehouse = \"wh\"\n";
+pub(super) const DS: &str = "[[partner]]\nname = \"ds\"\nrole = \"cart\"\nformat = \"dsco\"\npassword = \"p\"\nwarehouse = \"wh\"\n";
 
 impl Env {
     /// Drops `name` with `content` into `partner`'s in/ and processes it.
-    fn feed(&self, p: &Pipeline, partner: &str, name: &str, content: &str) {
+    pub(super) fn feed(&self, p: &Pipeline, partner: &str, name: &str, content: &str) {
         let path = self.config.partner_home(partner).join("in").join(name);
         std::fs::write(&path, content).unwrap();
         let a = Arrival {

@@ -8,6 +8,7 @@ use super::plan::Deciding;
 use super::report::Report;
 use super::unreadable::Unreadable;
 use super::{PipelineError, contain, inventory, shipments};
+use crate::formats::DecodeError;
 use crate::formats::canonical::warehouse_files::{
     WarehouseFile, classify, decode_inventory, decode_shipments,
 };
@@ -35,11 +36,8 @@ pub(super) fn decide(
     let file = d.file_label();
     match kind {
         WarehouseFile::Shipments => {
-            let notices = match contain::parse("the shipment reader", || {
-                decode_shipments(bytes, syntax).map_err(|error| Unreadable::WarehouseFile {
-                    what: "the shipments",
-                    error,
-                })
+            let notices = match read("the shipment reader", "the shipments", || {
+                decode_shipments(bytes, syntax)
             }) {
                 Ok(n) => n,
                 Err(why) => return d.reject(report, &why.to_string()),
@@ -50,26 +48,34 @@ pub(super) fn decide(
             })
         }
         WarehouseFile::Inventory => {
-            let levels = match contain::parse("the inventory reader", || {
-                decode_inventory(bytes, syntax).map_err(|error| Unreadable::WarehouseFile {
-                    what: "the inventory",
-                    error,
-                })
+            let levels = match read("the inventory reader", "the inventory", || {
+                decode_inventory(bytes, syntax)
             }) {
                 Ok(l) => l,
                 Err(why) => return d.reject(report, &why.to_string()),
             };
-            let outputs = inventory::fan_out(d.p.config(), wh, &levels);
-            let applied = Applied {
-                outputs,
-                rejected: vec![],
-                total: levels.len(),
-            };
             // The levels are remembered too (the merchant API's `GET inventory`).
             d.in_txn(|txn| {
                 txn.put_inventory(&wh.name, &levels, &file)?;
+                let applied = Applied {
+                    outputs: inventory::fan_out(txn, d.p.config(), wh, &levels)?,
+                    rejected: vec![],
+                    total: levels.len(),
+                };
                 Ok(d.archive_plan(applied, report))
             })
         }
     }
+}
+
+/// Reads a warehouse file with `decode` (`reader` names it if it panics); why it cannot be
+/// read names `what` it was reading.
+fn read<T>(
+    reader: &str,
+    what: &'static str,
+    decode: impl FnOnce() -> Result<T, DecodeError>,
+) -> Result<T, Unreadable> {
+    contain::parse(reader, || {
+        decode().map_err(|error| Unreadable::WarehouseFile { what, error })
+    })
 }

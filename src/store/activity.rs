@@ -347,11 +347,13 @@ mod tests {
         Plan {
             outputs: out_to
                 .iter()
-                .map(|p| PlannedOutput {
-                    dir: PathBuf::from(format!("/d/partners/{p}/out")),
-                    name: "x.json".into(),
-                    content: String::new(),
-                    done: false,
+                .map(|p| {
+                    PlannedOutput::new(
+                        crate::store::OutputKind::Order,
+                        PathBuf::from(format!("/d/partners/{p}/out")),
+                        "x.json".into(),
+                        b"",
+                    )
                 })
                 .collect(),
             settle_to: PathBuf::from("/d/x"),

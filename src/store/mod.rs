@@ -3,11 +3,11 @@
 //!
 //! redb rather than sled: redb is ACID with an fsync on every commit and a stable file format;
 //! sled's last release is from 2021, its README calls it beta, and it flushes every 500 ms —
-//! wrong for "never lose an order" (STACK.md).
+//! wrong for "never lose an order".
 //!
-//! Three tables, values as JSON:
+//! The tables (values as JSON unless said):
 //! - `orders`: (source partner, order number) → [`OrderRecord`]
-//! - `cust_refs`: `cust_ref` → order key (the uniqueness index of INTERFACE §6)
+//! - `cust_refs`: `cust_ref` → order key (a `cust_ref` names one order only, across every cart)
 //! - `jobs`: (partner, path under `in/`) → [`Job`]: what processing one input decided, so a
 //!   crash at any point replays the same plan instead of deciding again.
 //! - `written`: (job, output index) → (): the outputs of a job's plan already written.
@@ -15,6 +15,7 @@
 //!   so a file that kills the process while it is parsed is recognised at the next start.
 //! - `inventory_levels` ([`inventory`]): each warehouse's last level per SKU.
 //! - `api_requests` ([`api_requests`]): merchant-API answers by `Idempotency-Key`.
+//! - `remote_fetched`, `remote_dropped`: the pull-mode ledger (`store/remote.rs`).
 
 mod activity;
 mod api_requests;
@@ -22,6 +23,7 @@ mod attempts;
 mod cust_ref;
 mod inventory;
 mod records;
+mod remote;
 mod summary;
 mod written;
 
@@ -30,7 +32,8 @@ pub use api_requests::RecordedAnswer;
 pub use attempts::Attempts;
 pub use cust_ref::assign_cust_ref;
 pub use inventory::KnownLevel;
-pub use records::{Delivery, DeliveryKind, HistoryEntry, Job, OrderRecord, Plan, PlannedOutput};
+pub use records::{Delivery, HistoryEntry, Job, OrderRecord, OutputKind, Plan, PlannedOutput};
+pub use remote::RemoteSeen;
 pub use summary::{ListQuery, OrderPage, OrderQuery, OrderSummary, STATUSES, day_of, now_ms};
 
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
@@ -43,6 +46,8 @@ const JOBS: TableDefinition<&str, &[u8]> = TableDefinition::new("jobs");
 const DELIVERIES: TableDefinition<&str, &[u8]> = TableDefinition::new("deliveries");
 const ATTEMPTS: TableDefinition<&str, &[u8]> = TableDefinition::new("attempts");
 const WRITTEN: TableDefinition<&str, ()> = TableDefinition::new("written");
+const REMOTE_FETCHED: TableDefinition<&str, (u64, u32)> = TableDefinition::new("remote_fetched");
+const REMOTE_DROPPED: TableDefinition<&str, &str> = TableDefinition::new("remote_dropped");
 
 /// redb's page cache. Its default, 1 GiB, is memory a long-running server keeps once the store
 /// has grown: the cache holds what was written and read, and the operating system caches the
@@ -134,6 +139,8 @@ pub struct Txn<'a> {
     deliveries: redb::Table<'a, &'static str, &'static [u8]>,
     attempts: redb::Table<'a, &'static str, &'static [u8]>,
     written: redb::Table<'a, &'static str, ()>,
+    remote_fetched: redb::Table<'a, &'static str, (u64, u32)>,
+    remote_dropped: redb::Table<'a, &'static str, &'static str>,
 }
 
 fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
@@ -202,6 +209,8 @@ impl Store {
                 deliveries: wtx.open_table(DELIVERIES).map_err(db_err)?,
                 attempts: wtx.open_table(ATTEMPTS).map_err(db_err)?,
                 written: wtx.open_table(WRITTEN).map_err(db_err)?,
+                remote_fetched: wtx.open_table(REMOTE_FETCHED).map_err(db_err)?,
+                remote_dropped: wtx.open_table(REMOTE_DROPPED).map_err(db_err)?,
             };
             f(&mut txn)?
         };
@@ -209,15 +218,28 @@ impl Store {
         Ok(out)
     }
 
-    /// The recorded order, if any.
-    pub fn order(&self, source: &str, order_no: &str) -> Result<Option<OrderRecord>, StoreError> {
-        let key = order_key(source, order_no);
+    /// What a file Wharf put in a partner's `out/` is and carries, if Wharf delivered it.
+    pub fn delivery(&self, key: &str) -> Result<Option<Delivery>, StoreError> {
+        self.record(DELIVERIES, key)
+    }
+
+    /// The record under `key` in `table`, decoded, if any.
+    fn record<T: DeserializeOwned>(
+        &self,
+        table: TableDefinition<&str, &[u8]>,
+        key: &str,
+    ) -> Result<Option<T>, StoreError> {
         let rtx = self.db.begin_read()?;
-        let t = rtx.open_table(ORDERS).map_err(db_err)?;
-        match t.get(key.as_str()).map_err(db_err)? {
-            Some(v) => Ok(Some(decode(&key, v.value())?)),
+        let t = rtx.open_table(table).map_err(db_err)?;
+        match t.get(key).map_err(db_err)? {
+            Some(v) => Ok(Some(decode(key, v.value())?)),
             None => Ok(None),
         }
+    }
+
+    /// The recorded order, if any.
+    pub fn order(&self, source: &str, order_no: &str) -> Result<Option<OrderRecord>, StoreError> {
+        self.record(ORDERS, &order_key(source, order_no))
     }
 
     /// The order holding `cust_ref`, if any.
@@ -249,12 +271,7 @@ impl Store {
 
     /// The job recorded for an input, if any.
     pub fn job(&self, key: &str) -> Result<Option<Job>, StoreError> {
-        let rtx = self.db.begin_read()?;
-        let t = rtx.open_table(JOBS).map_err(db_err)?;
-        match t.get(key).map_err(db_err)? {
-            Some(v) => Ok(Some(decode(key, v.value())?)),
-            None => Ok(None),
-        }
+        self.record(JOBS, key)
     }
 
     /// Every recorded job.
@@ -304,6 +321,23 @@ impl Txn<'_> {
             .insert(key, bytes.as_slice())
             .map_err(db_err)?;
         Ok(())
+    }
+
+    /// Records what the file `out/<name>` Wharf writes for `partner` is and carries (not
+    /// taken yet), in the transaction that plans it.
+    pub fn put_output(
+        &mut self,
+        partner: &str,
+        name: &str,
+        kind: OutputKind,
+        orders: Vec<String>,
+    ) -> Result<(), StoreError> {
+        let d = Delivery {
+            kind,
+            orders,
+            taken: false,
+        };
+        self.put_delivery(&delivery_key(partner, name), &d)
     }
 
     /// What a delivered file carries, if Wharf delivered it.

@@ -1,3 +1,4 @@
+mod rng;
 mod support;
 mod symlinks;
 

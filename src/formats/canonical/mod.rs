@@ -1,4 +1,4 @@
-//! Wharf's canonical JSON (formats/canonical.md): orders out to the warehouse, and orders in
+//! Wharf's canonical JSON (CartRover's field names): orders out to the warehouse, and orders in
 //! for `wharf convert --format canonical`.
 
 pub mod warehouse_files;

@@ -1,5 +1,5 @@
-//! The warehouse's inputs (spec formats/canonical.md "Shipment" and "Inventory"; INTERFACE §7):
-//! `in/shipment*.json|csv` and `in/inventory*.json|csv`, decoded into the canonical model.
+//! The warehouse's inputs: `in/shipment*.json|csv` and `in/inventory*.json|csv`, decoded into
+//! the canonical model.
 //!
 //! Pure functions: bytes in, documents or a [`DecodeError`] out. A file that breaks a rule it
 //! can be judged by alone (bad JSON, a wrong type, a missing `cust_ref` or column, a bad date,
@@ -43,7 +43,7 @@ pub struct Placed<T> {
     pub value: T,
 }
 
-/// Tells what a warehouse file is by its name (INTERFACE §7): `shipment*.json|csv` or
+/// Tells what a warehouse file is by its name: `shipment*.json|csv` or
 /// `inventory*.json|csv`, prefix and extension case-insensitive. Only the last path component
 /// counts (files may arrive in sub-folders of `in/`). Anything else: `None`.
 pub fn classify(file_name: &str) -> Option<(WarehouseFile, Syntax)> {
@@ -272,7 +272,7 @@ fn cell(rec: &csv::StringRecord, idx: usize) -> Option<String> {
     rec.get(idx).filter(|v| !v.is_empty()).map(str::to_string)
 }
 
-/// The shipment CSV's columns, all required (the header spec formats/canonical.md gives), plus
+/// The shipment CSV's columns, all required, plus
 /// an optional `cost` (as in the JSON).
 struct ShipCols {
     cust_ref: usize,

@@ -1,5 +1,5 @@
-//! DSCO order files (`Purchase_Order_*.csv|.tab|.psv`) → canonical orders (spec
-//! `formats/dsco.md`, mapping to `formats/canonical.md`, outcomes per INTERFACE §6).
+//! DSCO order files (`Purchase_Order_*.csv|.tab|.psv`) → canonical orders, each accepted,
+//! skipped or rejected on its own ([`OrderOutcome`](crate::formats::OrderOutcome)).
 //!
 //! # Reading
 //!

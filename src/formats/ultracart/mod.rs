@@ -1,5 +1,5 @@
-//! UltraCart order XML → canonical orders (spec `formats/ultracart.md`, mapping to
-//! `formats/canonical.md`, outcomes per INTERFACE §6).
+//! UltraCart order XML → canonical orders, each accepted, skipped or rejected on its own
+//! ([`OrderOutcome`](crate::formats::OrderOutcome)).
 //!
 //! # Reading
 //!

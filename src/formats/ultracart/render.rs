@@ -1,4 +1,4 @@
-//! UltraCart confirmations out (spec formats/ultracart.md "Confirmations out"): every field
+//! UltraCart confirmations out: every field
 //! quoted, CRLF line ends.
 
 use crate::formats::render::{

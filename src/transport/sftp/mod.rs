@@ -1,4 +1,4 @@
-//! The SFTP endpoint, on russh and russh-sftp (STACK.md).
+//! The SFTP endpoint: SSH from russh, the SFTP server our own (see [`server`]).
 //!
 //! - [`host_keys`]: persistent host keys, created (0600) when missing.
 //! - [`algorithms`]: what the server offers — modern first, then what old Java clients need;
@@ -7,10 +7,11 @@
 //!   accepts until shutdown, then winds sessions down; [`deadline`] cuts off a connection
 //!   that has not logged in within `login_timeout`.
 //! - [`session`]: one SSH connection: logins ([`auth`]), only the `sftp` subsystem.
+//! - [`server`]: the request loop of the `sftp` channel — many requests in flight, reads and
+//!   writes in per-file [`lane`]s, replies as they are ready; [`wire`] is the packet format.
 //! - [`fs`]: the SFTP operations over the partner [`Home`](crate::home::Home), with
 //!   [`handles`] for what is open, [`upload`] for when an upload counts (or is aborted),
-//!   [`attrs`] for listings and [`status`] for the one mapping to SFTP status codes;
-//!   [`stream`] ends a server whose client is gone.
+//!   [`attrs`] for listings and [`status`] for the one mapping to SFTP status codes.
 
 mod algorithms;
 mod attrs;
@@ -19,11 +20,13 @@ mod deadline;
 mod fs;
 mod handles;
 mod host_keys;
+mod lane;
 mod listener;
+mod server;
 mod session;
 mod status;
-mod stream;
 mod upload;
+pub mod wire;
 
 pub use host_keys::HostKeyError;
 
@@ -66,7 +69,7 @@ pub enum SftpStartError {
 }
 
 /// Loads (or creates) the host keys, binds every `sftp.listen` address, and starts one
-/// listener task per address. Each runs until `shutdown`, then lets transfers finish within
+/// listener task per address (returned with the address it is bound to). Each runs until `shutdown`, then lets transfers finish within
 /// the grace period.
 pub async fn start(
     config: Arc<Config>,
@@ -74,7 +77,7 @@ pub async fn start(
     logins: Arc<crate::login::Logins>,
     uploads: Uploads,
     shutdown: Shutdown,
-) -> Result<Vec<JoinHandle<()>>, SftpStartError> {
+) -> Result<Vec<(SocketAddr, JoinHandle<()>)>, SftpStartError> {
     let paths = if sftp.host_keys.is_empty() {
         SftpConfig::default_host_keys(&config.data_dir)
     } else {
@@ -106,11 +109,14 @@ pub async fn start(
         logins,
         shutdown,
     });
-    Ok(bound
-        .into_iter()
-        .map(|(addr, l)| {
-            tracing::info!(listen = %addr, "SFTP listening");
-            tokio::spawn(listener::run(l, shared.clone()))
-        })
-        .collect())
+    let mut tasks = Vec::new();
+    for (addr, l) in bound {
+        let local = l.local_addr().map_err(|e| SftpStartError::Listen {
+            addr,
+            message: e.to_string(),
+        })?;
+        tracing::info!(listen = %local, "SFTP listening");
+        tasks.push((local, tokio::spawn(listener::run(l, shared.clone()))));
+    }
+    Ok(tasks)
 }
