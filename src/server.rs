@@ -5,7 +5,7 @@
 use crate::config::Config;
 use crate::intake::{Intake, scan, watcher};
 use crate::layout::{self, Folder};
-use crate::pipeline::Pipeline;
+use crate::pipeline::{Pipeline, requests};
 use crate::shutdown::Shutdown;
 use crate::store::Store;
 use std::net::SocketAddr;
@@ -87,6 +87,10 @@ fn write_ready_file(path: &Path, ready: &Ready) -> Result<(), ServeError> {
 /// Creates the data folder and every partner home with its four folders, and removes the
 /// temporary files of outputs and reports a crash cut short.
 pub fn prepare_homes(config: &Config) -> Result<(), ServeError> {
+    let requests = layout::requests_dir(&config.data_dir);
+    if crate::durable::remove_leftover_temps(&requests) > 0 {
+        info!("removed operator requests a crash cut short while they were written");
+    }
     for p in &config.partners {
         let home = config.partner_home(&p.name);
         for f in Folder::ALL {
@@ -119,6 +123,13 @@ pub async fn serve(
     let health = crate::ops::health::Health::new(store.clone());
     crate::ops::metrics::install();
     let purged = pipeline.recover()?;
+    let sent = pipeline.recheck_held()?;
+    if sent > 0 {
+        info!(
+            orders = sent,
+            "held orders sent: the catalog or the carts' aliases know their SKUs now"
+        );
+    }
     if purged > 0 {
         info!(
             jobs = purged,
@@ -205,16 +216,22 @@ pub async fn serve(
     };
     let alerts = crate::alerts::start(config.clone(), store.clone(), shutdown.clone());
 
+    // One worker decides, one thing at a time: the files in the queue, and between two files
+    // the operator's requests (the first look is at once: requests left before a stop).
     let worker = {
         let pipeline = pipeline.clone();
         let stop = shutdown.clone();
+        let requests = layout::requests_dir(&config.data_dir);
         tokio::spawn(async move {
+            let mut look = tokio::time::interval(requests::POLL);
+            look.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tokio::select! {
                     next = queue.next() => match next {
                         Some(a) => pipeline.process_async(a).await,
                         None => break,
                     },
+                    _ = look.tick() => answer_requests(&pipeline, &requests).await,
                     _ = stop.wait() => break,
                 }
             }
@@ -277,6 +294,19 @@ pub async fn serve(
     }
     info!("stopped");
     Ok(())
+}
+
+/// Carries out the operator's requests waiting in `dir`, if any, on the blocking pool.
+async fn answer_requests(pipeline: &Pipeline, dir: &Path) {
+    if !requests::has_pending(dir) {
+        return;
+    }
+    let (pipeline, dir) = (pipeline.clone(), dir.to_path_buf());
+    if let Err(e) =
+        tokio::task::spawn_blocking(move || requests::answer_pending(&pipeline, &dir)).await
+    {
+        warn!(error = %e, "answering the operator's requests failed");
+    }
 }
 
 /// Removes stale client temp files at start-up and every hour.

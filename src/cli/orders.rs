@@ -1,11 +1,14 @@
 //! `wharf orders list` and `wharf orders show`: read the order store, also while `serve` runs
-//! (redb's single-writer mode lets readers share the file with the server).
+//! (redb's single-writer mode lets readers share the file with the server). `release` and
+//! `cancel` write: to the store itself when the server is stopped, else through it.
 
 use anyhow::Context;
 use std::path::Path;
 use std::process::ExitCode;
 use wharf::config;
 use wharf::model::OrderStatus;
+use wharf::pipeline::Done;
+use wharf::pipeline::requests::{self, Request, Submitted};
 use wharf::store::{OrderRecord, Store};
 
 /// Opens the store read-only; `None` when no order was ever stored.
@@ -23,9 +26,10 @@ pub(crate) fn list(
     status: Option<&str>,
 ) -> Result<ExitCode, anyhow::Error> {
     let wanted = match status {
-        Some(s) => Some(OrderStatus::parse(s).with_context(|| {
-            format!("unknown status {s:?} (new, at_wms, partial, shipped, confirmed, skipped, error, canceled)")
-        })?),
+        Some(s) => Some(
+            OrderStatus::parse(s)
+                .with_context(|| format!("unknown status {s:?} ({})", OrderStatus::names()))?,
+        ),
         None => None,
     };
     outln!("cust_ref\tsource\tcust_po_no\tstatus\torder_date")?;
@@ -111,4 +115,65 @@ fn shown(rec: &OrderRecord) -> serde_json::Value {
         );
     }
     v
+}
+
+/// `wharf orders release REF` / `wharf orders cancel REF`. With the server stopped the store is
+/// opened for writing and the request carried out here; while `wharf serve` holds the store the
+/// request is left for it in the data folder and its answer awaited up to `wait`. Either way
+/// [`wharf::pipeline::Pipeline::perform`] decides, and the order file or cancellation goes to
+/// the warehouse's `out/` at once. Exit 0 done, 1 refused (with the reason), 2 no answer in
+/// time.
+pub(crate) fn act(
+    explicit: Option<&Path>,
+    request: &Request,
+    wait: std::time::Duration,
+) -> Result<ExitCode, anyhow::Error> {
+    let cfg = match config::locate(explicit) {
+        config::Source::File(path) => {
+            config::load(&path)
+                .map_err(|problems| anyhow::anyhow!("{problems}"))?
+                .config
+        }
+        config::Source::Demo => anyhow::bail!("no configuration: give --config"),
+    };
+    let path = wharf::layout::store_file(&cfg.data_dir);
+    let done = match Store::open(&path) {
+        Ok(store) => wharf::pipeline::Pipeline::new(
+            std::sync::Arc::new(cfg),
+            std::sync::Arc::new(store),
+            wharf::intake::UploadRegistry::default(),
+        )
+        .perform(request)?,
+        Err(e) if e.held_elsewhere() => {
+            let dir = wharf::layout::requests_dir(&cfg.data_dir);
+            match requests::submit(&dir, request, wait)
+                .with_context(|| format!("leaving the request in {}", dir.display()))?
+            {
+                Submitted::Answered(done) => done,
+                Submitted::Withdrawn => {
+                    eprintln!(
+                        "no answer from the running server within {wait:?}: request withdrawn, nothing was done"
+                    );
+                    return Ok(ExitCode::from(2));
+                }
+                Submitted::Taken => {
+                    eprintln!(
+                        "the running server took the request but did not answer within {wait:?}: it will be carried out; see `wharf orders show`"
+                    );
+                    return Ok(ExitCode::from(2));
+                }
+            }
+        }
+        Err(e) => return Err(e.into()),
+    };
+    match done {
+        Done::Ok(what) => {
+            outln!("{what}")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Done::Refused(why) => {
+            eprintln!("refused: {why}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }

@@ -128,6 +128,8 @@ pub(crate) struct RawPartner {
     pub api_user: Option<Spanned<String>>,
     pub api_key_hash: Option<Spanned<String>>,
     pub api_key_file: Option<Spanned<String>>,
+    pub accept_orders_since: Option<Spanned<String>>,
+    pub check_skus: Option<Spanned<bool>>,
     /// `[partner.remote]` (pull mode).
     pub remote: Option<Spanned<RawRemote>>,
 }

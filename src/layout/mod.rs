@@ -5,6 +5,8 @@
 //! ```text
 //! DATA_DIR/
 //!   wharf.redb                   the order store
+//!   requests/                    an operator's release/cancel waiting for the running server
+//!                                (ID.request.json, ID.taken.json, ID.answer.json)
 //!   partners/NAME/               a partner's home (`/` to the partner)
 //!     in/                        what the partner sends (sub-folders allowed)
 //!     out/                       what Wharf sends the partner
@@ -26,6 +28,8 @@ use std::path::{Component, Path, PathBuf};
 const PARTNERS: &str = "partners";
 /// The store file, in the data folder.
 const STORE_FILE: &str = "wharf.redb";
+/// The folder where the command line leaves requests for the running server.
+const REQUESTS: &str = "requests";
 /// Under `archive/`: what pull mode dropped off on the partner's server.
 const SENT: &str = "sent";
 /// Ends a rejection report beside its input: `error/NAME.error.txt`.
@@ -87,6 +91,12 @@ pub fn partners_dir(data_dir: &Path) -> PathBuf {
 /// The store file: `DATA_DIR/wharf.redb`.
 pub fn store_file(data_dir: &Path) -> PathBuf {
     data_dir.join(STORE_FILE)
+}
+
+/// `DATA_DIR/requests`: an operator's requests to the running server and its answers (the
+/// file names are [`names::request_file`]'s).
+pub fn requests_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join(REQUESTS)
 }
 
 /// Where earlier versions kept a pull-mode partner's ledger: `DATA_DIR/remote/NAME.json` (now

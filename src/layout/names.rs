@@ -10,6 +10,9 @@
 //! | `.NAME.PID-SEQ.tmp` | the durable writer | an output, report or ledger being written ([`output_temp_name`]) |
 //! | `.NAME.download` | pull mode, in `in/` | a file being fetched from a partner's server ([`download_temp_name`]) |
 //! | `.NAME.part` | pull mode, on the partner's server | a file being dropped off ([`remote_temp_name`]) |
+//! | `ID.request.json` | `wharf orders release/cancel`, in `DATA_DIR/requests/` | a request waiting for the running server ([`request_file`]) |
+//! | `ID.taken.json` | the server | a request it is carrying out; one that survives a crash is carried out at the next start |
+//! | `ID.answer.json` | the server | what it did, for the command waiting on it |
 //! | `FILE.tmp` | the demo | its credentials file being replaced ([`private_temp_name`]) |
 //!
 //! Every hidden name starts with `.`, so every one is also a client temp name: the watcher, the
@@ -134,6 +137,50 @@ pub fn remote_temp_name(name: &str) -> String {
     format!(".{name}{REMOTE_TEMP}")
 }
 
+/// The three stages of an operator's request in `DATA_DIR/requests/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestFile {
+    /// `ID.request.json`: written by the command, waiting for the server.
+    Request,
+    /// `ID.taken.json`: claimed by the server (renamed from the request).
+    Taken,
+    /// `ID.answer.json`: the server's answer.
+    Answer,
+}
+
+impl RequestFile {
+    const ALL: [RequestFile; 3] = [
+        RequestFile::Request,
+        RequestFile::Taken,
+        RequestFile::Answer,
+    ];
+
+    fn ending(self) -> &'static str {
+        match self {
+            RequestFile::Request => ".request.json",
+            RequestFile::Taken => ".taken.json",
+            RequestFile::Answer => ".answer.json",
+        }
+    }
+}
+
+/// The name of request `id` at `stage`: `ID.request.json`, `ID.taken.json`, `ID.answer.json`.
+pub fn request_file(id: &str, stage: RequestFile) -> String {
+    format!("{id}{}", stage.ending())
+}
+
+/// The request id and stage a name in `DATA_DIR/requests/` stands for; `None` for a temp name
+/// (a file being written) or anything else.
+pub fn parse_request_file(name: &str) -> Option<(&str, RequestFile)> {
+    if is_temp_name(name) {
+        return None;
+    }
+    RequestFile::ALL.into_iter().find_map(|stage| {
+        let id = name.strip_suffix(stage.ending())?;
+        (!id.is_empty()).then_some((id, stage))
+    })
+}
+
 /// The name of a private file's replacement while it is written (`FILE.tmp` beside `FILE`).
 pub fn private_temp_name(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
@@ -187,6 +234,25 @@ mod tests {
         assert!(!was_cut(&quarantine_name("a.cut-1.xml")));
         assert_eq!(original_name(".plain"), None);
         assert_eq!(original_name("x.xml"), None);
+    }
+
+    #[test]
+    fn request_files_round_trip() {
+        for stage in [
+            RequestFile::Request,
+            RequestFile::Taken,
+            RequestFile::Answer,
+        ] {
+            let name = request_file("17-42", stage);
+            assert_eq!(parse_request_file(&name), Some(("17-42", stage)));
+        }
+        assert_eq!(parse_request_file(".request.json"), None);
+        assert_eq!(
+            parse_request_file(&output_temp_name("1.request.json")),
+            None,
+            "a request being written is not one yet"
+        );
+        assert_eq!(parse_request_file("notes.txt"), None);
     }
 
     #[test]

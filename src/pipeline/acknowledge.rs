@@ -63,6 +63,10 @@ pub fn take(
             }
             // Taking an invoice or inventory file moves no order (and they carry none).
             OutputKind::Invoice | OutputKind::Inventory => {}
+            OutputKind::Cancel => {
+                rec.history
+                    .push(HistoryEntry::now(format!("{partner} took {label}"), label));
+            }
             OutputKind::Confirmation => {
                 rec.history.push(HistoryEntry::now(
                     format!("cart {partner} took {label}"),

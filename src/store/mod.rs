@@ -15,11 +15,14 @@
 //!   so a file that kills the process while it is parsed is recognised at the next start.
 //! - `inventory_levels` ([`inventory`]): each warehouse's last level per SKU.
 //! - `api_requests` ([`api_requests`]): merchant-API answers by `Idempotency-Key`.
+//! - `catalog`: (warehouse, SKU) → [`Product`](crate::model::Product), and `held`: order key →
+//!   warehouse, the orders waiting for a SKU ([`catalog`]).
 //! - `remote_fetched`, `remote_dropped`: the pull-mode ledger (`store/remote.rs`).
 
 mod activity;
 mod api_requests;
 mod attempts;
+mod catalog;
 mod cust_ref;
 mod inventory;
 mod records;
@@ -34,7 +37,7 @@ pub use cust_ref::assign_cust_ref;
 pub use inventory::KnownLevel;
 pub use records::{Delivery, HistoryEntry, Job, OrderRecord, OutputKind, Plan, PlannedOutput};
 pub use remote::RemoteSeen;
-pub use summary::{ListQuery, OrderPage, OrderQuery, OrderSummary, STATUSES, day_of, now_ms};
+pub use summary::{ListQuery, OrderPage, OrderQuery, OrderSummary, day_of, now_ms};
 
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{Serialize, de::DeserializeOwned};
@@ -46,6 +49,8 @@ const JOBS: TableDefinition<&str, &[u8]> = TableDefinition::new("jobs");
 const DELIVERIES: TableDefinition<&str, &[u8]> = TableDefinition::new("deliveries");
 const ATTEMPTS: TableDefinition<&str, &[u8]> = TableDefinition::new("attempts");
 const WRITTEN: TableDefinition<&str, ()> = TableDefinition::new("written");
+const CATALOG: TableDefinition<&str, &[u8]> = TableDefinition::new("catalog");
+const HELD: TableDefinition<&str, &str> = TableDefinition::new("held");
 const REMOTE_FETCHED: TableDefinition<&str, (u64, u32)> = TableDefinition::new("remote_fetched");
 const REMOTE_DROPPED: TableDefinition<&str, &str> = TableDefinition::new("remote_dropped");
 
@@ -81,6 +86,20 @@ pub enum StoreError {
         /// Why.
         source: serde_json::Error,
     },
+}
+
+impl StoreError {
+    /// Whether the store could not be opened because another process (a running server)
+    /// holds it for writing.
+    pub fn held_elsewhere(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Open {
+                source: redb::DatabaseError::DatabaseAlreadyOpen,
+                ..
+            }
+        )
+    }
 }
 
 fn db_err(e: impl Into<redb::Error>) -> StoreError {
@@ -139,6 +158,8 @@ pub struct Txn<'a> {
     deliveries: redb::Table<'a, &'static str, &'static [u8]>,
     attempts: redb::Table<'a, &'static str, &'static [u8]>,
     written: redb::Table<'a, &'static str, ()>,
+    catalog: redb::Table<'a, &'static str, &'static [u8]>,
+    held: redb::Table<'a, &'static str, &'static str>,
     remote_fetched: redb::Table<'a, &'static str, (u64, u32)>,
     remote_dropped: redb::Table<'a, &'static str, &'static str>,
 }
@@ -209,6 +230,8 @@ impl Store {
                 deliveries: wtx.open_table(DELIVERIES).map_err(db_err)?,
                 attempts: wtx.open_table(ATTEMPTS).map_err(db_err)?,
                 written: wtx.open_table(WRITTEN).map_err(db_err)?,
+                catalog: wtx.open_table(CATALOG).map_err(db_err)?,
+                held: wtx.open_table(HELD).map_err(db_err)?,
                 remote_fetched: wtx.open_table(REMOTE_FETCHED).map_err(db_err)?,
                 remote_dropped: wtx.open_table(REMOTE_DROPPED).map_err(db_err)?,
             };

@@ -31,18 +31,6 @@ const BUILT: &str = "order_summaries_v1";
 /// The separator of a summary line's fields (and of index keys).
 const SEP: char = '\u{1f}';
 
-/// All statuses, in life-cycle order.
-pub const STATUSES: [OrderStatus; 8] = [
-    OrderStatus::New,
-    OrderStatus::AtWms,
-    OrderStatus::Partial,
-    OrderStatus::Shipped,
-    OrderStatus::Confirmed,
-    OrderStatus::Skipped,
-    OrderStatus::Error,
-    OrderStatus::Canceled,
-];
-
 /// One order in a list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderSummary {
@@ -220,7 +208,7 @@ impl Store {
         let rtx = self.db.begin_read()?;
         let t = rtx.open_table(COUNTS).map_err(db_err)?;
         let mut out = Vec::new();
-        for s in STATUSES {
+        for s in OrderStatus::ALL {
             let n = t.get(s.as_str()).map_err(db_err)?.map_or(0, |v| v.value());
             out.push((s, n));
         }
@@ -232,7 +220,7 @@ impl Store {
         let rtx = self.db.begin_read()?;
         let t = rtx.open_table(COUNTS).map_err(db_err)?;
         let mut out = Vec::new();
-        for s in STATUSES {
+        for s in OrderStatus::ALL {
             let key = partner_count_key(source, s);
             let n = t
                 .get(key.as_str())
@@ -250,7 +238,7 @@ impl Store {
         let mut out = Vec::new();
         for day in days {
             let mut row = Vec::new();
-            for s in STATUSES {
+            for s in OrderStatus::ALL {
                 let key = format!("{day}{SEP}{}", s.as_str());
                 let n = t
                     .get(key.as_str())
@@ -356,7 +344,10 @@ impl Store {
             };
             let total = match q.status {
                 Some(s) => count(s)?,
-                None => STATUSES.iter().map(|s| count(*s)).sum::<Result<u64, _>>()?,
+                None => OrderStatus::ALL
+                    .iter()
+                    .map(|s| count(*s))
+                    .sum::<Result<u64, _>>()?,
             };
             page.total = usize::try_from(total).unwrap_or(usize::MAX);
         }
@@ -599,6 +590,7 @@ mod tests {
             confirmations: vec![],
             shipped: Default::default(),
             shipments: vec![],
+            canceled: Default::default(),
         }
     }
 

@@ -335,6 +335,7 @@ fn orders_list_new_p99_over_100k_orders() {
                         confirmations: vec![],
                         shipped: Default::default(),
                         shipments: vec![],
+                        canceled: Default::default(),
                     })?;
                 }
                 Ok(())

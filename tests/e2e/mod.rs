@@ -26,6 +26,7 @@ mod ipv6;
 mod lifecycle;
 mod ops;
 mod ops_support;
+mod orders_life;
 mod poison;
 mod rclone;
 mod remote;

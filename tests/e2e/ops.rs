@@ -403,6 +403,7 @@ fn orders_page_with_100k_orders_renders_quickly() {
                         confirmations: vec![],
                         shipped: Default::default(),
                         shipments: vec![],
+                        canceled: Default::default(),
                     })?;
                 }
                 Ok(())

@@ -133,10 +133,7 @@ fn statuses(name: &str) -> Option<Vec<OrderStatus>> {
         "any" => vec![],
         "new_or_at_wms" => vec![S::New, S::AtWms],
         "shipped_or_confirmed" => vec![S::Shipped, S::Confirmed],
-        "new" | "at_wms" | "partial" | "shipped" | "confirmed" | "error" | "canceled" => {
-            vec![OrderStatus::parse(name)?]
-        }
-        _ => return None,
+        _ => vec![OrderStatus::parse(name)?],
     })
 }
 
@@ -170,7 +167,7 @@ async fn read<T: Send + 'static>(
     get,
     path = "/v1/merchant/orders/list/{status}",
     params(
-        ("status" = String, Path, description = "new, at_wms, partial, shipped, confirmed, error, canceled, or new_or_at_wms, shipped_or_confirmed, any"),
+        ("status" = String, Path, description = "a status (new, at_wms, partial, shipped, confirmed, skipped, error, held, canceled), or new_or_at_wms, shipped_or_confirmed, any"),
         ListParams
     ),
     responses((status = 200, description = "The orders (oldest first), or an error", body = inline(ListAnswer))),
@@ -186,7 +183,8 @@ pub(super) async fn list_orders(
     let answer = async {
         let statuses = statuses(&status).ok_or_else(|| {
             Answer::invalid(format!(
-                "unknown status '{status}': new, at_wms, partial, shipped, confirmed, error, canceled, new_or_at_wms, shipped_or_confirmed or any"
+                "unknown status '{status}': {}, new_or_at_wms, shipped_or_confirmed or any",
+                OrderStatus::names()
             ))
         })?;
         let (offset, limit) = PageParams {

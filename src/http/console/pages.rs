@@ -7,7 +7,7 @@ use super::views::{self, *};
 use crate::config::Role;
 use crate::http::Shared;
 use crate::model::OrderStatus;
-use crate::store::{OrderQuery, STATUSES, day_of, now_ms};
+use crate::store::{OrderQuery, day_of, now_ms};
 use axum::Extension;
 use axum::body::Body;
 use axum::extract::{Form, Path, Query, State};
@@ -69,7 +69,7 @@ pub(super) async fn dashboard(
                 Role::Cart => s.store.order_counts_of(&p.name)?,
                 Role::Warehouse => {
                     let mut sum: Vec<(OrderStatus, u64)> =
-                        STATUSES.iter().map(|st| (*st, 0)).collect();
+                        OrderStatus::ALL.iter().map(|st| (*st, 0)).collect();
                     for cart in s
                         .config
                         .partners
@@ -213,7 +213,7 @@ pub(super) async fn orders(
         title: "Orders",
         nav: "orders",
         session,
-        statuses: STATUSES.iter().map(|s| s.as_str()).collect(),
+        statuses: OrderStatus::ALL.iter().map(|s| s.as_str()).collect(),
         partners: state
             .config
             .partners
