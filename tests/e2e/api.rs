@@ -144,6 +144,15 @@ fn a_bad_body_is_refused_with_its_json_path_and_lands_in_error() {
     ));
     let level = o.api("GET", "inventory/SKU-1", None);
     assert_eq!(ok(&level)["qty_available"], 7, "{level}");
+    // The inventory taught the catalog the SKU; an unknown one is refused.
+    let product = o.api("GET", "product/SKU-1", None);
+    assert_eq!(ok(&product)["sku"], "SKU-1", "{product}");
+    assert!(invalid(&o.api("GET", "product/NOPE", None)).contains("not in the catalog"));
+    // Every status of the one list is a list filter, `held` and `canceled` included.
+    for status in ["held", "canceled", "skipped"] {
+        let list = o.api("GET", &format!("orders/list/{status}"), None);
+        assert!(ok(&list).is_array(), "{status}: {list}");
+    }
     assert_eq!(
         ok(&o.api("GET", "inventory", None))
             .as_array()

@@ -105,6 +105,7 @@ pub(super) fn routes(state: Shared) -> Router<Shared> {
         .route("/orders/status/{cust_ref}", get(reads::order_status))
         .route("/inventory", get(reads::inventory).post(writes::inventory))
         .route("/inventory/{sku}", get(reads::inventory_sku))
+        .route("/product/{sku}", get(reads::product))
         .route("/orders/received", post(writes::received))
         .route("/shipments", post(writes::shipments))
         .fallback(unknown)

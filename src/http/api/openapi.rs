@@ -20,6 +20,7 @@ use utoipa::{Modify, OpenApi};
         reads::order_status,
         reads::inventory,
         reads::inventory_sku,
+        reads::product,
         writes::received,
         writes::shipments,
         writes::inventory,
@@ -29,6 +30,7 @@ use utoipa::{Modify, OpenApi};
     tags(
         (name = "orders", description = "Orders and their status"),
         (name = "inventory", description = "Inventory levels"),
+        (name = "products", description = "The warehouse's catalog"),
         (name = "writes", description = "Shipments and inventory from the warehouse"),
     )
 )]

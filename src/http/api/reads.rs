@@ -1,6 +1,6 @@
 //! The reads: orders by status (a page, oldest first), one order with its status, shipments
-//! and history, and the inventory levels the warehouse last reported. A warehouse sees the
-//! orders of the carts routed to it, nothing else.
+//! and history, the inventory levels the warehouse last reported, and one SKU of its catalog.
+//! A warehouse sees the orders of the carts routed to it, nothing else.
 
 use super::answer::Answer;
 use super::{Caller, answered};
@@ -341,6 +341,44 @@ pub struct LevelAnswer {
     pub success_code: bool,
     /// The level.
     pub response: Option<KnownLevel>,
+    /// On failure: Invalid, Failure or RateLimit.
+    pub error_code: Option<super::answer::ErrorCode>,
+    /// On failure: why.
+    pub message: Option<String>,
+}
+
+/// One SKU of the warehouse's catalog (from its product files, or known from its inventory).
+#[utoipa::path(
+    get,
+    path = "/v1/merchant/product/{sku}",
+    params(("sku" = String, Path, description = "The warehouse's SKU")),
+    responses((status = 200, description = "The product, or an error", body = inline(ProductAnswer))),
+    security(("basic" = [])),
+    tag = "products"
+)]
+pub(super) async fn product(
+    State(state): State<Shared>,
+    Extension(caller): Extension<Caller>,
+    Path(sku): Path<String>,
+) -> Response {
+    let store = state.store.clone();
+    let wh = caller.partner.name.clone();
+    let wanted = sku.clone();
+    let answer = match read(move || store.catalog_product(&wh, &wanted)).await {
+        Ok(Some(p)) => Answer::ok(p),
+        Ok(None) => Answer::invalid(format!("SKU '{sku}' is not in the catalog")),
+        Err(a) => a,
+    };
+    answered(&caller, answer)
+}
+
+/// The envelope of one product (for the document).
+#[derive(Serialize, ToSchema)]
+pub struct ProductAnswer {
+    /// True on success.
+    pub success_code: bool,
+    /// The product.
+    pub response: Option<crate::model::Product>,
     /// On failure: Invalid, Failure or RateLimit.
     pub error_code: Option<super::answer::ErrorCode>,
     /// On failure: why.
