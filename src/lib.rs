@@ -9,17 +9,20 @@
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod alerts;
 pub mod config;
 pub mod durable;
 #[cfg(debug_assertions)]
 pub mod faults;
 pub mod formats;
 pub mod home;
+pub mod http;
 pub mod intake;
 pub mod layout;
 pub mod logging;
 pub mod login;
 pub mod model;
+pub mod ops;
 pub mod pipeline;
 pub mod policy;
 pub mod server;

@@ -40,6 +40,9 @@ pub enum ServeError {
     /// The watcher could not start.
     #[error("watching the in/ folders: {0}")]
     Watch(#[from] notify::Error),
+    /// The HTTP listener could not start.
+    #[error(transparent)]
+    Http(#[from] crate::http::HttpStartError),
     /// The ready file could not be written.
     #[error("writing the ready file {path}: {source}")]
     ReadyFile {
@@ -117,6 +120,8 @@ pub async fn serve(
     let store = Arc::new(Store::open(&layout::store_file(&config.data_dir))?);
     let (intake, mut queue) = Intake::new(layout::partners_dir(&config.data_dir));
     let pipeline = Pipeline::new(config.clone(), store.clone(), intake.uploads().clone());
+    let health = crate::ops::health::Health::new(store.clone());
+    crate::ops::metrics::install();
     let purged = pipeline.recover()?;
     pipeline.found_taken_at_start()?;
     let sent = pipeline.recheck_held()?;
@@ -186,6 +191,32 @@ pub async fn serve(
         write_ready_file(path, &ready)?;
     }
 
+    let listeners: Vec<_> = listeners
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| health.watch(format!("listener {i}"), l))
+        .collect();
+    // HTTP stops last: /healthz answers 503 through the whole shutdown.
+    let stop_http = Shutdown::new();
+    let http = match &config.http {
+        Some(h) => {
+            let api = crate::http::api::ApiState::new(
+                logins.clone(),
+                uploads.clone(),
+                pipeline.waiters().clone(),
+            );
+            let state = crate::http::AppState::new(
+                config.clone(),
+                store.clone(),
+                health.clone(),
+                Some(api),
+            );
+            crate::http::start(h, state, stop_http.clone()).await?
+        }
+        None => Vec::new(),
+    };
+    let alerts = crate::alerts::start(config.clone(), store.clone(), shutdown.clone());
+
     // One worker decides, one thing at a time: the files in the queue, and between two files
     // the operator's requests (the first look is at once: requests left before a stop).
     let worker = {
@@ -217,6 +248,7 @@ pub async fn serve(
     info!(data_dir = %config.data_dir.display(), partners = config.partners.len(), "wharf is running");
 
     shutdown.wait().await;
+    health.shutting_down();
     let grace = config.limits.shutdown_grace;
     info!(
         transfers = intake.uploads().running(),
@@ -253,6 +285,13 @@ pub async fn serve(
     match worker.await {
         Ok(mut queue) => pipeline.drain(&mut queue).await,
         Err(e) => warn!(error = %e, "pipeline worker failed"),
+    }
+    if let Some(a) = alerts {
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), a).await;
+    }
+    stop_http.trigger();
+    for h in http {
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(6), h).await;
     }
     info!("stopped");
     Ok(())

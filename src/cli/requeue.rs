@@ -1,5 +1,5 @@
 //! `wharf requeue`: files from a partner's `error/` or `archive/` back into its `in/`
-//! ([`wharf::intake::requeue`]).
+//! ([`wharf::intake::requeue`], the same function the console's button calls).
 
 use std::path::PathBuf;
 use std::process::ExitCode;

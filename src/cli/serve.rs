@@ -71,10 +71,10 @@ pub(crate) fn run(
     explicit: Option<&Path>,
     ready_file: Option<&Path>,
 ) -> Result<ExitCode, anyhow::Error> {
-    wharf::logging::init();
     let Some(config) = load(explicit)? else {
         return Ok(ExitCode::FAILURE);
     };
+    wharf::logging::init_with(config.log_format);
     let rt = tokio::runtime::Runtime::new().context("starting the runtime")?;
     rt.block_on(async move {
         let shutdown = Shutdown::new();

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::context::Ctx;
 use super::listeners::{self, Listeners};
-use super::{Config, ConfigErrors, Loaded, limits, partner, raw};
+use super::{Config, ConfigErrors, Loaded, LogFormat, alerts, http, limits, partner, raw};
 
 /// Checks `text`, the content of `file`, and builds the configuration.
 pub(crate) fn check(text: &str, file: &Path) -> Result<Loaded, ConfigErrors> {
@@ -35,7 +35,13 @@ pub(crate) fn check(text: &str, file: &Path) -> Result<Loaded, ConfigErrors> {
         .limits
         .map(|l| limits::limits(l, &mut ctx))
         .unwrap_or_default();
+    let http = doc
+        .http
+        .and_then(|h| http::check_http(h, &mut ctx, &mut seen));
     let partners = partner::validate_partners(doc.partners, &mut ctx);
+    let log_format = LogFormat::check(doc.log_format.as_ref(), &mut ctx);
+    let smtp = doc.smtp.and_then(|s| alerts::check_smtp(s, &mut ctx));
+    let alerts = alerts::check_alerts(doc.alerts, &partners, smtp.is_some(), &mut ctx);
 
     let (file, warnings) = ctx.finish()?;
     Ok(Loaded {
@@ -47,6 +53,10 @@ pub(crate) fn check(text: &str, file: &Path) -> Result<Loaded, ConfigErrors> {
             sftp,
             limits,
             partners,
+            http,
+            alerts,
+            smtp,
+            log_format,
         },
         warnings,
     })

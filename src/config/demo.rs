@@ -17,13 +17,19 @@ use crate::formats::{Format, KitMode};
 use super::listeners::DEFAULT_PASSIVE_PORTS;
 use super::partner::DEFAULT_CUST_REF_MAX_LEN;
 use super::{
-    Config, ConfigError, Credential, DtdMode, FtpConfig, Limits, Partner, Role, SftpConfig,
+    Admin, Config, ConfigError, Credential, DtdMode, FtpConfig, HttpConfig, Limits, LogFormat,
+    Partner, Role, SftpConfig,
 };
 
 /// The demo's FTP port.
 pub const DEMO_FTP_PORT: u16 = 2121;
 /// The demo's SFTP port.
 pub const DEMO_SFTP_PORT: u16 = 2222;
+/// The demo's HTTP port (the console, `/healthz`, `/metrics`).
+pub const DEMO_HTTP_PORT: u16 = 8080;
+/// The demo console's admin account, its password kept with the partners' in the
+/// credentials file.
+pub const DEMO_ADMIN: &str = "admin";
 /// The file holding the demo passwords, in the data folder.
 pub const CREDENTIALS_FILE: &str = "demo-credentials.toml";
 /// The warehouse both demo carts send to.
@@ -65,7 +71,7 @@ pub fn demo_config(
                 name: (*name).to_owned(),
                 role: *role,
                 format: *format,
-                credential: Credential::Plain(password),
+                credential: Credential::Plain(password.clone()),
                 authorized_keys: Vec::new(),
                 allowed_ips: Vec::new(),
                 warehouse: (*role == Role::Cart).then(|| WAREHOUSE.to_owned()),
@@ -79,6 +85,11 @@ pub fn demo_config(
                 accept_orders_since: None,
                 check_skus: false,
                 remote: None,
+                // The demo warehouse may also use the merchant API, with its name and password.
+                api: (*role == Role::Warehouse).then(|| crate::config::ApiAccess {
+                    user: (*name).to_owned(),
+                    key: Credential::Plain(password),
+                }),
             })
         })
         .collect();
@@ -104,6 +115,20 @@ pub fn demo_config(
         }),
         limits: Limits::default(),
         partners,
+        http: Some(HttpConfig {
+            listen: vec![SocketAddr::new(listen_host, DEMO_HTTP_PORT)],
+            tls_cert: None,
+            tls_key: None,
+            admins: vec![Admin {
+                name: DEMO_ADMIN.to_owned(),
+                credential: Credential::Plain(
+                    passwords.get(DEMO_ADMIN).cloned().unwrap_or_default(),
+                ),
+            }],
+        }),
+        alerts: Vec::new(),
+        smtp: None,
+        log_format: LogFormat::Text,
     };
     let message = generated.then(|| announcement(&file, &passwords));
     Ok((config, message))
@@ -142,7 +167,7 @@ fn demo_passwords(file: &Path) -> Result<(BTreeMap<String, String>, bool), Confi
         }
     };
     let mut generated = false;
-    for (name, _, _) in PARTNERS {
+    for name in PARTNERS.iter().map(|(n, _, _)| *n).chain([DEMO_ADMIN]) {
         let entry = passwords.entry(name.to_owned()).or_default();
         if entry.is_empty() {
             *entry = random_password();
@@ -166,7 +191,11 @@ fn random_password() -> String {
 
 /// The credentials file: one `name = "password"` line per partner, demo partners first.
 fn render(passwords: &BTreeMap<String, String>) -> String {
-    let demo_names: Vec<&str> = PARTNERS.iter().map(|(name, _, _)| *name).collect();
+    let demo_names: Vec<&str> = PARTNERS
+        .iter()
+        .map(|(name, _, _)| *name)
+        .chain([DEMO_ADMIN])
+        .collect();
     let ordered = demo_names
         .iter()
         .filter_map(|name| passwords.get_key_value(*name))
@@ -221,6 +250,12 @@ fn announcement(file: &Path, passwords: &BTreeMap<String, String>) -> String {
             text.push_str(&format!("\n  {name:<16} {password}"));
         }
     }
+    if let Some(password) = passwords.get(DEMO_ADMIN) {
+        text.push_str(&format!(
+            "\nWeb console: http://{}:{DEMO_HTTP_PORT}/ as {DEMO_ADMIN} / {password}",
+            std::net::Ipv4Addr::LOCALHOST
+        ));
+    }
     text
 }
 
@@ -248,8 +283,13 @@ mod tests {
         assert_eq!(mode(&file), 0o600);
         let saved: BTreeMap<String, String> =
             toml::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
-        assert_eq!(saved.len(), 3);
-        for (name, password) in &saved {
+        assert_eq!(saved.len(), 4);
+        let admin = saved.get(DEMO_ADMIN).expect("the console admin's password");
+        let http = config.http.as_ref().expect("the demo console");
+        assert_eq!(http.listen, vec!["127.0.0.1:8080".parse().unwrap()]);
+        assert!(http.admins[0].credential.verify(admin));
+        assert!(message.contains(admin));
+        for (name, password) in saved.iter().filter(|(n, _)| *n != DEMO_ADMIN) {
             assert!(password.len() >= 16 && password.chars().all(|c| c.is_ascii_alphanumeric()));
             assert!(message.contains(name) && message.contains(password));
             let partner = config.partner(name).unwrap();
@@ -258,7 +298,7 @@ mod tests {
         let text = std::fs::read_to_string(&file).unwrap();
         assert!(
             text.lines()
-                .all(|l| l.starts_with("demo-") && l.contains(" = \"")),
+                .all(|l| (l.starts_with("demo-") || l.starts_with("admin ")) && l.contains(" = \"")),
             "{text}"
         );
 
@@ -291,7 +331,7 @@ mod tests {
 
         let (again, message) = demo_config(&data, localhost).unwrap();
         assert!(message.is_none(), "nothing new to announce");
-        for (name, password) in &saved {
+        for (name, password) in saved.iter().filter(|(n, _)| *n != DEMO_ADMIN) {
             assert!(again.partner(name).unwrap().credential.verify(password));
         }
         assert_eq!(

@@ -35,8 +35,8 @@ impl Listeners {
     }
 }
 
-/// `listen` of `[ftp]` or `[sftp]`: required, one address or more.
-fn listen(
+/// `listen` of `[ftp]`, `[sftp]` or `[http]`: required, one address or more.
+pub(crate) fn listen(
     value: Option<Spanned<RawListen>>,
     section: &Range<usize>,
     label: &'static str,

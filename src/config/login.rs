@@ -65,7 +65,7 @@ pub(crate) fn check_credential(
                         None
                     }
                 },
-                "password_file" => read_password_file(value, label, ctx),
+                "password_file" => read_secret_file(value, "password_file", label, ctx),
                 _ => {
                     if text.is_empty() {
                         ctx.error(&span, format!("{label}: `password` is empty"));
@@ -95,28 +95,30 @@ pub(crate) fn check_credential(
     }
 }
 
-/// `password_file`: its trimmed content is an argon2 hash when it starts with `$argon2`,
-/// otherwise the password itself.
-fn read_password_file(value: &Spanned<String>, label: &str, ctx: &mut Ctx) -> Option<Credential> {
+/// `password_file` (or `api_key_file`, named by `key`): its trimmed content is an argon2 hash
+/// when it starts with `$argon2`, otherwise the secret itself.
+pub(crate) fn read_secret_file(
+    value: &Spanned<String>,
+    key: &str,
+    label: &str,
+    ctx: &mut Ctx,
+) -> Option<Credential> {
     let span = value.span();
-    let path = ctx.path(value, "password_file")?;
+    let path = ctx.path(value, key)?;
     let content = match std::fs::read_to_string(&path) {
         Ok(content) => content,
         Err(e) => {
             ctx.error(
                 &span,
-                format!("{label}: cannot read password_file {}: {e}", path.display()),
+                format!("{label}: cannot read {key} {}: {e}", path.display()),
             );
             return None;
         }
     };
-    warn_if_shared(&path, &span, label, ctx);
+    warn_if_shared(&path, &span, key, label, ctx);
     let secret = content.trim();
     if secret.is_empty() {
-        ctx.error(
-            &span,
-            format!("{label}: password_file {} is empty", path.display()),
-        );
+        ctx.error(&span, format!("{label}: {key} {} is empty", path.display()));
         return None;
     }
     if secret.starts_with("$argon2") {
@@ -126,7 +128,7 @@ fn read_password_file(value: &Spanned<String>, label: &str, ctx: &mut Ctx) -> Op
                 ctx.error(
                     &span,
                     format!(
-                        "{label}: password_file {} holds a hash that is {message}",
+                        "{label}: {key} {} holds a hash that is {message}",
                         path.display()
                     ),
                 );
@@ -140,7 +142,7 @@ fn read_password_file(value: &Spanned<String>, label: &str, ctx: &mut Ctx) -> Op
 
 /// Warns when a password file can be read by other users.
 #[cfg(unix)]
-fn warn_if_shared(path: &Path, span: &Range<usize>, label: &str, ctx: &mut Ctx) {
+fn warn_if_shared(path: &Path, span: &Range<usize>, key: &str, label: &str, ctx: &mut Ctx) {
     use std::os::unix::fs::PermissionsExt;
     if let Ok(meta) = std::fs::metadata(path)
         && meta.permissions().mode() & 0o077 != 0
@@ -148,7 +150,7 @@ fn warn_if_shared(path: &Path, span: &Range<usize>, label: &str, ctx: &mut Ctx) 
         ctx.warn(
             span,
             format!(
-                "{label}: password_file {} is accessible to other users; chmod 600 it",
+                "{label}: {key} {} is accessible to other users; chmod 600 it",
                 path.display()
             ),
         );
@@ -157,7 +159,7 @@ fn warn_if_shared(path: &Path, span: &Range<usize>, label: &str, ctx: &mut Ctx) 
 
 /// Warns when a password file can be read by other users (not checked on this platform).
 #[cfg(not(unix))]
-fn warn_if_shared(_: &Path, _: &Range<usize>, _: &str, _: &mut Ctx) {}
+fn warn_if_shared(_: &Path, _: &Range<usize>, _: &str, _: &str, _: &mut Ctx) {}
 
 /// `authorized_keys`: OpenSSH public key lines, `TYPE BASE64 [comment]`.
 pub(crate) fn check_authorized_keys(raw: &RawPartner, label: &str, ctx: &mut Ctx) -> Vec<String> {

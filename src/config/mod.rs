@@ -10,11 +10,14 @@
 //!
 //! Secrets are redacted in `Debug`: see [`Credential`].
 
+mod alerts;
+mod api;
 mod check;
 mod context;
 mod credential;
 pub mod demo;
 mod error;
+mod http;
 mod limits;
 mod listeners;
 mod login;
@@ -29,14 +32,19 @@ mod tests;
 
 use std::path::{Path, PathBuf};
 
+pub use alerts::{AlertConfig, AlertRule, Secret, SmtpConfig, Webhook};
+pub use api::ApiAccess;
 pub use credential::{Credential, hash_password};
 pub use error::{ConfigError, ConfigErrors, DataDirError, Problem};
+pub use http::{Admin, HttpConfig};
 #[cfg(test)]
 pub(crate) use limits::parse_startups;
 pub use remote::{
     DEFAULT_POLL_EVERY, DROP_OFF_KINDS, DropOff, Remote, RemoteScheme, RemoteSecret, RemoteUrl,
 };
-pub use types::{Config, DtdMode, FtpConfig, Limits, Partner, Rate, Role, SftpConfig, Startups};
+pub use types::{
+    Config, DtdMode, FtpConfig, Limits, LogFormat, Partner, Rate, Role, SftpConfig, Startups,
+};
 
 /// The name of the configuration file looked for in the current folder.
 pub const DEFAULT_FILE: &str = "wharf.toml";

@@ -12,6 +12,7 @@ use toml::Spanned;
 
 use crate::formats::{FORMATS, Format, KitMode};
 
+use super::api::{check_api, check_unique};
 use super::context::Ctx;
 use super::login::{check_allowed_ips, check_authorized_keys, check_credential};
 use super::raw::{PartnerEntry, PartnerSection, RawPartner};
@@ -33,6 +34,8 @@ struct Checked {
     /// A cart's `warehouse` value, to resolve once every partner is known.
     warehouse: Option<Spanned<String>>,
     label: String,
+    /// Its `api_user`, to check that no two partners share one.
+    api_user: Option<Spanned<String>>,
     /// Built when the partner has no problem of its own.
     partner: Option<Partner>,
 }
@@ -71,6 +74,7 @@ pub(crate) fn validate_partners(
                     _ => None,
                 },
                 warehouse: None,
+                api_user: None,
                 partner: None,
             },
         });
@@ -93,6 +97,12 @@ pub(crate) fn validate_partners(
             }
         }
     }
+
+    let users: Vec<_> = checked
+        .iter()
+        .filter_map(|c| Some((c.api_user.as_ref()?, c.label.as_str())))
+        .collect();
+    check_unique(&users, ctx);
 
     // Each cart's warehouse must be a warehouse partner.
     for c in &checked {
@@ -136,6 +146,7 @@ fn check_partner(raw: RawPartner, header: &Range<usize>, number: usize, ctx: &mu
     let authorized_keys = check_authorized_keys(&raw, &label, ctx);
     let credential = check_credential(&raw, &label, header, !authorized_keys.is_empty(), ctx);
     let allowed_ips = check_allowed_ips(&raw, &label, ctx);
+    let api = check_api(&raw, role, &label, header, ctx);
 
     let keys = format_keys(&raw, format, &label, ctx);
     let sku_aliases = check_map(&raw.sku_aliases, "sku_aliases", role, &label, ctx);
@@ -170,6 +181,7 @@ fn check_partner(raw: RawPartner, header: &Range<usize>, number: usize, ctx: &mu
                 accept_orders_since,
                 check_skus,
                 remote,
+                api,
             })
         }
         _ => None,
@@ -179,6 +191,7 @@ fn check_partner(raw: RawPartner, header: &Range<usize>, number: usize, ctx: &mu
         role,
         warehouse,
         label,
+        api_user: raw.api_user,
         partner,
     }
 }

@@ -38,6 +38,53 @@ pub(crate) struct RawSftp {
     pub legacy_algorithms: Option<bool>,
 }
 
+/// `[http]` as typed.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "an [http] table")]
+pub(crate) struct RawHttp {
+    pub listen: Option<Spanned<RawListen>>,
+    pub tls_cert: Option<Spanned<String>>,
+    pub tls_key: Option<Spanned<String>>,
+    pub admin: Option<Spanned<Vec<Spanned<RawAdmin>>>>,
+}
+
+/// One `[[http.admin]]`. Holds a secret, so it has no `Debug`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "an [[http.admin]] table")]
+pub(crate) struct RawAdmin {
+    pub name: Option<Spanned<String>>,
+    pub password_hash: Option<Spanned<String>>,
+}
+
+/// One `[[alert]]` as typed. Holds a secret, so it has no `Debug`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "an [[alert]] table")]
+pub(crate) struct RawAlert {
+    pub rule: Option<Spanned<String>>,
+    pub partner: Option<Spanned<String>>,
+    pub within: Option<Spanned<String>>,
+    pub between: Option<Spanned<String>>,
+    pub timezone: Option<Spanned<String>>,
+    #[serde(rename = "for")]
+    pub for_: Option<Spanned<String>>,
+    pub webhook: Option<Spanned<String>>,
+    pub secret: Option<Spanned<String>>,
+    pub email: Option<Spanned<String>>,
+}
+
+/// `[smtp]` as typed.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "an [smtp] table")]
+pub(crate) struct RawSmtp {
+    pub host: Option<Spanned<String>>,
+    pub port: Option<Spanned<i64>>,
+    pub username: Option<Spanned<String>>,
+    pub password_file: Option<Spanned<String>>,
+    pub from: Option<Spanned<String>>,
+    pub starttls: Option<Spanned<bool>>,
+    pub ca_file: Option<Spanned<String>>,
+}
+
 /// `[limits]`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a [limits] table")]
@@ -78,6 +125,9 @@ pub(crate) struct RawPartner {
     pub sku_aliases: Option<Spanned<BTreeMap<String, Spanned<String>>>>,
     pub ship_methods: Option<Spanned<BTreeMap<String, Spanned<String>>>>,
     pub cust_ref_max_len: Option<Spanned<i64>>,
+    pub api_user: Option<Spanned<String>>,
+    pub api_key_hash: Option<Spanned<String>>,
+    pub api_key_file: Option<Spanned<String>>,
     pub accept_orders_since: Option<Spanned<String>>,
     pub check_skus: Option<Spanned<bool>>,
     /// `[partner.remote]` (pull mode).
@@ -225,6 +275,14 @@ pub(crate) struct RawDocument {
     pub ftp: Option<Spanned<RawFtp>>,
     pub sftp: Option<Spanned<RawSftp>>,
     pub limits: Option<RawLimits>,
+    /// `[http]`.
+    pub http: Option<Spanned<RawHttp>>,
+    /// `[smtp]`.
+    pub smtp: Option<Spanned<RawSmtp>>,
+    /// Every `[[alert]]`.
+    pub alerts: Vec<Spanned<RawAlert>>,
+    /// `log_format`.
+    pub log_format: Option<Spanned<String>>,
     /// Empty when the document has no partner; `None` when `partner` is not an array of
     /// tables (already reported).
     pub partners: Option<Vec<PartnerSection>>,
@@ -252,6 +310,11 @@ pub(crate) fn parse(text: &str, ctx: &mut Ctx) -> Option<RawDocument> {
     let ftp = take_section(&mut root, "ftp", "[ftp]", ctx);
     let sftp = take_section(&mut root, "sftp", "[sftp]", ctx);
     let limits = take_section(&mut root, "limits", "[limits]", ctx).map(Spanned::into_inner);
+    let http = take_section(&mut root, "http", "[http]", ctx);
+    let smtp = take_section(&mut root, "smtp", "[smtp]", ctx);
+    let alerts = take_section::<Vec<Spanned<RawAlert>>>(&mut root, "alert", "[[alert]]", ctx)
+        .map(Spanned::into_inner)
+        .unwrap_or_default();
     let partners = match root.remove("partner") {
         Some(value) => partner_sections(value, ctx),
         None => Some(Vec::new()),
@@ -259,16 +322,18 @@ pub(crate) fn parse(text: &str, ctx: &mut Ctx) -> Option<RawDocument> {
 
     let mut data_dir = None;
     let mut xml_catalog = None;
+    let mut log_format = None;
     for (key, value) in root {
         let slot = match key.get_ref().as_ref() {
             "data_dir" => &mut data_dir,
             "xml_catalog" => &mut xml_catalog,
+            "log_format" => &mut log_format,
             other => {
                 ctx.error(
                     &key.span(),
                     format!(
-                        "unknown key `{other}`; expected data_dir, xml_catalog, [ftp], [sftp], \
-                         [limits] or [[partner]]"
+                        "unknown key `{other}`; expected data_dir, xml_catalog, log_format, [ftp], \
+                         [sftp], [http], [limits], [smtp], [[alert]] or [[partner]]"
                     ),
                 );
                 continue;
@@ -287,6 +352,10 @@ pub(crate) fn parse(text: &str, ctx: &mut Ctx) -> Option<RawDocument> {
         ftp,
         sftp,
         limits,
+        http,
+        smtp,
+        alerts,
+        log_format,
         partners,
     })
 }

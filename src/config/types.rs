@@ -33,6 +33,44 @@ pub struct Config {
     pub limits: Limits,
     /// Every partner, in file order.
     pub partners: Vec<Arc<Partner>>,
+    /// The HTTP listener (console, `/healthz`, `/metrics`), `None` when `[http]` is absent.
+    pub http: Option<super::HttpConfig>,
+    /// Every `[[alert]]`, in file order.
+    pub alerts: Vec<super::AlertConfig>,
+    /// The relay e-mail alerts go through.
+    pub smtp: Option<super::SmtpConfig>,
+    /// How log lines are written.
+    pub log_format: LogFormat,
+}
+
+/// `log_format`: how each log line is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    /// Human-readable text (the default).
+    #[default]
+    Text,
+    /// One JSON object per line, with the fields of the enclosing spans.
+    Json,
+}
+
+impl LogFormat {
+    /// Reads `log_format` (absent: text).
+    pub(crate) fn check(
+        value: Option<&toml::Spanned<String>>,
+        ctx: &mut super::context::Ctx,
+    ) -> LogFormat {
+        match value.map(|v| (v, v.get_ref().as_str())) {
+            None | Some((_, "text")) => LogFormat::Text,
+            Some((_, "json")) => LogFormat::Json,
+            Some((v, other)) => {
+                ctx.error(
+                    &v.span(),
+                    format!("`log_format` {other:?}: expected \"text\" or \"json\""),
+                );
+                LogFormat::Text
+            }
+        }
+    }
 }
 
 impl Config {
@@ -235,6 +273,8 @@ pub struct Partner {
     pub check_skus: bool,
     /// Pull mode: the partner's own server Wharf logs into (not dialled yet).
     pub remote: Option<Remote>,
+    /// Warehouses: their merchant-API account (`api_user`), when they have one.
+    pub api: Option<super::ApiAccess>,
 }
 
 impl Partner {

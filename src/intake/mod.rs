@@ -41,6 +41,8 @@ pub enum Via {
     Sftp,
     /// Pull mode: fetched from the partner's own server, or taken from it.
     Remote,
+    /// A request of the merchant API (its body processed as the file it stands for).
+    Api,
 }
 
 impl Via {
@@ -52,6 +54,7 @@ impl Via {
             Via::Scan => "scan",
             Via::Sftp => "sftp",
             Via::Remote => "remote",
+            Via::Api => "api",
         }
     }
 }
@@ -81,6 +84,8 @@ pub struct Arrival {
     pub via: Via,
     /// What happened.
     pub kind: Kind,
+    /// When it was noticed (an upload's end): `wharf_pipeline_seconds` counts from here.
+    pub arrived: std::time::Instant,
 }
 
 /// The sending side, cloned into every source.
@@ -150,6 +155,7 @@ impl Intake {
             rel,
             via,
             kind: Kind::Input,
+            arrived: std::time::Instant::now(),
         };
         self.tx.send(arrival).is_ok()
     }
@@ -182,6 +188,7 @@ impl Intake {
             rel,
             via,
             kind: Kind::Input,
+            arrived: std::time::Instant::now(),
         };
         Ok(self.tx.send(arrival).is_ok())
     }
@@ -207,6 +214,7 @@ impl Intake {
                 rel: rel.with_file_name(original),
                 via,
                 kind: Kind::Aborted(reason),
+                arrived: std::time::Instant::now(),
             })
             .is_ok()
     }
@@ -223,6 +231,7 @@ impl Intake {
                 rel,
                 via,
                 kind: Kind::Taken,
+                arrived: std::time::Instant::now(),
             })
             .is_ok()
     }

@@ -3,6 +3,7 @@
 //! locked out, and whether a session may open. Protocol-neutral; FTP and SFTP map a
 //! [`LoginError`] to their own replies, and neither tells the client whether the name exists.
 
+mod api_keys;
 mod gate;
 mod lockout;
 mod sessions;
@@ -59,6 +60,8 @@ pub struct Logins {
     gate: Gate,
     /// Each partner's password as an argon2 hash (plain passwords hashed at start-up).
     passwords: HashMap<String, Credential>,
+    /// The warehouses' merchant-API keys.
+    api_keys: api_keys::ApiKeys,
 }
 
 impl Logins {
@@ -79,6 +82,7 @@ impl Logins {
         LazyLock::force(&DECOY);
         Arc::new(Logins {
             passwords,
+            api_keys: api_keys::ApiKeys::new(&config),
             lockout: Lockout::new(l.lockout_failures, l.lockout_window, l.lockout_duration),
             sessions: Sessions::new(l.max_sessions, l.max_sessions_per_partner),
             closing: std::sync::atomic::AtomicBool::new(false),
@@ -140,6 +144,45 @@ impl Logins {
         self.decide(protocol, user, ip, partner, ok)
     }
 
+    /// Checks a merchant-API request's Basic credentials: `user` is an `api_user`, `key` its
+    /// key. Failures count toward the lockout of the partner the `api_user` belongs to (the
+    /// same as its FTP and SFTP logins; an unknown `api_user` is locked under its own name),
+    /// and `allowed_ips` applies.
+    pub async fn api_key(
+        &self,
+        user: &str,
+        key: &str,
+        ip: IpAddr,
+    ) -> Result<Arc<Partner>, LoginError> {
+        const PROTOCOL: &str = "api";
+        let name = self.api_keys.partner_of(user).unwrap_or(user).to_owned();
+        self.check_open(PROTOCOL, &name, ip)?;
+        let partner = self
+            .api_keys
+            .partner_of(user)
+            .and_then(|p| self.config.partner(p).cloned());
+        let ok = if partner.is_some() && self.api_keys.remembered(user, key) {
+            true
+        } else {
+            let (credential, real) = match self.api_keys.credential(user) {
+                Some(c) => (c.clone(), true),
+                None => (DECOY.clone(), false),
+            };
+            let key = key.to_owned();
+            let ok = self
+                .verifier
+                .run(move || credential.verify(&key) && real)
+                .await;
+            ok.unwrap_or(false)
+        };
+        if ok {
+            self.api_keys.remember(user, key);
+        } else {
+            self.api_keys.forget(user);
+        }
+        self.decide(PROTOCOL, &name, ip, partner, ok)
+    }
+
     /// What a password for `user` is checked against: the partner's own hash (true), or the
     /// decoy (false: no such name, or a key-only partner), so every failure costs one argon2
     /// verification with the same parameters.
@@ -171,7 +214,7 @@ impl Logins {
         protocol: &'static str,
         partner: &Partner,
     ) -> Result<SessionGuard, LoginError> {
-        self.sessions.open(&partner.name).map_err(|full| {
+        self.sessions.open(&partner.name).map(|g| g.counted(protocol)).map_err(|full| {
             tracing::warn!(protocol, partner = %partner.name, limit = ?full, "session refused: too many sessions");
             LoginError::TooManySessions
         })
@@ -197,6 +240,7 @@ impl Logins {
             return Err(self.refused(protocol, user, ip, LoginError::BadPassword));
         }
         self.lockout.succeeded(ip, user);
+        crate::ops::metrics::login(protocol, Ok(&partner.name));
         tracing::info!(protocol, partner = %partner.name, %ip, "login");
         Ok(partner)
     }
@@ -221,6 +265,7 @@ impl Logins {
         why: LoginError,
     ) -> LoginError {
         tracing::warn!(protocol, user = %user.escape_debug(), %ip, reason = %why, "login refused");
+        crate::ops::metrics::login(protocol, Err(&why));
         why
     }
 }

@@ -23,6 +23,16 @@ pub struct Sessions {
 pub struct SessionGuard {
     sessions: Sessions,
     partner: String,
+    /// Counts the session in `wharf_sessions` while it lives.
+    metric: Option<crate::ops::metrics::LiveSession>,
+}
+
+impl SessionGuard {
+    /// The session, counted in the sessions metric under `protocol` until it ends.
+    pub fn counted(mut self, protocol: &'static str) -> Self {
+        self.metric = Some(crate::ops::metrics::LiveSession::open(protocol));
+        self
+    }
 }
 
 /// Which limit a new session would pass.
@@ -61,6 +71,7 @@ impl Sessions {
         Ok(SessionGuard {
             sessions: self.clone(),
             partner: partner.to_string(),
+            metric: None,
         })
     }
 }

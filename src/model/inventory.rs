@@ -4,7 +4,7 @@
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// The level of one warehouse SKU.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct InventoryLevel {
     /// The warehouse's SKU (translated back through each cart's `sku_aliases` on the way out).
     #[serde(deserialize_with = "non_empty")]

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 /// Where an order stands: `new` when sent to the warehouse, `at_wms` once the warehouse took
 /// its file, `partial`/`shipped` as shipments arrive, `confirmed` once the cart took every
 /// confirmation; `skipped` and `error` for orders never sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     /// Sent to the warehouse.
@@ -84,7 +84,7 @@ impl OrderStatus {
 /// CartRover's order object, so software that reads CartRover orders reads these). Money is a
 /// decimal string with two places, quantities are integers, dates are RFC 3339 with offset.
 /// Absent values are omitted from JSON, never empty strings.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Order {
     /// The order number the warehouse sees: the cart's own when it fits the warehouse
@@ -222,7 +222,7 @@ pub struct Order {
 }
 
 /// One order line.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
     /// 1-based line number.

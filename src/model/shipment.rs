@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use std::str::FromStr;
 
 /// One notice of `shipment*.json`: every package reported for one order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ShipmentNotice {
     /// The order number the warehouse knows (the canonical order's `cust_ref`).
     #[serde(deserialize_with = "non_empty")]
@@ -22,7 +22,7 @@ pub struct ShipmentNotice {
 }
 
 /// One package.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Shipment {
     /// Carrier name, e.g. `UPS`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -54,7 +54,7 @@ pub struct Shipment {
 }
 
 /// One line of a package.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ShippedItem {
     /// The warehouse's SKU (the order line's `item`).
     #[serde(deserialize_with = "non_empty")]

@@ -18,7 +18,7 @@ use crate::intake::Arrival;
 use crate::layout::Folder;
 use crate::layout::names::staged_name;
 use crate::model::OrderStatus;
-use crate::store::{HistoryEntry, OutputKind, delivery_key};
+use crate::store::{HistoryEntry, OutputKind, StoreError, Txn, delivery_key};
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use tracing::{debug, info};
@@ -52,65 +52,12 @@ impl How {
 }
 
 /// Records that `partner` took `out/<name>`: the delivery is taken and the orders it carries
-/// move on. Whether the file was tracked at all.
+/// move on ([`take`], which the merchant API's `orders/received` shares). Whether the file was
+/// tracked at all.
 fn record_taken(p: &Pipeline, partner: &str, name: &str, how: How) -> Result<bool, PipelineError> {
-    let key = delivery_key(partner, name);
     let file = Folder::Out.show(std::path::Path::new(name));
-    let suffix = how.suffix();
-    let moved = p.store().write(|t| {
-        // Dropped off on a pull-mode partner's server: the ledger entry ends with the taking.
-        t.forget_dropped(partner, name)?;
-        let Some(mut d) = t.delivery(&key)? else {
-            return Ok(None);
-        };
-        if d.taken {
-            return Ok(Some(vec![]));
-        }
-        d.taken = true;
-        t.put_delivery(&key, &d)?;
-        let mut changed = Vec::new();
-        for order in &d.orders {
-            let Some(mut rec) = t.order_by_key(order)? else {
-                continue;
-            };
-            let before = rec.status;
-            match d.kind {
-                OutputKind::Order => {
-                    if rec.status == OrderStatus::New {
-                        rec.status = OrderStatus::AtWms;
-                    }
-                    rec.history.push(HistoryEntry::now(
-                        format!("warehouse {partner} took {file}{suffix}"),
-                        &file,
-                    ));
-                }
-                // Taking an invoice or inventory file moves no order (and they carry none).
-                OutputKind::Invoice | OutputKind::Inventory => {}
-                OutputKind::Cancel => {
-                    rec.history.push(HistoryEntry::now(
-                        format!("{partner} took {file}{suffix}"),
-                        &file,
-                    ));
-                }
-                OutputKind::Confirmation => {
-                    rec.history.push(HistoryEntry::now(
-                        format!("cart {partner} took {file}{suffix}"),
-                        &file,
-                    ));
-                    if rec.status == OrderStatus::Shipped
-                        && all_taken(t, partner, &rec.confirmations)?
-                    {
-                        rec.status = OrderStatus::Confirmed;
-                    }
-                }
-            }
-            if rec.status != before {
-                changed.push((rec.cust_ref.clone(), rec.status));
-            }
-            t.put_order(&rec)?;
-        }
-        Ok(Some(changed))
-    })?;
+    let label = format!("{file}{}", how.suffix());
+    let moved = p.store().write(|t| take(t, partner, name, &label))?;
     match moved {
         None => {
             debug!(%partner, file = %file, "deleted a file Wharf does not track");
@@ -123,6 +70,67 @@ fn record_taken(p: &Pipeline, partner: &str, name: &str, how: How) -> Result<boo
             Ok(true)
         }
     }
+}
+
+/// Records in `t` that `partner` took the file `name` of its `out/` (`label` names it in the
+/// orders' history: `out/NAME`, or `out/NAME via api`). `None` when Wharf does not track that
+/// file; otherwise the orders whose status changed (none when it was taken already).
+pub fn take(
+    t: &mut Txn<'_>,
+    partner: &str,
+    name: &str,
+    label: &str,
+) -> Result<Option<Vec<(String, OrderStatus)>>, StoreError> {
+    // Dropped off on a pull-mode partner's server: the ledger entry ends with the taking.
+    t.forget_dropped(partner, name)?;
+    let key = delivery_key(partner, name);
+    let Some(mut d) = t.delivery(&key)? else {
+        return Ok(None);
+    };
+    if d.taken {
+        return Ok(Some(vec![]));
+    }
+    d.taken = true;
+    t.put_delivery(&key, &d)?;
+    let mut changed = Vec::new();
+    for order in &d.orders {
+        let Some(mut rec) = t.order_by_key(order)? else {
+            continue;
+        };
+        let before = rec.status;
+        match d.kind {
+            OutputKind::Order => {
+                if rec.status == OrderStatus::New {
+                    rec.status = OrderStatus::AtWms;
+                }
+                rec.history.push(HistoryEntry::now(
+                    format!("warehouse {partner} took {label}"),
+                    label,
+                ));
+            }
+            // Taking an invoice or inventory file moves no order (and they carry none).
+            OutputKind::Invoice | OutputKind::Inventory => {}
+            OutputKind::Cancel => {
+                rec.history
+                    .push(HistoryEntry::now(format!("{partner} took {label}"), label));
+            }
+            OutputKind::Confirmation => {
+                rec.history.push(HistoryEntry::now(
+                    format!("cart {partner} took {label}"),
+                    label,
+                ));
+                if rec.status == OrderStatus::Shipped && all_taken(t, partner, &rec.confirmations)?
+                {
+                    rec.status = OrderStatus::Confirmed;
+                }
+            }
+        }
+        if rec.status != before {
+            changed.push((rec.cust_ref.clone(), rec.status));
+        }
+        t.put_order(&rec)?;
+    }
+    Ok(Some(changed))
 }
 
 /// At start-up, once the plans are recovered: records as taken every delivery whose file the
@@ -168,11 +176,7 @@ fn unwritten_outputs(p: &Pipeline) -> Result<HashSet<(PathBuf, String)>, Pipelin
 }
 
 /// Whether the cart has taken every confirmation file that carries the order.
-fn all_taken(
-    t: &crate::store::Txn<'_>,
-    cart: &str,
-    files: &[String],
-) -> Result<bool, crate::store::StoreError> {
+fn all_taken(t: &Txn<'_>, cart: &str, files: &[String]) -> Result<bool, StoreError> {
     for f in files {
         match t.delivery(&delivery_key(cart, f))? {
             Some(d) if d.taken => {}

@@ -85,6 +85,7 @@ fn put(env: &Env, partner: &str, name: &str, body: &str) -> Arrival {
         rel: name.into(),
         via: Via::Scan,
         kind: crate::intake::Kind::Input,
+        arrived: std::time::Instant::now(),
     }
 }
 

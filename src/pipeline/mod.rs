@@ -30,6 +30,10 @@ pub mod requests;
 mod settle;
 mod shipments;
 mod unreadable;
+pub mod waiters;
+
+pub use acknowledge::take;
+pub use orders::order_file_name;
 mod warehouse_file;
 
 use crate::config::{Config, Role};
@@ -105,6 +109,7 @@ pub struct Pipeline {
     config: Arc<Config>,
     store: Arc<Store>,
     uploads: UploadRegistry,
+    waiters: waiters::Waiters,
 }
 
 /// Hex SHA-256.
@@ -124,7 +129,13 @@ impl Pipeline {
             config,
             store,
             uploads,
+            waiters: waiters::Waiters::default(),
         }
+    }
+
+    /// Who waits for which input's outcome.
+    pub fn waiters(&self) -> &waiters::Waiters {
+        &self.waiters
     }
 
     /// Processes arrivals one at a time until the queue closes. Each file runs on the blocking
@@ -206,6 +217,7 @@ impl Pipeline {
         drop(input);
         let to = plan.settle_to.clone();
         let outcome = plan.outcome.clone();
+        let report = plan.report.as_ref().map(|(_, text)| text.clone());
         // A client may overwrite the same name while we work: settle only the bytes we read.
         let unchanged = || {
             !self.uploads.is_uploading(&a.path)
@@ -217,7 +229,16 @@ impl Pipeline {
             info!("the file changed while it was processed: it waits for its new upload");
             return Ok(Outcome::Skipped("changed while processing"));
         }
+        crate::ops::metrics::file_settled(&a.partner, &outcome, a.arrived);
         info!(outcome = %outcome, to = %to.display(), via = a.via.as_str(), "file processed");
+        self.waiters.settled(
+            &a.path,
+            waiters::Settled {
+                outcome: outcome.clone(),
+                to: to.clone(),
+                report,
+            },
+        );
         Ok(Outcome::Settled { outcome, to })
     }
 

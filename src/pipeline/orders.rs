@@ -17,6 +17,11 @@ use crate::store::{
 };
 use std::path::Path;
 
+/// The name of the file that carries order `cust_ref` to its warehouse's `out/`.
+pub fn order_file_name(cust_ref: &str) -> String {
+    format!("order_{cust_ref}.json")
+}
+
 /// What one file did to the store.
 #[derive(Debug, Default)]
 pub(super) struct Applied {
@@ -182,7 +187,7 @@ pub(super) fn send(
     why: &str,
     file: &str,
 ) -> Result<PlannedOutput, StoreError> {
-    let name = format!("order_{}.json", rec.cust_ref);
+    let name = order_file_name(&rec.cust_ref);
     let mut out = rec.order.clone().unwrap_or_default();
     out.cust_ref = Some(rec.cust_ref.clone());
     out.order_status = Some(OrderStatus::New);

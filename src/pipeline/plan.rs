@@ -28,9 +28,14 @@ pub(super) struct Deciding<'a> {
 }
 
 impl Deciding<'_> {
-    /// The input's path as the store's history and the logs name it: `in/REL`.
+    /// The input's path as the store's history and the logs name it: `in/REL`, and
+    /// `in/REL via api` for the body of a merchant-API request.
     pub fn file_label(&self) -> String {
-        Folder::In.show(&self.arrival.rel)
+        let shown = Folder::In.show(&self.arrival.rel);
+        match self.arrival.via {
+            crate::intake::Via::Api => format!("{shown} via api"),
+            _ => shown,
+        }
     }
 
     /// A report for the input, `size` bytes.

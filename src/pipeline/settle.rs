@@ -193,7 +193,11 @@ fn carry_out(
                     }
                 }
             }
-            Step::ForgetJob => store.write(|t| t.delete_job(key))?,
+            // Forgetting the job and recording the partner's settled file (its activity: last
+            // file, files per day, rejections) are one commit.
+            Step::ForgetJob => {
+                store.write(|t| t.delete_job(key).and_then(|()| t.record_settled(key, plan)))?
+            }
         }
     }
     Ok(true)

@@ -74,6 +74,7 @@ impl Env {
             rel: name.into(),
             via: Via::Scan,
             kind: crate::intake::Kind::Input,
+            arrived: std::time::Instant::now(),
         }
     }
 
@@ -310,6 +311,7 @@ impl Env {
             rel: name.into(),
             via: Via::Scan,
             kind: crate::intake::Kind::Input,
+            arrived: std::time::Instant::now(),
         };
         p.process(&a).unwrap();
     }

@@ -1,8 +1,8 @@
 //! Deciding a warehouse's file: `shipment*.json|csv` moves orders on and confirms them to
-//! their carts; `inventory*.json|csv` goes to every cart routed to this warehouse (and
-//! registers its SKUs in the catalog); `product*` and `product_full*` feed the catalog;
-//! `cancel*` cancels orders or lines the warehouse cannot fill. Same archive/error rules as a
-//! cart's orders, same one-transaction plan.
+//! their carts; `inventory*.json|csv` goes to every cart routed to this warehouse, is kept as
+//! the warehouse's latest levels (and registers its SKUs in the catalog); `product*` and
+//! `product_full*` feed the catalog; `cancel*` cancels orders or lines the warehouse cannot
+//! fill. Same archive/error rules as a cart's orders, same one-transaction plan.
 
 use super::orders::Applied;
 use super::plan::Deciding;
@@ -55,7 +55,9 @@ pub(super) fn decide(
                 Ok(l) => l,
                 Err(why) => return d.reject(report, &why.to_string()),
             };
+            // The levels are remembered too (the merchant API's `GET inventory`).
             d.in_txn(|txn| {
+                txn.put_inventory(&wh.name, &levels, &file)?;
                 let mut outputs = inventory::fan_out(txn, config, wh, &levels)?;
                 outputs.extend(catalog::register_inventory(
                     txn, config, wh, &levels, &file,

@@ -35,6 +35,21 @@ impl Store {
         }
         Ok(out)
     }
+
+    /// One SKU of a warehouse's catalog, if known (retired ones included), read outside a write.
+    pub fn catalog_product(
+        &self,
+        warehouse: &str,
+        sku: &str,
+    ) -> Result<Option<Product>, StoreError> {
+        let rtx = self.db.begin_read()?;
+        let t = rtx.open_table(CATALOG).map_err(db_err)?;
+        let key = sku_key(warehouse, sku);
+        match t.get(key.as_str()).map_err(db_err)? {
+            Some(v) => Ok(Some(decode(&key, v.value())?)),
+            None => Ok(None),
+        }
+    }
 }
 
 impl Txn<'_> {

@@ -13,21 +13,31 @@
 //! - `written`: (job, output index) → (): the outputs of a job's plan already written.
 //! - `attempts`: (partner, path under `in/`) → [`Attempts`]: decisions begun and not finished,
 //!   so a file that kills the process while it is parsed is recognised at the next start.
+//! - `inventory_levels` ([`inventory`]): each warehouse's last level per SKU.
+//! - `api_requests` ([`api_requests`]): merchant-API answers by `Idempotency-Key`.
 //! - `catalog`: (warehouse, SKU) → [`Product`](crate::model::Product), and `held`: order key →
 //!   warehouse, the orders waiting for a SKU ([`catalog`]).
 //! - `remote_fetched`, `remote_dropped`: the pull-mode ledger (`store/remote.rs`).
 
+mod activity;
+mod api_requests;
 mod attempts;
 mod catalog;
 mod cust_ref;
+mod inventory;
 mod records;
 mod remote;
+mod summary;
 mod written;
 
+pub use activity::{AlertEvent, AlertState, FileDay, LastFile, PartnerActivity};
+pub use api_requests::RecordedAnswer;
 pub use attempts::Attempts;
 pub use cust_ref::assign_cust_ref;
+pub use inventory::KnownLevel;
 pub use records::{Delivery, HistoryEntry, Job, OrderRecord, OutputKind, Plan, PlannedOutput};
 pub use remote::RemoteSeen;
+pub use summary::{ListQuery, OrderPage, OrderQuery, OrderSummary, day_of, now_ms};
 
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{Serialize, de::DeserializeOwned};
@@ -140,6 +150,8 @@ impl std::fmt::Debug for Store {
 
 /// One write transaction: everything done through it commits together or not at all.
 pub struct Txn<'a> {
+    /// The transaction itself, for the tables opened only when needed (summaries, activity).
+    wtx: &'a redb::WriteTransaction,
     orders: redb::Table<'a, &'static str, &'static [u8]>,
     refs: redb::Table<'a, &'static str, &'static str>,
     jobs: redb::Table<'a, &'static str, &'static [u8]>,
@@ -182,6 +194,8 @@ impl Store {
         let store = Store { db: Db::Writer(db) };
         // Create the tables so readers never meet a missing one.
         store.write(|_| Ok(()))?;
+        store.ensure_summaries()?;
+        store.ensure_activity()?;
         Ok(store)
     }
 
@@ -209,6 +223,7 @@ impl Store {
         let wtx = db.begin_write().map_err(db_err)?;
         let out = {
             let mut txn = Txn {
+                wtx: &wtx,
                 orders: wtx.open_table(ORDERS).map_err(db_err)?,
                 refs: wtx.open_table(REFS).map_err(db_err)?,
                 jobs: wtx.open_table(JOBS).map_err(db_err)?,
@@ -384,7 +399,7 @@ impl Txn<'_> {
         self.refs
             .insert(rec.cust_ref.as_str(), key.as_str())
             .map_err(db_err)?;
-        Ok(())
+        self.update_summary(rec, None)
     }
 
     /// Whether a `cust_ref` is held by an order other than (source, order_no).

@@ -230,6 +230,7 @@ impl Upload {
         if let Some(recent) = &self.recent {
             recent.completed(&self.rel, &meta);
         }
+        crate::ops::metrics::upload(self.via, meta.len);
         drop(self.guard.take()); // unregister before the intake looks at it
         self.intake.submit(&self.disk, self.via);
         Ok(meta.len)

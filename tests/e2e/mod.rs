@@ -2,6 +2,9 @@ mod rng;
 mod support;
 mod symlinks;
 
+mod alerts;
+mod api;
+mod browser;
 mod cli;
 mod clients;
 mod crash;
@@ -21,6 +24,8 @@ mod host_key;
 mod intake;
 mod ipv6;
 mod lifecycle;
+mod ops;
+mod ops_support;
 mod orders_life;
 mod poison;
 mod rclone;

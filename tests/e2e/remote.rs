@@ -616,7 +616,7 @@ delete_after_pick_up = true
 
 /// A test CA and a certificate for 127.0.0.1 it signed; returns the server's PEM (certificate
 /// and key). The CA is `dir/ca.pem`.
-fn make_certs(dir: &Path) -> PathBuf {
+pub(super) fn make_certs(dir: &Path) -> PathBuf {
     let sh = |args: &[&str]| {
         let out = run(Command::new("openssl").args(args).current_dir(dir));
         assert!(out.status.success(), "openssl {args:?}: {}", text(&out));

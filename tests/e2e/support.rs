@@ -227,7 +227,10 @@ password_hash = "{h3}"
             .append(true)
             .open(&self.log)
             .expect("log file");
-        let child = Command::new(env!("CARGO_BIN_EXE_wharf"))
+        // WHARF_BIN runs another build of the binary (a release build, for timing figures).
+        let bin = std::env::var_os("WHARF_BIN")
+            .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_wharf")), PathBuf::from);
+        let child = Command::new(bin)
             .args(["serve", "--config"])
             .arg(&self.config)
             .arg("--ready-file")

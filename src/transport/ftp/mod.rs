@@ -34,7 +34,7 @@ mod passive;
 mod reply;
 mod session;
 mod state;
-mod tls;
+pub(crate) mod tls;
 mod transfer;
 
 use crate::config::{Config, FtpConfig};

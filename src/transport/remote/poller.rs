@@ -89,6 +89,7 @@ impl Poller {
             };
             match result {
                 Ok(()) => {
+                    crate::ops::metrics::remote_polled(&self.partner, true);
                     tracing::debug!(partner = %self.partner, "poll done");
                     if failures > 0 {
                         info!(partner = %self.partner, url = %self.remote.url, "the partner's server works again");
@@ -96,6 +97,7 @@ impl Poller {
                     failures = 0;
                 }
                 Err(e) => {
+                    crate::ops::metrics::remote_polled(&self.partner, false);
                     tracing::debug!(partner = %self.partner, "poll failed");
                     if failures == 0 {
                         warn!(partner = %self.partner, url = %self.remote.url, error = %e, "pull mode: polling the partner's server failed; retrying with backoff");
