@@ -27,6 +27,17 @@ mod upload;
 
 pub use host_keys::HostKeyError;
 
+/// The SFTP request handling without an SSH session, for the fuzz targets in `fuzz/` (which
+/// build an [`SftpFs`](fuzzing::SftpFs) over a temp partner home and call its
+/// `russh_sftp::server::Handler` methods directly), and the extended-request parser. Not an
+/// API: hidden from the docs, and nothing in Wharf uses it.
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use super::fs::{FsParts, SftpFs, ssh_strings};
+    pub use super::handles::{Handles, Open};
+    pub use russh_sftp;
+}
+
 use crate::config::{Config, SftpConfig};
 use crate::shutdown::Shutdown;
 use crate::upload::Uploads;

@@ -21,6 +21,7 @@ use super::upload;
 use crate::home::{Home, HomeError};
 use crate::policy;
 use crate::upload::Uploads;
+pub use rename::ssh_strings;
 use rename::{FSYNC, POSIX_RENAME};
 use russh_sftp::protocol::{
     Attrs, Data, File, FileAttributes, Handle, Name, OpenFlags, Packet, Status, StatusCode, Version,

@@ -77,7 +77,7 @@ impl SftpFs {
 }
 
 /// The SSH strings of an extended request's data (RFC 4251 §5).
-fn ssh_strings(mut data: &[u8]) -> Option<Vec<String>> {
+pub fn ssh_strings(mut data: &[u8]) -> Option<Vec<String>> {
     let mut out = Vec::new();
     while !data.is_empty() {
         let len = u32::from_be_bytes(data.get(..4)?.try_into().ok()?) as usize;
