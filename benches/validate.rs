@@ -1,5 +1,6 @@
 //! DTD validation benchmark (not a test): Wharf's validator against xmllint (libxml2) on one
-//! large UltraCart batch, valid against the shipped `dtd/ultracart-export.dtd`.
+//! large UltraCart batch valid against the shipped `dtd/ultracart-export.dtd`, and on its
+//! invalid twin, the same batch with a few elements the DTD does not declare.
 //!
 //! - Wharf: `wharf validate --dtd dtd/ultracart-export.dtd FILE` (the release binary).
 //! - xmllint: `xmllint --noout --nonet --dtdvalid dtd/ultracart-export.dtd FILE` — `--dtdvalid`
@@ -8,138 +9,260 @@
 //!   builds the whole tree; its `--stream` mode would be leaner but ignores `--dtdvalid`
 //!   (libxml2 2.9.14 passes an invalid file with `--stream --dtdvalid`), so it is no comparison.
 //!
-//! Each tool runs `WHARF_BENCH_RUNS` times (default 3), interleaved; the median wall time and
-//! each tool's peak resident memory (`ru_maxrss` of that child, from `wait4`) are printed, with
-//! the time ratio. Both must say "valid" on every run. Targets: Wharf no slower than xmllint,
-//! Wharf under 64 MB.
+//! The invalid twin has three undeclared elements, a third of the way in, two thirds of the
+//! way in and in the last order, each with its own name: a validator that checks nothing (or
+//! stops at the first problem) cannot look fastest, because each tool must name all three, on
+//! every run, and say "invalid" with its exit code.
+//!
+//! Each tool runs `WHARF_BENCH_RUNS` times (default 3) on each batch, interleaved, taking turns
+//! at going first; the median wall time and each tool's peak resident memory (`ru_maxrss` of
+//! that child, from `wait4`) are printed, with the time ratio. Targets: Wharf no slower than
+//! xmllint, Wharf under 64 MB.
 //!
 //! `cargo bench --bench validate`; `WHARF_BENCH_MB` sets the batch size (default 50).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use anyhow::{Context, Result, bail};
-use std::fmt::Write as _;
-use std::io::{BufWriter, Write};
+use common::procfs::load_average;
+use common::stats::{Table, median, num};
+use common::ultracart::write_batch;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// One finished run: wall time, peak RSS in KiB, exit code.
+/// One finished run: wall time, peak RSS in KiB, exit code, what it printed.
 struct Run {
     wall: Duration,
     max_rss_kib: i64,
     code: i32,
+    output: String,
+}
+
+/// The undeclared elements of the invalid twin.
+const FAULTS: [&str; 3] = ["bench_fault_one", "bench_fault_two", "bench_fault_three"];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tool {
+    Xmllint,
+    Wharf,
+}
+
+impl Tool {
+    fn name(self) -> &'static str {
+        match self {
+            Tool::Xmllint => "xmllint",
+            Tool::Wharf => "wharf",
+        }
+    }
+
+    fn command(self, dtd: &Path, file: &Path) -> Command {
+        match self {
+            Tool::Xmllint => {
+                let mut x = Command::new("xmllint");
+                x.args(["--noout", "--nonet", "--dtdvalid"])
+                    .arg(dtd)
+                    .arg(file);
+                x
+            }
+            Tool::Wharf => {
+                let mut w = Command::new(env!("CARGO_BIN_EXE_wharf"));
+                w.arg("validate").arg("--dtd").arg(dtd).arg(file);
+                w
+            }
+        }
+    }
+
+    /// Whether the exit code says "invalid" (not "valid", not "could not read").
+    fn says_invalid(self, code: i32) -> bool {
+        match self {
+            // xmllint: 3 and 4 are validation errors (1 would be a parse error).
+            Tool::Xmllint => code == 3 || code == 4,
+            // wharf validate: 1 = problems found (2 = unreadable).
+            Tool::Wharf => code == 1,
+        }
+    }
 }
 
 fn main() -> Result<()> {
-    let mb: u64 = env_or("WHARF_BENCH_MB", 50);
-    let runs: usize = env_or("WHARF_BENCH_RUNS", 3);
+    if !common::bench_mode("validate") {
+        return Ok(());
+    }
+    let mb: u64 = common::env_num("WHARF_BENCH_MB", 50)?;
+    let runs: usize = common::env_num("WHARF_BENCH_RUNS", 3)?;
+    if mb == 0 || runs == 0 {
+        bail!("WHARF_BENCH_MB and WHARF_BENCH_RUNS must be positive");
+    }
     let dtd = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dtd/ultracart-export.dtd");
-    let wharf = PathBuf::from(env!("CARGO_BIN_EXE_wharf"));
-    if Command::new("xmllint")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_err()
-    {
-        bail!("xmllint is not installed (apt-get install libxml2-utils)");
+    if !common::on_path("xmllint") {
+        println!("skipped: xmllint is not installed (apt-get install libxml2-utils)");
+        return Ok(());
     }
     let tmp = tempfile::tempdir()?;
-    let file = tmp.path().join("batch.xml");
+    println!("load average at start: {}", load_average());
+    let valid = tmp.path().join("batch.xml");
     let started = Instant::now();
-    let (bytes, orders) = write_batch(&file, mb * 1_000_000)?;
+    let (bytes, orders) = write_batch(&valid, mb * 1_000_000, &[])?;
     println!(
         "batch: {:.1} MB, {orders} orders, written in {:.1?}",
         bytes as f64 / 1e6,
         started.elapsed()
     );
+    let invalid = tmp.path().join("batch-invalid.xml");
+    let at = [orders / 3, orders * 2 / 3, orders].map(|n| n.max(1));
+    let faults: Vec<(u64, &str)> = at.iter().copied().zip(FAULTS).collect();
+    let (invalid_bytes, _) = write_batch(&invalid, mb * 1_000_000, &faults)?;
+    println!(
+        "invalid twin: {:.1} MB, undeclared elements in orders {}, {} and {}",
+        invalid_bytes as f64 / 1e6,
+        at[0],
+        at[1],
+        at[2]
+    );
 
-    // xmllint first: it vouches for the batch before Wharf's first run.
-    let mut tools: Vec<(&str, Command)> = Vec::new();
-    let mut x = Command::new("xmllint");
-    x.args(["--noout", "--nonet", "--dtdvalid"])
-        .arg(&dtd)
-        .arg(&file);
-    tools.push(("xmllint", x));
-    let mut w = Command::new(&wharf);
-    w.arg("validate").arg("--dtd").arg(&dtd).arg(&file);
-    tools.push(("wharf", w));
-
-    let mut results: Vec<Vec<Run>> = tools.iter().map(|_| Vec::new()).collect();
+    let tools = [Tool::Xmllint, Tool::Wharf];
+    let batches = [
+        ("valid", &valid, bytes),
+        ("invalid", &invalid, invalid_bytes),
+    ];
+    // results[batch][tool]
+    let mut results: Vec<[Vec<Run>; 2]> = batches.iter().map(|_| [vec![], vec![]]).collect();
     for round in 0..runs {
-        for (i, (name, cmd)) in tools.iter_mut().enumerate() {
-            let r = measure(cmd).with_context(|| format!("running {name}"))?;
-            println!(
-                "  run {}: {name:<8} {:>8.3} s  {:>7.1} MiB  exit {}",
-                round + 1,
-                r.wall.as_secs_f64(),
-                r.max_rss_kib as f64 / 1024.0,
-                r.code
-            );
-            if r.code != 0 {
-                bail!("{name} did not find the batch valid (exit {})", r.code);
+        for (b, (label, file, _)) in batches.iter().enumerate() {
+            // xmllint first on the first round: it vouches for the batch before Wharf runs.
+            let order: [usize; 2] = if round % 2 == 0 { [0, 1] } else { [1, 0] };
+            for i in order {
+                let tool = tools[i];
+                let r = measure(&mut tool.command(&dtd, file), tmp.path())
+                    .with_context(|| format!("running {}", tool.name()))?;
+                println!(
+                    "  run {}: {label:<7} {:<8} {:>8.3} s  {:>7.1} MiB  exit {}",
+                    round + 1,
+                    tool.name(),
+                    r.wall.as_secs_f64(),
+                    r.max_rss_kib as f64 / 1024.0,
+                    r.code
+                );
+                check_verdict(tool, *label == "invalid", &r)?;
+                results[b][i].push(r);
             }
-            results[i].push(r);
         }
     }
 
-    let mut report = String::new();
-    let medians: Vec<f64> = results
-        .iter()
-        .map(|rs| median(rs.iter().map(|r| r.wall.as_secs_f64()).collect()))
-        .collect();
-    for ((name, _), (rs, med)) in tools.iter().zip(results.iter().zip(&medians)) {
-        let peak = rs.iter().map(|r| r.max_rss_kib).max().unwrap_or(0) as f64 / 1024.0;
-        writeln!(
-            report,
-            "{name:<8} median {med:.3} s ({:.0} MB/s), peak RSS {peak:.1} MiB",
-            bytes as f64 / 1e6 / med
-        )?;
+    println!("\nload average at end: {}", load_average());
+    let mut table = Table::new(&[
+        ("batch", false),
+        ("xmllint s", true),
+        ("xmllint MB/s", true),
+        ("xmllint peak RSS", true),
+        ("Wharf s", true),
+        ("Wharf MB/s", true),
+        ("Wharf peak RSS", true),
+        ("time ratio Wharf / xmllint", true),
+    ]);
+    let mut wharf_peak = 0f64;
+    let mut worst_ratio = 0f64;
+    for (b, (label, _, size)) in batches.iter().enumerate() {
+        let med: Vec<f64> = results[b]
+            .iter()
+            .map(|rs| median(rs.iter().map(|r| r.wall.as_secs_f64()).collect()))
+            .collect();
+        let peak: Vec<f64> = results[b]
+            .iter()
+            .map(|rs| rs.iter().map(|r| r.max_rss_kib).max().unwrap_or(0) as f64 / 1024.0)
+            .collect();
+        let ratio = med[1] / med[0];
+        wharf_peak = wharf_peak.max(peak[1]);
+        worst_ratio = worst_ratio.max(ratio);
+        let mbs = |s: f64| *size as f64 / 1e6 / s;
+        table.row(vec![
+            format!("{label} ({:.1} MB)", *size as f64 / 1e6),
+            num(med[0], 3),
+            num(mbs(med[0]), 0),
+            format!("{:.1} MiB", peak[0]),
+            num(med[1], 3),
+            num(mbs(med[1]), 0),
+            format!("{:.1} MiB", peak[1]),
+            num(ratio, 2),
+        ]);
     }
-    let ratio = medians[1] / medians[0];
-    writeln!(
-        report,
-        "wharf/xmllint time ratio {ratio:.2} ({})",
-        if ratio <= 1.0 {
+    println!(
+        "\nMedian of {runs} runs per tool and batch, interleaved; every run gave the right \
+         verdict (the invalid batch: all {} undeclared elements named).\n",
+        FAULTS.len()
+    );
+    print!("{}", table.render());
+    println!(
+        "wharf/xmllint time ratio at worst {worst_ratio:.2} ({})",
+        if worst_ratio <= 1.0 {
             "Wharf no slower"
         } else {
             "Wharf SLOWER"
         }
-    )?;
-    let wharf_peak = results[1].iter().map(|r| r.max_rss_kib).max().unwrap_or(0) as f64 / 1024.0;
-    writeln!(
-        report,
+    );
+    println!(
         "wharf peak {wharf_peak:.1} MiB ({} the 64 MB target)",
         if wharf_peak * 1.048_576 < 64.0 {
             "under"
         } else {
             "OVER"
         }
-    )?;
-    print!("{report}");
+    );
     Ok(())
 }
 
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+/// The verdict a run must give: exit 0 on the valid batch; on the invalid one, the tool's
+/// "invalid" exit code and each undeclared element named in an error.
+fn check_verdict(tool: Tool, invalid: bool, r: &Run) -> Result<()> {
+    let name = tool.name();
+    if !invalid {
+        if r.code != 0 {
+            bail!(
+                "{name} did not find the batch valid (exit {}):\n{}",
+                r.code,
+                head(&r.output)
+            );
+        }
+        return Ok(());
+    }
+    if !tool.says_invalid(r.code) {
+        bail!(
+            "{name} did not say the invalid batch is invalid (exit {}):\n{}",
+            r.code,
+            head(&r.output)
+        );
+    }
+    for fault in FAULTS {
+        if !r
+            .output
+            .lines()
+            .any(|l| l.contains(fault) && l.contains("error"))
+        {
+            bail!(
+                "{name} did not name the undeclared element {fault}:\n{}",
+                head(&r.output)
+            );
+        }
+    }
+    Ok(())
 }
 
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs[xs.len() / 2]
+fn head(s: &str) -> String {
+    s.lines().take(20).collect::<Vec<_>>().join("\n")
 }
 
-/// Runs `cmd` (output discarded) and reaps it with `wait4`, for its own peak RSS.
-fn measure(cmd: &mut Command) -> Result<Run> {
+/// Runs `cmd` (stdout and stderr to one file in `dir`, read back after) and reaps it with
+/// `wait4`, for its own peak RSS.
+fn measure(cmd: &mut Command, dir: &Path) -> Result<Run> {
+    let out_path = dir.join("tool.out");
+    let out = std::fs::File::create(&out_path)?;
     let start = Instant::now();
     let child = cmd
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stdout(out.try_clone()?)
+        .stderr(out)
         .spawn()?;
     let pid = child.id() as libc::pid_t;
     let mut status: libc::c_int = 0;
@@ -162,191 +285,6 @@ fn measure(cmd: &mut Command) -> Result<Run> {
         wall,
         max_rss_kib: usage.ru_maxrss,
         code,
+        output: std::fs::read_to_string(&out_path).unwrap_or_default(),
     })
-}
-
-/// A small deterministic generator (xorshift64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
-/// Writes an UltraCart batch of at least `target` bytes, valid against the shipped DTD (in the
-/// element order of formats/ultracart.md, with optional parts present or not); returns its size
-/// and order count.
-fn write_batch(path: &Path, target: u64) -> Result<(u64, u64)> {
-    let mut out = BufWriter::new(std::fs::File::create(path)?);
-    let head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<export>\n  <export_location>https://secure.ultracart.com</export_location>\n";
-    out.write_all(head.as_bytes())?;
-    let mut written = head.len() as u64;
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let mut n = 0u64;
-    let mut order = String::new();
-    while written < target {
-        order.clear();
-        n += 1;
-        one_order(&mut order, n, &mut rng);
-        out.write_all(order.as_bytes())?;
-        written += order.len() as u64;
-    }
-    out.write_all(b"</export>\n")?;
-    out.flush()?;
-    Ok((written + 10, n))
-}
-
-fn one_order(s: &mut String, n: u64, rng: &mut Rng) {
-    let id = format!("BENCH-2025{:06}-{:06}", n % 1_000_000, rng.below(1_000_000));
-    let leaf = |s: &mut String, name: &str, value: &str| {
-        if value.is_empty() {
-            let _ = writeln!(s, "    <{name}/>");
-        } else {
-            let _ = writeln!(s, "    <{name}>{value}</{name}>");
-        }
-    };
-    s.push_str("  <order>\n");
-    leaf(s, "merchant_id", "BENCH");
-    leaf(s, "order_id", &id);
-    if rng.below(4) == 0 {
-        leaf(s, "channel_partner_code", "AMZ");
-        leaf(s, "channel_partner_order_id", "112-4471980-2215460");
-    }
-    leaf(s, "order_date", "17 DEC 2025 08:37:38");
-    leaf(s, "order_type", "credit card");
-    leaf(
-        s,
-        "current_stage",
-        ["SD", "AR", "CO"][rng.below(3) as usize],
-    );
-    leaf(s, "payment_status", "Processed");
-    if rng.below(2) == 0 {
-        leaf(s, "payment_date", "12/17/2025");
-        leaf(s, "payment_date_time", "17 DEC 2025 08:40:00");
-    }
-    for side in ["bill_to", "ship_to"] {
-        if side == "ship_to" && rng.below(10) == 0 {
-            continue; // the ship_to group may be absent
-        }
-        leaf(s, &format!("{side}_company"), "");
-        leaf(s, &format!("{side}_title"), "");
-        leaf(s, &format!("{side}_first_name"), "Ada");
-        leaf(s, &format!("{side}_last_name"), "Lovelace &amp; Co");
-        leaf(s, &format!("{side}_address1"), "1 Main St");
-        leaf(s, &format!("{side}_address2"), "");
-        leaf(s, &format!("{side}_city"), "Göteborg");
-        leaf(s, &format!("{side}_state"), "NC");
-        leaf(s, &format!("{side}_zip"), "27513");
-        leaf(s, &format!("{side}_country"), "United States");
-        if side == "bill_to" {
-            leaf(s, "tax_county", "");
-        }
-    }
-    leaf(s, "shipping_method", "USPS: First Class");
-    leaf(s, "lift_gate", "N");
-    leaf(s, "gift", "no");
-    leaf(s, "email", "ada@example.com");
-    leaf(s, "mailing_list", "Y");
-    leaf(s, "day_phone", "555-0100");
-    leaf(s, "evening_phone", "");
-    leaf(s, "fax", "");
-    leaf(s, "card_type", "Visa");
-    leaf(s, "card_number", "XXXXXXXXXXXX1111");
-    leaf(s, "payment_method", "Credit Card");
-    for i in 0..1 + rng.below(4) {
-        let sku = format!("SKU-{}", rng.below(5000));
-        s.push_str("    <item>\n");
-        for (name, value) in [
-            ("merchant_id", "BENCH"),
-            ("order_id", id.as_str()),
-            ("item_id", sku.as_str()),
-            ("item_index", &(i + 1).to_string()),
-            ("quantity", "2"),
-            ("description", "UREVIVE GREEN COFFEE BEAN EXTRACT 1 MONTH"),
-            ("cost", "12.50"),
-            ("unit_cost_with_discount", "12.50"),
-            ("total_cost_with_discount", "25.00"),
-            ("cogs", ""),
-            ("actual_cogs", ""),
-            ("barcode", "0123456789012"),
-            ("item_weight", "0.375 LB"),
-            ("tax_free", "false"),
-            ("special_product_type", ""),
-            ("free_shipping", "false"),
-            ("accounting_code", sku.as_str()),
-            ("discount", "0.00"),
-            ("distribution_center_code", "DFLT"),
-            ("kit", "N"),
-            ("kit_component", "N"),
-        ] {
-            s.push_str("  ");
-            leaf(s, name, value);
-        }
-        if rng.below(3) == 0 {
-            s.push_str("      <option><merchant_id>BENCH</merchant_id><order_id/><item_id/><item_index>1</item_index><option_id>1</option_id><option_name>Size</option_name><option_value>L</option_value><cost_change>0.00</cost_change><weight_change>0</weight_change></option>\n");
-        }
-        s.push_str("    </item>\n");
-    }
-    for (name, value) in [
-        ("weight", "1 LB"),
-        ("subtotal", "25.00"),
-        ("tax_rate", "0.00000"),
-        ("tax", "0.00"),
-        ("shipping_handling_total", "5.99"),
-        ("shipping_handling_total_discount", "0.00"),
-        ("surcharge_transaction_fee", "0.00"),
-        ("surcharge_transaction_percentage", "0.0000"),
-        ("surcharge", "0.00"),
-        ("total", "30.99"),
-        ("currency_code", "USD"),
-        ("actual_profit_analyzed", "N"),
-        ("actual_profit_review", "N"),
-        ("actual_shipping", ""),
-        ("actual_other_cost", ""),
-        ("actual_fulfillment", ""),
-        ("actual_payment_processing", ""),
-        ("actual_profit", ""),
-        ("gift_certificate_amount", "0.00"),
-        ("special_instructions", "Leave at the back door, please."),
-        ("merchant_notes", ""),
-        ("subtotal_discount", "0.00"),
-        ("gift_charge_accounting_code", ""),
-        ("gift_wrap_accounting_code", ""),
-        ("surcharge_accounting_code", ""),
-        ("shipping_method_accounting_code", ""),
-        ("payment_method_accounting_code", ""),
-        ("payment_method_deposit_to_account", ""),
-        ("tax_country_accounting_code", ""),
-        ("tax_state_accounting_code", ""),
-        ("tax_county_accounting_code", ""),
-        ("tax_city_accounting_code", ""),
-        ("tax_postal_code_accounting_code", ""),
-        ("referral_code", ""),
-        ("advertising_source", "Existing Customer"),
-        ("screen_branding_theme_code", "DFLT"),
-    ] {
-        leaf(s, name, value);
-    }
-    if rng.below(3) == 0 {
-        s.push_str("    <coupon><merchant_id>BENCH</merchant_id><order_id/><coupon_code>SAVE10</coupon_code><coupon_accounting_code/></coupon>\n");
-    }
-    leaf(s, "insureship_available", "N");
-    leaf(s, "insureship_separate", "N");
-    leaf(s, "insureship_wanted", "N");
-    leaf(s, "has_customer_profile", "Y");
-    if rng.below(2) == 0 {
-        s.push_str("    <transaction_details><transaction_detail><transaction_id>1</transaction_id><transaction_gateway>Stripe</transaction_gateway><transaction_timestamp>17 DEC 2025 08:40:00</transaction_timestamp><transaction_successful>true</transaction_successful><extended_details><extended_detail><extended_detail_name>avs</extended_detail_name><extended_detail_value>Y</extended_detail_value></extended_detail></extended_details></transaction_detail></transaction_details>\n");
-    } else {
-        s.push_str("    <transaction_details/>\n");
-    }
-    leaf(s, "customer_ip_address", "192.0.2.7");
-    leaf(s, "test_order", "false");
-    s.push_str("  </order>\n");
 }

@@ -83,6 +83,7 @@ pub fn demo_config(
         ftp: Some(FtpConfig {
             listen: vec![SocketAddr::new(listen_host, DEMO_FTP_PORT)],
             passive_ports: DEFAULT_PASSIVE_PORTS,
+            passive_ports_per_partner: DEFAULT_PASSIVE_PORTS.count().div_ceil(2),
             passive_host: None,
             tls_cert: None,
             tls_key: None,

@@ -22,6 +22,7 @@ use super::validate::Ctx;
 pub(crate) struct RawFtp {
     pub listen: Option<Spanned<RawListen>>,
     pub passive_ports: Option<Spanned<String>>,
+    pub passive_ports_per_partner: Option<Spanned<i64>>,
     pub passive_host: Option<Spanned<String>>,
     pub tls_cert: Option<Spanned<String>>,
     pub tls_key: Option<Spanned<String>>,

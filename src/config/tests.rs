@@ -335,6 +335,7 @@ fn ftp_defaults() {
     let (_c, loaded) = load_ok(&lines, &[]);
     let ftp = loaded.config.ftp.unwrap();
     assert_eq!(ftp.passive_ports, 50000..=50100);
+    assert_eq!(ftp.passive_ports_per_partner, 51, "half the range");
     assert_eq!(ftp.passive_host, None);
     assert_eq!((ftp.tls_cert, ftp.tls_key), (None, None));
     assert!(!ftp.require_tls && !ftp.active_mode);
@@ -415,10 +416,34 @@ fn ftp_without_listen_points_at_the_table() {
 }
 
 #[test]
-fn active_mode_is_refused_as_an_ftp_bounce_risk() {
+fn active_mode_can_be_enabled() {
+    // PORT/EPRT then connect only to the client's own address: no FTP bounce.
     let mut lines = vec!["[ftp]", "listen = \"127.0.0.1:21\"", "active_mode = true"];
     lines.extend(WAREHOUSE);
-    assert_problem(&lines, 3, "FTP bounce");
+    let (_c, loaded) = load_ok(&lines, &[]);
+    assert!(loaded.config.ftp.unwrap().active_mode);
+}
+
+#[test]
+fn passive_ports_per_partner() {
+    let mut lines = vec![
+        "[ftp]",
+        "listen = \"127.0.0.1:21\"",
+        "passive_ports = \"40000-40004\"",
+        "passive_ports_per_partner = 2",
+    ];
+    lines.extend(WAREHOUSE);
+    let (_c, loaded) = load_ok(&lines, &[]);
+    assert_eq!(loaded.config.ftp.unwrap().passive_ports_per_partner, 2);
+    lines[3] = "";
+    let (_c, loaded) = load_ok(&lines, &[]);
+    assert_eq!(
+        loaded.config.ftp.unwrap().passive_ports_per_partner,
+        3,
+        "half of 5, up"
+    );
+    lines[3] = "passive_ports_per_partner = 0";
+    assert_problem(&lines, 4, "at least 1");
 }
 
 #[test]

@@ -57,6 +57,8 @@ pub struct FtpConfig {
     pub listen: Vec<SocketAddr>,
     /// Ports offered for passive data connections (default 50000-50100).
     pub passive_ports: RangeInclusive<u16>,
+    /// Passive ports one partner may hold at a time (default: half the range, at least 1).
+    pub passive_ports_per_partner: usize,
     /// Address announced in PASV replies, when not the control connection's local address.
     pub passive_host: Option<IpAddr>,
     /// PEM certificate chain for FTPS; set together with `tls_key`.
@@ -65,7 +67,7 @@ pub struct FtpConfig {
     pub tls_key: Option<PathBuf>,
     /// Refuse USER/PASS and data transfers before AUTH TLS.
     pub require_tls: bool,
-    /// Allow PORT/EPRT (only to the client's own address).
+    /// Allow PORT/EPRT (only to the client's own address and a port of 1024 or more).
     pub active_mode: bool,
 }
 

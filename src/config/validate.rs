@@ -292,28 +292,37 @@ fn ftp(value: Spanned<RawFtp>, ctx: &mut Ctx, listeners: &mut Listeners) -> Opti
         }
         _ => false,
     };
-    if let Some(value) = &raw.active_mode
-        && *value.get_ref()
-    {
-        // libunftp's PORT connects wherever the client says: enabling it would let any
-        // partner use Wharf for an FTP bounce. Refused until it can be limited to the
-        // client's own address.
-        ctx.error(
-            &value.span(),
-            "[ftp] `active_mode = true` is not supported: active mode could not be limited to the client's own address (FTP bounce); partners use passive mode",
-        );
-    }
+    let ports = passive_ports.clone().count();
+    let passive_ports_per_partner = match &raw.passive_ports_per_partner {
+        Some(value) => match usize::try_from(*value.get_ref()) {
+            Ok(n) if n >= 1 => n,
+            _ => {
+                ctx.error(
+                    &value.span(),
+                    format!(
+                        "[ftp] `passive_ports_per_partner` must be at least 1, not {}",
+                        value.get_ref()
+                    ),
+                );
+                1
+            }
+        },
+        None => ports.div_ceil(2).max(1),
+    };
+    // PORT/EPRT connect only to the client's own address (no FTP bounce): safe to allow.
+    let active_mode = raw.active_mode.as_ref().is_some_and(|v| *v.get_ref());
     if ctx.problem_count() != before {
         return None;
     }
     Some(FtpConfig {
         listen: listen?,
         passive_ports,
+        passive_ports_per_partner,
         passive_host,
         tls_cert,
         tls_key,
         require_tls,
-        active_mode: false,
+        active_mode,
     })
 }
 

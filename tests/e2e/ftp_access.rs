@@ -231,3 +231,34 @@ fn active_mode_is_refused_so_no_ftp_bounce() {
     assert!(!g.home("uc").join("in/a.xml").exists());
     assert!(g.files("wh", "out").is_empty());
 }
+
+#[test]
+fn active_mode_connects_only_to_the_clients_own_address() {
+    if missing("curl") {
+        return;
+    }
+    let g = Gateway::start_ftp_extra("active_mode = true");
+    let f = g.dir.path().join("a.xml");
+    std::fs::write(&f, uc_sd("ACT-2")).unwrap();
+    // curl -P - names its own address (EPRT): allowed.
+    let out = run(std::process::Command::new("curl")
+        .args(["-sS", "-v", "-P", "-", "-T"])
+        .arg(&f)
+        .arg(g.url("uc", CART_PASSWORD, "in/a.xml")));
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("> EPRT"), "{}", text(&out));
+    g.wait_file(&g.home("wh").join("out/order_ACT-2.json"));
+    // Anywhere else, or a privileged port: refused (no FTP bounce), the session goes on.
+    let mut w = super::ftp_wire::Wire::login(g.ftp_port, "uc", CART_PASSWORD);
+    for bad in [
+        "PORT 127,0,0,2,200,10",
+        "PORT 10,0,0,1,200,10",
+        "EPRT |1|192.0.2.1|5000|",
+        "PORT 127,0,0,1,0,25",
+        "EPRT |1|127.0.0.1|22|",
+    ] {
+        let (c, t) = w.cmd(bad);
+        assert_eq!(c, 504, "{bad}: {t}");
+    }
+    assert_eq!(w.cmd("NOOP").0, 200);
+}

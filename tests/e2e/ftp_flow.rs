@@ -146,6 +146,8 @@ fn a_file_that_is_not_well_formed_goes_to_error_with_line_and_column() {
     assert!(text.contains("rejected"), "{text}");
     let at = regex_line_col(&text);
     assert!(at.is_some(), "report names LINE:COL: {text}");
+    // The report is written just before the input moves beside it.
+    g.wait_file(&g.home("uc").join("error/cut.xml"));
     assert_eq!(
         std::fs::read(g.home("uc").join("error/cut.xml")).unwrap(),
         cut.as_bytes(),
@@ -218,12 +220,12 @@ fn identical_resend_is_absorbed_and_a_changed_one_is_rejected() {
         "{text}"
     );
     assert!(!target.exists());
-    assert!(
+    // The report is written before the input moves: wait for the move.
+    wait_for(30, "the file itself archived", || {
         g.files("uc", "archive")
             .iter()
-            .any(|f| f.ends_with("b.xml")),
-        "the file itself is archived"
-    );
+            .any(|f| f.ends_with("b.xml"))
+    });
 }
 
 #[test]

@@ -98,3 +98,57 @@ fn require_tls_refuses_plain_logins_clearly() {
     );
     g.wait_file(&g.home("wh").join("out/order_PLAIN-1.json"));
 }
+
+/// Python's ftplib over TLS (AUTH TLS, then login), asking for a clear data channel.
+const PROT_C: &str = r#"
+import ftplib, ssl, sys
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+f = ftplib.FTP_TLS(context=ctx)
+f.connect("127.0.0.1", int(sys.argv[1]), timeout=30)
+f.login(sys.argv[2], sys.argv[3])
+try:
+    print("PROT C:", f.prot_c())
+except ftplib.error_perm as e:
+    print("PROT C refused:", e)
+try:
+    print("clear listing:", f.nlst("/out"))
+except ftplib.error_perm as e:
+    print("clear transfer refused:", e)
+f.prot_p()
+print("protected listing:", f.nlst("/out"))
+f.quit()
+"#;
+
+/// Runs [`PROT_C`] as the warehouse against a TLS gateway (`require_tls` or not) with one file
+/// in its `out/`; returns what it printed.
+fn prot_c_session(require: bool) -> String {
+    let g = tls_gateway(require);
+    std::fs::write(g.home("wh").join("out/order_T.json"), "{}").unwrap();
+    let port = g.ftp_port.to_string();
+    let out = run(Command::new("python3").args(["-c", PROT_C, &port, "wh", WH_PASSWORD]));
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    t
+}
+
+#[test]
+fn require_tls_refuses_a_clear_data_channel_after_auth_tls() {
+    if missing("openssl") || missing("python3") {
+        return;
+    }
+    let t = prot_c_session(true);
+    assert!(t.contains("PROT C refused: 534"), "{t}");
+    assert!(t.contains("clear transfer refused: 521"), "{t}");
+    assert!(
+        t.contains("protected listing: ['/out/order_T.json']"),
+        "{t}"
+    );
+    // Without require_tls, a clear data channel after AUTH TLS is the client's choice.
+    let t = prot_c_session(false);
+    assert!(
+        t.contains("PROT C: 200") && t.contains("clear listing: ['/out/order_T.json']"),
+        "{t}"
+    );
+}

@@ -1,6 +1,5 @@
-//! rclone (Debian's 1.60), as partners run it: on-the-fly remotes (`:sftp,host=…:path`), its
-//! default behaviour otherwise. Shared by the client-matrix tests
-//! (an FTP remote is `:ftp,host=127.0.0.1,port=P,user=U,pass=OBSCURED:path`).
+//! rclone (Debian's 1.60), as partners run it: on-the-fly remotes (`:sftp,host=…:path`,
+//! `:ftp,host=…:path`), its default behaviour otherwise. Shared by the client-matrix tests.
 
 use super::support::*;
 use std::path::Path;
@@ -28,6 +27,16 @@ impl Remote {
         Remote {
             spec: format!(
                 ":sftp,host=127.0.0.1,port={port},user={user},pass={}:{path}",
+                obscure(pass)
+            ),
+        }
+    }
+
+    /// `path` on the FTP endpoint at `port`, as `user` (rclone's defaults: EPSV, MLSD).
+    pub fn ftp(port: u16, user: &str, pass: &str, path: &str) -> Remote {
+        Remote {
+            spec: format!(
+                ":ftp,host=127.0.0.1,port={port},user={user},pass={}:{path}",
                 obscure(pass)
             ),
         }
@@ -112,4 +121,49 @@ pub fn assert_each_processed_once(g: &Gateway, ids: &[String]) {
             .count();
         assert_eq!(written, 1, "order {id} written {written} times");
     }
+}
+
+/// What a warehouse's scheduled download does: `rclone copy` its `out/`, `rclone check` it,
+/// then `rclone move` it (deleting = acknowledging). Asserts each run exits 0, the moved
+/// files match the copied ones for every order of `ids`, `out/` ends empty and every order is
+/// `at_wms`.
+pub fn copy_check_move_down(g: &Gateway, out_dir: &Remote, ids: &[String]) {
+    let got = g.dir.path().join("got");
+    assert_ok(
+        "rclone copy out/",
+        &rclone("copy", out_dir.spec(), got.to_str().unwrap(), &[]),
+        g,
+    );
+    assert_ok(
+        "rclone check out/",
+        &rclone("check", out_dir.spec(), got.to_str().unwrap(), &[]),
+        g,
+    );
+    let moved = g.dir.path().join("moved");
+    assert_ok(
+        "rclone move out/",
+        &rclone("move", out_dir.spec(), moved.to_str().unwrap(), &[]),
+        g,
+    );
+    for id in ids {
+        let name = format!("order_{id}.json");
+        assert_eq!(
+            std::fs::read(got.join(&name)).unwrap(),
+            std::fs::read(moved.join(&name)).unwrap()
+        );
+    }
+    assert!(
+        g.files("wh", "out").is_empty(),
+        "{:?}",
+        g.files("wh", "out")
+    );
+    // Deleting is the acknowledgment: every order is now at the warehouse.
+    wait_for(30, "every order at_wms", || {
+        let out = run(Command::new(env!("CARGO_BIN_EXE_wharf"))
+            .args(["orders", "--config"])
+            .arg(&g.config)
+            .args(["list", "--status", "at_wms"]));
+        let listed = String::from_utf8_lossy(&out.stdout).to_string();
+        ids.iter().all(|id| listed.contains(id.as_str()))
+    });
 }

@@ -51,44 +51,7 @@ fn rclone_downloads_a_warehouse_outbox_and_deleting_acknowledges() {
     );
     assert_each_processed_once(g, &ids);
     let out_dir = Remote::sftp(s.port, "wh", WH_PASSWORD, "out");
-    let got = g.dir.path().join("got");
-    assert_ok(
-        "rclone copy out/",
-        &rclone("copy", out_dir.spec(), got.to_str().unwrap(), &[]),
-        g,
-    );
-    assert_ok(
-        "rclone check out/",
-        &rclone("check", out_dir.spec(), got.to_str().unwrap(), &[]),
-        g,
-    );
-    let moved = g.dir.path().join("moved");
-    assert_ok(
-        "rclone move out/",
-        &rclone("move", out_dir.spec(), moved.to_str().unwrap(), &[]),
-        g,
-    );
-    for id in &ids {
-        let name = format!("order_{id}.json");
-        assert_eq!(
-            std::fs::read(got.join(&name)).unwrap(),
-            std::fs::read(moved.join(&name)).unwrap()
-        );
-    }
-    assert!(
-        g.files("wh", "out").is_empty(),
-        "{:?}",
-        g.files("wh", "out")
-    );
-    // Deleting is the acknowledgment: every order is now at the warehouse.
-    wait_for(30, "every order at_wms", || {
-        let out = run(Command::new(env!("CARGO_BIN_EXE_wharf"))
-            .args(["orders", "--config"])
-            .arg(&g.config)
-            .args(["list", "--status", "at_wms"]));
-        let listed = String::from_utf8_lossy(&out.stdout).to_string();
-        ids.iter().all(|id| listed.contains(id.as_str()))
-    });
+    copy_check_move_down(g, &out_dir, &ids);
 }
 
 fn winscp_style(small: bool) {

@@ -83,9 +83,20 @@ impl Gateway {
 
     /// Every knob: extra `[ftp]` keys, `[limits]` keys, cart keys, trailing TOML.
     pub fn start_full(ftp_extra: &str, limits: &str, cart_extra: &str, extra: &str) -> Gateway {
+        Self::start_passive(8, ftp_extra, limits, cart_extra, extra)
+    }
+
+    /// As [`Gateway::start_full`], with a passive range of `ports` ports.
+    pub fn start_passive(
+        ports: u16,
+        ftp_extra: &str,
+        limits: &str,
+        cart_extra: &str,
+        extra: &str,
+    ) -> Gateway {
         let dir = tempfile::tempdir().expect("temp dir");
         let ftp_port = free_port();
-        let (lo, hi) = free_range(8);
+        let (lo, hi) = free_range(ports);
         let hash = |p: &str| wharf::config::hash_password(p).expect("hash");
         let toml = format!(
             r#"data_dir = "data"

@@ -15,7 +15,6 @@ use crate::shutdown::Shutdown;
 use crate::upload::Uploads;
 use russh::Disconnect;
 use russh::server::RunningSession;
-use socket2::{Domain, Protocol, Socket, Type};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,19 +35,6 @@ pub struct Shared {
     pub logins: Arc<crate::login::Logins>,
     /// The server's shutdown signal.
     pub shutdown: Shutdown,
-}
-
-/// Binds `addr` now, so a busy port is a start error.
-pub fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
-    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
-    if addr.is_ipv6() {
-        socket.set_only_v6(true)?;
-    }
-    socket.set_reuse_address(true)?;
-    socket.bind(&addr.into())?;
-    socket.listen(1024)?;
-    socket.set_nonblocking(true)?;
-    TcpListener::from_std(socket.into())
 }
 
 /// Accepts connections until shutdown, then winds the sessions down.

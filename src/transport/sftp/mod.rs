@@ -89,7 +89,7 @@ pub async fn start(
     ));
     let mut bound = Vec::new();
     for addr in &sftp.listen {
-        let l = listener::bind(*addr).map_err(|e| SftpStartError::Listen {
+        let l = super::bind(*addr).map_err(|e| SftpStartError::Listen {
             addr: *addr,
             message: e.to_string(),
         })?;
