@@ -14,7 +14,10 @@
 #
 # Environment: FUZZ_CPU=1 (SECONDS is CPU time, not wall time: the run is repeated on its
 # corpus until that much CPU was spent), FUZZ_SANITIZER (default none; `address` for ASan,
-# slower), FUZZ_RSS_MB (default 2048), FUZZ_TIMEOUT (seconds per input, default 10).
+# slower), FUZZ_RSS_MB (default 2048), FUZZ_TIMEOUT (seconds per input, default 10),
+# FUZZ_BIN (a folder of target binaries already built, e.g. a copy of
+# fuzz/target/x86_64-unknown-linux-gnu/release: run as they are, no build; for long runs
+# while the sources change).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -61,15 +64,77 @@ awk '/^```toml/{n++; f=sprintf("'"$gen"'/config/readme-%02d.toml", n); on=1; nex
     '"ultracart"' '"dsco"' '"canonical"' '"dtd/ultracart-export.dtd"' '"secrets/acme.pw"' \
     '"secrets/plain.pw"' '"cert.pem"' '"key.pem"' '"10s"' '"2GiB"' '"64:30:256"' '"1/s"'
 } >"$gen/dict/config.dict"
+# FTP command lines: each verb with an argument a real client sends (one file each).
+mkdir -p "$gen/ftp"
+n=0
+while IFS= read -r l; do
+  n=$((n + 1))
+  printf '%s\r\n' "$l" >"$gen/ftp/$(printf '%02d' "$n")"
+done <<'LINES'
+USER acme
+PASS secret word
+AUTH TLS
+PBSZ 0
+PROT P
+OPTS UTF8 ON
+OPTS MLST type;size;modify;
+TYPE I
+TYPE A N
+MODE S
+STRU F
+FEAT
+SYST
+PWD
+CWD /in
+XCWD in/sub
+CDUP
+PASV
+EPSV
+EPSV ALL
+PORT 127,0,0,1,195,80
+EPRT |1|127.0.0.1|50000|
+EPRT |2|::1|50000|
+LIST -la /out
+NLST out
+MLSD /out
+MLST in/a.xml
+STAT in
+SIZE out/order_1.json
+MDTM out/order_1.json
+MFMT 20240101120000.123 in/a.xml
+REST 3000
+RETR out/order_1.json
+STOR in/a.xml.filepart
+APPE in/a.xml
+DELE out/order_1.json
+RNFR in/a.xml.filepart
+RNTO in/a.xml
+MKD in/sub
+RMD in/sub
+ALLO 6968
+HELP
+SITE CHMOD 600 in/a.xml
+CCC
+NOOP
+QUIT
+LINES
+printf '\377\364\377\362ABOR\r\n' >"$gen/ftp/abor-telnet"
+printf '"%s"\n' USER PASS AUTH PBSZ PROT OPTS TYPE MODE STRU FEAT SYST PWD CWD XCWD CDUP XCUP \
+  PASV EPSV PORT EPRT LIST NLST MLSD MLST STAT SIZE MDTM MFMT REST RETR STOR APPE DELE RNFR \
+  RNTO MKD XMKD RMD XRMD ABOR ALLO HELP SITE CCC NOOP QUIT XPWD ' ' '\x0d\x0a' '|1|' '|2|' 'ALL' \
+  'UTF8' 'MLST' 'TLS' '-la ' '\xff\xf4' '\xff\xff' '\xff\xfb' >"$gen/dict/ftp.dict"
 
-# Seed folders per target (read only: new inputs go to fuzz/corpus/TARGET).
+# Seed folders per target (read only: new inputs go to fuzz/corpus/TARGET). The inputs that
+# once crashed a target (fixtures/fuzz-regressions/TARGET/) come first: every run replays them.
 seeds() {
   local s=../shared/samples
+  echo "fixtures/fuzz-regressions/$1"
   case "$1" in
     validate_dtd | ultracart) echo fixtures/ultracart fixtures/xml "$s/ultracart" ;;
     dsco) echo fixtures/dsco "$s/dsco" ;;
     warehouse) echo fixtures/warehouse "$s/cartrover" ;;
     config) echo "$gen/config" ;;
+    ftp_commands) echo "$gen/ftp" ;;
   esac
 }
 # Extra libFuzzer flags per target.
@@ -78,14 +143,34 @@ flags() {
     validate_dtd | ultracart) echo "-dict=$gen/dict/xml.dict" ;;
     dsco) echo "-dict=$gen/dict/dsco.dict" ;;
     config) echo "-dict=$gen/dict/config.dict" ;;
+    ftp_commands) echo "-dict=$gen/dict/ftp.dict" ;;
     # A sequence of requests: long inputs from the start.
     sftp_requests) echo "-max_len=2048 -len_control=0" ;;
   esac
 }
 
 start=$(date +%s)
-cargo +nightly fuzz build --sanitizer "$sanitizer"
-echo "fuzz.sh: built in $(($(date +%s) - start)) s"
+if [ -z "${FUZZ_BIN:-}" ]; then
+  cargo +nightly fuzz build --sanitizer "$sanitizer"
+  echo "fuzz.sh: built in $(($(date +%s) - start)) s"
+fi
+
+# The target binary run directly (FUZZ_BIN) or through cargo fuzz (which rebuilds it when a
+# source changed).
+fuzzer() {
+  local t=$1
+  shift
+  if [ -n "${FUZZ_BIN:-}" ]; then
+    mkdir -p "fuzz/artifacts/$t"
+    "$FUZZ_BIN/$t" -artifact_prefix="fuzz/artifacts/$t/" "$@"
+  else
+    local corpora=() libfuzzer=() past=
+    for a in "$@"; do
+      if [ -z "$past" ] && [ "${a#-}" = "$a" ]; then corpora+=("$a"); else past=1 libfuzzer+=("$a"); fi
+    done
+    cargo +nightly fuzz run --sanitizer "$sanitizer" "$t" "${corpora[@]}" -- "${libfuzzer[@]}"
+  fi
+}
 
 # One run of target $1 for $2 wall seconds, appended to its log; its CPU seconds (user +
 # system, libFuzzer's and cargo's) go to $cpu_file.
@@ -96,7 +181,7 @@ run_once() {
   done
   local TIMEFORMAT='%U %S'
   # shellcheck disable=SC2046
-  { time cargo +nightly fuzz run --sanitizer "$sanitizer" "$t" "fuzz/corpus/$t" "${dirs[@]}" -- \
+  { time fuzzer "$t" "fuzz/corpus/$t" "${dirs[@]}" \
     -max_total_time="$secs" -rss_limit_mb="$rss" -timeout="$timeout" -print_final_stats=1 \
     $(flags "$t") >>"$log" 2>&1; } 2>"$cpu_file"
 }
@@ -110,14 +195,20 @@ for t in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$t"
   log="fuzz/artifacts/$t.log"
   : >"$log"
-  echo "fuzz.sh: $t for ${seconds}s${FUZZ_CPU:+ of CPU} (seeds: $(seeds "$t"))"
+  echo "fuzz.sh: $t for ${seconds}s${FUZZ_CPU:+ of CPU} (seeds: $(seeds "$t" | tr '\n' ' '))"
   cpu=0
+  ratio=1
   while :; do
     # With FUZZ_CPU set, SECONDS counts CPU time (on a shared machine a wall-clock minute
-    # holds less): run again, on the corpus found so far, until that much CPU was spent.
-    left=$(awk -v s="$seconds" -v c="$cpu" 'BEGIN { l = s - c; print (l < 10 ? 10 : int(l + 0.999)) }')
+    # holds less): run again, on the corpus found so far, until that much CPU was spent. Each
+    # run asks for the wall time the CPU left should take at the share the last run got.
+    left=$(awk -v s="$seconds" -v c="$cpu" -v r="$ratio" \
+      'BEGIN { l = (s - c) * r; print (l < 10 ? 10 : int(l + 0.999)) }')
     status=0
+    began=$(date +%s)
     run_once "$t" "$left" || status=$?
+    wall=$(($(date +%s) - began))
+    ratio=$(awk -v w="$wall" '{ c = $1 + $2; r = (c > 1 ? w / c : 1); print (r < 1 ? 1 : (r > 8 ? 8 : r)) }' "$cpu_file")
     cpu=$(awk -v c="$cpu" '{ print c + $1 + $2 }' "$cpu_file")
     if [ "$status" -ne 0 ]; then
       failed+=("$t")

@@ -1,34 +1,4 @@
-//! The UltraCart order decoder on any bytes, with the default options and with every option
-//! set (a distribution center, kits sent as kits, SKU aliases, a ship-method map): no panic,
-//! and every accepted order keeps the invariants of `wharf_fuzz::check_decoded`.
+//! libFuzzer entry point of `wharf_fuzz::ultracart` (what it checks is documented there).
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use std::collections::BTreeMap;
-use wharf::formats::{DecodeOptions, KitMode, ultracart};
-
-fn options() -> [DecodeOptions; 2] {
-    let plain = DecodeOptions {
-        source: wharf_fuzz::SOURCE.into(),
-        ..DecodeOptions::default()
-    };
-    let every = DecodeOptions {
-        source: wharf_fuzz::SOURCE.into(),
-        distribution_center: Some("DFLT".into()),
-        kits: KitMode::Kit,
-        sku_aliases: BTreeMap::from([("G1".into(), "GREEN-1".into()), ("K".into(), "".into())]),
-        ship_methods: BTreeMap::from([
-            ("UPS: Ground".into(), "UPS_GND".into()),
-            ("".into(), "NONE".into()),
-        ]),
-    };
-    [plain, every]
-}
-
-fuzz_target!(|data: &[u8]| {
-    for opts in options() {
-        if let Ok(decoded) = ultracart::decode(data, &opts) {
-            wharf_fuzz::check_decoded(&decoded, &opts);
-        }
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| wharf_fuzz::ultracart::run(data));

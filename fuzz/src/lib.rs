@@ -8,12 +8,39 @@
 //! - A decoded warehouse document holds no control characters (tab, LF, CR aside), reads back
 //!   from its own JSON to the same value, and keeps the model's rules (non-empty SKUs and
 //!   `cust_ref`, quantities of at least 1, RFC 3339 dates).
+//!
+//! Each target is a module here with a `run(&[u8])`; `fuzz_targets/NAME.rs` only hands it
+//! libFuzzer's input. The main crate's tests include this file too (`tests/fuzz_regressions.rs`)
+//! and replay every input kept in `fixtures/fuzz-regressions/NAME/` through the same `run`,
+//! so a normal `cargo test` (stable, no libFuzzer) checks that what once crashed still passes.
+//! Modules refer to each other with `super::`, which works in both places.
 
+pub mod config;
+pub mod dsco;
+pub mod ftp_commands;
+pub mod sftp_requests;
 pub mod sftp_world;
+pub mod ssh_strings;
+pub mod ultracart;
+pub mod validate_dtd;
+pub mod warehouse;
 
-use wharf::formats::warehouse::{self, Placed, Syntax};
+use std::path::PathBuf;
+
+use wharf::formats::warehouse::{Placed, Syntax, decode_inventory, decode_shipments};
 use wharf::formats::{DecodeOptions, Decoded, OrderOutcome, canonical};
 use wharf::model::{InventoryLevel, ShipmentNotice, check_rfc3339};
+
+/// A file of the repository (`rel` from its root), whether this is built as the fuzz crate
+/// (`fuzz/`) or inside the main crate's tests.
+pub fn repo_path(rel: &str) -> PathBuf {
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    if here.join(rel).exists() {
+        here.join(rel)
+    } else {
+        here.join("..").join(rel)
+    }
+}
 
 /// The partner name the decoders are given.
 pub const SOURCE: &str = "fuzz-cart";
@@ -101,7 +128,7 @@ pub fn check_shipments(notices: &[Placed<ShipmentNotice>]) {
     if let Some((s, c)) = control_char(&value) {
         panic!("a shipment notice carries the control character {c:?} in {s:?}");
     }
-    let back = warehouse::decode_shipments(&json, Syntax::Json).unwrap_or_else(|e| {
+    let back = decode_shipments(&json, Syntax::Json).unwrap_or_else(|e| {
         panic!(
             "decoded notices do not read back from their JSON: {e}\n{}",
             String::from_utf8_lossy(&json)
@@ -123,7 +150,7 @@ pub fn check_inventory(levels: &[InventoryLevel]) {
     if let Some((s, c)) = control_char(&value) {
         panic!("an inventory level carries the control character {c:?} in {s:?}");
     }
-    let back = warehouse::decode_inventory(&json, Syntax::Json).unwrap_or_else(|e| {
+    let back = decode_inventory(&json, Syntax::Json).unwrap_or_else(|e| {
         panic!(
             "decoded levels do not read back from their JSON: {e}\n{}",
             String::from_utf8_lossy(&json)

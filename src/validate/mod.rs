@@ -318,6 +318,19 @@ pub fn check_reader(
         Encoding::Other(_) => None,
         _ => Some("UTF-8".to_string()),
     };
+    // An encoding no decoder is known for is refused here, in plain words, at its name. (The
+    // parser would read the declaration as UTF-8 until it met the name, and a byte that is not
+    // UTF-8 inside the declaration made it panic.)
+    if let (Encoding::Other(name), None) = (&encoding, &parser_encoding) {
+        let text = &head[bom..];
+        let at = prolog::decl_encoding(text).map_or(0, |(s, _)| s);
+        let (line, column) = prolog::line_col(text, at);
+        return Ok(Checked::blocking(vec![Problem {
+            line,
+            column,
+            message: format!("the XML declaration names an encoding that cannot be read: {name:?}"),
+        }]));
+    }
 
     // The prolog, into memory (bounded).
     let prolog_cap = opts.limits.max_expansion_bytes.max(1024 * 1024);
