@@ -6,11 +6,19 @@
 //! ```
 //!
 //! The scored set is the one `xmlconf/README.md` defines (type valid/invalid/not-wf, version
-//! not 1.1, recommendation exactly `XML1.0`, edition empty or containing 5); the errata rows
-//! (recommendation `XML1.0-errata*`, same other filters) are run and reported apart. Prints
-//! both scores per category and every test where Wharf disagrees with the expected result;
-//! exits 1 when Wharf is below: valid ≥ 95 % accepted, invalid ≥ 98 % rejected, not-wf ≥ 98 %
-//! rejected. xmllint missing: its column says so and only Wharf is scored.
+//! not 1.1, recommendation exactly `XML1.0`, edition empty or containing 5): 80 valid, 130
+//! invalid and 310 not-wf tests, as the README states — other counts (a filter or the index
+//! changed, a category empty) fail the run. The errata rows (recommendation `XML1.0-errata*`,
+//! same other filters) are run and reported apart.
+//!
+//! Each run of Wharf is a verdict — accepted, or rejected with its first problem — or an error:
+//! the file, its DTD or an entity could not be read, or loading was refused. An error is never
+//! counted as a correct rejection.
+//!
+//! The gate is today's result: every test, scored and errata, must get the expected verdict,
+//! except the ones named in [`ALLOWED`] (with why). One more disagreement fails the run; so
+//! does a listed test that now agrees (take it off the list). xmllint missing: its column says
+//! so and only Wharf is judged.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -30,11 +38,54 @@ struct Test {
     errata: bool,
 }
 
+/// The tests Wharf may disagree with, with why. Measured on the day the gate was set.
+const ALLOWED: &[(&str, &str)] = &[
+    (
+        "o-p28pass5",
+        "a parameter entity in the external subset holding a partial declaration: Wharf reports it as improperly nested",
+    ),
+    (
+        "rmt-e2e-18",
+        "(errata) a parameter entity reference inside a markup declaration of an external parameter entity, reported as in the internal subset",
+    ),
+];
+
+/// The counts the set's README states for the scored set.
+const SCORED: [(&str, usize); 3] = [("valid", 80), ("invalid", 130), ("not-wf", 310)];
+
+/// What Wharf made of one test.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Verdict {
+    Accepted,
+    /// Rejected, with the first problem.
+    Rejected(String),
+    /// No verdict: the file, its DTD or an entity could not be read, or loading was refused.
+    Error(String),
+}
+
 struct Outcome {
-    /// Wharf accepted (no problem); None: error (unreadable) = rejected.
-    wharf_ok: bool,
-    wharf_first: String,
+    wharf: Verdict,
     xmllint_ok: Option<bool>,
+}
+
+impl Outcome {
+    /// Whether Wharf's verdict is the expected one (an error never is).
+    fn agrees(&self, kind: &str) -> bool {
+        match &self.wharf {
+            Verdict::Accepted => kind == "valid",
+            Verdict::Rejected(_) => kind != "valid",
+            Verdict::Error(_) => false,
+        }
+    }
+}
+
+/// A problem that is about reading, not about the document: the resolver could not read a
+/// file ("cannot read", and the parser's "cannot be resolved" for an entity whose file could
+/// not be read) or refused to load one.
+fn is_io_problem(message: &str) -> bool {
+    ["refused to load '", "cannot read ", "cannot be resolved"]
+        .iter()
+        .any(|m| message.contains(m))
 }
 
 fn load(dir: &Path) -> Vec<Test> {
@@ -78,10 +129,13 @@ fn xmllint_available() -> bool {
 
 fn run_one(t: &Test, xmllint: bool) -> Outcome {
     let opts = Options::new(Mode::Document);
-    let (wharf_ok, wharf_first) = match validate::validate_file(&t.input, &opts) {
-        Ok(p) if p.is_empty() => (true, String::new()),
-        Ok(p) => (false, format!("{}", p[0])),
-        Err(e) => (false, format!("error: {e}")),
+    let wharf = match validate::validate_file(&t.input, &opts) {
+        Ok(p) if p.is_empty() => Verdict::Accepted,
+        Ok(p) => match p.iter().find(|p| is_io_problem(&p.message)) {
+            Some(io) => Verdict::Error(io.to_string()),
+            None => Verdict::Rejected(p[0].to_string()),
+        },
+        Err(e) => Verdict::Error(e.to_string()),
     };
     let xmllint_ok = xmllint.then(|| {
         Command::new("xmllint")
@@ -93,11 +147,7 @@ fn run_one(t: &Test, xmllint: bool) -> Outcome {
             .map(|s| s.success())
             .unwrap_or(false)
     });
-    Outcome {
-        wharf_ok,
-        wharf_first,
-        xmllint_ok,
-    }
+    Outcome { wharf, xmllint_ok }
 }
 
 fn expected_ok(kind: &str) -> bool {
@@ -141,80 +191,107 @@ fn main() -> ExitCode {
         .map(Option::unwrap)
         .collect();
 
-    let mut failed = false;
+    let mut failures: Vec<String> = Vec::new();
     for errata in [false, true] {
         println!(
             "\n{}",
             if errata {
-                "errata rows (XML1.0-errata*, reported apart, not gated)"
+                "errata rows (XML1.0-errata*, reported apart)"
             } else {
                 "scored set (XML1.0, edition empty or 5)"
             }
         );
         println!(
-            "{:<8} {:>6}  {:>16}  {:>16}",
-            "type", "tests", "wharf", "xmllint"
+            "{:<8} {:>6}  {:>16}  {:>7}  {:>16}",
+            "type", "tests", "wharf", "errors", "xmllint"
         );
-        for (kind, threshold) in [("valid", 95.0), ("invalid", 98.0), ("not-wf", 98.0)] {
+        for kind in ["valid", "invalid", "not-wf"] {
             let idx: Vec<usize> = (0..tests.len())
                 .filter(|&i| tests[i].errata == errata && tests[i].kind == kind)
                 .collect();
             let n = idx.len();
-            let good = |ok: bool| ok == expected_ok(kind);
-            let w = idx.iter().filter(|&&i| good(results[i].wharf_ok)).count();
+            let w = idx.iter().filter(|&&i| results[i].agrees(kind)).count();
+            let errors = idx
+                .iter()
+                .filter(|&&i| matches!(results[i].wharf, Verdict::Error(_)))
+                .count();
             let x = idx
                 .iter()
-                .filter(|&&i| results[i].xmllint_ok.is_some_and(good))
+                .filter(|&&i| {
+                    results[i]
+                        .xmllint_ok
+                        .is_some_and(|ok| ok == expected_ok(kind))
+                })
                 .count();
-            let pct = |k: usize| {
-                if n == 0 {
-                    100.0
-                } else {
-                    100.0 * k as f64 / n as f64
-                }
-            };
+            let pct = |k: usize| 100.0 * k as f64 / n.max(1) as f64;
             let xs = if xmllint {
                 format!("{x}/{n} {:5.1}%", pct(x))
             } else {
                 "not installed".into()
             };
             println!(
-                "{kind:<8} {n:>6}  {:>16}  {xs:>16}",
+                "{kind:<8} {n:>6}  {:>16}  {errors:>7}  {xs:>16}",
                 format!("{w}/{n} {:5.1}%", pct(w))
             );
-            if !errata && pct(w) < threshold {
-                println!("  FAIL: wharf below {threshold}% on {kind}");
-                failed = true;
+            if !errata {
+                let want = SCORED
+                    .iter()
+                    .find(|(k, _)| *k == kind)
+                    .map_or(0, |(_, c)| *c);
+                if n != want || n == 0 {
+                    failures.push(format!(
+                        "{n} scored {kind} tests where the set's README states {want}"
+                    ));
+                }
             }
         }
     }
     println!("\nWharf disagrees with the expected result:");
     let mut any = false;
     for (t, o) in tests.iter().zip(&results) {
-        if o.wharf_ok != expected_ok(&t.kind) {
-            any = true;
-            let x = match o.xmllint_ok {
-                Some(ok) if ok == expected_ok(&t.kind) => "xmllint agrees with the catalog",
-                Some(_) => "xmllint disagrees too",
-                None => "",
-            };
-            println!(
-                "  {}{} [{}] {}: wharf {}; {x}{}",
-                if t.errata { "(errata) " } else { "" },
-                t.id,
-                t.kind,
-                t.input.strip_prefix(&dir).unwrap_or(&t.input).display(),
-                if o.wharf_ok { "accepted" } else { "rejected" },
-                if o.wharf_first.is_empty() {
-                    String::new()
-                } else {
-                    format!("\n      first problem: {}", o.wharf_first)
-                }
-            );
+        let allowed = ALLOWED.iter().find(|(id, _)| *id == t.id);
+        if o.agrees(&t.kind) {
+            if allowed.is_some() {
+                failures.push(format!(
+                    "{} now gets the expected verdict: take it off the allowed list",
+                    t.id
+                ));
+            }
+            continue;
+        }
+        any = true;
+        let x = match o.xmllint_ok {
+            Some(ok) if ok == expected_ok(&t.kind) => "xmllint agrees with the catalog",
+            Some(_) => "xmllint disagrees too",
+            None => "",
+        };
+        let (said, detail) = match &o.wharf {
+            Verdict::Accepted => ("accepted", String::new()),
+            Verdict::Rejected(p) => ("rejected", format!("\n      first problem: {p}")),
+            Verdict::Error(e) => ("could not judge it", format!("\n      error: {e}")),
+        };
+        println!(
+            "  {}{} [{}] {}: wharf {said}; {x}{}{detail}",
+            if t.errata { "(errata) " } else { "" },
+            t.id,
+            t.kind,
+            t.input.strip_prefix(&dir).unwrap_or(&t.input).display(),
+            match allowed {
+                Some((_, why)) => format!(" (allowed: {why})"),
+                None => String::new(),
+            },
+        );
+        if allowed.is_none() {
+            failures.push(format!("{} [{}]: wharf {said}", t.id, t.kind));
         }
     }
     if !any {
         println!("  (none)");
+    }
+    for (id, _) in ALLOWED {
+        if !tests.iter().any(|t| t.id == *id) {
+            failures.push(format!("{id} is on the allowed list but not in the set"));
+        }
     }
     if xmllint {
         let theirs: Vec<String> = tests
@@ -245,9 +322,17 @@ fn main() -> ExitCode {
         tests.len(),
         started.elapsed().as_secs_f64()
     );
-    if failed {
-        ExitCode::FAILURE
-    } else {
+    if failures.is_empty() {
+        println!(
+            "gate: passed (every test as expected but the {} allowed)",
+            ALLOWED.len()
+        );
         ExitCode::SUCCESS
+    } else {
+        println!("\ngate: FAILED");
+        for f in &failures {
+            println!("  {f}");
+        }
+        ExitCode::FAILURE
     }
 }

@@ -13,11 +13,12 @@
 //! `spawn_blocking`.
 
 mod links;
+mod recent;
 
 pub use links::first_link;
+pub use recent::{Recent, RecentUploads, SHOWN_FOR};
 
 use crate::policy::{self, Denied, Op, Resolved};
-use crate::upload::RecentUploads;
 use cap_std::fs::{Dir, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -26,6 +27,7 @@ use std::time::SystemTime;
 
 /// Why a file operation failed, whatever the protocol.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum HomeError {
     /// Refused by the folder rules (or an escape attempt).
     #[error(transparent)]
@@ -253,8 +255,8 @@ impl Home {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
             if (hide_dot && name.starts_with('.'))
-                || crate::intake::markers::marked_name(&name).is_some()
-                || (at_root && !policy::FOLDERS.contains(&name.as_str()))
+                || crate::layout::names::marked_name(&name).is_some()
+                || (at_root && !crate::layout::FOLDERS.contains(&name.as_str()))
             {
                 continue;
             }
@@ -377,7 +379,7 @@ mod tests {
     fn home() -> (tempfile::TempDir, Home) {
         let d = tempfile::tempdir().unwrap();
         let h = d.path().join("p");
-        for f in policy::FOLDERS {
+        for f in crate::layout::FOLDERS {
             std::fs::create_dir_all(h.join(f)).unwrap();
         }
         (d, Home::open(&h).unwrap())

@@ -2,24 +2,24 @@
 //!
 //! A file moves one way: a transport (`transport/`) reports a completed upload, the
 //! [`intake`] queues it, the [`pipeline`] decodes it with a format from [`formats`], applies
-//! it to the [`store`], renders outputs through the [`outbox`], and settles the input in
+//! it to the [`store`], writes outputs with the [`durable`] file helpers, and settles the input in
 //! `archive/` or `error/`. The [`policy`] layer decides who may do what where, for every
 //! transport alike.
 
 #![deny(unsafe_code)]
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
-pub mod cli;
 pub mod config;
+pub mod durable;
 #[cfg(debug_assertions)]
 pub mod faults;
 pub mod formats;
 pub mod home;
 pub mod intake;
+pub mod layout;
 pub mod logging;
 pub mod login;
 pub mod model;
-pub mod outbox;
 pub mod pipeline;
 pub mod policy;
 pub mod server;

@@ -1,5 +1,10 @@
-//! The `wharf` binary: everything is in the library ([`wharf::cli`]).
+//! The `wharf` binary: the command line (argument parsing, messages, exit codes) in [`cli`],
+//! over the `wharf` library that does the work. `anyhow` and `clap` live here only.
+
+#![deny(missing_docs)]
+
+mod cli;
 
 fn main() -> std::process::ExitCode {
-    wharf::cli::main()
+    cli::main()
 }

@@ -1,4 +1,4 @@
-//! Who may do what where (INTERFACE §5), written once for every transport.
+//! Who may do what where, written once for every transport.
 //!
 //! A transport hands over the path the client named, already joined to the session's working
 //! folder (`/in/x.xml`, `in/../out`, …). [`resolve`] normalises it lexically inside the partner
@@ -14,10 +14,8 @@
 //! | `out/` | list, stat, download, delete (deleting is the acknowledgment) |
 //! | `archive/`, `error/` and below | list, stat, download |
 
+use crate::layout::Folder;
 use std::path::{Component, Path, PathBuf};
-
-/// The four folders of a partner home.
-pub const FOLDERS: [&str; 4] = ["in", "out", "archive", "error"];
 
 /// An operation a client asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,6 +96,7 @@ impl Resolved {
 /// Why a request is refused. Protocol-neutral: each transport maps these once
 /// (FTP `550`, SFTP `SSH_FX_PERMISSION_DENIED`, …).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum Denied {
     /// The folder rules do not allow this operation here.
     #[error("permission denied: {0}")]
@@ -130,13 +129,13 @@ pub fn resolve(client_path: &Path) -> Result<Resolved, Denied> {
             Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
         }
     }
-    let area = match parts.first().map(String::as_str) {
+    let area = match parts.first().map(|top| Folder::named(top)) {
         None => Area::Root,
-        Some("in") => Area::In,
-        Some("out") => Area::Out,
-        Some("archive") => Area::Archive,
-        Some("error") => Area::Error,
-        Some(_) => Area::Other,
+        Some(Some(Folder::In)) => Area::In,
+        Some(Some(Folder::Out)) => Area::Out,
+        Some(Some(Folder::Archive)) => Area::Archive,
+        Some(Some(Folder::Error)) => Area::Error,
+        Some(None) => Area::Other,
     };
     Ok(Resolved {
         is_top: parts.len() == 1,

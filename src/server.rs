@@ -4,16 +4,18 @@
 
 use crate::config::Config;
 use crate::intake::{Intake, scan, watcher};
+use crate::layout::{self, Folder};
 use crate::pipeline::Pipeline;
-use crate::policy::FOLDERS;
 use crate::shutdown::Shutdown;
 use crate::store::Store;
-use std::path::PathBuf;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tracing::{info, warn};
 
 /// Why the server could not start (nothing is left listening).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ServeError {
     /// The data folder could not be prepared.
     #[error("preparing {path}: {source}")]
@@ -38,16 +40,45 @@ pub enum ServeError {
     /// The watcher could not start.
     #[error("watching the in/ folders: {0}")]
     Watch(#[from] notify::Error),
+    /// The ready file could not be written.
+    #[error("writing the ready file {path}: {source}")]
+    ReadyFile {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
 }
 
-/// The store file inside the data folder.
-pub fn store_path(config: &Config) -> PathBuf {
-    store_path_in(&config.data_dir)
+/// What `--ready-file` holds once every listener listens: the addresses actually bound, so a
+/// caller that asked for port 0 learns the ports the system chose.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Ready {
+    /// The FTP listeners' addresses (empty without `[ftp]`).
+    pub ftp: Vec<SocketAddr>,
+    /// The SFTP listeners' addresses (empty without `[sftp]`).
+    pub sftp: Vec<SocketAddr>,
 }
 
-/// The store file inside `data_dir`.
-pub fn store_path_in(data_dir: &std::path::Path) -> PathBuf {
-    data_dir.join("wharf.redb")
+/// Writes `ready` to `path` atomically (a temporary name renamed into place): a reader that
+/// sees the file sees all of it.
+fn write_ready_file(path: &Path, ready: &Ready) -> Result<(), ServeError> {
+    let err = |source| ServeError::ReadyFile {
+        path: path.to_path_buf(),
+        source,
+    };
+    let json = serde_json::to_vec_pretty(ready).map_err(|e| err(std::io::Error::other(e)))?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| err(std::io::Error::other("not a file name")))?
+        .to_string_lossy()
+        .into_owned();
+    crate::durable::write_atomic(dir, &name, &json).map_err(err)?;
+    Ok(())
 }
 
 /// Creates the data folder and every partner home with its four folders, and removes the
@@ -55,28 +86,33 @@ pub fn store_path_in(data_dir: &std::path::Path) -> PathBuf {
 pub fn prepare_homes(config: &Config) -> Result<(), ServeError> {
     for p in &config.partners {
         let home = config.partner_home(&p.name);
-        for f in FOLDERS {
-            let dir = home.join(f);
+        for f in Folder::ALL {
+            let dir = home.folder(f);
             std::fs::create_dir_all(&dir)
                 .map_err(|source| ServeError::DataDir { path: dir, source })?;
         }
-        for f in ["out", "error", "archive"] {
-            let n = crate::outbox::remove_leftover_temps(&home.join(f));
+        for f in [Folder::Out, Folder::Error, Folder::Archive] {
+            let n = crate::durable::remove_leftover_temps(&home.folder(f));
             if n > 0 {
-                info!(partner = %p.name, folder = f, files = n, "removed temporary files left by a crash");
+                info!(partner = %p.name, folder = f.name(), files = n, "removed temporary files left by a crash");
             }
         }
     }
     Ok(())
 }
 
-/// Runs the gateway until `shutdown` is triggered.
-pub async fn serve(config: Config, shutdown: Shutdown) -> Result<(), ServeError> {
+/// Runs the gateway until `shutdown` is triggered. Once every listener listens, writes the
+/// bound addresses to `ready_file` when one is given (see [`Ready`]).
+pub async fn serve(
+    config: Config,
+    shutdown: Shutdown,
+    ready_file: Option<&Path>,
+) -> Result<(), ServeError> {
     let config = Arc::new(config);
     prepare_homes(&config)?;
-    let store = Arc::new(Store::open(&store_path(&config))?);
-    let (intake, mut queue) = Intake::new(config.data_dir.join("partners"));
-    let pipeline = Pipeline::new(config.clone(), store, intake.uploads().clone());
+    let store = Arc::new(Store::open(&layout::store_file(&config.data_dir))?);
+    let (intake, mut queue) = Intake::new(layout::partners_dir(&config.data_dir));
+    let pipeline = Pipeline::new(config.clone(), store.clone(), intake.uploads().clone());
     let purged = pipeline.recover()?;
     if purged > 0 {
         info!(
@@ -88,7 +124,7 @@ pub async fn serve(config: Config, shutdown: Shutdown) -> Result<(), ServeError>
     let in_dirs: Vec<PathBuf> = config
         .partners
         .iter()
-        .map(|p| config.partner_home(&p.name).join("in"))
+        .map(|p| config.partner_home(&p.name).in_dir())
         .collect();
     let _watcher = watcher::watch(intake.clone(), in_dirs.iter().map(PathBuf::as_path))?;
     let found: usize = in_dirs
@@ -105,29 +141,37 @@ pub async fn serve(config: Config, shutdown: Shutdown) -> Result<(), ServeError>
     // The listeners stop once running transfers are done (or the grace period is over).
     let stop_listeners = Shutdown::new();
     let mut listeners = Vec::new();
+    let mut ready = Ready::default();
     if let Some(ftp) = &config.ftp {
-        listeners.extend(
-            crate::transport::ftp::start(
-                config.clone(),
-                ftp,
-                logins.clone(),
-                uploads.clone(),
-                stop_listeners.clone(),
-            )
-            .await?,
-        );
+        for (addr, task) in crate::transport::ftp::start(
+            config.clone(),
+            ftp,
+            logins.clone(),
+            uploads.clone(),
+            stop_listeners.clone(),
+        )
+        .await?
+        {
+            ready.ftp.push(addr);
+            listeners.push(task);
+        }
     }
     if let Some(sftp) = &config.sftp {
-        listeners.extend(
-            crate::transport::sftp::start(
-                config.clone(),
-                sftp,
-                logins.clone(),
-                uploads.clone(),
-                stop_listeners.clone(),
-            )
-            .await?,
-        );
+        for (addr, task) in crate::transport::sftp::start(
+            config.clone(),
+            sftp,
+            logins.clone(),
+            uploads.clone(),
+            stop_listeners.clone(),
+        )
+        .await?
+        {
+            ready.sftp.push(addr);
+            listeners.push(task);
+        }
+    }
+    if let Some(path) = ready_file {
+        write_ready_file(path, &ready)?;
     }
 
     let worker = {
@@ -146,8 +190,12 @@ pub async fn serve(config: Config, shutdown: Shutdown) -> Result<(), ServeError>
             queue
         })
     };
-    let pollers =
-        crate::transport::remote::poller::start(config.clone(), intake.clone(), shutdown.clone());
+    let pollers = crate::transport::remote::poller::start(
+        config.clone(),
+        store.clone(),
+        intake.clone(),
+        shutdown.clone(),
+    );
     info!(data_dir = %config.data_dir.display(), partners = config.partners.len(), "wharf is running");
 
     shutdown.wait().await;

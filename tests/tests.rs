@@ -6,3 +6,4 @@
 
 mod e2e;
 mod fuzz_regressions;
+mod repo;

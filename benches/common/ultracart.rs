@@ -23,7 +23,7 @@ impl Rng {
 }
 
 /// Writes an UltraCart batch of at least `target` bytes, valid against the shipped DTD (in the
-/// element order of formats/ultracart.md, with optional parts present or not); returns its size
+/// element order of UltraCart's export, with optional parts present or not); returns its size
 /// and order count. Each `(n, name)` of `faults` puts an empty element `name`, which the DTD
 /// does not declare, first in order `n` (from 1): the same seed makes the same orders, so a
 /// batch with faults is its valid twin but for them.

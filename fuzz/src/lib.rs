@@ -27,7 +27,9 @@ pub mod warehouse;
 
 use std::path::PathBuf;
 
-use wharf::formats::warehouse::{Placed, Syntax, decode_inventory, decode_shipments};
+use wharf::formats::canonical::warehouse_files::{
+    Placed, Syntax, decode_inventory, decode_shipments,
+};
 use wharf::formats::{DecodeOptions, Decoded, OrderOutcome, canonical};
 use wharf::model::{InventoryLevel, ShipmentNotice, check_rfc3339};
 

@@ -26,7 +26,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use tokio::sync::mpsc;
-use wharf::intake::{Arrival, Intake, Kind, Queue, Via, is_temp_name, original_name};
+use wharf::intake::{Arrival, Intake, Kind, Queue, Via};
+use wharf::layout::names::{is_temp_name, original_name};
 use wharf::transport::sftp::fuzzing::russh_sftp::protocol::{FileAttributes, OpenFlags, Packet};
 use wharf::transport::sftp::fuzzing::russh_sftp::server::Handler;
 use wharf::transport::sftp::fuzzing::{FsParts, Handles, Open, SftpFs};
@@ -649,31 +650,31 @@ impl Run<'_> {
         };
         if let Some((i, ok)) = closed {
             let held = &self.sessions[s].held[i];
-            if held.open {
-                if let (Kind0::Upload, Some(disk)) = (held.kind, held.disk.clone()) {
-                    let name = disk
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    let inputs = got
+            if held.open
+                && let (Kind0::Upload, Some(disk)) = (held.kind, held.disk.clone())
+            {
+                let name = disk
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let inputs = got
+                    .iter()
+                    .filter(|a| a.kind == Kind::Input && a.path == disk)
+                    .count();
+                if ok && !is_temp_name(&name) {
+                    assert_eq!(inputs, 1, "a closed upload queued {inputs} times: {disk:?}");
+                } else {
+                    assert_eq!(inputs, 0, "queued as input: {disk:?} (close ok: {ok})");
+                }
+                if !ok && !others_writing(&disk, i, self) && !is_temp_name(&name) {
+                    let rel = disk
+                        .strip_prefix(home_path.join("in"))
+                        .expect("uploads are in in/");
+                    let aborted = got
                         .iter()
-                        .filter(|a| a.kind == Kind::Input && a.path == disk)
+                        .filter(|a| matches!(a.kind, Kind::Aborted(_)) && a.rel == rel)
                         .count();
-                    if ok && !is_temp_name(&name) {
-                        assert_eq!(inputs, 1, "a closed upload queued {inputs} times: {disk:?}");
-                    } else {
-                        assert_eq!(inputs, 0, "queued as input: {disk:?} (close ok: {ok})");
-                    }
-                    if !ok && !others_writing(&disk, i, self) && !is_temp_name(&name) {
-                        let rel = disk
-                            .strip_prefix(home_path.join("in"))
-                            .expect("uploads are in in/");
-                        let aborted = got
-                            .iter()
-                            .filter(|a| matches!(a.kind, Kind::Aborted(_)) && a.rel == rel)
-                            .count();
-                        assert!(aborted <= 1, "{disk:?}: {aborted} aborted");
-                    }
+                    assert!(aborted <= 1, "{disk:?}: {aborted} aborted");
                 }
             }
             self.sessions[s].held[i].open = false;

@@ -94,7 +94,7 @@ impl World {
 
     /// `acme`'s home.
     pub fn home(&self) -> PathBuf {
-        self.config.partner_home(PARTNER)
+        self.config.partner_home(PARTNER).root().to_path_buf()
     }
 
     /// Puts `acme`'s home back as it was: the four folders, a file in each, the links.
@@ -102,7 +102,7 @@ impl World {
         let home = self.home();
         // remove_dir_all does not follow links.
         let _ = std::fs::remove_dir_all(&home);
-        for f in wharf::policy::FOLDERS {
+        for f in wharf::layout::FOLDERS {
             std::fs::create_dir_all(home.join(f)).expect("mkdir");
         }
         write(&home.join("in/sub/c.xml"), b"<export/>\n");

@@ -55,6 +55,12 @@ pub fn run(data: &[u8]) {
             p.line,
             p.column
         );
+        // The parser's panic, caught by the validator (under libFuzzer the panic hook has
+        // already stopped the run; under `cargo test` this is where it shows).
+        assert!(
+            !p.message.contains("internal error"),
+            "the parser panicked: {p}"
+        );
     }
     if checked.problems.is_empty() {
         let utf8_only =

@@ -2,7 +2,7 @@
 //! and what decodes keeps the invariants of `super::check_shipments` and
 //! `check_inventory` (among them: it reads back from its own JSON unchanged).
 
-use wharf::formats::warehouse::{Syntax, decode_inventory, decode_shipments};
+use wharf::formats::canonical::warehouse_files::{Syntax, decode_inventory, decode_shipments};
 
 /// Runs one input.
 pub fn run(data: &[u8]) {

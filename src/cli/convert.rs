@@ -1,23 +1,19 @@
 //! `wharf convert`: one partner file → its canonical orders as a JSON array on stdout.
 
-use crate::formats::{self, DecodeOptions, Format, OrderOutcome};
-use crate::store::assign_cust_ref;
 use anyhow::Context;
 use std::collections::HashSet;
 use std::convert::Infallible;
 use std::path::Path;
 use std::process::ExitCode;
+use wharf::formats::{self, DecodeOptions, Format, OrderOutcome};
+use wharf::store::assign_cust_ref;
 
 /// The warehouse limit assumed for `cust_ref` (the configuration's default).
 const DEFAULT_CUST_REF_MAX_LEN: usize = 20;
 
 /// Converts `file` of `format`.
-pub fn run(format: &str, file: &Path) -> Result<ExitCode, anyhow::Error> {
-    let format = match format {
-        "ultracart" => Format::UltraCart,
-        "dsco" => Format::Dsco,
-        _ => Format::Canonical,
-    };
+pub(crate) fn run(format: &str, file: &Path) -> Result<ExitCode, anyhow::Error> {
+    let format = Format::named(format).ok_or_else(|| anyhow::anyhow!(Format::unknown(format)))?;
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let opts = DecodeOptions {
         source: format.as_str().to_string(),
@@ -66,7 +62,7 @@ pub fn run(format: &str, file: &Path) -> Result<ExitCode, anyhow::Error> {
             }
         }
     }
-    println!("{}", serde_json::to_string_pretty(&orders)?);
+    outln!("{}", serde_json::to_string_pretty(&orders)?)?;
     Ok(if rejected {
         ExitCode::FAILURE
     } else {

@@ -1,5 +1,15 @@
-//! The `wharf` command line (INTERFACE §2): argument parsing and one function per command.
-//! This is the edge where errors become messages and exit codes (`anyhow` lives here only).
+//! The `wharf` command line: argument parsing and one function per command, each a thin call
+//! into the library. This is the edge where errors become messages and exit codes (`anyhow`
+//! and `clap` live here only). Output goes through [`outln!`], so a closed pipe
+//! (`wharf orders list | head`) ends the command quietly with status 0.
+
+/// `println!` that returns the write's error instead of panicking (a closed pipe among them).
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
 
 mod convert;
 mod host_key;
@@ -21,7 +31,7 @@ use std::process::ExitCode;
 /// in error/ with a report.
 #[derive(Debug, Parser)]
 #[command(name = "wharf", version, about, long_about = None)]
-pub struct Cli {
+struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -36,6 +46,11 @@ enum Command {
         /// Configuration file (TOML).
         #[arg(long, short)]
         config: Option<PathBuf>,
+        /// Once every listener listens, write the addresses actually bound to this file (JSON:
+        /// {"ftp": ["127.0.0.1:2121"], "sftp": ["127.0.0.1:2222"]}), atomically. With port 0
+        /// in `listen`, this is how a caller learns the ports the system chose.
+        #[arg(long, value_name = "PATH")]
+        ready_file: Option<PathBuf>,
     },
     /// Load and check the configuration; print each problem as FILE:LINE: message.
     Check {
@@ -48,7 +63,7 @@ enum Command {
     /// No store and no partner mappings; cust_ref as it would be assigned on an empty store.
     Convert {
         /// The file's format.
-        #[arg(long, short, value_parser = ["ultracart", "dsco", "canonical"])]
+        #[arg(long, short, value_parser = format_names())]
         format: String,
         /// The file to convert.
         file: PathBuf,
@@ -111,11 +126,18 @@ enum OrdersCommand {
     },
 }
 
+/// The names of the formats Wharf speaks, for `--format`.
+fn format_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(wharf::formats::FORMATS.iter().map(|f| f.as_str()))
+}
+
 /// Parses the arguments and runs the command; returns the process exit code.
-pub fn main() -> ExitCode {
+pub(crate) fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve { config } => serve::run(config.as_deref()),
+        Command::Serve { config, ready_file } => {
+            serve::run(config.as_deref(), ready_file.as_deref())
+        }
         Command::Check { config } => serve::check(config.as_deref()),
         Command::Convert { format, file } => convert::run(&format, &file),
         Command::Validate {
@@ -133,9 +155,19 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        Err(e) if closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("wharf: {e:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// Whether `e` is a write to a closed pipe: the reader has what it wanted (`| head`).
+fn closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

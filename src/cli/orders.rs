@@ -1,29 +1,16 @@
-//! `wharf orders list` and `wharf orders show` (INTERFACE §2): read the order store, also
-//! while `serve` runs (redb's single-writer mode lets readers share the file with the server).
+//! `wharf orders list` and `wharf orders show`: read the order store, also while `serve` runs
+//! (redb's single-writer mode lets readers share the file with the server).
 
-use crate::config::{self, Source};
-use crate::model::OrderStatus;
-use crate::store::{OrderRecord, Store};
-use anyhow::{Context, bail};
-use std::path::{Path, PathBuf};
+use anyhow::Context;
+use std::path::Path;
 use std::process::ExitCode;
-
-/// The data folder `serve` would use with these arguments.
-fn data_dir(explicit: Option<&Path>) -> Result<PathBuf, anyhow::Error> {
-    match config::locate(explicit) {
-        Source::File(path) => match config::load(&path) {
-            Ok(loaded) => Ok(loaded.config.data_dir),
-            Err(problems) => bail!("{}", problems.to_string().trim_end()),
-        },
-        Source::Demo => Ok(std::env::current_dir()
-            .context("current folder")?
-            .join("wharf-data")),
-    }
-}
+use wharf::config;
+use wharf::model::OrderStatus;
+use wharf::store::{OrderRecord, Store};
 
 /// Opens the store read-only; `None` when no order was ever stored.
 fn open(explicit: Option<&Path>) -> Result<Option<Store>, anyhow::Error> {
-    let path = crate::server::store_path_in(&data_dir(explicit)?);
+    let path = wharf::layout::store_file(&config::locate(explicit).data_dir()?);
     if !path.exists() {
         return Ok(None);
     }
@@ -31,14 +18,17 @@ fn open(explicit: Option<&Path>) -> Result<Option<Store>, anyhow::Error> {
 }
 
 /// `wharf orders list [--status S]`.
-pub fn list(explicit: Option<&Path>, status: Option<&str>) -> Result<ExitCode, anyhow::Error> {
+pub(crate) fn list(
+    explicit: Option<&Path>,
+    status: Option<&str>,
+) -> Result<ExitCode, anyhow::Error> {
     let wanted = match status {
         Some(s) => Some(OrderStatus::parse(s).with_context(|| {
             format!("unknown status {s:?} (new, at_wms, partial, shipped, confirmed, skipped, error, canceled)")
         })?),
         None => None,
     };
-    println!("cust_ref\tsource\tcust_po_no\tstatus\torder_date");
+    outln!("cust_ref\tsource\tcust_po_no\tstatus\torder_date")?;
     let Some(store) = open(explicit)? else {
         return Ok(ExitCode::SUCCESS);
     };
@@ -51,20 +41,20 @@ pub fn list(explicit: Option<&Path>, status: Option<&str>) -> Result<ExitCode, a
             .as_ref()
             .and_then(|o| o.order_date.clone())
             .unwrap_or_default();
-        println!(
+        outln!(
             "{}\t{}\t{}\t{}\t{}",
             r.cust_ref,
             r.source,
             r.order_no,
             r.status.as_str(),
             date
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// `wharf orders show REF`.
-pub fn show(explicit: Option<&Path>, reference: &str) -> Result<ExitCode, anyhow::Error> {
+pub(crate) fn show(explicit: Option<&Path>, reference: &str) -> Result<ExitCode, anyhow::Error> {
     let Some(store) = open(explicit)? else {
         eprintln!("no order {reference:?}: the store is empty");
         return Ok(ExitCode::FAILURE);
@@ -95,7 +85,7 @@ pub fn show(explicit: Option<&Path>, reference: &str) -> Result<ExitCode, anyhow
         eprintln!("no order {reference:?} (neither a cust_ref nor a cust_po_no)");
         return Ok(ExitCode::FAILURE);
     };
-    println!("{}", serde_json::to_string_pretty(&shown(&rec))?);
+    outln!("{}", serde_json::to_string_pretty(&shown(&rec))?)?;
     Ok(ExitCode::SUCCESS)
 }
 

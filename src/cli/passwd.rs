@@ -5,7 +5,7 @@ use std::io::BufRead;
 use std::process::ExitCode;
 
 /// Reads one line from stdin and prints its hash.
-pub fn run() -> Result<ExitCode, anyhow::Error> {
+pub(crate) fn run() -> Result<ExitCode, anyhow::Error> {
     let mut line = String::new();
     std::io::stdin()
         .lock()
@@ -15,7 +15,7 @@ pub fn run() -> Result<ExitCode, anyhow::Error> {
     if password.is_empty() {
         anyhow::bail!("empty password: type it on stdin, e.g. `echo -n secret | wharf passwd`");
     }
-    let hash = crate::config::hash_password(password).context("hashing")?;
-    println!("{hash}");
+    let hash = wharf::config::hash_password(password).context("hashing")?;
+    outln!("{hash}")?;
     Ok(ExitCode::SUCCESS)
 }

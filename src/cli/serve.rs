@@ -1,11 +1,11 @@
 //! `wharf serve` and `wharf check`.
 
-use crate::config::{self, Config, Source};
-use crate::shutdown::Shutdown;
 use anyhow::Context;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 use std::process::ExitCode;
+use wharf::config::{self, Config, Source};
+use wharf::shutdown::Shutdown;
 
 /// Loads the configuration `serve` would use; prints problems and warnings.
 fn load(explicit: Option<&Path>) -> Result<Option<Config>, anyhow::Error> {
@@ -26,9 +26,7 @@ fn load(explicit: Option<&Path>) -> Result<Option<Config>, anyhow::Error> {
             }
         },
         Source::Demo => {
-            let data_dir = std::env::current_dir()
-                .context("current folder")?
-                .join("wharf-data");
+            let data_dir = config::demo::data_dir().context("current folder")?;
             let (cfg, message) =
                 config::demo::demo_config(&data_dir, IpAddr::V4(Ipv4Addr::LOCALHOST))
                     .context("starting the demo")?;
@@ -42,7 +40,7 @@ fn load(explicit: Option<&Path>) -> Result<Option<Config>, anyhow::Error> {
 }
 
 /// `wharf check`.
-pub fn check(explicit: Option<&Path>) -> Result<ExitCode, anyhow::Error> {
+pub(crate) fn check(explicit: Option<&Path>) -> Result<ExitCode, anyhow::Error> {
     match config::locate(explicit) {
         Source::Demo => {
             eprintln!("no configuration: ./wharf.toml does not exist (serve would start the demo)");
@@ -53,18 +51,15 @@ pub fn check(explicit: Option<&Path>) -> Result<ExitCode, anyhow::Error> {
                 for w in &loaded.warnings {
                     eprintln!("warning: {w}");
                 }
-                println!(
+                outln!(
                     "{}: ok ({} partners)",
                     path.display(),
                     loaded.config.partners.len()
-                );
+                )?;
                 Ok(ExitCode::SUCCESS)
             }
             Err(problems) => {
-                print!("{problems}");
-                if !problems.to_string().ends_with('\n') {
-                    println!();
-                }
+                outln!("{}", problems.to_string().trim_end_matches('\n'))?;
                 Ok(ExitCode::FAILURE)
             }
         },
@@ -72,8 +67,11 @@ pub fn check(explicit: Option<&Path>) -> Result<ExitCode, anyhow::Error> {
 }
 
 /// `wharf serve`.
-pub fn run(explicit: Option<&Path>) -> Result<ExitCode, anyhow::Error> {
-    crate::logging::init();
+pub(crate) fn run(
+    explicit: Option<&Path>,
+    ready_file: Option<&Path>,
+) -> Result<ExitCode, anyhow::Error> {
+    wharf::logging::init();
     let Some(config) = load(explicit)? else {
         return Ok(ExitCode::FAILURE);
     };
@@ -85,7 +83,7 @@ pub fn run(explicit: Option<&Path>) -> Result<ExitCode, anyhow::Error> {
             wait_for_signal().await;
             signals.trigger();
         });
-        match crate::server::serve(config, shutdown).await {
+        match wharf::server::serve(config, shutdown, ready_file).await {
             Ok(()) => Ok(ExitCode::SUCCESS),
             Err(e) => {
                 tracing::error!(error = %e, "cannot start");

@@ -1,18 +1,19 @@
 //! `wharf validate [--dtd FILE] [--catalog FILE] FILE...`: well-formedness and DTD validity,
-//! one `FILE:LINE:COL: error: MESSAGE` line per problem (INTERFACE §2).
+//! one `FILE:LINE:COL: error: MESSAGE` line per problem (exit 0 valid, 1 problems, 2
+//! unreadable).
 //!
 //! Without `--dtd` each file is validated against its DOCTYPE (`Mode::Document`, like
 //! `xmllint --valid --nonet`); with it, against that DTD (`Mode::AgainstDtd`, like
 //! `xmllint --dtdvalid`). `--catalog` is the only way to give a catalog here: the
 //! configuration's `xml_catalog` is not read by this command.
 
-use crate::validate::{self, Mode, Options};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use wharf::validate::{self, Mode, Options};
 
 /// Validates `files`; exit 0 all valid, 1 any problem, 2 a file, DTD or catalog unreadable.
-pub fn run(
+pub(crate) fn run(
     dtd: Option<&Path>,
     catalog: Option<&Path>,
     files: &[PathBuf],

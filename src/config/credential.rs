@@ -1,6 +1,6 @@
 //! A partner's password credential: an argon2 PHC hash (the normal case), a plain password
 //! (the demo, `password_file` holding the password itself, or `password = "..."` with a
-//! warning), or none (key-only SFTP partners). `Debug` never shows the secret (STYLE item 7).
+//! warning), or none (key-only SFTP partners). `Debug` never shows the secret.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};

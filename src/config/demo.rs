@@ -1,4 +1,4 @@
-//! The embedded demo (INTERFACE §3): what `wharf serve` runs with no `--config` and no
+//! The embedded demo: what `wharf serve` runs with no `--config` and no
 //! `./wharf.toml`. Three partners whose passwords are generated on first start, kept in
 //! `DATA_DIR/demo-credentials.toml` (mode 0600, `name = "password"` lines) and reused later.
 //! The only place in `config` that writes to disk.
@@ -14,8 +14,8 @@ use rand::distr::Alphanumeric;
 
 use crate::formats::{Format, KitMode};
 
+use super::listeners::DEFAULT_PASSIVE_PORTS;
 use super::partner::DEFAULT_CUST_REF_MAX_LEN;
-use super::validate::DEFAULT_PASSIVE_PORTS;
 use super::{
     Config, ConfigError, Credential, DtdMode, FtpConfig, Limits, Partner, Role, SftpConfig,
 };
@@ -36,6 +36,11 @@ const PARTNERS: [(&str, Role, Format); 3] = [
 ];
 /// Length of a generated password.
 const PASSWORD_LEN: usize = 20;
+
+/// The demo's data folder: `wharf-data` in the current folder.
+pub fn data_dir() -> std::io::Result<PathBuf> {
+    Ok(std::env::current_dir()?.join(super::DEFAULT_DATA_DIR))
+}
 
 /// The demo configuration with data in `data_dir` (returned as given) and listeners on
 /// `listen_host`. Creates `data_dir` and the credentials file when missing; the message is
@@ -183,9 +188,7 @@ fn write_private(path: &Path, content: &str) -> Result<(), ConfigError> {
         let path = path.to_path_buf();
         move |source| ConfigError::Io { path, source }
     };
-    let mut tmp_name = path.as_os_str().to_owned();
-    tmp_name.push(".tmp");
-    let tmp = PathBuf::from(tmp_name);
+    let tmp = crate::layout::names::private_temp_name(path);
     match std::fs::remove_file(&tmp) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io_err(&tmp)(e)),
         _ => {}
@@ -261,7 +264,7 @@ mod tests {
         assert_eq!(config.data_dir, data);
         let ftp = config.ftp.as_ref().unwrap();
         assert_eq!(ftp.listen, vec!["127.0.0.1:2121".parse().unwrap()]);
-        assert_eq!(ftp.passive_ports, 50000..=50100);
+        assert_eq!(ftp.passive_ports, 30000..=30100);
         let sftp = config.sftp.as_ref().unwrap();
         assert_eq!(sftp.listen, vec!["127.0.0.1:2222".parse().unwrap()]);
         assert_eq!(sftp.host_keys[0], data.join("ssh_host_ed25519_key"));

@@ -48,6 +48,18 @@ impl fmt::Display for ConfigErrors {
 
 impl std::error::Error for ConfigErrors {}
 
+/// Why the data folder of a configuration cannot be told.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DataDirError {
+    /// The configuration file has problems.
+    #[error("{}", .0.to_string().trim_end())]
+    Config(ConfigErrors),
+    /// The current folder (where the demo keeps its data) cannot be read.
+    #[error("current folder: {0}")]
+    CurrentFolder(std::io::Error),
+}
+
 /// A failure outside configuration checking: reading or writing a file, hashing a password.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -10,10 +10,9 @@ use std::time::Duration;
 
 use toml::Spanned;
 
-use super::login::parse_net;
+use super::context::Ctx;
 use super::raw::{RawLimits, RawNumberOrText};
-use super::units::{parse_duration, parse_size};
-use super::validate::Ctx;
+use super::units::{parse_duration, parse_net, parse_size};
 use super::{Limits, Rate, Startups};
 
 /// Reads `[limits]`.

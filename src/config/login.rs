@@ -1,4 +1,4 @@
-//! How a partner logs in (INTERFACE §4): its password credential (`password_hash`,
+//! How a partner logs in: its password credential (`password_hash`,
 //! `password_file` or `password`), its SSH `authorized_keys`, and the `allowed_ips` it may
 //! connect from.
 
@@ -8,9 +8,9 @@ use std::path::Path;
 use toml::Spanned;
 
 use super::Credential;
+use super::context::Ctx;
 use super::credential::check_phc;
 use super::raw::RawPartner;
-use super::validate::Ctx;
 
 /// OpenSSH public key types accepted in `authorized_keys`.
 const KEY_TYPES: &[&str] = &[
@@ -214,7 +214,7 @@ pub(crate) fn check_allowed_ips(raw: &RawPartner, label: &str, ctx: &mut Ctx) ->
     let mut nets = Vec::new();
     for item in list.get_ref() {
         let text = item.get_ref().trim();
-        match parse_net(text) {
+        match super::units::parse_net(text) {
             Some(net) => nets.push(net),
             None => ctx.error(
                 &item.span(),
@@ -226,13 +226,4 @@ pub(crate) fn check_allowed_ips(raw: &RawPartner, label: &str, ctx: &mut Ctx) ->
         }
     }
     nets
-}
-
-/// A CIDR network (host bits cleared) or a plain address (as a /32 or /128).
-pub(crate) fn parse_net(text: &str) -> Option<ipnet::IpNet> {
-    let text = text.trim();
-    text.parse::<ipnet::IpNet>()
-        .map(|net| net.trunc())
-        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-        .ok()
 }

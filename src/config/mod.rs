@@ -1,25 +1,28 @@
-//! Configuration (INTERFACE §3 and §4): finding it ([`locate`]), loading and checking a TOML
-//! file ([`load`]), or building the embedded demo ([`demo::demo_config`]).
+//! Configuration: finding it ([`locate`]: `--config`, else `./wharf.toml`, else the embedded
+//! demo), loading and checking a TOML file ([`load`]), or building the embedded demo
+//! ([`demo::demo_config`]).
 //!
-//! Loading is two-stage (STYLE item 6): `raw` deserializes what the user typed, section by
-//! section, with `deny_unknown_fields`; `validate` checks it and builds the typed
-//! [`Config`]. Every problem is reported as `FILE:LINE: message`, all of them at once.
+//! Loading is two-stage (what was typed, then what it means): `raw` deserializes what the
+//! user typed, section by section, with `deny_unknown_fields`; `check` checks it and builds
+//! the typed [`Config`]. Every problem is reported as `FILE:LINE: message`, all of them at once.
 //! Loading reads files (the config, `password_file`, existence of `dtd` and TLS files) but
 //! never writes and never opens sockets, so `wharf check` is [`load`] alone.
 //!
-//! Secrets are redacted in `Debug` (STYLE item 7): see [`Credential`].
+//! Secrets are redacted in `Debug`: see [`Credential`].
 
+mod check;
+mod context;
 mod credential;
 pub mod demo;
 mod error;
 mod limits;
+mod listeners;
 mod login;
 mod partner;
 mod raw;
 mod remote;
 mod types;
 pub mod units;
-mod validate;
 
 #[cfg(test)]
 mod tests;
@@ -27,7 +30,7 @@ mod tests;
 use std::path::{Path, PathBuf};
 
 pub use credential::{Credential, hash_password};
-pub use error::{ConfigError, ConfigErrors, Problem};
+pub use error::{ConfigError, ConfigErrors, DataDirError, Problem};
 #[cfg(test)]
 pub(crate) use limits::parse_startups;
 pub use remote::{
@@ -37,6 +40,10 @@ pub use types::{Config, DtdMode, FtpConfig, Limits, Partner, Rate, Role, SftpCon
 
 /// The name of the configuration file looked for in the current folder.
 pub const DEFAULT_FILE: &str = "wharf.toml";
+
+/// The data folder when none is named: `wharf-data` in the configuration file's folder, or in
+/// the current folder for the embedded demo.
+pub const DEFAULT_DATA_DIR: &str = "wharf-data";
 
 /// A checked configuration and the warnings it raised (e.g. a plain-text password), each as
 /// `FILE:LINE: message`.
@@ -63,7 +70,7 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigErrors> {
 pub fn load_bytes(bytes: &[u8], path: &Path) -> Result<Loaded, ConfigErrors> {
     let text = std::str::from_utf8(bytes)
         .map_err(|_| whole_file(path, "not UTF-8 text (TOML files are UTF-8)".into()))?;
-    validate::validate(text, path)
+    check::check(text, path)
 }
 
 /// A single problem about the whole file.
@@ -80,8 +87,21 @@ fn whole_file(path: &Path, message: String) -> ConfigErrors {
 pub enum Source {
     /// A configuration file.
     File(PathBuf),
-    /// The embedded demo (INTERFACE §3).
+    /// The embedded demo (no `--config` and no `./wharf.toml`).
     Demo,
+}
+
+impl Source {
+    /// The data folder `serve` would use: the file's `data_dir` (the file is loaded and
+    /// checked), or the demo's `./wharf-data`.
+    pub fn data_dir(&self) -> Result<PathBuf, DataDirError> {
+        match self {
+            Source::File(path) => load(path)
+                .map(|loaded| loaded.config.data_dir)
+                .map_err(DataDirError::Config),
+            Source::Demo => demo::data_dir().map_err(DataDirError::CurrentFolder),
+        }
+    }
 }
 
 /// `explicit` when given (even if it does not exist: loading will say so); else

@@ -1,4 +1,4 @@
-//! Checks the `[[partner]]` tables (INTERFACE §4): each partner's own keys first, then what
+//! Checks the `[[partner]]` tables: each partner's own keys first, then what
 //! involves several partners (unique names, a cart's `warehouse` naming a warehouse). Problems
 //! point at the offending key, or at the partner's `[[partner]]` header when a key is missing.
 
@@ -10,12 +10,12 @@ use serde::Deserialize;
 use serde::de::value::{Error as ValueError, StrDeserializer};
 use toml::Spanned;
 
-use crate::formats::Format;
+use crate::formats::{FORMATS, Format, KitMode};
 
+use super::context::Ctx;
 use super::login::{check_allowed_ips, check_authorized_keys, check_credential};
 use super::raw::{PartnerEntry, PartnerSection, RawPartner};
 use super::remote::check_remote;
-use super::validate::Ctx;
 use super::{DtdMode, Partner, Role};
 
 /// `cust_ref_max_len` when not given.
@@ -48,7 +48,7 @@ pub(crate) fn validate_partners(
     if sections.is_empty() {
         ctx.error(
             &(0..0),
-            "no partners: add at least one [[partner]] table (see INTERFACE §4)",
+            "no partners: add at least one [[partner]] table (see the README's \"Configuring partners\")",
         );
         return Vec::new();
     }
@@ -124,10 +124,69 @@ pub(crate) fn validate_partners(
         .collect()
 }
 
-/// Checks one partner's own keys.
+/// Checks one partner's own keys, step by step: who it is, what it speaks, how it logs in,
+/// the keys of its format, its mappings, and its own server.
 fn check_partner(raw: RawPartner, header: &Range<usize>, number: usize, ctx: &mut Ctx) -> Checked {
     let before = ctx.problem_count();
+    let (name, label) = identity(&raw, header, number, ctx);
+    let role = role(&raw, header, &label, ctx);
+    let format = format(&raw, header, role, &label, ctx);
+    let warehouse = warehouse(&raw, header, role, &label, ctx);
 
+    let authorized_keys = check_authorized_keys(&raw, &label, ctx);
+    let credential = check_credential(&raw, &label, header, !authorized_keys.is_empty(), ctx);
+    let allowed_ips = check_allowed_ips(&raw, &label, ctx);
+
+    let keys = format_keys(&raw, format, &label, ctx);
+    let sku_aliases = check_map(&raw.sku_aliases, "sku_aliases", role, &label, ctx);
+    let ship_methods = check_map(&raw.ship_methods, "ship_methods", role, &label, ctx);
+    let cust_ref_max_len = cust_ref_max_len(&raw, role, &label, ctx);
+    let remote = raw
+        .remote
+        .as_ref()
+        .and_then(|remote| check_remote(remote, &label, ctx));
+
+    let partner = match (&name, role, format, credential) {
+        (Some((name, _)), Some(role), Some(format), Some(credential))
+            if ctx.problem_count() == before =>
+        {
+            Some(Partner {
+                name: name.clone(),
+                role,
+                format,
+                credential,
+                authorized_keys,
+                allowed_ips,
+                warehouse: warehouse.as_ref().map(|w| w.get_ref().clone()),
+                dtd: keys.dtd,
+                dtd_mode: keys.dtd_mode,
+                distribution_center: keys.distribution_center,
+                kits: keys.kits,
+                sku_aliases,
+                ship_methods,
+                cust_ref_max_len,
+                remote,
+            })
+        }
+        _ => None,
+    };
+    Checked {
+        name,
+        role,
+        warehouse,
+        label,
+        partner,
+    }
+}
+
+/// `name`: the partner's name and its span when valid, and the label messages use
+/// (`partner 'NAME'`, or `partner #N` without a name).
+fn identity(
+    raw: &RawPartner,
+    header: &Range<usize>,
+    number: usize,
+    ctx: &mut Ctx,
+) -> (Option<(String, Range<usize>)>, String) {
     let name = match &raw.name {
         None => {
             ctx.error(header, format!("partner #{number} has no `name`"));
@@ -145,8 +204,12 @@ fn check_partner(raw: RawPartner, header: &Range<usize>, number: usize, ctx: &mu
         Some(n) => format!("partner '{}'", n.get_ref()),
         None => format!("partner #{number}"),
     };
+    (name, label)
+}
 
-    let role = match &raw.role {
+/// `role`: cart or warehouse.
+fn role(raw: &RawPartner, header: &Range<usize>, label: &str, ctx: &mut Ctx) -> Option<Role> {
+    match &raw.role {
         None => {
             ctx.error(
                 header,
@@ -165,47 +228,73 @@ fn check_partner(raw: RawPartner, header: &Range<usize>, number: usize, ctx: &mu
                 None
             }
         },
-    };
-
-    let format = match &raw.format {
-        None => {
-            ctx.error(
-                header,
-                format!("{label} has no `format` (ultracart, dsco or canonical)"),
-            );
-            None
-        }
-        Some(value) => match from_name::<Format>(value.get_ref()) {
-            Ok(format) => Some(format),
-            Err(message) => {
-                let message = message.replacen("unknown variant", "unknown format", 1);
-                ctx.error(&value.span(), format!("{label}: {message}"));
-                None
-            }
-        },
-    };
-    if let (Some(role), Some(format), Some(value)) = (role, format, &raw.format) {
-        match (role, format) {
-            (Role::Warehouse, Format::Canonical)
-            | (Role::Cart, Format::UltraCart | Format::Dsco) => {}
-            (Role::Warehouse, other) => ctx.error(
-                &value.span(),
-                format!(
-                    "{label}: a warehouse uses format \"canonical\", not \"{}\"",
-                    other.as_str()
-                ),
-            ),
-            (Role::Cart, other) => ctx.error(
-                &value.span(),
-                format!(
-                    "{label}: a cart uses format \"ultracart\" or \"dsco\", not \"{}\"",
-                    other.as_str()
-                ),
-            ),
-        }
     }
+}
 
-    let warehouse = match (role, &raw.warehouse) {
+/// `format`: one of [`FORMATS`], spoken on the partner's side of the exchange.
+fn format(
+    raw: &RawPartner,
+    header: &Range<usize>,
+    role: Option<Role>,
+    label: &str,
+    ctx: &mut Ctx,
+) -> Option<Format> {
+    let Some(value) = &raw.format else {
+        let names: Vec<&str> = FORMATS.iter().map(|f| f.as_str()).collect();
+        ctx.error(
+            header,
+            format!("{label} has no `format` ({})", one_of(&names, "or")),
+        );
+        return None;
+    };
+    let Some(format) = Format::named(value.get_ref()) else {
+        ctx.error(
+            &value.span(),
+            format!("{label}: {}", Format::unknown(value.get_ref())),
+        );
+        return None;
+    };
+    if let Some(role) = role
+        && format.role() != role
+    {
+        let theirs: Vec<String> = FORMATS
+            .iter()
+            .filter(|f| f.role() == role)
+            .map(|f| format!("\"{}\"", f.as_str()))
+            .collect();
+        let theirs: Vec<&str> = theirs.iter().map(String::as_str).collect();
+        ctx.error(
+            &value.span(),
+            format!(
+                "{label}: a {} uses format {}, not \"{}\"",
+                role.as_str(),
+                one_of(&theirs, "or"),
+                format.as_str()
+            ),
+        );
+    }
+    Some(format)
+}
+
+/// `a`, `a or b`, `a, b or c`.
+fn one_of(items: &[&str], or: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} {or} {last}", rest.join(", ")),
+    }
+}
+
+/// `warehouse`: a cart's, naming the warehouse its orders go to (resolved once every partner
+/// is known); a warehouse has none.
+fn warehouse(
+    raw: &RawPartner,
+    header: &Range<usize>,
+    role: Option<Role>,
+    label: &str,
+    ctx: &mut Ctx,
+) -> Option<Spanned<String>> {
+    match (role, &raw.warehouse) {
         (Some(Role::Cart), None) => {
             ctx.error(
                 header,
@@ -225,50 +314,66 @@ fn check_partner(raw: RawPartner, header: &Range<usize>, number: usize, ctx: &mu
             None
         }
         (_, _) => None,
+    }
+}
+
+/// The keys only some formats take ([`FormatSpec::keys`](crate::formats::FormatSpec::keys)).
+struct FormatKeys {
+    dtd: Option<std::path::PathBuf>,
+    dtd_mode: DtdMode,
+    distribution_center: Option<String>,
+    kits: KitMode,
+}
+
+/// The span of a format-specific key the partner sets.
+fn format_key_span(raw: &RawPartner, key: &str) -> Option<Range<usize>> {
+    let value = match key {
+        "dtd" => &raw.dtd,
+        "dtd_mode" => &raw.dtd_mode,
+        "distribution_center" => &raw.distribution_center,
+        "kits" => &raw.kits,
+        _ => &None,
     };
+    value.as_ref().map(Spanned::span)
+}
 
-    let authorized_keys = check_authorized_keys(&raw, &label, ctx);
-    let credential = check_credential(&raw, &label, header, !authorized_keys.is_empty(), ctx);
-    let allowed_ips = check_allowed_ips(&raw, &label, ctx);
-
-    // Keys that only some partners may have.
-    let is_ultracart = format == Some(Format::UltraCart);
-    let only_ultracart = |value: Option<Range<usize>>, key: &str, ctx: &mut Ctx| {
-        if let (Some(span), Some(f)) = (value, format)
-            && f != Format::UltraCart
+/// `dtd`, `dtd_mode`, `distribution_center`, `kits`: each only for a format that takes it.
+fn format_keys(raw: &RawPartner, format: Option<Format>, label: &str, ctx: &mut Ctx) -> FormatKeys {
+    let takes = |key: &str| format.is_some_and(|f| f.spec().keys.contains(&key));
+    for key in ["dtd", "dtd_mode", "distribution_center", "kits"] {
+        if let (Some(span), Some(f)) = (format_key_span(raw, key), format)
+            && !takes(key)
         {
+            let owners: Vec<String> = FORMATS
+                .iter()
+                .filter(|o| o.spec().keys.contains(&key))
+                .map(|o| format!("\"{}\"", o.as_str()))
+                .collect();
+            let owners: Vec<&str> = owners.iter().map(String::as_str).collect();
             ctx.error(
                 &span,
                 format!(
-                    "{label}: `{key}` applies to format \"ultracart\" only, not \"{}\"",
+                    "{label}: `{key}` applies to format {} only, not \"{}\"",
+                    one_of(&owners, "or"),
                     f.as_str()
                 ),
             );
         }
-    };
-    only_ultracart(raw.dtd.as_ref().map(Spanned::span), "dtd", ctx);
-    only_ultracart(raw.dtd_mode.as_ref().map(Spanned::span), "dtd_mode", ctx);
-    only_ultracart(
-        raw.distribution_center.as_ref().map(Spanned::span),
-        "distribution_center",
-        ctx,
-    );
-    only_ultracart(raw.kits.as_ref().map(Spanned::span), "kits", ctx);
-
+    }
     let dtd = raw
         .dtd
         .as_ref()
-        .filter(|_| is_ultracart)
+        .filter(|_| takes("dtd"))
         .and_then(|value| ctx.existing_file(value, "dtd"));
     let dtd_mode = match (&raw.dtd_mode, &raw.dtd) {
-        (Some(value), None) if is_ultracart => {
+        (Some(value), None) if takes("dtd_mode") => {
             ctx.error(
                 &value.span(),
                 format!("{label}: `dtd_mode` applies only with `dtd` (the DTD to check against)"),
             );
             DtdMode::default()
         }
-        _ => mode_key(&raw.dtd_mode, is_ultracart, "dtd_mode", &label, ctx),
+        _ => mode_key(&raw.dtd_mode, takes("dtd_mode"), "dtd_mode", label, ctx),
     };
     let distribution_center = raw.distribution_center.as_ref().and_then(|value| {
         let dc = value.get_ref().trim();
@@ -281,12 +386,18 @@ fn check_partner(raw: RawPartner, header: &Range<usize>, number: usize, ctx: &mu
         }
         Some(dc.to_owned())
     });
-    let kits = mode_key(&raw.kits, is_ultracart, "kits mode", &label, ctx);
+    let kits = mode_key(&raw.kits, takes("kits"), "kits mode", label, ctx);
+    FormatKeys {
+        dtd,
+        dtd_mode,
+        distribution_center,
+        kits,
+    }
+}
 
-    let sku_aliases = check_map(&raw.sku_aliases, "sku_aliases", role, &label, ctx);
-    let ship_methods = check_map(&raw.ship_methods, "ship_methods", role, &label, ctx);
-
-    let cust_ref_max_len = match (&raw.cust_ref_max_len, role) {
+/// `cust_ref_max_len`: a warehouse's, within [`CUST_REF_MAX_LEN_RANGE`].
+fn cust_ref_max_len(raw: &RawPartner, role: Option<Role>, label: &str, ctx: &mut Ctx) -> usize {
+    match (&raw.cust_ref_max_len, role) {
         (None, _) => DEFAULT_CUST_REF_MAX_LEN,
         (Some(value), Some(Role::Cart)) => {
             ctx.error(
@@ -311,43 +422,6 @@ fn check_partner(raw: RawPartner, header: &Range<usize>, number: usize, ctx: &mu
                 DEFAULT_CUST_REF_MAX_LEN
             }
         }
-    };
-
-    let remote = raw
-        .remote
-        .as_ref()
-        .and_then(|remote| check_remote(remote, &label, ctx));
-
-    let partner = match (&name, role, format, credential) {
-        (Some((name, _)), Some(role), Some(format), Some(credential))
-            if ctx.problem_count() == before =>
-        {
-            Some(Partner {
-                name: name.clone(),
-                role,
-                format,
-                credential,
-                authorized_keys,
-                allowed_ips,
-                warehouse: warehouse.as_ref().map(|w| w.get_ref().clone()),
-                dtd,
-                dtd_mode,
-                distribution_center,
-                kits,
-                sku_aliases,
-                ship_methods,
-                cust_ref_max_len,
-                remote,
-            })
-        }
-        _ => None,
-    };
-    Checked {
-        name,
-        role,
-        warehouse,
-        label,
-        partner,
     }
 }
 
@@ -373,7 +447,7 @@ fn check_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// A value of a serde enum of `formats` (`Format`, `KitMode`) from its config name.
+/// A value of a serde enum (`KitMode`, `DtdMode`) from its config name.
 fn from_name<'a, T: Deserialize<'a>>(name: &'a str) -> Result<T, String> {
     T::deserialize(StrDeserializer::<ValueError>::new(name)).map_err(|e| e.to_string())
 }

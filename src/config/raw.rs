@@ -1,8 +1,8 @@
-//! Stage one of loading (STYLE item 6): what the user typed. The TOML document is parsed once
+//! Stage one of loading: what the user typed. The TOML document is parsed once
 //! with spans, split into its sections, and each section is deserialized on its own into the
 //! serde shapes below (`deny_unknown_fields` everywhere), so a mistake in one partner does not
 //! hide the problems of the others. Values stay loosely typed (`Spanned<String>` mostly) so
-//! that [`validate`](super::validate) can report every problem with its line.
+//! that [`check`](super::check) can report every problem with its line.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -13,8 +13,7 @@ use serde::de::{self, Visitor};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
-use super::remote::RawRemote;
-use super::validate::Ctx;
+use super::context::Ctx;
 
 /// `[ftp]`.
 #[derive(Deserialize)]
@@ -27,7 +26,7 @@ pub(crate) struct RawFtp {
     pub tls_cert: Option<Spanned<String>>,
     pub tls_key: Option<Spanned<String>>,
     pub require_tls: Option<Spanned<bool>>,
-    pub active_mode: Option<Spanned<bool>>,
+    pub active_mode: Option<bool>,
 }
 
 /// `[sftp]`.
@@ -81,6 +80,53 @@ pub(crate) struct RawPartner {
     pub cust_ref_max_len: Option<Spanned<i64>>,
     /// `[partner.remote]` (pull mode).
     pub remote: Option<Spanned<RawRemote>>,
+}
+
+/// `[partner.remote]` as typed. Holds a secret, so it has no `Debug`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [partner.remote] table")]
+pub(crate) struct RawRemote {
+    pub url: Option<Spanned<String>>,
+    pub username: Option<Spanned<String>>,
+    pub password: Option<Spanned<String>>,
+    pub key_file: Option<Spanned<String>>,
+    pub host_key: Option<Spanned<String>>,
+    pub pick_up: Option<Spanned<String>>,
+    pub delete_after_pick_up: Option<bool>,
+    pub drop_off: Option<Spanned<RawDropOff>>,
+    pub poll_every: Option<Spanned<String>>,
+    pub ca_file: Option<Spanned<String>>,
+}
+
+/// `drop_off`: a folder or a table of folders by kind.
+pub(crate) enum RawDropOff {
+    Folder(String),
+    ByKind(BTreeMap<String, Spanned<String>>),
+}
+
+impl<'de> Deserialize<'de> for RawDropOff {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DropOffVisitor;
+        impl<'de> Visitor<'de> for DropOffVisitor {
+            type Value = RawDropOff;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "a remote folder like \"/in\" or a table like { shipment = \"/in/shipment\" }",
+                )
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawDropOff, E> {
+                Ok(RawDropOff::Folder(v.to_owned()))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<RawDropOff, A::Error> {
+                let mut all = BTreeMap::new();
+                while let Some((k, v)) = map.next_entry::<String, Spanned<String>>()? {
+                    all.insert(k, v);
+                }
+                Ok(RawDropOff::ByKind(all))
+            }
+        }
+        deserializer.deserialize_any(DropOffVisitor)
+    }
 }
 
 /// `listen`: one address or a list of them.

@@ -1,19 +1,19 @@
-//! `[partner.remote]` (pull mode, issue 7): the partner-hosted FTP, FTPS or SFTP server Wharf
+//! `[partner.remote]` (pull mode): the partner-hosted FTP, FTPS or SFTP server Wharf
 //! will log into. Read and checked here; `serve` polls them
 //! ([`transport::remote`](crate::transport::remote)).
 //! The password is a secret: redacted in `Debug`, never in a message.
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::Range;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use serde::Deserialize;
-use serde::de::{self, Visitor};
 use toml::Spanned;
 
+use super::context::Ctx;
+use super::raw::{RawDropOff, RawRemote};
 use super::units::parse_duration;
-use super::validate::Ctx;
 
 /// `poll_every` when not given.
 pub const DEFAULT_POLL_EVERY: Duration = Duration::from_secs(60);
@@ -193,63 +193,64 @@ pub enum DropOff {
     ByKind(BTreeMap<String, String>),
 }
 
-/// `[partner.remote]` as typed. Holds a secret, so it has no `Debug`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, expecting = "a [partner.remote] table")]
-pub(crate) struct RawRemote {
-    pub url: Option<Spanned<String>>,
-    pub username: Option<Spanned<String>>,
-    pub password: Option<Spanned<String>>,
-    pub key_file: Option<Spanned<String>>,
-    pub host_key: Option<Spanned<String>>,
-    pub pick_up: Option<Spanned<String>>,
-    pub drop_off: Option<Spanned<RawDropOff>>,
-    pub poll_every: Option<Spanned<String>>,
-    pub delete_after_pick_up: Option<bool>,
-    pub ca_file: Option<Spanned<String>>,
-}
-
-/// `drop_off`: a folder or a table of folders by kind.
-pub(crate) enum RawDropOff {
-    Folder(String),
-    ByKind(BTreeMap<String, Spanned<String>>),
-}
-
-impl<'de> Deserialize<'de> for RawDropOff {
-    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct DropOffVisitor;
-        impl<'de> Visitor<'de> for DropOffVisitor {
-            type Value = RawDropOff;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(
-                    "a remote folder like \"/in\" or a table like { shipment = \"/in/shipment\" }",
-                )
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawDropOff, E> {
-                Ok(RawDropOff::Folder(v.to_owned()))
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<RawDropOff, A::Error> {
-                let mut all = BTreeMap::new();
-                while let Some((k, v)) = map.next_entry::<String, Spanned<String>>()? {
-                    all.insert(k, v);
-                }
-                Ok(RawDropOff::ByKind(all))
-            }
-        }
-        deserializer.deserialize_any(DropOffVisitor)
-    }
-}
-
-/// Checks `[partner.remote]`; `None` when it has a problem (reported to `ctx`).
+/// Checks `[partner.remote]` step by step (where, who, which secret, which server key, which
+/// folders, how often); `None` when it has a problem (reported to `ctx`).
 pub(crate) fn check_remote(raw: &Spanned<RawRemote>, label: &str, ctx: &mut Ctx) -> Option<Remote> {
     let before = ctx.problem_count();
     let table = raw.span();
     let raw = raw.get_ref();
+    let at = Table {
+        raw,
+        span: &table,
+        label,
+    };
 
-    let url = match &raw.url {
+    let url = url(&at, ctx);
+    let username = username(&at, ctx);
+    let secret = secret(&at, url.as_ref(), ctx);
+    let ca_file = ca_file(&at, url.as_ref(), ctx);
+    let host_key = host_key(&at, url.as_ref(), ctx);
+    let pick_up = match &raw.pick_up {
+        None => "/".to_owned(),
+        Some(v) => folder(v, "pick_up", label, ctx).unwrap_or_default(),
+    };
+    let drop_off = drop_off(&at, ctx);
+    let poll_every = poll_every(&at, ctx);
+
+    match (url, username, secret, drop_off) {
+        (Some(url), Some(username), Some(secret), Some(drop_off))
+            if ctx.problem_count() == before =>
+        {
+            Some(Remote {
+                url,
+                username,
+                secret,
+                host_key,
+                pick_up,
+                drop_off,
+                poll_every,
+                delete_after_pick_up: raw.delete_after_pick_up.unwrap_or(true),
+                ca_file,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The `[partner.remote]` table being checked: what it holds, where it is, whose it is.
+struct Table<'a> {
+    raw: &'a RawRemote,
+    span: &'a Range<usize>,
+    label: &'a str,
+}
+
+/// `url`: required, `ftp://`, `ftps://` or `sftp://HOST[:PORT]`.
+fn url(at: &Table<'_>, ctx: &mut Ctx) -> Option<RemoteUrl> {
+    let (raw, table, label) = (at.raw, at.span, at.label);
+    match &raw.url {
         None => {
             ctx.error(
-                &table,
+                table,
                 format!(
                     "{label}: [partner.remote] has no `url` (ftp://, ftps:// or sftp://HOST:PORT)"
                 ),
@@ -263,12 +264,16 @@ pub(crate) fn check_remote(raw: &Spanned<RawRemote>, label: &str, ctx: &mut Ctx)
                 None
             }
         },
-    };
+    }
+}
 
-    let username = match &raw.username {
+/// `username`: required, not empty.
+fn username(at: &Table<'_>, ctx: &mut Ctx) -> Option<String> {
+    let (raw, table, label) = (at.raw, at.span, at.label);
+    match &raw.username {
         None => {
             ctx.error(
-                &table,
+                table,
                 format!("{label}: [partner.remote] has no `username`"),
             );
             None
@@ -281,12 +286,16 @@ pub(crate) fn check_remote(raw: &Spanned<RawRemote>, label: &str, ctx: &mut Ctx)
             None
         }
         Some(v) => Some(v.get_ref().clone()),
-    };
+    }
+}
 
-    let secret = match (&raw.password, &raw.key_file) {
+/// `password` or `key_file` (sftp:// only), exactly one.
+fn secret(at: &Table<'_>, url: Option<&RemoteUrl>, ctx: &mut Ctx) -> Option<RemoteSecret> {
+    let (raw, table, label) = (at.raw, at.span, at.label);
+    match (&raw.password, &raw.key_file) {
         (None, None) => {
             ctx.error(
-                &table,
+                table,
                 format!("{label}: [partner.remote] needs `password` or `key_file`"),
             );
             None
@@ -335,9 +344,13 @@ pub(crate) fn check_remote(raw: &Spanned<RawRemote>, label: &str, ctx: &mut Ctx)
                 }
             }
         }
-    };
+    }
+}
 
-    let ca_file = match (&raw.ca_file, &url) {
+/// `ca_file`: ftps:// only, an existing file.
+fn ca_file(at: &Table<'_>, url: Option<&RemoteUrl>, ctx: &mut Ctx) -> Option<PathBuf> {
+    let (raw, label) = (at.raw, at.label);
+    match (&raw.ca_file, &url) {
         (Some(v), Some(u)) if u.scheme != RemoteScheme::Ftps => {
             ctx.error(
                 &v.span(),
@@ -360,9 +373,13 @@ pub(crate) fn check_remote(raw: &Spanned<RawRemote>, label: &str, ctx: &mut Ctx)
             None => None,
         },
         (None, _) => None,
-    };
+    }
+}
 
-    let host_key = match (&raw.host_key, &url) {
+/// `host_key`: required for sftp://, for sftp:// only.
+fn host_key(at: &Table<'_>, url: Option<&RemoteUrl>, ctx: &mut Ctx) -> Option<String> {
+    let (raw, table, label) = (at.raw, at.span, at.label);
+    match (&raw.host_key, &url) {
         (Some(v), Some(u)) if u.scheme != RemoteScheme::Sftp => {
             ctx.error(
                 &v.span(),
@@ -391,17 +408,16 @@ pub(crate) fn check_remote(raw: &Spanned<RawRemote>, label: &str, ctx: &mut Ctx)
             None
         }
         (None, _) => None,
-    };
+    }
+}
 
-    let pick_up = match &raw.pick_up {
-        None => "/".to_owned(),
-        Some(v) => folder(v, "pick_up", label, ctx).unwrap_or_default(),
-    };
-
-    let drop_off = match &raw.drop_off {
+/// `drop_off`: required, a folder or a table of folders by kind.
+fn drop_off(at: &Table<'_>, ctx: &mut Ctx) -> Option<DropOff> {
+    let (raw, table, label) = (at.raw, at.span, at.label);
+    match &raw.drop_off {
         None => {
             ctx.error(
-                &table,
+                table,
                 format!(
                     "{label}: [partner.remote] has no `drop_off` (a remote folder, or a table \
                      by kind: order, shipment, inventory, invoice)"
@@ -410,9 +426,13 @@ pub(crate) fn check_remote(raw: &Spanned<RawRemote>, label: &str, ctx: &mut Ctx)
             None
         }
         Some(v) => check_drop_off(v, label, ctx),
-    };
+    }
+}
 
-    let poll_every = match &raw.poll_every {
+/// `poll_every`: a duration of at least 1 s (default 60 s).
+fn poll_every(at: &Table<'_>, ctx: &mut Ctx) -> Duration {
+    let (raw, label) = (at.raw, at.label);
+    match &raw.poll_every {
         None => DEFAULT_POLL_EVERY,
         Some(v) => match parse_duration(v.get_ref()) {
             Ok(d) if d >= Duration::from_secs(1) => d,
@@ -431,25 +451,6 @@ pub(crate) fn check_remote(raw: &Spanned<RawRemote>, label: &str, ctx: &mut Ctx)
                 DEFAULT_POLL_EVERY
             }
         },
-    };
-
-    match (url, username, secret, drop_off) {
-        (Some(url), Some(username), Some(secret), Some(drop_off))
-            if ctx.problem_count() == before =>
-        {
-            Some(Remote {
-                url,
-                username,
-                secret,
-                host_key,
-                pick_up,
-                drop_off,
-                poll_every,
-                delete_after_pick_up: raw.delete_after_pick_up.unwrap_or(true),
-                ca_file,
-            })
-        }
-        _ => None,
     }
 }
 

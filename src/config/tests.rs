@@ -334,7 +334,7 @@ fn ftp_defaults() {
     lines.extend(WAREHOUSE);
     let (_c, loaded) = load_ok(&lines, &[]);
     let ftp = loaded.config.ftp.unwrap();
-    assert_eq!(ftp.passive_ports, 50000..=50100);
+    assert_eq!(ftp.passive_ports, 30000..=30100);
     assert_eq!(ftp.passive_ports_per_partner, 51, "half the range");
     assert_eq!(ftp.passive_host, None);
     assert_eq!((ftp.tls_cert, ftp.tls_key), (None, None));

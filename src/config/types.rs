@@ -9,12 +9,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use crate::formats::Role;
 use crate::formats::{DecodeOptions, Format, KitMode};
+use crate::layout::HomeLayout;
 
 use super::Credential;
 use super::remote::Remote;
 
-/// The whole configuration (INTERFACE §4).
+/// The whole configuration: where the data lives, the listeners, the limits, the partners.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The configuration file, `None` for the embedded demo.
@@ -39,15 +41,10 @@ impl Config {
         self.partners.iter().find(|p| p.name == name)
     }
 
-    /// A partner's home folder: `DATA_DIR/partners/NAME` (INTERFACE §5).
-    pub fn partner_home(&self, name: &str) -> PathBuf {
-        partner_home(&self.data_dir, name)
+    /// A partner's home folder, `DATA_DIR/partners/NAME`, and its folders.
+    pub fn partner_home(&self, name: &str) -> HomeLayout {
+        HomeLayout::new(&self.data_dir, name)
     }
-}
-
-/// `data_dir/partners/NAME`.
-pub(crate) fn partner_home(data_dir: &Path, name: &str) -> PathBuf {
-    data_dir.join("partners").join(name)
 }
 
 /// `[ftp]`: the FTP listener, with explicit FTPS (AUTH TLS) when a certificate is given.
@@ -55,7 +52,7 @@ pub(crate) fn partner_home(data_dir: &Path, name: &str) -> PathBuf {
 pub struct FtpConfig {
     /// Addresses to listen on (at least one).
     pub listen: Vec<SocketAddr>,
-    /// Ports offered for passive data connections (default 50000-50100).
+    /// Ports offered for passive data connections (default 30000-30100).
     pub passive_ports: RangeInclusive<u16>,
     /// Passive ports one partner may hold at a time (default: half the range, at least 1).
     pub passive_ports_per_partner: usize,
@@ -161,7 +158,7 @@ impl Rate {
 }
 
 impl Default for Limits {
-    /// The defaults of INTERFACE §4.
+    /// The defaults a configuration without `[limits]` gets.
     fn default() -> Self {
         Limits {
             max_sessions: 500,
@@ -185,25 +182,6 @@ impl Default for Limits {
             },
             connection_burst_per_source: 20,
             per_source_exempt: Vec::new(),
-        }
-    }
-}
-
-/// Which side of the exchange a partner is on.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Role {
-    /// Sends orders, receives confirmations.
-    Cart,
-    /// Receives orders, sends shipments and inventory.
-    Warehouse,
-}
-
-impl Role {
-    /// The name used in the config.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Cart => "cart",
-            Role::Warehouse => "warehouse",
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Durations (`"90s"`, `"5m"`, `"1h30m"`, `"500ms"`) and sizes (`"2GiB"`, `"500MB"`, `"1024"`)
-//! as written in the configuration (INTERFACE §4). Pure functions; errors are messages for a
+//! as written in the configuration. Pure functions; errors are messages for a
 //! [`Problem`](super::Problem).
 
 use std::time::Duration;
@@ -84,6 +84,15 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         .ok()
         .and_then(|n| n.checked_mul(multiplier))
         .ok_or_else(|| format!("size {text:?} is too large"))
+}
+
+/// A CIDR network (host bits cleared) or a plain address (as a /32 or /128).
+pub(crate) fn parse_net(text: &str) -> Option<ipnet::IpNet> {
+    let text = text.trim();
+    text.parse::<ipnet::IpNet>()
+        .map(|net| net.trunc())
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .ok()
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! Country names and codes → ISO 3166-1 alpha-2 (spec `formats/ultracart.md`, value table:
-//! `*_country` is written as a full name such as `United States`; canonical wants alpha-2).
+//! Country names and codes → ISO 3166-1 alpha-2 (UltraCart writes `*_country` as a full name
+//! such as `United States`; canonical wants alpha-2).
 //!
 //! # Why `celes` plus a small table
 //!

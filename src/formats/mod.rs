@@ -1,7 +1,7 @@
 //! Partner file formats: pure functions from bytes to canonical documents (decode) and from
 //! events to output files (render). No I/O, no state.
 //!
-//! Adding a cart format means a file here and one line in [`decode`].
+//! Adding a format is its own folder (decoder, renderer) and one line in [`FORMATS`].
 
 pub mod canonical;
 pub mod country;
@@ -10,32 +10,131 @@ pub mod dsco;
 pub mod render;
 mod text;
 pub mod ultracart;
-pub mod warehouse;
 
 use crate::model::Order;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// A partner's file format (`format` in the config).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    /// UltraCart order XML in, `ship*.csv` / `inv*.csv` out (formats/ultracart.md).
-    UltraCart,
-    /// DSCO delimited files (formats/dsco.md).
-    Dsco,
-    /// Wharf's canonical JSON (formats/canonical.md): the warehouse side.
-    Canonical,
+/// Which side of the exchange a partner is on; each format is spoken on one side.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Role {
+    /// Sends orders, receives confirmations.
+    Cart,
+    /// Receives orders, sends shipments and inventory.
+    Warehouse,
 }
 
-impl Format {
-    /// The name used in the config and on the command line.
+impl Role {
+    /// The name used in the config.
     pub fn as_str(self) -> &'static str {
         match self {
-            Format::UltraCart => "ultracart",
-            Format::Dsco => "dsco",
-            Format::Canonical => "canonical",
+            Role::Cart => "cart",
+            Role::Warehouse => "warehouse",
         }
+    }
+}
+
+/// A format's decoder: the file's name when known, its bytes, the partner's options.
+pub type DecodeFn = fn(Option<&str>, &[u8], &DecodeOptions) -> Result<Decoded, DecodeError>;
+
+/// Everything the rest of Wharf knows about one file format. Each format defines its own in
+/// its folder (`ultracart::FORMAT`, ...), and [`FORMATS`] registers them: the configuration,
+/// the pipeline, the renderers' lookup and `wharf convert` all read this, never a list of
+/// their own.
+pub struct FormatSpec {
+    /// The name in the configuration and on the command line (`format = "ultracart"`).
+    pub name: &'static str,
+    /// The side of the exchange that speaks it.
+    pub role: Role,
+    /// What reads its files, for a report when the reader fails ("the XML parser").
+    pub reader: &'static str,
+    /// The `[[partner]]` keys that only partners of this format may set (`dtd`, `kits`, ...).
+    pub keys: &'static [&'static str],
+    /// Decodes one order file; the file's name when it is known (a format may choose how to
+    /// read a file by its name, as DSCO chooses its delimiter).
+    pub decode: DecodeFn,
+    /// The file as the decoders read it, when it must be transcoded first; `None` when the
+    /// bytes are read as they are.
+    pub to_utf8: fn(&[u8]) -> Option<Vec<u8>>,
+    /// Writes the outputs to partners of this format (confirmations, inventory, invoices);
+    /// `None` when it takes none (the warehouse side).
+    pub renderer: Option<&'static dyn render::Renderer>,
+}
+
+/// Every format Wharf speaks. Adding a format is its own folder here (a decoder, a renderer if
+/// partners of it get outputs) and one line in this list.
+pub const FORMATS: &[Format] = &[ultracart::FORMAT, dsco::FORMAT, canonical::FORMAT];
+
+/// A partner's file format (`format` in the config): a handle on its [`FormatSpec`].
+#[derive(Clone, Copy)]
+pub struct Format(&'static FormatSpec);
+
+#[allow(non_upper_case_globals)]
+impl Format {
+    /// UltraCart order XML in, `ship*.csv` / `inv*.csv` out.
+    pub const UltraCart: Format = ultracart::FORMAT;
+    /// DSCO delimited files in and out.
+    pub const Dsco: Format = dsco::FORMAT;
+    /// Wharf's canonical JSON: the warehouse side.
+    pub const Canonical: Format = canonical::FORMAT;
+
+    /// The format called `name` in [`FORMATS`].
+    pub fn named(name: &str) -> Option<Format> {
+        FORMATS.iter().copied().find(|f| f.0.name == name)
+    }
+
+    /// The reason a name is not a format: `unknown format `NAME`, expected one of ...`.
+    pub fn unknown(name: &str) -> String {
+        let names: Vec<String> = FORMATS
+            .iter()
+            .map(|f| format!("`{}`", f.as_str()))
+            .collect();
+        format!(
+            "unknown format `{name}`, expected one of {}",
+            names.join(", ")
+        )
+    }
+
+    /// What Wharf knows about this format.
+    pub fn spec(self) -> &'static FormatSpec {
+        self.0
+    }
+
+    /// The name used in the config and on the command line.
+    pub fn as_str(self) -> &'static str {
+        self.0.name
+    }
+
+    /// The side of the exchange that speaks it.
+    pub fn role(self) -> Role {
+        self.0.role
+    }
+}
+
+impl PartialEq for Format {
+    fn eq(&self, other: &Format) -> bool {
+        self.0.name == other.0.name
+    }
+}
+
+impl Eq for Format {}
+
+impl std::fmt::Debug for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.name)
+    }
+}
+
+impl Serialize for Format {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0.name)
+    }
+}
+
+impl<'de> Deserialize<'de> for Format {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Format::named(&name).ok_or_else(|| serde::de::Error::custom(Format::unknown(&name)))
     }
 }
 
@@ -97,10 +196,22 @@ pub enum OrderOutcome {
 
 /// A file that cannot be read at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum DecodeError {
     /// Not well-formed, or not the expected XML document.
     #[error("{line}:{column}: {message}")]
     Xml {
+        /// 1-based line.
+        line: u64,
+        /// 1-based column.
+        column: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// Not JSON, or not the expected JSON document; the message starts with the JSON path of
+    /// the offending value (`$[1].shipments[0].date: ...`) where there is one.
+    #[error("{line}:{column}: {message}")]
+    Json {
         /// 1-based line.
         line: u64,
         /// 1-based column.
@@ -123,41 +234,30 @@ pub enum DecodeError {
     Other(String),
 }
 
-/// The file as the decoders of `format` read it, when it must be transcoded first: UltraCart
-/// XML in UTF-16 becomes UTF-8 (once, for the DTD check and the decoder alike); `None` when the
+/// The file as the decoders of `format` read it, when it must be transcoded first (UltraCart
+/// XML in UTF-16 becomes UTF-8, once, for the DTD check and the decoder alike); `None` when the
 /// bytes are read as they are.
 pub fn to_utf8(format: Format, bytes: &[u8]) -> Option<Vec<u8>> {
-    match format {
-        Format::UltraCart => crate::validate::utf16_to_utf8(bytes),
-        Format::Dsco | Format::Canonical => None,
-    }
+    (format.spec().to_utf8)(bytes)
 }
 
-/// Decodes one order file of `format`.
+/// Decodes one order file of `format`, name unknown.
 pub fn decode(format: Format, bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded, DecodeError> {
-    match format {
-        Format::UltraCart => ultracart::decode(bytes, opts),
-        Format::Canonical => canonical::decode_orders(bytes, opts),
-        Format::Dsco => dsco::decode(bytes, opts, b','),
-    }
+    (format.spec().decode)(None, bytes, opts)
 }
 
-/// Decodes one order file of `format` named `file_name`: for DSCO the delimiter comes from the
-/// extension (`.csv`, `.tab`, `.psv`; another extension is refused); other formats ignore the
-/// name and decode as [`decode`] does.
+/// Decodes one order file of `format` named `file_name` (DSCO takes its delimiter from the
+/// extension and refuses another; other formats ignore the name).
 pub fn decode_named(
     format: Format,
     file_name: &str,
     bytes: &[u8],
     opts: &DecodeOptions,
 ) -> Result<Decoded, DecodeError> {
-    match format {
-        Format::Dsco => match dsco::delimiter_for(file_name) {
-            Some(delimiter) => dsco::decode(bytes, opts, delimiter),
-            None => Err(DecodeError::Other(format!(
-                "'{file_name}': a DSCO order file must end in .csv, .tab or .psv"
-            ))),
-        },
-        _ => decode(format, bytes, opts),
-    }
+    (format.spec().decode)(Some(file_name), bytes, opts)
+}
+
+/// Read as they are: no transcoding.
+pub(crate) fn as_is(_: &[u8]) -> Option<Vec<u8>> {
+    None
 }

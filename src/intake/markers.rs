@@ -3,25 +3,8 @@
 //! mid-upload, so the start-up scan sends it to `error/` instead of processing half a file
 //! (FTP cannot tell a finished upload from an interrupted one; Wharf's own crash it can).
 
-use std::path::{Path, PathBuf};
-
-const SUFFIX: &str = ".uploading";
-
-/// The marker path for an upload to `path`, or `None` for a client temp name (never processed,
-/// so never marked).
-pub fn marker_for(path: &Path) -> Option<PathBuf> {
-    let name = path.file_name()?.to_string_lossy().into_owned();
-    if super::is_temp_name(&name) {
-        return None;
-    }
-    Some(path.with_file_name(format!(".{name}{SUFFIX}")))
-}
-
-/// The upload a marker name stands for (`.NAME.uploading` → `NAME`).
-pub fn marked_name(marker_name: &str) -> Option<&str> {
-    let inner = marker_name.strip_prefix('.')?.strip_suffix(SUFFIX)?;
-    (!inner.is_empty()).then_some(inner)
-}
+use crate::layout::names::marker_for;
+use std::path::Path;
 
 /// Creates the marker (best effort: a missing marker only loses the crash hint). A link where
 /// the marker goes is not followed (it could lead anywhere outside the home): the marker is
@@ -59,20 +42,6 @@ pub fn unmark(path: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn marker_names_round_trip_and_skip_temp_names() {
-        let m = marker_for(Path::new("/h/in/a.xml")).unwrap();
-        assert_eq!(m, Path::new("/h/in/.a.xml.uploading"));
-        assert_eq!(marked_name(".a.xml.uploading"), Some("a.xml"));
-        assert!(
-            super::super::is_temp_name(".a.xml.uploading"),
-            "the watcher ignores markers"
-        );
-        assert_eq!(marker_for(Path::new("/h/in/a.xml.filepart")), None);
-        assert_eq!(marked_name(".uploading"), None);
-        assert_eq!(marked_name("a.xml"), None);
-    }
 
     /// Found with the SFTP fuzz target's planted links: a link left in `in/` under the marker
     /// name of an upload (`.b.xml.uploading -> /elsewhere/canary.txt`) was followed, and the

@@ -8,37 +8,24 @@
 //! other source can hand the pipeline a half-written file.
 
 pub mod markers;
+pub mod requeue;
 pub mod scan;
 pub mod sweep;
-mod temp_names;
 mod uploads;
 pub mod watcher;
 
-pub use temp_names::is_temp_name;
 pub use uploads::{DownloadGuard, UploadGuard, UploadRegistry};
 
+use crate::layout::names::{is_temp_name, original_name};
+use crate::layout::{self, Folder};
 use std::collections::HashSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 
-/// Marks a quarantined partial upload: `.NAME.aborted-N`.
-const QUARANTINE: &str = ".aborted-";
-
-static QUARANTINE_SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-/// The hidden name a failed upload is moved to before it is reported (a temp name, so the
-/// watcher and the scan never take it for an input).
-pub fn quarantine_name(name: &str) -> String {
-    let n = QUARANTINE_SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    format!(".{name}{QUARANTINE}{}-{n}", std::process::id())
-}
-
-/// The original name of a quarantined upload, if `name` is one.
-pub fn original_name(name: &str) -> Option<String> {
-    let inner = name.strip_prefix('.')?;
-    let i = inner.rfind(QUARANTINE)?;
-    (i > 0).then(|| inner[..i].to_string())
+/// The reason an upload cut off by a crash goes to `error/` with.
+pub fn cut_reason(bytes: u64) -> String {
+    format!("the upload was cut off when Wharf stopped, after {bytes} bytes")
 }
 
 /// Where an arrival was noticed.
@@ -52,6 +39,8 @@ pub enum Via {
     Scan,
     /// An SFTP write handle closed, or a rename into `in/` over SFTP.
     Sftp,
+    /// Pull mode: fetched from the partner's own server, or taken from it.
+    Remote,
 }
 
 impl Via {
@@ -62,6 +51,7 @@ impl Via {
             Via::Watcher => "watcher",
             Via::Scan => "scan",
             Via::Sftp => "sftp",
+            Via::Remote => "remote",
         }
     }
 }
@@ -74,7 +64,7 @@ pub enum Kind {
     /// An upload the transport knows failed: the file goes to `error/` with this reason,
     /// unprocessed.
     Aborted(String),
-    /// The partner deleted this file from its `out/`: its acknowledgment (INTERFACE §7).
+    /// The partner deleted this file from its `out/`: its acknowledgment.
     Taken,
 }
 
@@ -138,7 +128,7 @@ impl Intake {
     /// Queues `path` if it is a file under some partner's `in/`, not a temp name, and not
     /// already waiting. Returns whether it was queued.
     pub fn submit(&self, path: &Path, via: Via) -> bool {
-        let Some((partner, rel)) = self.locate(path, "in") else {
+        let Some((partner, rel)) = self.locate(path, Folder::In) else {
             return false;
         };
         let name = rel.file_name().map(|n| n.to_string_lossy().into_owned());
@@ -164,11 +154,44 @@ impl Intake {
         self.tx.send(arrival).is_ok()
     }
 
+    /// Renames a finished download `from` (a temp name in `in/`) to `to` and queues `to` as
+    /// arriving `via`. `to` is marked waiting before the rename, so the watcher, seeing the new
+    /// name, finds it queued already and the arrival keeps its origin.
+    pub fn submit_renamed(&self, from: &Path, to: &Path, via: Via) -> std::io::Result<bool> {
+        let Some((partner, rel)) = self.locate(to, Folder::In) else {
+            std::fs::rename(from, to)?;
+            return Ok(false);
+        };
+        let claimed = self
+            .pending
+            .lock()
+            .map(|mut p| p.insert(to.to_path_buf()))
+            .unwrap_or(false);
+        if let Err(e) = std::fs::rename(from, to) {
+            if claimed && let Ok(mut p) = self.pending.lock() {
+                p.remove(to);
+            }
+            return Err(e);
+        }
+        if !claimed {
+            return Ok(false);
+        }
+        let arrival = Arrival {
+            partner,
+            path: to.to_path_buf(),
+            rel,
+            via,
+            kind: Kind::Input,
+        };
+        Ok(self.tx.send(arrival).is_ok())
+    }
+
     /// Reports an upload the transport knows failed. The transport first renames the partial
-    /// file to its [`quarantine_name`] (while the upload is still registered), so no other
-    /// source can take it for a complete file; it goes to `error/` under its own name.
+    /// file to its [`quarantine_name`](layout::names::quarantine_name) (while the upload is
+    /// still registered), so no other source can take it for a complete file; it goes to
+    /// `error/` under its own name.
     pub fn submit_aborted(&self, quarantined: &Path, via: Via, reason: String) -> bool {
-        let Some((partner, rel)) = self.locate(quarantined, "in") else {
+        let Some((partner, rel)) = self.locate(quarantined, Folder::In) else {
             return false;
         };
         let Some(original) = rel
@@ -190,7 +213,7 @@ impl Intake {
 
     /// Reports that a partner deleted `path` from its `out/` (its acknowledgment).
     pub fn submit_taken(&self, path: &Path, via: Via) -> bool {
-        let Some((partner, rel)) = self.locate(path, "out") else {
+        let Some((partner, rel)) = self.locate(path, Folder::Out) else {
             return false;
         };
         self.tx
@@ -205,24 +228,8 @@ impl Intake {
     }
 
     /// Splits `PARTNERS/NAME/FOLDER/REL` into (NAME, REL).
-    fn locate(&self, path: &Path, folder: &str) -> Option<(String, PathBuf)> {
-        let rest = path.strip_prefix(&self.partners_dir).ok()?;
-        let mut comps = rest.components();
-        let partner = match comps.next()? {
-            Component::Normal(n) => n.to_string_lossy().into_owned(),
-            _ => return None,
-        };
-        match comps.next()? {
-            Component::Normal(n) if n == folder => {}
-            _ => return None,
-        }
-        let rel: PathBuf = comps.collect();
-        if rel.as_os_str().is_empty()
-            || rel.components().any(|c| !matches!(c, Component::Normal(_)))
-        {
-            return None;
-        }
-        Some((partner, rel))
+    fn locate(&self, path: &Path, folder: Folder) -> Option<(String, PathBuf)> {
+        layout::locate(&self.partners_dir, path, folder)
     }
 }
 
@@ -260,15 +267,6 @@ mod tests {
         assert_eq!(a.partner, "acme");
         assert_eq!(a.rel, PathBuf::from("sub/a.xml"));
         assert!(intake.submit(p, Via::Watcher), "taken: may come again");
-    }
-
-    #[test]
-    fn quarantine_names_hide_and_keep_the_original() {
-        let q = quarantine_name("big.xml");
-        assert!(is_temp_name(&q));
-        assert_eq!(original_name(&q).as_deref(), Some("big.xml"));
-        assert_eq!(original_name(".plain"), None);
-        assert_eq!(original_name("x.xml"), None);
     }
 
     #[test]

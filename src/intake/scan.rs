@@ -3,8 +3,8 @@
 //! marker survived) are set aside first and go to `error/` unprocessed. Symbolic links are
 //! neither followed nor queued (a warning names them).
 
-use super::markers::marked_name;
-use super::{Intake, Via, quarantine_name};
+use super::{Intake, Via, cut_reason};
+use crate::layout::names::{cut_name, marked_name, original_name, was_cut};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -20,13 +20,16 @@ pub fn scan_in_folder(intake: &Intake, in_dir: &Path) -> usize {
             .filter(|(_, p)| !cut.contains(p))
             .filter(|(_, p)| {
                 let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
-                if name.as_deref().and_then(super::original_name).is_some() {
-                    // A failed upload quarantined just before a crash: it still goes to error/.
-                    intake.submit_aborted(
-                        p,
-                        Via::Scan,
-                        "the upload failed (found at start-up)".into(),
-                    )
+                if let Some(name) = name.filter(|n| original_name(n).is_some()) {
+                    // A failed upload quarantined before a crash: it still goes to error/ (a
+                    // cut one, set aside by an earlier start, as cut).
+                    let reason = if was_cut(&name) {
+                        let bytes = std::fs::metadata(p).map_or(0, |m| m.len());
+                        cut_reason(bytes)
+                    } else {
+                        "the upload failed (found at start-up)".into()
+                    };
+                    intake.submit_aborted(p, Via::Scan, reason)
                 } else {
                     intake.submit(p, Via::Scan)
                 }
@@ -52,16 +55,9 @@ fn set_aside_cut_uploads(
         if let Ok(meta) = std::fs::metadata(&data)
             && meta.is_file()
         {
-            let hidden = data.with_file_name(quarantine_name(target));
+            let hidden = data.with_file_name(cut_name(target));
             if std::fs::rename(&data, &hidden).is_ok() {
-                intake.submit_aborted(
-                    &hidden,
-                    Via::Scan,
-                    format!(
-                        "the upload was cut off when Wharf stopped, after {} bytes",
-                        meta.len()
-                    ),
-                );
+                intake.submit_aborted(&hidden, Via::Scan, cut_reason(meta.len()));
                 cut.insert(data);
             }
         }

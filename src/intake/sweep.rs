@@ -1,9 +1,9 @@
-//! Stale client temp files (INTERFACE §6): a temp name (`.filepart`, `.part`, dot-files…) stays
+//! Stale client temp files: a temp name (`.filepart`, `.part`, dot-files…) stays
 //! in `in/` for the client to resume until a day after its last change, then it is removed.
 //! Quarantined failed uploads are not temp files of a client and are left to the pipeline.
 //! Symbolic links are neither followed nor removed (entries are looked at with `lstat`).
 
-use super::{is_temp_name, original_name};
+use crate::layout::names::{is_temp_name, marked_name, original_name};
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
@@ -27,7 +27,7 @@ pub fn remove_stale_temp(in_dir: &Path, max_age: Duration) -> usize {
         if !meta.is_file()
             || !is_temp_name(&name)
             || original_name(&name).is_some()
-            || super::markers::marked_name(&name).is_some()
+            || marked_name(&name).is_some()
         {
             continue;
         }
@@ -58,7 +58,9 @@ mod tests {
                 f.set_modified(old).unwrap();
             }
         }
-        let q = d.path().join(super::super::quarantine_name("e.xml"));
+        let q = d
+            .path()
+            .join(crate::layout::names::quarantine_name("e.xml"));
         std::fs::File::create(&q)
             .unwrap()
             .set_modified(old)

@@ -40,7 +40,11 @@ impl Lockout {
 
     /// Whether the pair is locked now.
     pub fn is_locked(&self, ip: IpAddr, user: &str) -> bool {
-        let now = Instant::now();
+        self.is_locked_at(ip, user, Instant::now())
+    }
+
+    /// Whether the pair is locked at `now` (the clock is the caller's: tests step it).
+    fn is_locked_at(&self, ip: IpAddr, user: &str, now: Instant) -> bool {
         let Ok(table) = self.table.lock() else {
             return false;
         };
@@ -52,7 +56,11 @@ impl Lockout {
 
     /// Records a failure; returns true when it locks the pair (the caller logs it).
     pub fn failed(&self, ip: IpAddr, user: &str) -> bool {
-        let now = Instant::now();
+        self.failed_at(ip, user, Instant::now())
+    }
+
+    /// Records a failure at `now`.
+    fn failed_at(&self, ip: IpAddr, user: &str, now: Instant) -> bool {
         let Ok(mut table) = self.table.lock() else {
             return false;
         };
@@ -113,16 +121,25 @@ mod tests {
 
     #[test]
     fn failures_outside_the_window_do_not_count_and_the_lock_expires() {
-        let l = Lockout::new(2, Duration::from_millis(30), Duration::from_millis(30));
-        l.failed(IP, "uc");
-        std::thread::sleep(Duration::from_millis(40));
+        let (window, duration) = (Duration::from_secs(300), Duration::from_secs(900));
+        let l = Lockout::new(2, window, duration);
+        let t0 = Instant::now();
+        let at = |secs: u64| t0 + Duration::from_secs(secs);
+        assert!(!l.failed_at(IP, "uc", at(0)));
         assert!(
-            !l.failed(IP, "uc"),
-            "the first failure fell out of the window"
+            !l.failed_at(IP, "uc", at(300)),
+            "the first failure fell out of the window (exactly its length later)"
         );
-        assert!(l.failed(IP, "uc"));
-        std::thread::sleep(Duration::from_millis(40));
-        assert!(!l.is_locked(IP, "uc"), "the lock expired");
+        assert!(l.failed_at(IP, "uc", at(599)), "two within the window lock");
+        assert!(
+            l.is_locked_at(IP, "uc", at(599 + 899)),
+            "locked for its duration"
+        );
+        assert!(!l.is_locked_at(IP, "uc", at(599 + 900)), "the lock expired");
+        assert!(
+            !l.failed_at(IP, "uc", at(599 + 900)),
+            "after the lock, counting starts again"
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ use std::sync::{Arc, LazyLock};
 
 /// Why a login was refused (for the log; the client only hears "login incorrect").
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum LoginError {
     /// No partner has this name.
     #[error("unknown user")]

@@ -1,5 +1,5 @@
-//! Inventory levels reported by the warehouse (`in/inventory*.json|csv`, spec
-//! formats/canonical.md "Inventory").
+//! Inventory levels reported by the warehouse (`in/inventory*.json|csv`): one row per SKU,
+//! the quantity available.
 
 use serde::{Deserialize, Deserializer, Serialize};
 

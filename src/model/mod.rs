@@ -1,4 +1,4 @@
-//! The canonical model (spec `formats/canonical.md`): one shape for every order, whatever cart
+//! The canonical model: one shape for every order, whatever cart
 //! it came from, serialised with CartRover's field names.
 
 mod inventory;

@@ -1,5 +1,5 @@
-//! Shipments reported by the warehouse (`in/shipment*.json|csv`, spec formats/canonical.md
-//! "Shipment"): which packages left for which order, and what was in them.
+//! Shipments reported by the warehouse (`in/shipment*.json|csv`): which packages left for
+//! which order (named by its `cust_ref`), and what was in them.
 //!
 //! The invariants a file can break on its own are checked while deserialising, so a bad value
 //! is refused with its JSON path and line:col: `cust_ref` present and not empty, `date`

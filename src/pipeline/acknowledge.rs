@@ -1,19 +1,22 @@
-//! Acknowledgments (INTERFACE §7): a partner deleting a file Wharf put in its `out/` has taken
+//! Acknowledgments: a partner deleting a file Wharf put in its `out/` has taken
 //! it. The warehouse taking `order_<cust_ref>.json` makes the order `at_wms`; the cart taking
 //! every shipment confirmation that carries an order (once it has fully shipped) confirms it.
 
 use super::{Outcome, Pipeline, PipelineError};
 use crate::intake::Arrival;
+use crate::layout::Folder;
 use crate::model::OrderStatus;
-use crate::store::{DeliveryKind, HistoryEntry, delivery_key};
+use crate::store::{HistoryEntry, OutputKind, delivery_key};
 use tracing::{debug, info};
 
 /// Records that `a.partner` took `out/<a.rel>`.
 pub(super) fn acknowledge(p: &Pipeline, a: &Arrival) -> Result<Outcome, PipelineError> {
     let name = a.rel.to_string_lossy().into_owned();
     let key = delivery_key(&a.partner, &name);
-    let file = format!("out/{name}");
+    let file = Folder::Out.show(&a.rel);
     let moved = p.store().write(|t| {
+        // Dropped off on a pull-mode partner's server: the ledger entry ends with the taking.
+        t.forget_dropped(&a.partner, &name)?;
         let Some(mut d) = t.delivery(&key)? else {
             return Ok(None);
         };
@@ -29,7 +32,7 @@ pub(super) fn acknowledge(p: &Pipeline, a: &Arrival) -> Result<Outcome, Pipeline
             };
             let before = rec.status;
             match d.kind {
-                DeliveryKind::Order => {
+                OutputKind::Order => {
                     if rec.status == OrderStatus::New {
                         rec.status = OrderStatus::AtWms;
                     }
@@ -38,7 +41,9 @@ pub(super) fn acknowledge(p: &Pipeline, a: &Arrival) -> Result<Outcome, Pipeline
                         &file,
                     ));
                 }
-                DeliveryKind::Confirmation => {
+                // Taking an invoice or inventory file moves no order (and they carry none).
+                OutputKind::Invoice | OutputKind::Inventory => {}
+                OutputKind::Confirmation => {
                     rec.history.push(HistoryEntry::now(
                         format!("cart {} took {file}", a.partner),
                         &file,

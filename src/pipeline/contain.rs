@@ -9,8 +9,6 @@
 //! - A panic anywhere else in a file's processing is caught at the thread's edge and logged;
 //!   the file stays where it was, and the attempt counter sets it aside if it keeps failing.
 
-use crate::formats::Format;
-
 /// The stack of a file's processing thread (address space, used only as deep as needed).
 pub(super) const FILE_STACK: usize = 64 * 1024 * 1024;
 
@@ -36,25 +34,47 @@ pub(super) async fn on_file_thread<T: Send + 'static>(
         .unwrap_or_else(|_| Err("the file's thread ended without an answer".into()))
 }
 
-/// Runs a decoder or the validator on a partner's file: a panic becomes the reason
-/// `"<who> failed on this file (internal error: …)"`.
-pub(super) fn parse<T>(who: &str, f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+/// A reader that panicked on a partner's file: `<who> failed on this file (internal error: …)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Panicked {
+    /// What was reading ("the XML parser").
+    pub who: String,
+    /// The panic's message.
+    pub why: String,
+}
+
+impl std::fmt::Display for Panicked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} failed on this file (internal error: {})",
+            self.who, self.why
+        )
+    }
+}
+
+impl From<Panicked> for String {
+    fn from(p: Panicked) -> String {
+        p.to_string()
+    }
+}
+
+/// Runs a decoder or the validator on a partner's file: a panic becomes an error
+/// ([`Panicked`]), as any unreadable file's reason.
+pub(super) fn parse<T, E: From<Panicked>>(
+    who: &str,
+    f: impl FnOnce() -> Result<T, E>,
+) -> Result<T, E> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(r) => r,
         Err(payload) => {
             let why = crate::validate::panic_text(payload.as_ref());
             tracing::error!(error = %why, "{who} panicked on this file: it goes to error/");
-            Err(format!("{who} failed on this file (internal error: {why})"))
+            Err(E::from(Panicked {
+                who: who.to_string(),
+                why,
+            }))
         }
-    }
-}
-
-/// What reads a cart's order files of `format`, for the report.
-pub(super) fn reader_of(format: Format) -> &'static str {
-    match format {
-        Format::UltraCart => "the XML parser",
-        Format::Dsco => "the DSCO file reader",
-        Format::Canonical => "the JSON reader",
     }
 }
 

@@ -8,11 +8,8 @@
 //! both modes. `wharf validate --dtd` runs the same validator on the same DTD.
 
 use crate::validate;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use tracing::warn;
-
-/// Suffix of the DTD warnings beside an archived input (`dtd_mode = "report"`).
-pub(crate) const WARNINGS_SUFFIX: &str = ".warnings.txt";
 
 /// The validity errors of a file processed in `dtd_mode = "report"`.
 pub(super) struct DtdWarnings {
@@ -26,13 +23,6 @@ pub(super) struct DtdWarnings {
 
 fn errors_word(n: usize) -> &'static str {
     if n == 1 { "error" } else { "errors" }
-}
-
-/// `archive/DAY/NAME.warnings.txt` for an input archived as `archive/DAY/NAME`.
-pub(super) fn warnings_path(settle_to: &Path) -> PathBuf {
-    let mut name = settle_to.file_name().unwrap_or_default().to_os_string();
-    name.push(WARNINGS_SUFFIX);
-    settle_to.with_file_name(name)
 }
 
 /// What the DTD check found.
@@ -53,8 +43,8 @@ impl DtdWarnings {
         warn!(
             errors = self.count,
             warnings,
-            "in/{} does not pass the check against the DTD {} ({} {}); processed all the same (dtd_mode = \"report\")",
-            rel.display(),
+            "{} does not pass the check against the DTD {} ({} {}); processed all the same (dtd_mode = \"report\")",
+            crate::layout::Folder::In.show(rel),
             self.dtd,
             self.count,
             errors_word(self.count),

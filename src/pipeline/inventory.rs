@@ -1,18 +1,21 @@
 //! Inventory levels from a warehouse go to every cart routed to it, translated back through
-//! that cart's `sku_aliases` (formats/canonical.md "Inventory").
+//! that cart's `sku_aliases` (a warehouse SKU several cart SKUs alias to is reported under
+//! each).
 
 use super::naming::render_unique;
 use crate::config::{Config, Partner, Role};
 use crate::formats::render::renderer_for;
 use crate::model::InventoryLevel;
-use crate::store::PlannedOutput;
+use crate::store::{OutputKind, PlannedOutput, StoreError, Txn};
 
-/// One inventory file per cart routed to `wh` whose format has a renderer.
+/// One inventory file per cart routed to `wh` whose format has a renderer, each recorded as
+/// the cart's output in `txn`.
 pub(super) fn fan_out(
+    txn: &mut Txn<'_>,
     config: &Config,
     wh: &Partner,
     levels: &[InventoryLevel],
-) -> Vec<PlannedOutput> {
+) -> Result<Vec<PlannedOutput>, StoreError> {
     let now = jiff::Timestamp::now();
     let mut outputs = Vec::new();
     for cart in &config.partners {
@@ -24,7 +27,7 @@ pub(super) fn fan_out(
             continue;
         };
         let rows = cart_rows(cart, levels);
-        let dir = config.partner_home(&cart.name).join("out");
+        let dir = config.partner_home(&cart.name).out_dir();
         let planned = |n: &str| {
             outputs
                 .iter()
@@ -32,15 +35,16 @@ pub(super) fn fan_out(
         };
         if let Some(out) = render_unique(&dir, now, planned, |u| renderer.inventory(&rows, now, u))
         {
-            outputs.push(PlannedOutput {
-                dir: dir.clone(),
-                name: out.name,
-                content: String::from_utf8_lossy(&out.bytes).into_owned(),
-                done: false,
-            });
+            txn.put_output(&cart.name, &out.name, OutputKind::Inventory, vec![])?;
+            outputs.push(PlannedOutput::new(
+                OutputKind::Inventory,
+                dir.clone(),
+                out.name,
+                &out.bytes,
+            ));
         }
     }
-    outputs
+    Ok(outputs)
 }
 
 /// The levels in the cart's SKUs: a warehouse SKU that cart SKUs alias to is reported under

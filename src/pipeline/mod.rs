@@ -1,5 +1,5 @@
 //! One file, one outcome: decode → apply to the store → write outputs → settle the input in
-//! `archive/` or `error/` (INTERFACE §6).
+//! `archive/` or `error/`, never left in `in/` to be retried for ever.
 //!
 //! Crash safety comes from the order of the steps. Everything the file decides — order
 //! records, the outputs' content, where the input goes, the report — is committed to the store
@@ -10,22 +10,25 @@
 
 mod acknowledge;
 mod attempts;
+mod cart_file;
 mod contain;
-mod decide;
 mod dtd_check;
 mod input;
 mod inventory;
 mod memory;
 mod naming;
 mod orders;
+mod plan;
 mod refuse;
 mod report;
 mod settle;
 mod shipments;
-mod warehouse;
+mod unreadable;
+mod warehouse_file;
 
-use crate::config::Config;
-use crate::intake::{Arrival, Queue, UploadRegistry};
+use crate::config::{Config, Role};
+use crate::intake::{Arrival, Kind, Queue, UploadRegistry};
+use crate::layout::Folder;
 use crate::store::{Store, StoreError, job_key};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
@@ -48,6 +51,7 @@ pub enum Outcome {
 
 /// A failure that leaves the input where it is, to be retried (the store or the disk failed).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum PipelineError {
     /// The store failed.
     #[error(transparent)]
@@ -145,14 +149,14 @@ impl Pipeline {
 
     /// Processes one arrival to its end.
     pub fn process(&self, a: &Arrival) -> Result<Outcome, PipelineError> {
-        let folder = if a.kind == crate::intake::Kind::Taken {
-            "out"
+        let folder = if a.kind == Kind::Taken {
+            Folder::Out
         } else {
-            "in"
+            Folder::In
         };
-        let span = tracing::info_span!("file", partner = %a.partner, file = %format!("{folder}/{}", a.rel.display()));
+        let span = tracing::info_span!("file", partner = %a.partner, file = %folder.show(&a.rel));
         let _enter = span.enter();
-        if a.kind == crate::intake::Kind::Taken {
+        if a.kind == Kind::Taken {
             return acknowledge::acknowledge(self, a);
         }
         if self.uploads.is_uploading(&a.path) {
@@ -163,7 +167,7 @@ impl Pipeline {
             _ => return Ok(Outcome::Skipped("gone")),
         };
         let home = self.config.partner_home(&a.partner);
-        if let Some(link) = crate::home::first_link(&home.join("in"), &a.rel) {
+        if let Some(link) = crate::home::first_link(&home.in_dir(), &a.rel) {
             warn!(link = %link.display(), "a symbolic link in the path of this file: it is not followed, the file is left where it is");
             return Ok(Outcome::Skipped("behind a symbolic link"));
         }
@@ -172,6 +176,8 @@ impl Pipeline {
             return Ok(Outcome::Skipped("unknown partner"));
         };
         let input = input::read(&a.path, input::MAX_INPUT_BYTES)?;
+        #[cfg(debug_assertions)]
+        let _faults = crate::faults::for_file(input.bytes.as_deref().unwrap_or_default());
         let hash = input.hash.clone();
         let key = job_key(&a.partner, &a.rel);
         let plan = match self.store.job(&key)? {
@@ -179,7 +185,14 @@ impl Pipeline {
                 info!("resuming after a restart");
                 job.plan
             }
-            _ => self.decide(&partner, a, &input, &key)?,
+            Some(stale) => {
+                info!(
+                    "another file under the name of an unfinished plan: its outputs go out first"
+                );
+                settle::publish_outputs(&self.store, &key, &stale.plan)?;
+                self.decide(&partner, a, &input, &key)?
+            }
+            None => self.decide(&partner, a, &input, &key)?,
         };
         drop(input);
         let to = plan.settle_to.clone();
@@ -212,36 +225,77 @@ impl Pipeline {
         let Some(bytes) = input.bytes.as_deref() else {
             let why = refuse::too_large(input.len, input::MAX_INPUT_BYTES);
             warn!("{why}");
-            return refuse::refuse(self, a, input.len, key, hash, &why);
+            return refuse::refuse(&self.deciding(partner, a, key, hash), input.len, &why);
         };
-        if a.kind != crate::intake::Kind::Input {
-            return decide::decide(self, partner, a, bytes, hash, key);
+        if a.kind != Kind::Input {
+            return self.decide_read(partner, a, bytes, hash, key);
         }
         if attempts::begin(&self.store, key, hash)? == attempts::Begin::SetAside {
-            return refuse::refuse(self, a, input.len, key, hash, attempts::SET_ASIDE);
+            let d = self.deciding(partner, a, key, hash);
+            return refuse::refuse(&d, input.len, attempts::SET_ASIDE);
         }
         #[cfg(debug_assertions)]
         crate::faults::processing(&bytes[..bytes.len().min(4096)]);
         let transcoded = crate::formats::to_utf8(partner.format, bytes);
         let bytes = transcoded.as_deref().unwrap_or(bytes);
-        let decided = decide::decide(self, partner, a, bytes, hash, key);
+        let decided = self.decide_read(partner, a, bytes, hash, key);
         if decided.is_err() {
             attempts::abandon(&self.store, key);
         }
         decided
     }
 
+    /// Decides a file's bytes by its partner's role (an aborted upload is rejected unread) and
+    /// records the plan as the input's job.
+    pub(crate) fn decide_read(
+        &self,
+        partner: &crate::config::Partner,
+        a: &Arrival,
+        bytes: &[u8],
+        hash: &str,
+        key: &str,
+    ) -> Result<crate::store::Plan, PipelineError> {
+        let d = self.deciding(partner, a, key, hash);
+        let report = d.report(bytes.len());
+        if let Kind::Aborted(reason) = &a.kind {
+            return d.reject(report, &format!("the upload was aborted: {reason}"));
+        }
+        match partner.role {
+            Role::Warehouse => warehouse_file::decide(&d, bytes, report),
+            Role::Cart => cart_file::decide(&d, bytes, report),
+        }
+    }
+
+    fn deciding<'a>(
+        &'a self,
+        partner: &'a crate::config::Partner,
+        a: &'a Arrival,
+        key: &'a str,
+        hash: &'a str,
+    ) -> plan::Deciding<'a> {
+        plan::Deciding {
+            p: self,
+            partner,
+            arrival: a,
+            home: self.config.partner_home(&a.partner),
+            key,
+            hash,
+        }
+    }
+
     /// Forgets jobs whose input is no longer in `in/` (a crash after the input moved but before
-    /// its job was deleted). Run before the start-up scan.
+    /// its job was deleted, or the input replaced while Wharf was down), after sending what is
+    /// left of their outputs. Run before the start-up scan.
     pub fn recover(&self) -> Result<usize, PipelineError> {
         let mut purged = 0;
         for (key, job) in self.store.jobs()? {
             let Some((partner, rel)) = key.split_once('\u{1f}') else {
                 continue;
             };
-            let input = self.config.partner_home(partner).join("in").join(rel);
+            let input = self.config.partner_home(partner).in_dir().join(rel);
             let input_hash = input::identity(&input, input::MAX_INPUT_BYTES);
             if input_hash.as_deref() != Some(job.file_hash.as_str()) {
+                settle::publish_outputs(&self.store, &key, &job.plan)?;
                 self.store.write(|t| t.delete_job(&key))?;
                 purged += 1;
             }
@@ -258,6 +312,8 @@ impl Pipeline {
     }
 }
 
+#[cfg(test)]
+mod crash_tests;
 #[cfg(test)]
 mod report_mode_tests;
 #[cfg(test)]

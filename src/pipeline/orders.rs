@@ -1,4 +1,4 @@
-//! The identity and re-send rules of INTERFACE §6, applied to one file's orders inside one
+//! An order's identity and the re-send rules (below), applied to one file's orders inside one
 //! store transaction.
 //!
 //! An order is (source partner, order number). A skipped or rejected order is not "received":
@@ -9,10 +9,11 @@ use super::sha256_hex;
 use crate::config::Partner;
 use crate::formats::canonical::render_order;
 use crate::formats::{Decoded, OrderOutcome};
+use crate::layout::Folder;
 use crate::model::{Order, OrderStatus};
 use crate::store::{
-    Delivery, DeliveryKind, HistoryEntry, OrderRecord, PlannedOutput, StoreError, Txn,
-    assign_cust_ref, delivery_key, order_key,
+    HistoryEntry, OrderRecord, OutputKind, PlannedOutput, StoreError, Txn, assign_cust_ref,
+    order_key,
 };
 use std::path::Path;
 
@@ -27,75 +28,66 @@ pub(super) struct Applied {
     pub total: usize,
 }
 
+/// One file's orders being applied: who sent them, where they go, and the file (for the
+/// orders' history).
+pub(super) struct Applying<'a> {
+    /// The cart that sent the file.
+    pub cart: &'a Partner,
+    /// The warehouse its orders go to.
+    pub warehouse: &'a Partner,
+    /// The warehouse's `out/`.
+    pub wh_out: &'a Path,
+    /// The file, as the history names it (`in/x.xml`).
+    pub file: &'a str,
+}
+
 /// Applies every decoded order of one file.
 pub(super) fn apply(
     txn: &mut Txn<'_>,
-    cart: &Partner,
-    warehouse: &Partner,
-    wh_out: &Path,
+    to: &Applying<'_>,
     decoded: &Decoded,
-    file: &str,
 ) -> Result<Applied, StoreError> {
     let mut applied = Applied {
         total: decoded.orders.len(),
         ..Applied::default()
     };
     for d in &decoded.orders {
-        let existing = txn.order(&cart.name, &d.order_no)?;
+        let existing = txn.order(&to.cart.name, &d.order_no)?;
         match &d.outcome {
-            OrderOutcome::Accept(order) => accept(
-                txn,
-                cart,
-                warehouse,
-                wh_out,
-                order,
-                existing,
-                file,
-                &mut applied,
-                &d.place,
-            )?,
-            OrderOutcome::Skip(reason) => not_sent(
-                txn,
-                cart,
-                warehouse,
-                &d.order_no,
-                existing,
-                OrderStatus::Skipped,
-                reason,
-                file,
-            )?,
+            OrderOutcome::Accept(order) => {
+                accept(txn, to, order, existing, &mut applied, &d.place)?
+            }
+            OrderOutcome::Skip(reason) => {
+                let skipped = (OrderStatus::Skipped, reason.as_str());
+                not_sent(txn, to, &d.order_no, existing, skipped)?
+            }
             OrderOutcome::Reject(reason) => {
                 applied
                     .rejected
                     .push(format!("order {} at {}: {reason}", d.order_no, d.place));
-                not_sent(
-                    txn,
-                    cart,
-                    warehouse,
-                    &d.order_no,
-                    existing,
-                    OrderStatus::Error,
-                    reason,
-                    file,
-                )?
+                not_sent(txn, to, &d.order_no, existing, (OrderStatus::Error, reason))?
             }
         }
     }
     Ok(applied)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Records an accepted order: sent to the warehouse (an output planned, a delivery recorded),
+/// or, when it was sent already, an identical re-send absorbed or a changed one rejected.
 fn accept(
     txn: &mut Txn<'_>,
-    cart: &Partner,
-    warehouse: &Partner,
-    wh_out: &Path,
+    to: &Applying<'_>,
     order: &Order,
     existing: Option<OrderRecord>,
-    file: &str,
     applied: &mut Applied,
     place: &str,
 ) -> Result<(), StoreError> {
+    let Applying {
+        cart,
+        warehouse,
+        wh_out,
+        file,
+    } = *to;
     let hash = sha256_hex(&order.content_bytes());
     if let Some(mut rec) = existing.clone().filter(|r| r.status.is_sent()) {
         if rec.content_hash == hash {
@@ -123,23 +115,22 @@ fn accept(
     out.cust_ref = Some(cust_ref.clone());
     out.order_status = Some(OrderStatus::New);
     let name = format!("order_{cust_ref}.json");
-    applied.outputs.push(PlannedOutput {
-        dir: wh_out.to_path_buf(),
-        name: name.clone(),
-        content: String::from_utf8_lossy(&render_order(&out)).into_owned(),
-        done: false,
-    });
-    txn.put_delivery(
-        &delivery_key(&warehouse.name, &name),
-        &Delivery {
-            kind: DeliveryKind::Order,
-            orders: vec![order_key(&cart.name, &order.cust_po_no)],
-            taken: false,
-        },
-    )?;
+    let content = render_order(&out);
+    applied.outputs.push(PlannedOutput::new(
+        OutputKind::Order,
+        wh_out.to_path_buf(),
+        name.clone(),
+        &content,
+    ));
+    let carried = vec![order_key(&cart.name, &order.cust_po_no)];
+    txn.put_output(&warehouse.name, &name, OutputKind::Order, carried)?;
     let mut history = existing.map(|r| r.history).unwrap_or_default();
     history.push(HistoryEntry::now(
-        format!("sent to warehouse {} as out/{name}", warehouse.name),
+        format!(
+            "sent to warehouse {} as {}",
+            warehouse.name,
+            Folder::Out.show(Path::new(&name))
+        ),
         file,
     ));
     txn.put_order(&OrderRecord {
@@ -157,18 +148,21 @@ fn accept(
     })
 }
 
-/// Records a skipped or rejected order; an order already sent only gains a history line.
-#[allow(clippy::too_many_arguments)]
+/// Records a skipped or rejected order (`status` and why); an order already sent only gains a
+/// history line.
 fn not_sent(
     txn: &mut Txn<'_>,
-    cart: &Partner,
-    warehouse: &Partner,
+    to: &Applying<'_>,
     order_no: &str,
     existing: Option<OrderRecord>,
-    status: OrderStatus,
-    reason: &str,
-    file: &str,
+    (status, reason): (OrderStatus, &str),
 ) -> Result<(), StoreError> {
+    let Applying {
+        cart,
+        warehouse,
+        file,
+        ..
+    } = *to;
     let word = if status == OrderStatus::Skipped {
         "skipped"
     } else {

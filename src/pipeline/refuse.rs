@@ -2,25 +2,13 @@
 //! server while it was being decided. Same crash-safe plan as any rejection: recorded as the
 //! input's job, then carried out.
 
-use super::decide::{error_plan, record};
-use super::report::Report;
-use super::{Pipeline, PipelineError};
-use crate::intake::Arrival;
+use super::PipelineError;
+use super::plan::Deciding;
 use crate::store::Plan;
 
-/// Records the plan that sends `a` to `error/` with `reason`.
-pub(super) fn refuse(
-    p: &Pipeline,
-    a: &Arrival,
-    len: u64,
-    key: &str,
-    hash: &str,
-    reason: &str,
-) -> Result<Plan, PipelineError> {
-    let home = p.config().partner_home(&a.partner);
-    let mut report = Report::new(&a.partner, &a.rel, len as usize);
-    report.file_rejected(reason);
-    record(p, key, hash, error_plan(&home, &a.rel, report))
+/// Records the plan that sends the input (`len` bytes) to `error/` with `reason`.
+pub(super) fn refuse(d: &Deciding<'_>, len: u64, reason: &str) -> Result<Plan, PipelineError> {
+    d.reject(d.report(len as usize), reason)
 }
 
 /// The reason for a file over the bound.

@@ -1,6 +1,7 @@
-//! The rejection report, `error/NAME.error.txt` (INTERFACE §6): the file, the rule broken and
+//! The rejection report, `error/NAME.error.txt`, beside the refused file: the file, the rule broken and
 //! where (`LINE:COL` for XML, `row N, column C` for CSV, the order number for business rules).
 
+use crate::layout::Folder;
 use std::path::Path;
 
 /// A report under construction.
@@ -15,8 +16,8 @@ impl Report {
     pub fn new(partner: &str, rel: &Path, size: usize) -> Self {
         Report {
             head: format!(
-                "file: in/{}\npartner: {partner}\nsize: {size} bytes\nprocessed: {}\n",
-                rel.display(),
+                "file: {}\npartner: {partner}\nsize: {size} bytes\nprocessed: {}\n",
+                Folder::In.show(rel),
                 jiff::Timestamp::now()
             ),
             body: String::new(),

@@ -8,7 +8,7 @@ use crate::store::Plan;
 use std::path::Path;
 
 /// A valid SD order, but for one element the DTD does not declare (line 5).
-const ORDER: &str = r#"<?xml version="1.0"?>
+pub(super) const ORDER: &str = r#"<?xml version="1.0"?>
 <export><export_location>x</export_location>
 <order><merchant_id>M</merchant_id><order_id>W-1</order_id><order_date>01 JUL 2025 10:00:00</order_date><order_type>cc</order_type><current_stage>SD</current_stage><payment_status>Processed</payment_status>
 <bill_to_company/><bill_to_title/><bill_to_first_name>A</bill_to_first_name><bill_to_last_name>B</bill_to_last_name><bill_to_address1>1 St</bill_to_address1><bill_to_address2/><bill_to_city>C</bill_to_city><bill_to_state>NC</bill_to_state><bill_to_zip>1</bill_to_zip><bill_to_country>United States</bill_to_country><tax_county/>
@@ -84,7 +84,7 @@ fn the_warnings_are_in_the_recorded_plan() {
     assert_eq!(
         path,
         plan.settle_to
-            .with_file_name(format!("a.xml{}", dtd_check::WARNINGS_SUFFIX))
+            .with_file_name(crate::layout::warnings_name("a.xml"))
     );
     assert!(text.contains("loyalty_tier"), "{text}");
     assert_eq!(p.store().job(&key).unwrap().unwrap().plan, plan);
@@ -115,11 +115,11 @@ fn crash_after_the_warnings_were_written_but_before_the_input_moved() {
     let a = env.drop_in("a.xml");
     let (p, _, plan) = decide_only(&env, &a);
     for o in &plan.outputs {
-        crate::outbox::write_atomic(&o.dir, &o.name, o.content.as_bytes()).unwrap();
+        crate::durable::write_atomic(&o.dir, &o.name, o.content.as_bytes()).unwrap();
     }
     let (path, text) = plan.warnings.clone().unwrap();
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
-    crate::outbox::write_atomic(path.parent().unwrap(), &name, text.as_bytes()).unwrap();
+    crate::durable::write_atomic(path.parent().unwrap(), &name, text.as_bytes()).unwrap();
     drop(p);
     env.restart_and_replay(&a);
     assert_done_once(&env);

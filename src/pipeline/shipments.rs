@@ -1,4 +1,4 @@
-//! Shipments from the warehouse (formats/canonical.md "Shipment", INTERFACE §7): each notice
+//! Shipments from the warehouse: each notice
 //! moves its order to `partial` or `shipped` and becomes a confirmation in the cart's own
 //! format, in the cart's `out/`. A notice for an unknown `cust_ref`, for an item not on the
 //! order, or for more units than remain is rejected with the reason and changes nothing.
@@ -12,14 +12,15 @@
 use super::naming::render_unique;
 use super::orders::Applied;
 use crate::config::{Config, Partner};
+use crate::formats::canonical::warehouse_files::Placed;
 use crate::formats::render::{Confirmation, ConfirmedLine, renderer_for};
-use crate::formats::warehouse::Placed;
+use crate::layout::Folder;
 use crate::model::{Order, OrderStatus, Shipment, ShipmentNotice};
 use crate::store::{
-    Delivery, DeliveryKind, HistoryEntry, OrderRecord, PlannedOutput, StoreError, Txn,
-    delivery_key, order_key,
+    HistoryEntry, OrderRecord, OutputKind, PlannedOutput, StoreError, Txn, delivery_key, order_key,
 };
 use std::collections::BTreeMap;
+use std::path::Path;
 
 /// Applies every notice of one file; confirmations go out, one file per cart.
 pub(super) fn apply(
@@ -66,6 +67,7 @@ pub(super) fn apply(
             continue;
         };
         if let Some(invoice) = invoice_file(config, cart, &batch, &applied.outputs) {
+            txn.put_output(&cart.name, &invoice.name, OutputKind::Invoice, vec![])?;
             applied.outputs.push(invoice);
         }
         let Confirmed {
@@ -77,19 +79,21 @@ pub(super) fn apply(
         else {
             continue;
         };
-        txn.put_delivery(
-            &delivery_key(&cart.name, &out.name),
-            &Delivery {
-                kind: DeliveryKind::Confirmation,
-                orders: orders.clone(),
-                taken: false,
-            },
+        txn.put_output(
+            &cart.name,
+            &out.name,
+            OutputKind::Confirmation,
+            orders.clone(),
         )?;
         for key in &orders {
             if let Some(mut rec) = txn.order_by_key(key)? {
                 rec.confirmations.push(out.name.clone());
                 rec.history.push(HistoryEntry::now(
-                    format!("confirmation out/{} for cart {}", out.name, cart.name),
+                    format!(
+                        "confirmation {} for cart {}",
+                        Folder::Out.show(Path::new(&out.name)),
+                        cart.name
+                    ),
                     file,
                 ));
                 txn.put_order(&rec)?;
@@ -119,7 +123,7 @@ fn invoice_file(
     planned: &[PlannedOutput],
 ) -> Option<PlannedOutput> {
     let renderer = renderer_for(cart.format)?;
-    let dir = config.partner_home(&cart.name).join("out");
+    let dir = config.partner_home(&cart.name).out_dir();
     let now = jiff::Timestamp::now();
     let unit_cost = |c: &Confirmation, l: &ConfirmedLine| {
         batch
@@ -133,12 +137,7 @@ fn invoice_file(
     render_unique(&dir, now, taken, |u| {
         renderer.invoices(&batch.confirmations, &unit_cost, now, u)
     })
-    .map(|out| PlannedOutput {
-        dir: dir.clone(),
-        name: out.name,
-        content: String::from_utf8_lossy(&out.bytes).into_owned(),
-        done: false,
-    })
+    .map(|out| PlannedOutput::new(OutputKind::Invoice, dir.clone(), out.name, &out.bytes))
 }
 
 /// The cart's confirmation file for these packages (none when its format has no renderer).
@@ -153,7 +152,7 @@ fn confirmation_file(
         tracing::info!(cart = %cart.name, "no confirmation file for this cart's format yet");
         return Ok(None);
     };
-    let dir = config.partner_home(&cart.name).join("out");
+    let dir = config.partner_home(&cart.name).out_dir();
     let now = jiff::Timestamp::now();
     let taken = |name: &str| {
         planned.iter().any(|o| o.dir == dir && o.name == name)
@@ -165,12 +164,7 @@ fn confirmation_file(
     Ok(render_unique(&dir, now, taken, |u| {
         renderer.shipments(confirmations, now, u)
     })
-    .map(|out| PlannedOutput {
-        dir: dir.clone(),
-        name: out.name,
-        content: String::from_utf8_lossy(&out.bytes).into_owned(),
-        done: false,
-    }))
+    .map(|out| PlannedOutput::new(OutputKind::Confirmation, dir.clone(), out.name, &out.bytes)))
 }
 
 /// Checks every package of one notice against what remains of the order, then records them

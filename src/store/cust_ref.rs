@@ -1,4 +1,4 @@
-//! Assigning `cust_ref`, the order number the warehouse sees (formats/canonical.md).
+//! Assigning `cust_ref`, the order number the warehouse sees, unique across every cart.
 //!
 //! The cart's own number when it fits the warehouse (at most `max_len`, only `A-Z a-z 0-9 -`)
 //! and no other order holds it; otherwise the number's distinctive tail (sanitised), `-`, and
@@ -129,12 +129,21 @@ mod tests {
 
     #[test]
     fn lengthens_the_hash_until_unique() {
+        let no = "X-VERY-LONG-ORDER-NUMBER-0001";
+        let hash_of = |r: &str| r.rsplit('-').next().unwrap_or_default().to_string();
         let mut taken = HashSet::new();
-        let a = assign("uc", "X-VERY-LONG-ORDER-NUMBER-0001", 12, &taken);
+        let a = assign("uc", no, 12, &taken);
+        assert_eq!(hash_of(&a).len(), MIN_HASH, "{a}");
+        // Another order holds that one: the next candidate has one hash character more (the
+        // same hash, lengthened), within the length.
         taken.insert(a.clone());
-        // Pretend another order holds every 4-char variant: the next is longer.
-        let b = assign("uc", "X-VERY-LONG-ORDER-NUMBER-0001", 12, &taken);
-        assert_ne!(a, b);
-        assert!(b.len() <= 12);
+        let b = assign("uc", no, 12, &taken);
+        assert_eq!(hash_of(&b).len(), MIN_HASH + 1, "{a} then {b}");
+        assert!(hash_of(&b).starts_with(&hash_of(&a)), "{a} then {b}");
+        assert!(b.len() <= 12, "{b}");
+        taken.insert(b.clone());
+        let c = assign("uc", no, 12, &taken);
+        assert_eq!(hash_of(&c).len(), MIN_HASH + 2, "{b} then {c}");
+        assert!(hash_of(&c).starts_with(&hash_of(&b)), "{b} then {c}");
     }
 }

@@ -1,26 +1,30 @@
-//! The order store: redb, behind a small interface that leaks no redb types.
+//! The order store: redb, behind a small interface that leaks no redb types (except as the
+//! source of a [`StoreError`], which keeps redb's own kind of failure).
 //!
 //! redb rather than sled: redb is ACID with an fsync on every commit and a stable file format;
 //! sled's last release is from 2021, its README calls it beta, and it flushes every 500 ms —
-//! wrong for "never lose an order" (STACK.md).
+//! wrong for "never lose an order".
 //!
-//! Three tables, values as JSON:
+//! The tables (values as JSON unless said):
 //! - `orders`: (source partner, order number) → [`OrderRecord`]
-//! - `cust_refs`: `cust_ref` → order key (the uniqueness index of INTERFACE §6)
+//! - `cust_refs`: `cust_ref` → order key (a `cust_ref` names one order only, across every cart)
 //! - `jobs`: (partner, path under `in/`) → [`Job`]: what processing one input decided, so a
 //!   crash at any point replays the same plan instead of deciding again.
 //! - `written`: (job, output index) → (): the outputs of a job's plan already written.
 //! - `attempts`: (partner, path under `in/`) → [`Attempts`]: decisions begun and not finished,
 //!   so a file that kills the process while it is parsed is recognised at the next start.
+//! - `remote_fetched`, `remote_dropped`: the pull-mode ledger (`store/remote.rs`).
 
 mod attempts;
 mod cust_ref;
 mod records;
+mod remote;
 mod written;
 
 pub use attempts::Attempts;
 pub use cust_ref::assign_cust_ref;
-pub use records::{Delivery, DeliveryKind, HistoryEntry, Job, OrderRecord, Plan, PlannedOutput};
+pub use records::{Delivery, HistoryEntry, Job, OrderRecord, OutputKind, Plan, PlannedOutput};
+pub use remote::RemoteSeen;
 
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{Serialize, de::DeserializeOwned};
@@ -32,38 +36,45 @@ const JOBS: TableDefinition<&str, &[u8]> = TableDefinition::new("jobs");
 const DELIVERIES: TableDefinition<&str, &[u8]> = TableDefinition::new("deliveries");
 const ATTEMPTS: TableDefinition<&str, &[u8]> = TableDefinition::new("attempts");
 const WRITTEN: TableDefinition<&str, ()> = TableDefinition::new("written");
+const REMOTE_FETCHED: TableDefinition<&str, (u64, u32)> = TableDefinition::new("remote_fetched");
+const REMOTE_DROPPED: TableDefinition<&str, &str> = TableDefinition::new("remote_dropped");
 
 /// redb's page cache. Its default, 1 GiB, is memory a long-running server keeps once the store
 /// has grown: the cache holds what was written and read, and the operating system caches the
 /// file anyway. 64 MiB keeps the working set of recent orders.
 const CACHE_BYTES: usize = 64 * 1024 * 1024;
 
-/// A store failure. The store's own errors are wrapped as text: callers only report them.
+/// A store failure, with redb's own error (and its kind: storage, transaction, table,
+/// commit...) as its source.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StoreError {
     /// The database file could not be opened (another process may hold it).
-    #[error("cannot open the order store {path}: {message}")]
+    #[error("cannot open the order store {path}: {source}")]
     Open {
         /// The database file.
         path: String,
         /// Why.
-        message: String,
+        source: redb::DatabaseError,
     },
     /// A read or write failed.
     #[error("order store: {0}")]
-    Db(String),
+    Db(#[from] redb::Error),
+    /// A write was asked of a store opened only for reading.
+    #[error("order store: the store is open read-only")]
+    ReadOnly,
     /// A record could not be (de)serialised.
-    #[error("order store record {key}: {message}")]
+    #[error("order store record {key}: {source}")]
     Record {
         /// The record's key.
         key: String,
         /// Why.
-        message: String,
+        source: serde_json::Error,
     },
 }
 
-fn db_err(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Db(e.to_string())
+fn db_err(e: impl Into<redb::Error>) -> StoreError {
+    StoreError::Db(e.into())
 }
 
 /// The key of an order: source partner and the cart's order number.
@@ -116,19 +127,21 @@ pub struct Txn<'a> {
     deliveries: redb::Table<'a, &'static str, &'static [u8]>,
     attempts: redb::Table<'a, &'static str, &'static [u8]>,
     written: redb::Table<'a, &'static str, ()>,
+    remote_fetched: redb::Table<'a, &'static str, (u64, u32)>,
+    remote_dropped: redb::Table<'a, &'static str, &'static str>,
 }
 
 fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes).map_err(|e| StoreError::Record {
+    serde_json::from_slice(bytes).map_err(|source| StoreError::Record {
         key: key.to_string(),
-        message: e.to_string(),
+        source,
     })
 }
 
 fn encode<T: Serialize>(key: &str, value: &T) -> Result<Vec<u8>, StoreError> {
-    serde_json::to_vec(value).map_err(|e| StoreError::Record {
+    serde_json::to_vec(value).map_err(|source| StoreError::Record {
         key: key.to_string(),
-        message: e.to_string(),
+        source,
     })
 }
 
@@ -141,9 +154,9 @@ impl Store {
             .set_concurrency_mode(redb::ConcurrencyMode::SingleWriter)
             .set_cache_size(CACHE_BYTES)
             .create(path)
-            .map_err(|e| StoreError::Open {
+            .map_err(|source| StoreError::Open {
                 path: path.display().to_string(),
-                message: e.to_string(),
+                source,
             })?;
         let store = Store { db: Db::Writer(db) };
         // Create the tables so readers never meet a missing one.
@@ -157,9 +170,9 @@ impl Store {
             .set_concurrency_mode(redb::ConcurrencyMode::SingleWriter)
             .set_cache_size(CACHE_BYTES)
             .open_read_only(path)
-            .map_err(|e| StoreError::Open {
+            .map_err(|source| StoreError::Open {
                 path: path.display().to_string(),
-                message: e.to_string(),
+                source,
             })?;
         Ok(Store { db: Db::Reader(db) })
     }
@@ -170,7 +183,7 @@ impl Store {
         f: impl FnOnce(&mut Txn<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let Db::Writer(db) = &self.db else {
-            return Err(StoreError::Db("the store is open read-only".into()));
+            return Err(StoreError::ReadOnly);
         };
         let wtx = db.begin_write().map_err(db_err)?;
         let out = {
@@ -181,11 +194,23 @@ impl Store {
                 deliveries: wtx.open_table(DELIVERIES).map_err(db_err)?,
                 attempts: wtx.open_table(ATTEMPTS).map_err(db_err)?,
                 written: wtx.open_table(WRITTEN).map_err(db_err)?,
+                remote_fetched: wtx.open_table(REMOTE_FETCHED).map_err(db_err)?,
+                remote_dropped: wtx.open_table(REMOTE_DROPPED).map_err(db_err)?,
             };
             f(&mut txn)?
         };
         wtx.commit().map_err(db_err)?;
         Ok(out)
+    }
+
+    /// What a file Wharf put in a partner's `out/` is and carries, if Wharf delivered it.
+    pub fn delivery(&self, key: &str) -> Result<Option<Delivery>, StoreError> {
+        let rtx = self.db.begin_read()?;
+        let t = rtx.open_table(DELIVERIES).map_err(db_err)?;
+        match t.get(key).map_err(db_err)? {
+            Some(v) => Ok(Some(decode(key, v.value())?)),
+            None => Ok(None),
+        }
     }
 
     /// The recorded order, if any.
@@ -283,6 +308,23 @@ impl Txn<'_> {
             .insert(key, bytes.as_slice())
             .map_err(db_err)?;
         Ok(())
+    }
+
+    /// Records what the file `out/<name>` Wharf writes for `partner` is and carries (not
+    /// taken yet), in the transaction that plans it.
+    pub fn put_output(
+        &mut self,
+        partner: &str,
+        name: &str,
+        kind: OutputKind,
+        orders: Vec<String>,
+    ) -> Result<(), StoreError> {
+        let d = Delivery {
+            kind,
+            orders,
+            taken: false,
+        };
+        self.put_delivery(&delivery_key(partner, name), &d)
     }
 
     /// What a delivered file carries, if Wharf delivered it.

@@ -4,7 +4,7 @@ use crate::model::{Order, OrderStatus};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
-/// One change in an order's life (INTERFACE §2 `orders show`: time, event, file).
+/// One change in an order's life, as `wharf orders show` lists it: time, event, file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {
     /// RFC 3339, UTC.
@@ -60,31 +60,58 @@ pub struct OrderRecord {
     pub shipments: Vec<crate::model::Shipment>,
 }
 
-/// What a file Wharf put in a partner's `out/` carries, so that the partner deleting it (its
-/// acknowledgment) can move the orders on.
+/// What a file Wharf put in a partner's `out/` is and carries, so that the partner deleting it
+/// (its acknowledgment) can move the orders on, and pull mode knows where to drop it off.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Delivery {
     /// What kind of file it is.
-    pub kind: DeliveryKind,
+    pub kind: OutputKind,
     /// The orders it carries (order keys).
     pub orders: Vec<String>,
     /// Taken (deleted) by the partner already.
     pub taken: bool,
 }
 
-/// The kinds of delivered files that move an order on.
+/// The kinds of files Wharf writes into a partner's `out/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum DeliveryKind {
+pub enum OutputKind {
     /// `order_<cust_ref>.json` in the warehouse's `out/`: taking it makes the order `at_wms`.
     Order,
     /// A shipment confirmation in the cart's `out/`: taking every one confirms the order.
     Confirmation,
+    /// An invoice in the cart's `out/` (DSCO): taking it moves no order.
+    Invoice,
+    /// Inventory levels in the cart's `out/`: taking it moves no order.
+    Inventory,
+}
+
+impl OutputKind {
+    /// Every kind.
+    pub const ALL: [OutputKind; 4] = [
+        OutputKind::Order,
+        OutputKind::Confirmation,
+        OutputKind::Invoice,
+        OutputKind::Inventory,
+    ];
+
+    /// The key a pull-mode partner's `drop_off` table names this kind by.
+    pub fn drop_off_key(self) -> &'static str {
+        match self {
+            OutputKind::Order => "order",
+            OutputKind::Confirmation => "shipment",
+            OutputKind::Invoice => "invoice",
+            OutputKind::Inventory => "inventory",
+        }
+    }
 }
 
 /// One output a plan writes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlannedOutput {
+    /// What kind of file it is. Absent from plans recorded before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<OutputKind>,
     /// The destination folder (a partner's `out/`).
     pub dir: PathBuf,
     /// The file name.
@@ -93,6 +120,19 @@ pub struct PlannedOutput {
     pub content: String,
     /// Written already (a replay skips it).
     pub done: bool,
+}
+
+impl PlannedOutput {
+    /// A `kind` file `name` to write into `dir`, not written yet.
+    pub fn new(kind: OutputKind, dir: PathBuf, name: String, content: &[u8]) -> Self {
+        PlannedOutput {
+            kind: Some(kind),
+            dir,
+            name,
+            content: String::from_utf8_lossy(content).into_owned(),
+            done: false,
+        }
+    }
 }
 
 /// What processing an input decided, recorded before anything is written so that a replay

@@ -44,7 +44,7 @@ fn a_failed_transaction_changes_nothing() {
     let s = Store::open(&d.path().join("w.redb")).unwrap();
     let r = s.write(|t| {
         t.put_order(&rec("uc", "1", "1"))?;
-        Err::<(), _>(StoreError::Db("boom".into()))
+        Err::<(), _>(StoreError::ReadOnly)
     });
     assert!(r.is_err());
     assert!(s.order("uc", "1").unwrap().is_none());

@@ -6,9 +6,10 @@
 //! to resume.
 
 use super::error::{Abort, Stop, UploadError};
-use super::recent::RecentUploads;
+use crate::home::RecentUploads;
 use crate::home::{Home, Meta};
-use crate::intake::{Intake, UploadGuard, Via, is_temp_name, quarantine_name};
+use crate::intake::{Intake, UploadGuard, Via};
+use crate::layout::names::{is_temp_name, quarantine_name};
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};

@@ -15,17 +15,16 @@
 //!   ([`UploadError::Busy`]), so no session can hand the pipeline another session's half file.
 //!   A rename into a final name in `in/` hands the file (every file of a renamed folder) to the
 //!   intake.
-//! - **After the upload**: the partner's sessions keep seeing it for a while ([`recent`]).
+//! - **After the upload**: the partner's sessions keep seeing it for a while
+//!   ([`RecentUploads`](crate::home::RecentUploads)).
 //!
 //! Everything here blocks (fsync, rename): async transports call it through `spawn_blocking`.
 
 mod error;
 mod file;
-pub mod recent;
 
 pub use error::{Abort, UploadError};
 pub use file::{Upload, Writer};
-pub use recent::RecentUploads;
 
 use crate::config::Config;
 use crate::home::{Home, HomeError};
@@ -52,7 +51,7 @@ pub enum Start {
 pub struct Uploads {
     config: Arc<Config>,
     intake: Intake,
-    recent: recent::Recent,
+    recent: crate::home::Recent,
     /// Held while an upload is registered and while a rename or delete checks that nothing
     /// it touches is being uploaded, so the two cannot interleave.
     names: Arc<Mutex<()>>,
@@ -64,7 +63,7 @@ impl Uploads {
         Uploads {
             config,
             intake,
-            recent: recent::Recent::default(),
+            recent: crate::home::Recent::default(),
             names: Arc::new(Mutex::new(())),
         }
     }
@@ -257,7 +256,7 @@ impl Uploads {
             .unwrap_or_default();
         let on_disk_only = on_disk.is_some_and(|m| !m.is_file())
             || (on_disk.is_some()
-                && (crate::intake::is_temp_name(&name) || self.is_busy(home, &r)));
+                && (crate::layout::names::is_temp_name(&name) || self.is_busy(home, &r)));
         if on_disk_only {
             return home.set_modified(&r, modified).map_err(Into::into);
         }

@@ -1,4 +1,5 @@
-//! Well-formedness and DTD validity of XML files (INTERFACE §2 `validate`, §6 partner files).
+//! Well-formedness and DTD validity of XML files: `wharf validate`, and every partner file
+//! whose partner has a `dtd`.
 //!
 //! [anyxml](https://crates.io/crates/anyxml) does the parsing and validating (content models,
 //! mixed content, attribute types and defaults, ID/IDREF, entities, conditional sections,
@@ -20,6 +21,7 @@
 //! - **encodings**: UTF-16 is transcoded here; other encodings are passed to the parser by name;
 //!   UTF-8 is checked on the way in, so a bad byte is reported at its line and column.
 
+mod check;
 mod guard;
 mod handler;
 mod prolog;
@@ -37,17 +39,10 @@ pub fn utf16_to_utf8(bytes: &[u8]) -> Option<Vec<u8>> {
     prolog::utf16_to_utf8(bytes)
 }
 
-use std::io::{Cursor, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
-use anyxml::catalog::CatalogEntryFile;
-use anyxml::sax::{ParserOption, XMLReader};
 use anyxml::uri::URIString;
-
-use handler::{Handler, Policy};
-use prolog::{Encoding, Scan};
 
 /// One problem found in a document: where, and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,6 +144,7 @@ impl Default for Limits {
 /// The document or a DTD cannot be read at all (the CLI exits 2); everything about its
 /// content is a [`Problem`].
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ValidateError {
     /// The document cannot be read.
     #[error("cannot read {}: {source}", path.display())]
@@ -265,339 +261,5 @@ pub fn check_reader(
     base: &Path,
     opts: &Options,
 ) -> Result<Checked, ValidateError> {
-    let mut reader = reader;
-    let read_err = |source| ValidateError::Read {
-        path: base.to_path_buf(),
-        source,
-    };
-    // The configured DTD must be readable (exit 2 otherwise), whatever the document says.
-    let dtd = match &opts.mode {
-        Mode::Document => None,
-        Mode::AgainstDtd(d) | Mode::Partner(d) => {
-            let d = absolute(d);
-            std::fs::File::open(&d).map_err(|source| ValidateError::Dtd {
-                path: d.clone(),
-                source,
-            })?;
-            // The resolver compares normalized paths: no `..` or symlinks left here.
-            Some(std::fs::canonicalize(&d).unwrap_or(d))
-        }
-    };
-
-    // Encoding: sniff the first bytes.
-    let mut head = Vec::with_capacity(512);
-    (&mut reader)
-        .take(512)
-        .read_to_end(&mut head)
-        .map_err(read_err)?;
-    let (encoding, bom) = prolog::sniff(&head);
-    let chained = Cursor::new(head[bom..].to_vec()).chain(reader);
-    let mut utf8_found: Option<utf8::Found> = None;
-    let mut input: Box<dyn Read> = match encoding {
-        Encoding::Utf16 { big_endian } => Box::new(prolog::Utf16ToUtf8::new(chained, big_endian)),
-        Encoding::Utf8 => {
-            let checked = utf8::Utf8Check::new(chained);
-            utf8_found = Some(checked.found.clone());
-            Box::new(checked)
-        }
-        Encoding::Other(_) => Box::new(chained),
-    };
-    let bad_utf8 = |found: &Option<utf8::Found>| -> Option<Problem> {
-        let (line, column, byte) = (*found.as_ref()?.lock().ok()?)?;
-        Some(Problem {
-            line,
-            column,
-            message: not_utf8(byte),
-        })
-    };
-    let transcoded = matches!(encoding, Encoding::Utf16 { .. });
-    let parser_encoding = match &encoding {
-        Encoding::Other(name) if anyxml::encoding::find_decoder(name).is_some() => {
-            Some(name.clone())
-        }
-        Encoding::Other(_) => None,
-        _ => Some("UTF-8".to_string()),
-    };
-    // An encoding no decoder is known for is refused here, in plain words, at its name. (The
-    // parser would read the declaration as UTF-8 until it met the name, and a byte that is not
-    // UTF-8 inside the declaration made it panic.)
-    if let (Encoding::Other(name), None) = (&encoding, &parser_encoding) {
-        let text = &head[bom..];
-        let at = prolog::decl_encoding(text).map_or(0, |(s, _)| s);
-        let (line, column) = prolog::line_col(text, at);
-        return Ok(Checked::blocking(vec![Problem {
-            line,
-            column,
-            message: format!("the XML declaration names an encoding that cannot be read: {name:?}"),
-        }]));
-    }
-
-    // The prolog, into memory (bounded).
-    let prolog_cap = opts.limits.max_expansion_bytes.max(1024 * 1024);
-    let mut buf: Vec<u8> = Vec::new();
-    let mut eof = false;
-    let p = loop {
-        if !eof {
-            let want = buf.len().max(8192);
-            let got = match (&mut input).take(want as u64).read_to_end(&mut buf) {
-                Ok(n) => n,
-                Err(e) => match bad_utf8(&utf8_found) {
-                    Some(problem) => return Ok(Checked::blocking(vec![problem])),
-                    None => return Err(read_err(e)),
-                },
-            };
-            eof = got < want;
-        }
-        match prolog::scan(&buf, eof) {
-            Scan::Done(p) => break p,
-            Scan::NeedMore if buf.len() as u64 > prolog_cap => {
-                return Ok(Checked::blocking(vec![Problem {
-                    line: 1,
-                    column: 1,
-                    message: format!(
-                        "the prolog (DOCTYPE and internal subset) is over {prolog_cap} bytes"
-                    ),
-                }]));
-            }
-            Scan::NeedMore => {}
-        }
-    };
-
-    let partner = matches!(opts.mode, Mode::Partner(_));
-    if partner && let Some((s, _)) = p.internal_subset {
-        let (line, column) = prolog::line_col(&buf, s - 1);
-        return Ok(Checked::blocking(vec![Problem {
-            line,
-            column,
-            message: "DOCTYPE: an internal DTD subset is not allowed in partner files (its declarations could loosen the validation against the partner DTD or load other files); remove the [...] part".to_string(),
-        }]));
-    }
-    // The prolog scan stopped short of the root element: the document is not well-formed (or
-    // the scan is wrong). A partner file must not reach the parser with a DOCTYPE unchecked.
-    let unread_doctype =
-        p.doctype.is_none() && buf[p.end.min(buf.len())..].starts_with(b"<!DOCTYPE");
-    if partner && (p.root_start.is_none() || unread_doctype) {
-        let (line, column) = prolog::line_col(&buf, p.end);
-        return Ok(Checked::blocking(vec![Problem {
-            line,
-            column,
-            message: "not well-formed: the prolog (XML declaration, comments, DOCTYPE) cannot be read up to the root element".to_string(),
-        }]));
-    }
-
-    let doc_uri = file_uri(base).ok_or_else(|| read_err(std::io::Error::other("bad path")))?;
-    let policy = match &opts.mode {
-        Mode::Partner(_) => Policy::OnlyDtd,
-        _ => Policy::LocalFiles,
-    };
-    let mut handler = Handler::new(policy, dtd.clone(), opts.limits);
-    let catalog_entry = match opts.catalog.as_deref().filter(|_| !partner) {
-        Some(cat) => {
-            let uri = file_uri(cat).ok_or_else(|| ValidateError::Catalog {
-                path: cat.to_path_buf(),
-                message: "bad path".into(),
-            })?;
-            if !cat.is_file() {
-                return Err(ValidateError::Catalog {
-                    path: cat.to_path_buf(),
-                    message: "no such file".into(),
-                });
-            }
-            let entry =
-                CatalogEntryFile::parse_uri(&uri, None, None::<anyxml::sax::DefaultSAXHandler>)
-                    .map_err(|e| ValidateError::Catalog {
-                        path: cat.to_path_buf(),
-                        message: format!("{e:?}"),
-                    })?;
-            handler.set_peek_catalog(entry.clone());
-            Some(entry)
-        }
-        None => None,
-    };
-
-    // Measure the entities before anything is expanded.
-    let mut table = guard::Table::default();
-    let mut dtd_texts: Vec<String> = Vec::new();
-    let max_depth = opts.limits.max_nesting_depth;
-    let deep_group = |at: (u64, u64), file: Option<&Path>| {
-        let message = too_deep(max_depth, "a content-model group or conditional section");
-        let (line, column) = at;
-        match file {
-            None => Problem {
-                line,
-                column,
-                message,
-            },
-            Some(f) => Problem {
-                line: 1,
-                column: 1,
-                message: format!(
-                    "{message} (in {}, line {line} column {column})",
-                    f.display()
-                ),
-            },
-        }
-    };
-    if let Some((s, e)) = p.internal_subset {
-        if let Some(at) = guard::too_deep_in_dtd(&String::from_utf8_lossy(&buf[s..e]), max_depth) {
-            return Ok(Checked::blocking(vec![deep_group(
-                prolog::line_col(&buf, s + at),
-                None,
-            )]));
-        }
-        let text = String::from_utf8_lossy(&buf[s..e]).to_string();
-        let base_dir = absolute(base);
-        table.scan(&text, &mut |sys| handler.peek_entity(&base_dir, sys), 0);
-        dtd_texts.push(text);
-    } else if unread_doctype {
-        // A DOCTYPE the scan could not delimit: measure whatever declarations it holds.
-        let text = String::from_utf8_lossy(&buf[p.end..]).to_string();
-        let base_dir = absolute(base);
-        table.scan(&text, &mut |sys| handler.peek_entity(&base_dir, sys), 0);
-        dtd_texts.push(text);
-    }
-    let ext_dtd: Option<PathBuf> = match (&dtd, p.doctype) {
-        (Some(d), _) => Some(d.clone()),
-        (None, Some((s, e))) => handler.doctype_system_path(&buf[s..e], &absolute(base)),
-        _ => None,
-    };
-    if let Some(d) = &ext_dtd
-        && let Some((_, Some(text))) = handler.peek_file(d)
-    {
-        if let Some(at) = guard::too_deep_in_dtd(&text, max_depth) {
-            let at = prolog::line_col(text.as_bytes(), at);
-            return Ok(Checked::blocking(vec![deep_group(at, Some(d))]));
-        }
-        table.scan(&text, &mut |sys| handler.peek_entity(d, sys), 0);
-        dtd_texts.push(text.to_string());
-    }
-    let exceeded = table
-        .check(opts.limits.max_expansion_bytes, opts.limits.max_entity_depth)
-        .err()
-        .map(|e| e.message)
-        .or_else(|| {
-            let growth: u64 = dtd_texts
-                .iter()
-                .map(|t| table.growth_outside_values(t))
-                .sum();
-            (growth > opts.limits.max_expansion_bytes).then(|| {
-                format!(
-                    "entity expansion exceeds the limit: the DTD's attribute defaults expand to more than {} bytes",
-                    opts.limits.max_expansion_bytes
-                )
-            })
-        });
-    if let Some(message) = exceeded {
-        let at = p.doctype.map_or(0, |d| d.0);
-        let (line, column) = prolog::line_col(&buf, at);
-        return Ok(Checked::blocking(vec![Problem {
-            line,
-            column,
-            message,
-        }]));
-    }
-
-    // The input as the parser sees it: the (rewritten) prolog, then the rest, counted.
-    let dtd_uri = dtd
-        .as_deref()
-        .and_then(file_uri)
-        .map(|u| u.as_escaped_str().to_string());
-    let new_prolog = prolog::rewrite(&buf, &p, dtd_uri.as_deref(), !partner, transcoded);
-    let rest = Cursor::new(buf[p.end..].to_vec()).chain(input);
-    let counter = guard::RefCounter::new(
-        rest,
-        table.general_sizes(),
-        opts.limits.max_expansion_bytes,
-        prolog::line_col(&buf, p.end),
-    );
-    let tripped = counter.tripped.clone();
-    let trip_message = counter.message.clone();
-    let source = Cursor::new(new_prolog).chain(counter);
-
-    let mut builder = XMLReader::builder()
-        .enable_option(ParserOption::Validation)
-        .disable_option(ParserOption::Namespaces);
-    if opts.catalog.is_some() && !partner {
-        builder = builder.enable_option(ParserOption::Catalogs);
-    }
-    handler.document_uri = Some(doc_uri.as_escaped_str().to_string());
-    // Document mode without a DOCTYPE: nothing to validate against (xmllint: "no DTD found");
-    // the document is still checked for well-formedness.
-    let no_dtd = opts.mode == Mode::Document && p.doctype.is_none() && p.root_start.is_some();
-    if no_dtd {
-        let (line, column) = prolog::line_col(&buf, p.root_start.unwrap_or(0));
-        handler.no_dtd = true;
-        handler.problems.push(Problem {
-            line,
-            column,
-            message: "validation failed: no DTD found (the document has no DOCTYPE; name a DTD with --dtd)".into(),
-        });
-    }
-    let mut parser = builder.set_handler(handler).build();
-    if let Some(entry) = catalog_entry {
-        parser.add_catalog_entry_file(entry);
-    }
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        parser.parse_reader(source, parser_encoding.as_deref(), Some(&doc_uri))
-    }));
-    let mut failed = None;
-    let result = match result {
-        Ok(r) => r,
-        Err(payload) if payload.is::<handler::Stop>() => Ok(()),
-        Err(payload) => {
-            failed = Some(panic_text(payload.as_ref()));
-            Ok(())
-        }
-    };
-    let mut handler = parser.handler;
-    if let Some(why) = failed {
-        // A bug in the parser (or in our handler) must not trap the file or end the process:
-        // the file is refused with the reason, like any file that cannot be read.
-        tracing::error!(error = %why, "the XML parser failed (panicked) on a file");
-        handler.blocking = true;
-        handler.problems.push(Problem {
-            line: handler.last_line(),
-            column: handler.last_column(),
-            message: format!("the XML parser failed on this file (internal error: {why})"),
-        });
-    }
-    if tripped.load(Ordering::SeqCst) {
-        let (message, line, column) = trip_message
-            .lock()
-            .map(|m| m.clone())
-            .unwrap_or_else(|_| ("entity expansion exceeds the limit".into(), 1, 1));
-        handler
-            .problems
-            .retain(|p| !p.message.contains("Unrecoverable error"));
-        handler.problems.push(Problem {
-            line,
-            column,
-            message,
-        });
-    }
-    if let Some(problem) = bad_utf8(&utf8_found) {
-        // The read failed there: what the parser said about it ("Unrecoverable error") goes.
-        handler
-            .problems
-            .retain(|p| !p.message.contains("Unrecoverable error"));
-        handler.problems.push(problem);
-        handler.blocking = true;
-    }
-    if let Some(e) = handler.fatal.take() {
-        return Err(e);
-    }
-    if result.is_err() && handler.problems.is_empty() {
-        handler.blocking = true;
-        handler.problems.push(Problem {
-            line: handler.last_line(),
-            column: handler.last_column(),
-            message: format!("not well-formed: {:?}", result.err()),
-        });
-    }
-    let only_validity = !handler.blocking && !tripped.load(Ordering::SeqCst);
-    let _ = Arc::strong_count(&tripped);
-    Ok(Checked {
-        problems: handler.problems,
-        only_validity,
-    })
+    check::check(reader, base, opts)
 }

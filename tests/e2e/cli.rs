@@ -12,18 +12,32 @@ fn wharf() -> Command {
 fn check_reports_problems_with_file_and_line_and_serve_refuses_to_start() {
     let d = tempfile::tempdir().unwrap();
     let cfg = d.path().join("bad.toml");
-    let port = free_port();
-    std::fs::write(&cfg, format!("data_dir = \"data\"\n[ftp]\nlisten = \"127.0.0.1:{port}\"\npassive_ports = \"50000-50010\"\n\n[[partner]]\nname = \"Bad Name\"\nrole = \"cart\"\nformat = \"ultracart\"\npassword = \"x\"\nwarehouse = \"nowhere\"\ncolour = \"blue\"\n")).unwrap();
+    std::fs::write(&cfg, "data_dir = \"data\"\n[ftp]\nlisten = \"127.0.0.1:0\"\npassive_ports = \"20000-20010\"\n\n[[partner]]\nname = \"Bad Name\"\nrole = \"cart\"\nformat = \"ultracart\"\npassword = \"x\"\nwarehouse = \"nowhere\"\ncolour = \"blue\"\n").unwrap();
     let out = run(wharf().arg("check").arg("--config").arg(&cfg));
     assert_eq!(out.status.code(), Some(1));
     let text =
         String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     assert!(text.contains("bad.toml:"), "{text}");
-    let serve = run(wharf().arg("serve").arg("--config").arg(&cfg));
-    assert_eq!(serve.status.code(), Some(1));
+    // serve refuses before it listens on anything: no listener is ever started (it would log
+    // "FTP listening" and write the ready file), and it says why.
+    let ready = d.path().join("ready.json");
+    let serve = run(wharf()
+        .arg("serve")
+        .arg("--config")
+        .arg(&cfg)
+        .arg("--ready-file")
+        .arg(&ready)
+        .env("WHARF_LOG", "debug"));
+    let said = String::from_utf8_lossy(&serve.stderr).to_string();
+    assert_eq!(serve.status.code(), Some(1), "{said}");
     assert!(
-        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
-        "listens on nothing"
+        said.contains("bad.toml:") && said.contains("colour"),
+        "{said}"
+    );
+    assert!(!said.contains("listening"), "{said}");
+    assert!(
+        !ready.exists(),
+        "the ready file is written only once listening"
     );
 }
 
@@ -169,4 +183,21 @@ fn sigterm_during_a_transfer_exits_zero_and_loses_no_completed_file() {
         "{:?}",
         g.files("uc", "error")
     );
+}
+
+#[test]
+fn a_closed_pipe_ends_orders_list_quietly_with_status_0() {
+    // `wharf orders list | head`: the reader is gone before the first line is written.
+    let d = tempfile::tempdir().unwrap();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = wharf()
+        .args(["orders", "list"])
+        .current_dir(d.path())
+        .stdout(writer)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "quietly: {stderr}");
 }

@@ -16,16 +16,9 @@ pub(super) fn client_file(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Skips (true) when `what` is not available, printing `why`; panics in CI, where .ci/run
-/// installs it.
+/// Skips (true) when `what` is not available, printing `how` to get it; fails under `CI`.
 fn unavailable(available: bool, what: &str, how: &str) -> bool {
-    if !available {
-        if std::env::var("CI").is_ok() {
-            panic!("{what} is required in CI ({how})");
-        }
-        eprintln!("skipped: {what} is not available ({how})");
-    }
-    !available
+    !available && skip(&format!("{what} is not available ({how})"))
 }
 
 /// Skips (true) unless `python3` can import `module`.
@@ -174,7 +167,7 @@ fn paramiko_uploads_over_sftp_and_the_warehouse_downloads() {
     }
     let s = SftpGateway::start();
     let script = client_file("paramiko_put.py");
-    round_trip(&s.g, s.port, "PM-1", |args| {
+    round_trip(&s.g, s.port(), "PM-1", |args| {
         run(Command::new("python3").arg(&script).args(args))
     });
     assert!(s.g.log_text().contains("protocol=\"sftp\""));
@@ -189,7 +182,7 @@ fn jsch_uploads_over_sftp_with_its_classic_algorithms() {
     }
     let jsch = JavaClient::compile("JschPut", JSCH_JAR);
     let s = SftpGateway::start();
-    round_trip(&s.g, s.port, "JS-1", |args| {
+    round_trip(&s.g, s.port(), "JS-1", |args| {
         let out = jsch.run(args);
         // JSch 0.1.5x has neither Ed25519 nor curve25519: what it negotiated, for the record.
         let t = text(&out);
@@ -295,7 +288,7 @@ async fn russh_sftp_uploads_and_the_warehouse_downloads() {
     let s = SftpGateway::start();
     let id = "RS-1";
 
-    let (ssh, sftp) = russh_sftp(s.port, "uc", CART_PASSWORD).await;
+    let (ssh, sftp) = russh_sftp(s.port(), "uc", CART_PASSWORD).await;
     let mut file = sftp.create(format!("/in/{id}.xml")).await.expect("create");
     file.write_all(uc_sd(id).as_bytes()).await.expect("write");
     file.shutdown().await.expect("close");
@@ -320,7 +313,7 @@ async fn russh_sftp_uploads_and_the_warehouse_downloads() {
         g.files("uc", "error")
     );
 
-    let (ssh, sftp) = russh_sftp(s.port, "wh", WH_PASSWORD).await;
+    let (ssh, sftp) = russh_sftp(s.port(), "wh", WH_PASSWORD).await;
     assert!(
         names(&sftp, "/out")
             .await

@@ -65,16 +65,22 @@ async fn paths_never_leave_the_home() {
         let e = r.unwrap_err();
         assert!(e.contains("550") || e.contains("553"), "{path}: {e}");
     }
-    // cd .. at the top stays at the top.
-    ftp.cwd("/..").await.ok();
-    let pwd = ftp.pwd().await.unwrap();
-    let list = ftp.nlst(None).await.unwrap();
-    assert!(
-        list.iter().all(|n| ["in", "out", "archive", "error"]
-            .iter()
-            .any(|f| n.ends_with(f))),
-        "{pwd}: {list:?}"
-    );
+    // cd .. at the top stays at the top, and the top holds the four folders and nothing else.
+    ftp.cwd("/in").await.unwrap();
+    for up in ["..", "..", "/.."] {
+        let cwd = ftp.cwd(up).await;
+        let pwd = ftp.pwd().await.unwrap();
+        assert_eq!(pwd, "/", "CWD {up}: {cwd:?}");
+    }
+    let mut list: Vec<String> = ftp
+        .nlst(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.trim_start_matches('/').to_string())
+        .collect();
+    list.sort();
+    assert_eq!(list, ["archive", "error", "in", "out"]);
     ftp.quit().await.unwrap();
 }
 

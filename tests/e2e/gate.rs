@@ -141,7 +141,7 @@ fn slow_banners_are_cut_off_at_the_login_deadline_while_a_partner_logs_in() {
         return;
     }
     let s = SftpGateway::start_with("login_timeout = \"3s\"", "", "");
-    let port = s.port;
+    let port = s.port();
     let (ready, greeted) = mpsc::channel();
     let slow: Vec<_> = (10..30)
         .map(|n| {
@@ -179,7 +179,7 @@ fn slow_banners_are_cut_off_at_the_login_deadline_while_a_partner_logs_in() {
 async fn a_client_that_never_logs_in_after_the_key_exchange_is_cut_off() {
     let s = SftpGateway::start_with("login_timeout = \"3s\"", "", "");
     let started = Instant::now();
-    let idle = ssh_from("127.0.0.40", s.port).await;
+    let idle = ssh_from("127.0.0.40", s.port()).await;
     // Keepalives flow every 500 ms: traffic, but no login.
     let deadline = Instant::now() + Duration::from_secs(20);
     while !idle.is_closed() {
@@ -195,7 +195,7 @@ async fn a_client_that_never_logs_in_after_the_key_exchange_is_cut_off() {
         "cut off after {life:?}, before the 3 s deadline"
     );
     // A partner that logs in stays past the deadline.
-    let partner = logged_in_from("127.0.0.41", s.port).await;
+    let partner = logged_in_from("127.0.0.41", s.port()).await;
     let past = Instant::now() + Duration::from_secs(4);
     while Instant::now() < past {
         assert!(!partner.is_closed(), "a logged-in session was cut off");
@@ -213,7 +213,7 @@ async fn caps_refuse_extra_unauthenticated_connections_and_free_places() {
         "",
         "",
     );
-    let port = s.port;
+    let port = s.port();
 
     // Per source: three from 127.0.0.2 are greeted, the fourth is closed at once.
     let mut from2: Vec<TcpStream> = (0..3).map(|_| admitted("127.0.0.2", port)).collect();
@@ -280,7 +280,7 @@ async fn the_rate_limit_refuses_a_source_that_keeps_connecting_without_logging_i
         "",
         "",
     );
-    let port = s.port;
+    let port = s.port();
     // Five connections that end without a login spend the bucket; the sixth is refused.
     for _ in 0..5 {
         drop(admitted("127.0.0.6", port));
@@ -320,7 +320,7 @@ fn ssh_audit_finds_connection_throttling() {
     let s = SftpGateway::start();
     // -d prints the rate test's own figures; the audit exits non-zero for algorithm findings
     // (NIST curves...), which are not this test's business.
-    let out = run(Command::new("ssh-audit").args(["-d", "-p", &s.port.to_string(), "127.0.0.1"]));
+    let out = run(Command::new("ssh-audit").args(["-d", "-p", &s.port().to_string(), "127.0.0.1"]));
     let t = text(&out);
     let results: Vec<&str> = t
         .lines()

@@ -22,7 +22,7 @@ fn prints_the_gateways_host_key_for_pinning() {
     let s = SftpGateway::start();
     let out = run(wharf()
         .arg("host-key")
-        .arg(format!("sftp://127.0.0.1:{}", s.port)));
+        .arg(format!("sftp://127.0.0.1:{}", s.port())));
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
@@ -43,7 +43,7 @@ fn prints_the_gateways_host_key_for_pinning() {
 
     let scan = run(Command::new("ssh-keyscan").args([
         "-p",
-        &s.port.to_string(),
+        &s.port().to_string(),
         "-t",
         "ed25519",
         "127.0.0.1",

@@ -13,20 +13,35 @@ async fn a_temp_name_waits_for_its_rename_and_is_processed_once() {
     ftp.put_file("/in/o.xml.filepart", &mut reader)
         .await
         .unwrap();
+    // A complete file after it, through the same queue: once it is processed, the pipeline
+    // has had every chance to take the temp name.
+    let later = uc_sd("8002");
+    ftp.put_file("/in/later.xml", &mut later.as_bytes())
+        .await
+        .unwrap();
+    let (home, wh_out) = (g.home("uc"), g.home("wh").join("out"));
+    tokio::task::block_in_place(|| {
+        wait_for(30, "the later file to be processed", || {
+            wh_out.join("order_8002.json").exists() && !home.join("in/later.xml").exists()
+        })
+    });
     // Still there, untouched, while it carries its temp name.
-    assert!(g.home("uc").join("in/o.xml.filepart").exists());
-    assert!(g.files("wh", "out").is_empty());
+    assert_eq!(
+        std::fs::read_to_string(g.home("uc").join("in/o.xml.filepart")).unwrap(),
+        body
+    );
+    assert_eq!(g.files("wh", "out"), ["order_8002.json"]);
     ftp.rename("/in/o.xml.filepart", "/in/o.xml").await.unwrap();
     ftp.quit().await.unwrap();
     g.wait_file(&g.home("wh").join("out/order_8001.json"));
     g.wait_in_empty("uc");
-    assert_eq!(g.files("uc", "archive").len(), 1, "processed once");
+    assert_eq!(g.files("uc", "archive").len(), 2, "each processed once");
     // The log line comes right after the move: wait for it, then count.
-    wait_for(10, "the processed line in the log", || {
-        g.log_text().contains("file processed")
+    wait_for(10, "the processed lines in the log", || {
+        g.log_text().matches("file processed").count() >= 2
     });
     assert!(
-        g.log_text().matches("file processed").count() == 1,
+        g.log_text().matches("file processed").count() == 2,
         "{}",
         g.log_text()
     );
@@ -61,7 +76,11 @@ fn requeue_sends_a_fixed_file_through_again() {
     // A cart whose orders go to a warehouse that is unknown? Simpler: a broken file fixed in place.
     std::fs::write(g.home("uc").join("in/bad.xml"), "<export><order>").unwrap();
     let failed = g.home("uc").join("error/bad.xml");
+    // Settled: the report is written before the input moves, so wait for the input itself
+    // (writing error/bad.xml between the two raced the move under load).
     g.wait_file(&g.home("uc").join("error/bad.xml.error.txt"));
+    g.wait_in_empty("uc");
+    g.wait_file(&failed);
     // The operator fixes the file, then requeues it.
     std::fs::write(&failed, uc_sd("8301")).unwrap();
     let out = run(Command::new(env!("CARGO_BIN_EXE_wharf"))

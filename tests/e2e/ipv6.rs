@@ -1,28 +1,17 @@
 //! IPv4 and IPv6 listen addresses, for FTP (EPSV) and SFTP alike.
 
 use super::support::*;
-use std::net::TcpStream;
 use std::process::{Command, Stdio};
-
-fn free_port6() -> u16 {
-    std::net::TcpListener::bind("[::1]:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 #[test]
 fn ftp_and_sftp_listen_on_ipv4_and_ipv6() {
     if missing("curl") || missing("sshpass") || missing("sftp") {
         return;
     }
-    if std::net::TcpListener::bind("[::1]:0").is_err() {
-        eprintln!("skipped: no IPv6 loopback on this machine");
+    if std::net::TcpListener::bind("[::1]:0").is_err() && skip("no IPv6 loopback on this machine") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let (f4, f6, s4, s6) = (free_port(), free_port6(), free_port(), free_port6());
     let (lo, hi) = free_range(8);
     let hash = |p: &str| wharf::config::hash_password(p).unwrap();
     let cfg = dir.path().join("wharf.toml");
@@ -31,10 +20,10 @@ fn ftp_and_sftp_listen_on_ipv4_and_ipv6() {
         format!(
             r#"data_dir = "data"
 [ftp]
-listen = ["127.0.0.1:{f4}", "[::1]:{f6}"]
+listen = ["127.0.0.1:0", "[::1]:0"]
 passive_ports = "{lo}-{hi}"
 [sftp]
-listen = ["127.0.0.1:{s4}", "[::1]:{s6}"]
+listen = ["127.0.0.1:0", "[::1]:0"]
 [[partner]]
 name = "uc"
 role = "cart"
@@ -52,25 +41,43 @@ password_hash = "{}"
         ),
     )
     .unwrap();
-    let log = std::fs::File::create(dir.path().join("log")).unwrap();
+    let log_path = dir.path().join("log");
+    let ready_path = dir.path().join("ready.json");
+    let log = std::fs::File::create(&log_path).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_wharf"))
         .args(["serve", "--config"])
         .arg(&cfg)
+        .arg("--ready-file")
+        .arg(&ready_path)
         .stdin(Stdio::null())
         .stdout(log.try_clone().unwrap())
         .stderr(log)
         .spawn()
         .unwrap();
     let guard = scopeguard(&mut child);
+    let ready = wait_ready(guard.0, &ready_path, &log_path);
+    let port_of = |addrs: &[std::net::SocketAddr], v6: bool| {
+        let a = addrs.iter().find(|a| a.is_ipv6() == v6).unwrap_or_else(|| {
+            panic!(
+                "no {} listener in {addrs:?}",
+                if v6 { "IPv6" } else { "IPv4" }
+            )
+        });
+        assert_ne!(a.port(), 0, "the bound port, not the configured 0");
+        a.port()
+    };
+    let (f4, f6) = (port_of(&ready.ftp, false), port_of(&ready.ftp, true));
+    let (s4, s6) = (port_of(&ready.sftp, false), port_of(&ready.sftp, true));
     for addr in [
         format!("127.0.0.1:{f4}"),
         format!("[::1]:{f6}"),
         format!("127.0.0.1:{s4}"),
         format!("[::1]:{s6}"),
     ] {
-        wait_for(30, &format!("{addr} to accept"), || {
-            TcpStream::connect(&addr).is_ok()
-        });
+        assert!(
+            std::net::TcpStream::connect(&addr).is_ok(),
+            "{addr} accepts connections once the ready file is written"
+        );
     }
     let local = dir.path().join("v6.xml");
     std::fs::write(&local, uc_sd("V6-FTP")).unwrap();
@@ -108,13 +115,15 @@ password_hash = "{}"
 }
 
 /// Kills the child when the test ends, however it ends.
-fn scopeguard(child: &mut std::process::Child) -> impl Drop + '_ {
-    struct Kill<'a>(&'a mut std::process::Child);
-    impl Drop for Kill<'_> {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
+fn scopeguard(child: &mut std::process::Child) -> Kill<'_> {
     Kill(child)
+}
+
+struct Kill<'a>(&'a mut std::process::Child);
+
+impl Drop for Kill<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }

@@ -86,7 +86,8 @@ fn a_file_that_kills_the_server_is_set_aside_after_two_crashes() {
         r.contains("processing this file stopped the server twice; set aside"),
         "{r}"
     );
-    assert!(g.home("uc").join("error/poison.xml").exists());
+    // The report is written just before the input moves beside it.
+    g.wait_file(&g.home("uc").join("error/poison.xml"));
     still_serving(&g, "AFTER-POISON");
     assert!(!g.home("wh").join("out/order_POISON-1.json").exists());
     assert!(g.terminate().success());

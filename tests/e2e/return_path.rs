@@ -1,4 +1,4 @@
-//! The return path (INTERFACE §7): shipments and inventory from the warehouse back to the carts
+//! The return path: shipments and inventory from the warehouse back to the carts
 //! in their own formats, and the order life cycle to `confirmed`.
 
 use super::support::*;
@@ -294,6 +294,8 @@ fn over_sftp_the_cart_taking_its_confirmation_confirms_the_order() {
     );
     assert!(out.status.success(), "{}", text(&out));
     wait_status(&s.g, "R-9", "shipped");
+    // The status is recorded before the confirmation is written; the input moves last.
+    s.g.wait_in_empty("wh");
     let name = outputs(&s.g, "uc", "ship").remove(0).0;
     let out = s.sftp_password(
         "uc",

@@ -365,13 +365,15 @@ fn the_host_key_is_the_same_after_a_restart() {
             "-T",
             "10",
             "-p",
-            &s.port.to_string(),
+            &s.port().to_string(),
             "127.0.0.1",
         ]));
+        // "[127.0.0.1]:PORT TYPE KEY": the key without the host (the port changes at a
+        // restart).
         let mut keys: Vec<String> = String::from_utf8_lossy(&out.stdout)
             .lines()
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .map(str::to_string)
+            .filter_map(|l| l.split_once(' ').map(|(_, key)| key.to_string()))
             .collect();
         keys.sort();
         keys
@@ -445,7 +447,7 @@ fn exec_and_port_forwarding_are_refused() {
         .arg("ssh")
         .args(["-o", "PubkeyAuthentication=no"])
         .args(SSH_TEST_OPTS)
-        .args(["-p", &s.port.to_string(), "uc@127.0.0.1", "ls"]));
+        .args(["-p", &s.port().to_string(), "uc@127.0.0.1", "ls"]));
     assert!(!out.status.success(), "exec ran: {}", text(&out));
     assert!(text(&out).contains("exec request failed"), "{}", text(&out));
     // Port forwarding (a direct-tcpip channel) is refused as well.
@@ -457,15 +459,25 @@ fn exec_and_port_forwarding_are_refused() {
         .args(SSH_TEST_OPTS)
         .args([
             "-p",
-            &s.port.to_string(),
+            &s.port().to_string(),
             "-W",
             "127.0.0.1:22",
             "uc@127.0.0.1",
         ]));
-    assert!(!out.status.success(), "forwarding: {}", text(&out));
+    // Refused as forwarding, after a successful login (not for any other failure).
+    assert!(
+        !out.status.success() && text(&out).contains("stdio forwarding failed"),
+        "forwarding: {}",
+        text(&out)
+    );
     wait_for(10, "the refusal to be logged", || {
         s.g.log_text().contains("refused: only the sftp subsystem")
     });
+    let logins =
+        s.g.log_text()
+            .matches("login protocol=\"sftp\" partner=uc ")
+            .count();
+    assert_eq!(logins, 2, "exec and forwarding both logged in first");
 }
 
 #[test]
@@ -493,7 +505,7 @@ fn curl_and_lftp_upload_over_sftp() {
          set sftp:connect-program \"ssh -a -x {}\"; \
          open -u uc,{CART_PASSWORD} sftp://127.0.0.1:{}; cd in; put {} -o l.xml; cls -l /",
         SSH_TEST_OPTS.join(" "),
-        s.port,
+        s.port(),
         local.display()
     );
     let out = run(Command::new("lftp").args(["-c", &script]));
@@ -518,9 +530,57 @@ fn the_lockout_is_shared_by_ftp_and_sftp() {
         "locked out over SFTP after failures over FTP: {}",
         text(&out)
     );
-    assert!(s.g.log_text().contains("locked out"));
+    assert_locked_out(&s.g, "ftp", "sftp");
     // Another partner from the same address is not locked.
     let out = s.sftp_password("uc2", CART2_PASSWORD, "ls /\n");
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+/// The log says the lock came from failures over `by` and refused the right password over
+/// `then`.
+fn assert_locked_out(g: &Gateway, by: &str, then: &str) {
+    let log = g.log_text();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("locked out: too many failed logins")
+                && l.contains(&format!("protocol=\"{by}\" user=uc "))),
+        "locked by {by}: {log}"
+    );
+    assert!(
+        log.lines().any(|l| l.contains(&format!(
+            "login refused protocol=\"{then}\" user=uc ip=127.0.0.1 reason=locked out after repeated failures"
+        ))),
+        "refused over {then}: {log}"
+    );
+}
+
+#[test]
+fn the_lockout_carries_from_sftp_to_ftp() {
+    if missing_openssh(&["sshpass"]) || missing("curl") {
+        return;
+    }
+    let s = SftpGateway::start_with("lockout_failures = 2\nlockout_duration = \"1h\"", "", "");
+    for _ in 0..2 {
+        let out = s.sftp_password("uc", "wrong-password", "ls /\n");
+        assert!(!out.status.success(), "{}", text(&out));
+    }
+    // The right password over FTP, from the same address: refused while locked.
+    let out = curl_upload(
+        &s.g.url("uc", CART_PASSWORD, "in/x.xml"),
+        uc_sd("LOCK-1").as_bytes(),
+    );
+    assert!(
+        !out.status.success() && text(&out).contains("530"),
+        "logged in over FTP after failures over SFTP: {}",
+        text(&out)
+    );
+    assert!(s.g.files("uc", "in").is_empty());
+    assert_locked_out(&s.g, "sftp", "ftp");
+    // Another partner from the same address is not locked.
+    let out = curl_upload(
+        &s.g.url("uc2", CART2_PASSWORD, "in/y.xml"),
+        uc_sd("LOCK-2").as_bytes(),
+    );
     assert!(out.status.success(), "{}", text(&out));
 }
 
@@ -540,11 +600,24 @@ fn allowed_ips_hold_on_both_protocols() {
         &s.g.url("uc", CART_PASSWORD, "in/x.xml"),
         uc_sd("IP-1").as_bytes(),
     );
-    assert!(!out.status.success(), "FTP from outside allowed_ips");
+    assert!(
+        !out.status.success() && text(&out).contains("530"),
+        "FTP from outside allowed_ips: {}",
+        text(&out)
+    );
     assert!(s.g.files("uc", "in").is_empty());
     let out = s.sftp_password("uc2", CART2_PASSWORD, "ls /\n");
     assert!(out.status.success(), "{}", text(&out));
-    assert!(s.g.log_text().contains("address not allowed"));
+    // Refused for the address, on each protocol (not for some other reason).
+    let log = s.g.log_text();
+    for protocol in ["sftp", "ftp"] {
+        assert!(
+            log.lines().any(|l| l.contains(&format!(
+                "login refused protocol=\"{protocol}\" user=uc ip=127.0.0.1 reason=address not allowed"
+            ))),
+            "{protocol}: {log}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -619,7 +692,7 @@ fn idle_sessions_are_closed_on_both_protocols() {
         .arg("sftp")
         .args(["-o", "BatchMode=no", "-o", "PubkeyAuthentication=no"])
         .args(SSH_TEST_OPTS)
-        .args(["-P", &s.port.to_string()])
+        .args(["-P", &s.port().to_string()])
         .arg("uc@127.0.0.1")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())

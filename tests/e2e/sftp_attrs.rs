@@ -39,7 +39,7 @@ fn attributes_of_archive_and_error_files_are_refused_and_uploads_keep_theirs() {
 
     let mut args = vec![
         "127.0.0.1".to_string(),
-        s.port.to_string(),
+        s.port().to_string(),
         "uc".into(),
         CART_PASSWORD.into(),
     ];

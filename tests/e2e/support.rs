@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use std::io::Write;
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicU16, Ordering};
@@ -26,7 +26,20 @@ pub fn wait_for(secs: u64, what: &str, mut cond: impl FnMut() -> bool) {
     panic!("timed out after {secs}s waiting for: {what}");
 }
 
-/// A free TCP port on 127.0.0.1.
+/// Skips a test (returns true) with the reason printed — except under `CI`, where everything a
+/// test needs is provided (`.ci/run`) and a skipped test would hide one that never ran: there
+/// it fails.
+pub fn skip(why: &str) -> bool {
+    if std::env::var_os("CI").is_some() {
+        panic!("{why}: required in CI (.ci/run provides it)");
+    }
+    eprintln!("skipped: {why}");
+    true
+}
+
+/// A TCP port on 127.0.0.1 that was free a moment ago, for a server this test does not own (a
+/// remote partner's) or one that must refuse connections. Wharf's own listeners bind port 0
+/// and report their ports (`--ready-file`).
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -36,23 +49,59 @@ pub fn free_port() -> u16 {
 
 static NEXT_RANGE: AtomicU16 = AtomicU16::new(0);
 
-/// A range of `n` free consecutive ports for passive FTP.
+/// Where passive ranges are taken from: below Linux's ephemeral ports (32768–60999, where the
+/// system picks the local port of outgoing connections and of port-0 listeners, which could
+/// take a passive port at any moment).
+const PASSIVE_SPAN: (u16, u16) = (10_000, 32_000);
+
+/// A range of `n` free consecutive ports for passive FTP, outside the ephemeral range.
 pub fn free_range(n: u16) -> (u16, u16) {
     let pid = std::process::id() as u16;
+    let (lo, hi) = PASSIVE_SPAN;
     loop {
         let k = NEXT_RANGE.fetch_add(1, Ordering::SeqCst);
-        let base = 20000 + ((pid.wrapping_mul(97).wrapping_add(k.wrapping_mul(n + 3))) % 30000);
+        let base = lo + ((pid.wrapping_mul(97).wrapping_add(k.wrapping_mul(n + 3))) % (hi - lo));
         if (base..base + n).all(|p| TcpListener::bind(("127.0.0.1", p)).is_ok()) {
             return (base, base + n - 1);
         }
     }
 }
 
-/// A running gateway.
+/// What `wharf serve --ready-file` wrote, once it exists and parses.
+pub fn read_ready(path: &Path) -> Option<wharf::server::Ready> {
+    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+}
+
+/// Waits until `child` has written its ready file; panics (with the log) if it exits first.
+pub fn wait_ready(child: &mut Child, ready: &Path, log: &Path) -> wharf::server::Ready {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(r) = read_ready(ready) {
+            return r;
+        }
+        if let Some(status) = child.try_wait().expect("wait") {
+            panic!(
+                "wharf exited ({status}) before it listened:\n{}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            );
+        }
+        assert!(
+            Instant::now() < deadline,
+            "wharf did not write {} within 60s",
+            ready.display()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// A running gateway. Its listeners bind port 0; the ports it got are read from its ready
+/// file at every start (so they change when it restarts).
 pub struct Gateway {
     pub dir: tempfile::TempDir,
     pub config: PathBuf,
     pub ftp_port: u16,
+    /// The SFTP port, when the configuration has `[sftp]`.
+    pub sftp_port: Option<u16>,
     pub child: Option<Child>,
     pub log: PathBuf,
     pub extra: String,
@@ -95,14 +144,13 @@ impl Gateway {
         extra: &str,
     ) -> Gateway {
         let dir = tempfile::tempdir().expect("temp dir");
-        let ftp_port = free_port();
         let (lo, hi) = free_range(ports);
         let hash = |p: &str| wharf::config::hash_password(p).expect("hash");
         let toml = format!(
             r#"data_dir = "data"
 
 [ftp]
-listen = "127.0.0.1:{ftp_port}"
+listen = "127.0.0.1:0"
 passive_ports = "{lo}-{hi}"
 {ftp_extra}
 
@@ -142,7 +190,8 @@ password_hash = "{h3}"
         let mut g = Gateway {
             dir,
             config,
-            ftp_port,
+            ftp_port: 0,
+            sftp_port: None,
             child: None,
             log,
             extra: String::new(),
@@ -152,17 +201,24 @@ password_hash = "{h3}"
         g
     }
 
-    /// Starts (or restarts) the process and waits until FTP answers.
+    /// The ready file `serve` writes once it listens.
+    pub fn ready_file(&self) -> PathBuf {
+        self.dir.path().join("ready.json")
+    }
+
+    /// Starts (or restarts) the process and waits until every listener listens; the ports it
+    /// bound are in `ftp_port` and `sftp_port`.
     pub fn spawn(&mut self) {
         self.spawn_process();
-        let port = self.ftp_port;
-        wait_for(30, "the FTP port to accept connections", || {
-            TcpStream::connect(("127.0.0.1", port)).is_ok()
-        });
+        let file = self.ready_file();
+        let ready = wait_ready(self.child.as_mut().expect("started"), &file, &self.log);
+        self.ftp_port = ready.ftp.first().expect("an FTP listener").port();
+        self.sftp_port = ready.sftp.first().map(|a| a.port());
     }
 
     /// Starts (or restarts) the process without waiting for anything (it may die at once).
     pub fn spawn_process(&mut self) {
+        let _ = std::fs::remove_file(self.ready_file());
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -171,6 +227,8 @@ password_hash = "{h3}"
         let child = Command::new(env!("CARGO_BIN_EXE_wharf"))
             .args(["serve", "--config"])
             .arg(&self.config)
+            .arg("--ready-file")
+            .arg(self.ready_file())
             .env("WHARF_LOG", "info,wharf=debug")
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("log"))
@@ -330,23 +388,17 @@ pub fn lftp(g: &Gateway, user: &str, pass: &str, script: &str) -> Output {
     run(Command::new("lftp").args(["-c", &full]))
 }
 
-/// Skips (returns true) when a client program is missing, printing why.
+/// Skips (returns true) when a client program is missing, printing why; fails under `CI`.
 pub fn missing(program: &str) -> bool {
     let found = Command::new("sh")
         .args(["-c", &format!("command -v {program}")])
         .output()
         .map(|o| o.status.success())
         .unwrap_or(false);
-    if !found {
-        if std::env::var("CI").is_ok() {
-            panic!("{program} is required in CI (.ci/run installs it)");
-        }
-        eprintln!("skipped: {program} is not installed (.ci/run installs it)");
-    }
-    !found
+    !found && skip(&format!("{program} is not installed"))
 }
 
-/// An UltraCart order element (the required elements in the order of formats/ultracart.md).
+/// An UltraCart order element (the required elements, in the order UltraCart's export writes them).
 pub fn uc_order(order_id: &str, stage: &str, items: &[(&str, u32, &str)], total: &str) -> String {
     let mut item_xml = String::new();
     for (i, (sku, qty, cost)) in items.iter().enumerate() {
@@ -407,10 +459,9 @@ pub async fn ftp_get(
 // SFTP (tests/e2e/sftp.rs): a gateway with an `[sftp]` listener, and the OpenSSH clients.
 // ---------------------------------------------------------------------------------------------
 
-/// A gateway with an `[sftp]` listener on a free port.
+/// A gateway with an `[sftp]` listener.
 pub struct SftpGateway {
     pub g: Gateway,
-    pub port: u16,
 }
 
 /// OpenSSH options for tests: no user config, no known_hosts, quiet.
@@ -445,27 +496,31 @@ impl SftpGateway {
         partners: &str,
         sftp_extra: &str,
     ) -> SftpGateway {
-        let port = free_port();
-        let sftp = format!("{partners}\n[sftp]\nlisten = \"127.0.0.1:{port}\"\n{sftp_extra}\n");
-        let g = Gateway::start_custom(limits, cart_extra, &sftp);
-        let s = SftpGateway { g, port };
-        s.wait_ready();
-        s
+        Self::start_passive(8, limits, cart_extra, partners, sftp_extra)
     }
 
-    /// Waits until the SFTP port accepts connections.
-    pub fn wait_ready(&self) {
-        let port = self.port;
-        wait_for(30, "the SFTP port to accept connections", || {
-            TcpStream::connect(("127.0.0.1", port)).is_ok()
-        });
+    /// As [`SftpGateway::start_with_partners`], with a passive range of `ports` ports.
+    pub fn start_passive(
+        ports: u16,
+        limits: &str,
+        cart_extra: &str,
+        partners: &str,
+        sftp_extra: &str,
+    ) -> SftpGateway {
+        let sftp = format!("{partners}\n[sftp]\nlisten = \"127.0.0.1:0\"\n{sftp_extra}\n");
+        let g = Gateway::start_passive(ports, "", limits, cart_extra, &sftp);
+        SftpGateway { g }
     }
 
-    /// Stops the gateway (SIGTERM) and starts it again on the same folder and ports.
+    /// The SFTP port of the running process.
+    pub fn port(&self) -> u16 {
+        self.g.sftp_port.expect("an SFTP listener")
+    }
+
+    /// Stops the gateway (SIGTERM) and starts it again on the same folder (new ports).
     pub fn restart(&mut self) {
         self.g.terminate();
         self.g.spawn();
-        self.wait_ready();
     }
 
     /// Writes an sftp batch file into the test folder.
@@ -489,7 +544,7 @@ impl SftpGateway {
             .arg("sftp")
             .args(["-o", "BatchMode=no", "-o", "PubkeyAuthentication=no"])
             .args(SSH_TEST_OPTS)
-            .args(["-P", &self.port.to_string(), "-b"])
+            .args(["-P", &self.port().to_string(), "-b"])
             .arg(&batch)
             .arg(format!("{user}@127.0.0.1")))
     }
@@ -517,7 +572,7 @@ impl SftpGateway {
         }
         cmd.arg("-i")
             .arg(key)
-            .args(["-P", &self.port.to_string(), "-b"])
+            .args(["-P", &self.port().to_string(), "-b"])
             .arg(&batch)
             .arg(format!("{user}@127.0.0.1"));
         cmd
@@ -532,7 +587,7 @@ impl SftpGateway {
     pub fn url(&self, path: &str) -> String {
         format!(
             "sftp://127.0.0.1:{}/{}",
-            self.port,
+            self.port(),
             path.trim_start_matches('/')
         )
     }
@@ -560,7 +615,7 @@ pub fn text(out: &Output) -> String {
 }
 
 /// A folder of `../shared/samples`, or `None` (with the reason printed) where `../shared` is
-/// absent: it exists in CI, and `.ci/run` fails without it.
+/// absent; a failure under `CI` (`.ci/run` checks the folders the tests read).
 pub fn shared_samples(sub: &str) -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/samples")
@@ -568,7 +623,7 @@ pub fn shared_samples(sub: &str) -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("skipped: {} is absent (it exists in CI)", dir.display());
+        skip(&format!("{} is absent", dir.display()));
         None
     }
 }

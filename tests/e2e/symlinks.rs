@@ -105,7 +105,6 @@ fn links_are_never_followed_over_sftp() {
     s.g.terminate();
     let elsewhere = plant(&s.g);
     s.g.spawn();
-    s.wait_ready();
     let local = s.g.dir.path().join("x.json");
     std::fs::write(&local, "{}").unwrap();
     let l = local.display();

@@ -1,5 +1,5 @@
-//! DSCO order files (`Purchase_Order_*.csv|.tab|.psv`) → canonical orders (spec
-//! `formats/dsco.md`, mapping to `formats/canonical.md`, outcomes per INTERFACE §6).
+//! DSCO order files (`Purchase_Order_*.csv|.tab|.psv`) → canonical orders, each accepted,
+//! skipped or rejected on its own ([`OrderOutcome`](crate::formats::OrderOutcome)).
 //!
 //! # Reading
 //!
@@ -57,14 +57,46 @@
 //!   non-negative, at most 2 decimals, no symbols.
 //! - Order totals are not mapped (DSCO's order export has no reliable totals per order).
 
+pub mod render;
 mod to_canonical;
 
 #[cfg(test)]
 mod tests;
 
 use super::csv_errors::{csv_error, unreadable_record};
-use super::{DecodeError, DecodeOptions, Decoded, DecodedOrder, OrderOutcome};
+use super::{
+    DecodeError, DecodeOptions, Decoded, DecodedOrder, Format, FormatSpec, OrderOutcome, Role,
+};
 use std::collections::HashMap;
+
+/// DSCO, for the registry: delimited order files in, shipments, invoices and inventory out.
+pub const FORMAT: Format = Format(&FormatSpec {
+    name: "dsco",
+    role: Role::Cart,
+    reader: "the DSCO file reader",
+    keys: &[],
+    decode: decode_file,
+    to_utf8: super::as_is,
+    renderer: Some(&render::Dsco),
+});
+
+/// Decodes a DSCO order file named `file_name` (its delimiter from its extension, another
+/// extension refused), or with commas when the name is not known.
+fn decode_file(
+    file_name: Option<&str>,
+    bytes: &[u8],
+    opts: &DecodeOptions,
+) -> Result<Decoded, DecodeError> {
+    let Some(file_name) = file_name else {
+        return decode(bytes, opts, b',');
+    };
+    match delimiter_for(file_name) {
+        Some(delimiter) => decode(bytes, opts, delimiter),
+        None => Err(DecodeError::Other(format!(
+            "'{file_name}': a DSCO order file must end in .csv, .tab or .psv"
+        ))),
+    }
+}
 
 /// The DSCO delimiter for a file name by its extension (case-insensitive): `.csv` comma,
 /// `.tab` tab, `.psv` pipe; `None` for any other name.

@@ -7,7 +7,7 @@ use crate::formats::{DecodeError, DecodeOptions, Decoded, OrderOutcome};
 use crate::model::Order;
 use std::collections::BTreeMap;
 
-/// The column names of real DSCO order exports (the format's field names, formats/dsco.md),
+/// The column names of real DSCO order exports (the format's field names),
 /// shared with the end-to-end tests.
 fn real_columns() -> Vec<&'static str> {
     include_str!("../../../fixtures/dsco/order-columns.txt")

@@ -1,5 +1,5 @@
-//! UltraCart order XML → canonical orders (spec `formats/ultracart.md`, mapping to
-//! `formats/canonical.md`, outcomes per INTERFACE §6).
+//! UltraCart order XML → canonical orders, each accepted, skipped or rejected on its own
+//! ([`OrderOutcome`](crate::formats::OrderOutcome)).
 //!
 //! # Reading
 //!
@@ -94,6 +94,7 @@
 mod address;
 mod position;
 mod raw;
+pub mod render;
 mod scan;
 mod slots;
 mod to_canonical;
@@ -102,11 +103,24 @@ mod values;
 #[cfg(test)]
 mod tests;
 
-use super::{DecodeError, DecodeOptions, Decoded};
+use super::{DecodeError, DecodeOptions, Decoded, Format, FormatSpec, Role};
 use jiff::tz::TimeZone;
 use scan::{Scanner, utf8};
 use to_canonical::Mapper;
 use values::ORDER_TIME_ZONE;
+
+/// UltraCart, for the registry: order XML in (validated against the partner's `dtd`, with its
+/// `dtd_mode`; items of one `distribution_center`; `kits` sent whole or as components),
+/// confirmations and inventory out.
+pub const FORMAT: Format = Format(&FormatSpec {
+    name: "ultracart",
+    role: Role::Cart,
+    reader: "the XML parser",
+    keys: &["dtd", "dtd_mode", "distribution_center", "kits"],
+    decode: |_, bytes, opts| decode(bytes, opts),
+    to_utf8: crate::validate::utf16_to_utf8,
+    renderer: Some(&render::UltraCart),
+});
 
 /// Decodes an UltraCart export file (see the module doc).
 pub fn decode(bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded, DecodeError> {

@@ -231,6 +231,7 @@ impl Command {
 
 /// Why a line is not a command we can run.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ParseError {
     /// Nothing but line ending (or Telnet commands).
     #[error("empty command line")]

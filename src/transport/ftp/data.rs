@@ -26,6 +26,7 @@ pub const DATA_DEADLINE: Duration = Duration::from_secs(30);
 
 /// Why no data connection could be opened.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum DataError {
     /// No `PASV`/`EPSV`/`PORT`/`EPRT` before the transfer command.
     #[error("use PASV or EPSV first")]

@@ -7,7 +7,7 @@
 
 use super::Shared;
 use super::control::Control;
-use super::session::Session;
+use super::state::Session;
 use super::tls::Stream;
 use crate::login::PreAuth;
 use socket2::SockRef;

@@ -33,6 +33,7 @@ mod listing;
 mod passive;
 mod reply;
 mod session;
+mod state;
 mod tls;
 mod transfer;
 
@@ -40,6 +41,7 @@ use crate::config::{Config, FtpConfig};
 use crate::login::Logins;
 use crate::shutdown::Shutdown;
 use crate::upload::Uploads;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 /// A failure to start the FTP endpoint.
@@ -70,16 +72,17 @@ pub(crate) struct Shared {
     pub shutdown: Shutdown,
 }
 
-/// Starts one FTP listener per configured address. Each runs until `shutdown` is triggered —
-/// by then the server has already let running transfers finish (server.rs) — and then ends
-/// its sessions: a transfer still running is aborted, the client hears `421`.
+/// Starts one FTP listener per configured address; returns each with the address it is bound
+/// to (port 0 in the configuration: the port the system chose). Each runs until `shutdown` is
+/// triggered — by then the server has already let running transfers finish (server.rs) — and
+/// then ends its sessions: a transfer still running is aborted, the client hears `421`.
 pub async fn start(
     config: Arc<Config>,
     ftp: &FtpConfig,
     logins: Arc<Logins>,
     uploads: Uploads,
     shutdown: Shutdown,
-) -> Result<Vec<tokio::task::JoinHandle<()>>, FtpStartError> {
+) -> Result<Vec<(SocketAddr, tokio::task::JoinHandle<()>)>, FtpStartError> {
     let first = ftp
         .listen
         .first()
@@ -116,8 +119,12 @@ pub async fn start(
     }
     let mut tasks = Vec::new();
     for (addr, l) in bound {
-        tracing::info!(listen = %addr, "FTP listening");
-        tasks.push(tokio::spawn(listener::run(l, shared.clone())));
+        let local = l.local_addr().map_err(|e| FtpStartError {
+            addr: addr.clone(),
+            message: e.to_string(),
+        })?;
+        tracing::info!(listen = %local, "FTP listening");
+        tasks.push((local, tokio::spawn(listener::run(l, shared.clone()))));
     }
     Ok(tasks)
 }

@@ -21,6 +21,7 @@ use std::sync::{Arc, Mutex};
 
 /// Why no passive port could be given.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PassiveError {
     /// The partner already holds its share.
     #[error("this partner already holds {0} passive ports; finish or abort a transfer first")]

@@ -9,23 +9,15 @@
 //! idle timeout, a TLS failure, or shutdown. An upload still running then is aborted (the
 //! control connection gone is an aborted upload, never a complete one).
 
-use super::Shared;
-use super::command::{Command, DataType, Protection, parse};
+use super::command::{Command, parse};
 use super::commands;
-use super::control::{Control, Line};
+use super::control::Line;
 use super::data::DATA_DEADLINE;
 use super::data::Setup;
-use super::listing::Facts;
 use super::reply::Reply;
-use super::transfer::{Stop, StopSignal, Stopper, stop_signal};
-use crate::config::Partner;
-use crate::home::Home;
-use crate::login::{PreAuth, SessionGuard};
-use futures::future::BoxFuture;
+use super::state::{Login, Next, Session};
+use super::transfer::{Stop, Stopper, stop_signal};
 use std::collections::VecDeque;
-use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -38,24 +30,6 @@ const SHUTDOWN_WAIT: Duration = Duration::from_secs(1);
 /// Commands read ahead while a transfer runs; the loop stops reading when this many wait.
 const MAX_QUEUED: usize = 16;
 
-/// A logged-in partner.
-pub(super) struct LoggedIn {
-    /// The partner.
-    pub partner: Arc<Partner>,
-    /// Its home, as its sessions see it.
-    pub home: Home,
-    /// Its place in the session limits, held while the session lives.
-    pub _place: SessionGuard,
-}
-
-/// What the session knows about who the client is.
-pub(super) enum Login {
-    /// Not logged in; the name given by `USER`, if any.
-    Pending(Option<String>),
-    /// Logged in.
-    Done(Box<LoggedIn>),
-}
-
 /// A data transfer running in its own task.
 struct Running {
     stop: Stopper,
@@ -64,57 +38,15 @@ struct Running {
     abor: bool,
 }
 
-/// What a command asks the loop to do after it ran.
-pub(super) enum Next {
-    /// Send these replies and go on.
-    Reply(Vec<Reply>),
-    /// Send the mark (`150`), then run the transfer; its reply comes when it ends.
-    Transfer(Reply, Job),
-    /// Send `234`, then upgrade the control connection to TLS.
-    StartTls,
-    /// Send this reply and close.
-    Close(Reply),
-}
-
-/// A transfer, given its stop signal.
-pub(super) type Job = Box<dyn FnOnce(StopSignal) -> BoxFuture<'static, Reply> + Send>;
-
-impl From<Reply> for Next {
-    fn from(r: Reply) -> Next {
-        Next::Reply(vec![r])
-    }
-}
-
-/// One session's state.
-pub(super) struct Session {
-    pub shared: Arc<Shared>,
-    pub control: Control,
-    pub peer: SocketAddr,
-    pub local: SocketAddr,
-    pub span: tracing::Span,
-    pub login: Login,
-    /// The working folder as the client sees it (`/`, `/in/sub`).
-    pub cwd: String,
-    pub data_type: DataType,
-    /// The next data connection.
-    pub setup: Setup,
-    /// `EPSV ALL` was sent: only EPSV from now on (RFC 2428 §4).
-    pub epsv_all: bool,
-    /// `REST` offset for the next transfer.
-    pub rest: Option<u64>,
-    /// `RNFR` path, for the next command (only if it is `RNTO`).
-    pub rename_from: Option<PathBuf>,
-    /// `PBSZ` was sent (after `AUTH TLS`).
-    pub pbsz: bool,
-    /// `PROT` in force.
-    pub prot: Protection,
-    /// The facts `MLST`/`MLSD` show (`OPTS MLST`).
-    pub facts: Facts,
-    pub failed_logins: u32,
-    /// The place this connection holds in the pre-authentication gate, until it logs in.
-    pub pre: Option<PreAuth>,
-    /// When a not-yet-logged-in connection is closed.
-    pub login_deadline: Option<Instant>,
+/// What the control loop carries from one turn to the next.
+struct Turn {
+    /// Command lines read while a transfer runs, to run after it.
+    queue: VecDeque<Vec<u8>>,
+    /// The transfer running, if any.
+    running: Option<Running>,
+    /// The idle timeout, and when it strikes next.
+    idle: Duration,
+    idle_at: Instant,
 }
 
 /// The result of one loop turn.
@@ -129,50 +61,6 @@ enum Event {
 }
 
 impl Session {
-    /// A session on an accepted connection.
-    pub fn new(
-        shared: Arc<Shared>,
-        control: Control,
-        peer: SocketAddr,
-        local: SocketAddr,
-        (pre, login_deadline): (PreAuth, Instant),
-    ) -> Session {
-        let span = tracing::info_span!(
-            "session",
-            protocol = "ftp",
-            ip = %peer.ip().to_canonical(),
-            partner = tracing::field::Empty
-        );
-        Session {
-            shared,
-            control,
-            peer,
-            local,
-            span,
-            login: Login::Pending(None),
-            cwd: "/".to_string(),
-            data_type: DataType::Ascii,
-            setup: Setup::None,
-            epsv_all: false,
-            rest: None,
-            rename_from: None,
-            pbsz: false,
-            prot: Protection::Clear,
-            facts: Facts::all(),
-            failed_logins: 0,
-            pre: Some(pre),
-            login_deadline: Some(login_deadline),
-        }
-    }
-
-    /// The logged-in partner, if any.
-    pub fn user(&self) -> Option<&LoggedIn> {
-        match &self.login {
-            Login::Done(l) => Some(l),
-            Login::Pending(_) => None,
-        }
-    }
-
     /// Runs the session to its end.
     pub async fn run(self) {
         let span = self.span.clone();
@@ -189,114 +77,29 @@ impl Session {
             return;
         }
         let idle = self.shared.config.limits.idle_timeout;
-        let mut queue: VecDeque<Vec<u8>> = VecDeque::new();
-        let mut running: Option<Running> = None;
-        let mut idle_at = Instant::now() + idle;
+        let mut turn = Turn {
+            queue: VecDeque::new(),
+            running: None,
+            idle,
+            idle_at: Instant::now() + idle,
+        };
         loop {
             // Commands read ahead run once no transfer is running.
-            if running.is_none()
-                && let Some(line) = queue.pop_front()
+            if turn.running.is_none()
+                && let Some(line) = turn.queue.pop_front()
             {
-                match self.command(&line).await {
-                    Some(job) => running = job,
-                    None => break,
+                if !self.run_line(&line, &mut turn).await {
+                    break;
                 }
-                idle_at = Instant::now() + idle;
                 continue;
             }
-            let shutdown = self.shared.shutdown.clone();
-            let login_deadline = self.login_deadline.filter(|_| self.user().is_none());
-            let transferring = running.is_some();
-            let data_waiting = self.setup.waiting().is_some();
-            let event = tokio::select! {
-                biased;
-                _ = shutdown.wait() => Event::Shutdown,
-                r = join(&mut running), if transferring => Event::Transferred(r),
-                line = self.control.read_line(), if queue.len() < MAX_QUEUED => Event::Line(line),
-                _ = tokio::time::sleep_until(idle_at), if !transferring => Event::Idle,
-                _ = sleep_until_opt(login_deadline), if login_deadline.is_some() => Event::LoginTimeout,
-                r = accept(&mut self.setup), if data_waiting => Event::DataConnection(r),
-            };
-            match event {
-                Event::Shutdown => {
-                    let mut replies = Vec::new();
-                    if let Some(r) = running.take() {
-                        r.stop.stop(Stop::Shutdown);
-                        if let Ok(Ok(reply)) = tokio::time::timeout(SHUTDOWN_WAIT, r.task).await {
-                            replies.push(reply);
-                        }
-                    }
-                    replies.push(Reply::new(421, "The server is shutting down."));
-                    let _ = self.control.send_all(&replies).await;
-                    break;
-                }
-                Event::Transferred(reply) => {
-                    let abor = running.take().is_some_and(|r| r.abor);
-                    let mut replies = vec![reply];
-                    if abor {
-                        replies.push(Reply::new(226, "ABOR successful."));
-                    }
-                    if self.control.send_all(&replies).await.is_err() {
-                        break;
-                    }
-                    idle_at = Instant::now() + idle;
-                }
-                Event::Line(Ok(Line::Command(line))) => {
-                    if let Some(r) = running.as_mut() {
-                        // During a transfer only ABOR acts at once; the rest waits its turn.
-                        if matches!(parse(&line), Ok(Command::Abor)) {
-                            r.abor = true;
-                            r.stop.stop(Stop::Abor);
-                        } else {
-                            queue.push_back(line);
-                        }
-                        continue;
-                    }
-                    match self.command(&line).await {
-                        Some(job) => running = job,
-                        None => break,
-                    }
-                    idle_at = Instant::now() + idle;
-                }
-                Event::Line(Ok(Line::TooLong)) => {
-                    let r = Reply::new(500, "Command line too long.");
-                    if self.control.send(&r).await.is_err() {
-                        break;
-                    }
-                }
-                Event::Line(Ok(Line::Closed)) => {
-                    tracing::debug!("client closed the control connection");
-                    break;
-                }
-                Event::Line(Err(e)) => {
-                    tracing::debug!(error = %e, "control connection failed");
-                    break;
-                }
-                Event::Idle => {
-                    tracing::info!(timeout = ?idle, "idle session closed");
-                    let _ = self
-                        .control
-                        .send(&Reply::new(421, "Idle timeout: closing the connection."))
-                        .await;
-                    break;
-                }
-                Event::DataConnection(r) => {
-                    if let Err(e) = r {
-                        tracing::debug!(error = %e, "passive data connection not made");
-                    }
-                }
-                Event::LoginTimeout => {
-                    tracing::info!("no login in time: connection closed");
-                    let _ = self
-                        .control
-                        .send(&Reply::new(421, "Login timeout: closing the connection."))
-                        .await;
-                    break;
-                }
+            let event = self.next_event(&mut turn).await;
+            if !self.on_event(event, &mut turn).await {
+                break;
             }
         }
         // A transfer still running is stopped (an upload is aborted and set aside).
-        if let Some(r) = running.take() {
+        if let Some(r) = turn.running.take() {
             r.stop.stop(Stop::SessionEnded);
             let _ = tokio::time::timeout(Duration::from_secs(5), r.task).await;
         }
@@ -306,6 +109,112 @@ impl Session {
         self.login = Login::Pending(None);
         self.control.close().await;
         tracing::debug!("session ended");
+    }
+
+    /// Runs one command line; false when the connection must close.
+    async fn run_line(&mut self, line: &[u8], turn: &mut Turn) -> bool {
+        match self.command(line).await {
+            Some(job) => turn.running = job,
+            None => return false,
+        }
+        turn.idle_at = Instant::now() + turn.idle;
+        true
+    }
+
+    /// Waits for what happens next: shutdown, the transfer's end, a line, a timeout, or the
+    /// pending data connection.
+    async fn next_event(&mut self, turn: &mut Turn) -> Event {
+        let shutdown = self.shared.shutdown.clone();
+        let login_deadline = self.login_deadline.filter(|_| self.user().is_none());
+        let transferring = turn.running.is_some();
+        let data_waiting = self.setup.waiting().is_some();
+        let idle_at = turn.idle_at;
+        tokio::select! {
+            biased;
+            _ = shutdown.wait() => Event::Shutdown,
+            r = join(&mut turn.running), if transferring => Event::Transferred(r),
+            line = self.control.read_line(), if turn.queue.len() < MAX_QUEUED => Event::Line(line),
+            _ = tokio::time::sleep_until(idle_at), if !transferring => Event::Idle,
+            _ = sleep_until_opt(login_deadline), if login_deadline.is_some() => Event::LoginTimeout,
+            r = accept(&mut self.setup), if data_waiting => Event::DataConnection(r),
+        }
+    }
+
+    /// Acts on one event; false when the session ends.
+    async fn on_event(&mut self, event: Event, turn: &mut Turn) -> bool {
+        match event {
+            Event::Shutdown => {
+                let mut replies = Vec::new();
+                if let Some(r) = turn.running.take() {
+                    r.stop.stop(Stop::Shutdown);
+                    if let Ok(Ok(reply)) = tokio::time::timeout(SHUTDOWN_WAIT, r.task).await {
+                        replies.push(reply);
+                    }
+                }
+                replies.push(Reply::new(421, "The server is shutting down."));
+                let _ = self.control.send_all(&replies).await;
+                false
+            }
+            Event::Transferred(reply) => {
+                let abor = turn.running.take().is_some_and(|r| r.abor);
+                let mut replies = vec![reply];
+                if abor {
+                    replies.push(Reply::new(226, "ABOR successful."));
+                }
+                if self.control.send_all(&replies).await.is_err() {
+                    return false;
+                }
+                turn.idle_at = Instant::now() + turn.idle;
+                true
+            }
+            Event::Line(Ok(Line::Command(line))) => {
+                if let Some(r) = turn.running.as_mut() {
+                    // During a transfer only ABOR acts at once; the rest waits its turn.
+                    if matches!(parse(&line), Ok(Command::Abor)) {
+                        r.abor = true;
+                        r.stop.stop(Stop::Abor);
+                    } else {
+                        turn.queue.push_back(line);
+                    }
+                    return true;
+                }
+                self.run_line(&line, turn).await
+            }
+            Event::Line(Ok(Line::TooLong)) => {
+                let r = Reply::new(500, "Command line too long.");
+                self.control.send(&r).await.is_ok()
+            }
+            Event::Line(Ok(Line::Closed)) => {
+                tracing::debug!("client closed the control connection");
+                false
+            }
+            Event::Line(Err(e)) => {
+                tracing::debug!(error = %e, "control connection failed");
+                false
+            }
+            Event::Idle => {
+                tracing::info!(timeout = ?turn.idle, "idle session closed");
+                let _ = self
+                    .control
+                    .send(&Reply::new(421, "Idle timeout: closing the connection."))
+                    .await;
+                false
+            }
+            Event::DataConnection(r) => {
+                if let Err(e) = r {
+                    tracing::debug!(error = %e, "passive data connection not made");
+                }
+                true
+            }
+            Event::LoginTimeout => {
+                tracing::info!("no login in time: connection closed");
+                let _ = self
+                    .control
+                    .send(&Reply::new(421, "Login timeout: closing the connection."))
+                    .await;
+                false
+            }
+        }
     }
 
     /// Parses and runs one line. `None`: the connection must close; `Some(job)`: a transfer

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use super::error::RemoteError;
 use super::sftp::RemoteFile;
 use super::{ftp, sftp};
 use crate::config::{Remote, RemoteScheme};
@@ -16,7 +17,7 @@ pub enum Conn {
 }
 
 /// Connects to `remote` with its protocol.
-pub async fn connect(remote: &Remote) -> Result<Conn, String> {
+pub async fn connect(remote: &Remote) -> Result<Conn, RemoteError> {
     match remote.url.scheme {
         RemoteScheme::Sftp => sftp::connect(remote).await.map(Conn::Sftp),
         RemoteScheme::Ftp | RemoteScheme::Ftps => ftp::connect(remote).await.map(Conn::Ftp),
@@ -25,7 +26,7 @@ pub async fn connect(remote: &Remote) -> Result<Conn, String> {
 
 impl Conn {
     /// The regular files in `dir`.
-    pub async fn list(&mut self, dir: &str) -> Result<Vec<RemoteFile>, String> {
+    pub async fn list(&mut self, dir: &str) -> Result<Vec<RemoteFile>, RemoteError> {
         match self {
             Conn::Sftp(s) => s.list(dir).await,
             Conn::Ftp(s) => s.list(dir).await,
@@ -33,7 +34,7 @@ impl Conn {
     }
 
     /// Downloads `remote` into `local` (fsynced).
-    pub async fn download(&mut self, remote: &str, local: &Path) -> Result<u64, String> {
+    pub async fn download(&mut self, remote: &str, local: &Path) -> Result<u64, RemoteError> {
         match self {
             Conn::Sftp(s) => s.download(remote, local).await,
             Conn::Ftp(s) => s.download(remote, local).await,
@@ -41,7 +42,7 @@ impl Conn {
     }
 
     /// Uploads under a temp name, then renames into `dir/name`.
-    pub async fn upload(&mut self, local: &Path, dir: &str, name: &str) -> Result<(), String> {
+    pub async fn upload(&mut self, local: &Path, dir: &str, name: &str) -> Result<(), RemoteError> {
         match self {
             Conn::Sftp(s) => s.upload(local, dir, name).await,
             Conn::Ftp(s) => s.upload(local, dir, name).await,
@@ -49,7 +50,7 @@ impl Conn {
     }
 
     /// Deletes a remote file.
-    pub async fn remove(&mut self, path: &str) -> Result<(), String> {
+    pub async fn remove(&mut self, path: &str) -> Result<(), RemoteError> {
         match self {
             Conn::Sftp(s) => s.remove(path).await,
             Conn::Ftp(s) => s.remove(path).await,

@@ -15,23 +15,9 @@ use tokio_rustls::rustls;
 use tokio_rustls::rustls::pki_types::CertificateDer;
 use tokio_rustls::rustls::pki_types::pem::PemObject;
 
-use super::sftp::{RemoteFile, STEP_TIMEOUT, join};
+use super::error::{RemoteError, step};
+use super::sftp::{RemoteFile, join};
 use crate::config::{Remote, RemoteScheme, RemoteSecret};
-
-/// Runs `fut` within [`STEP_TIMEOUT`], naming `what` on failure.
-async fn step<T, E: std::fmt::Display>(
-    what: &str,
-    fut: impl std::future::Future<Output = Result<T, E>>,
-) -> Result<T, String> {
-    match tokio::time::timeout(STEP_TIMEOUT, fut).await {
-        Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) => Err(format!("{what}: {e}")),
-        Err(_) => Err(format!(
-            "{what}: no answer within {}s",
-            STEP_TIMEOUT.as_secs()
-        )),
-    }
-}
 
 /// A logged-in FTP session.
 pub struct Session {
@@ -39,51 +25,56 @@ pub struct Session {
 }
 
 /// The TLS client settings: the system's CAs and the partner's `ca_file`.
-fn tls_config(remote: &Remote) -> Result<rustls::ClientConfig, String> {
+fn tls_config(remote: &Remote) -> Result<rustls::ClientConfig, RemoteError> {
     let mut roots = rustls::RootCertStore::empty();
     for cert in rustls_native_certs::load_native_certs().certs {
         let _ = roots.add(cert);
     }
     if let Some(path) = &remote.ca_file {
+        let bad = |e: &dyn std::fmt::Display| {
+            RemoteError::Settings(format!("reading the ca_file {}: {e}", path.display()))
+        };
         let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
-            .map_err(|e| format!("reading the ca_file {}: {e}", path.display()))?
+            .map_err(|e| bad(&e))?
             .collect::<Result<_, _>>()
-            .map_err(|e| format!("reading the ca_file {}: {e}", path.display()))?;
+            .map_err(|e| bad(&e))?;
         if certs.is_empty() {
-            return Err(format!(
+            return Err(RemoteError::Settings(format!(
                 "the ca_file {} holds no certificate",
                 path.display()
-            ));
+            )));
         }
         for cert in certs {
-            roots
-                .add(cert)
-                .map_err(|e| format!("the ca_file {}: {e}", path.display()))?;
+            roots.add(cert).map_err(|e| {
+                RemoteError::Settings(format!("the ca_file {}: {e}", path.display()))
+            })?;
         }
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     Ok(rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
+        .map_err(|e| RemoteError::Settings(format!("TLS settings: {e}")))?
         .with_root_certificates(roots)
         .with_no_client_auth())
 }
 
 /// Connects to `remote` and logs in (password only).
-pub async fn connect(remote: &Remote) -> Result<Session, String> {
+pub async fn connect(remote: &Remote) -> Result<Session, RemoteError> {
     let url = &remote.url;
     let RemoteSecret::Password(password) = &remote.secret else {
-        return Err(format!("{url}: FTP needs a `password`, not a key file"));
+        return Err(RemoteError::Settings(format!(
+            "{url}: FTP needs a `password`, not a key file"
+        )));
     };
     let mut ftp = step(
-        &format!("connecting to {url}"),
+        format!("connecting to {url}"),
         AsyncRustlsFtpStream::connect((url.host.as_str(), url.port)),
     )
     .await?;
     if url.scheme == RemoteScheme::Ftps {
         let connector = tokio_rustls::TlsConnector::from(Arc::new(tls_config(remote)?));
         ftp = step(
-            &format!("TLS with {url}"),
+            format!("TLS with {url}"),
             ftp.into_secure(AsyncRustlsConnector::from(connector), &url.host),
         )
         .await?;
@@ -99,8 +90,8 @@ pub async fn connect(remote: &Remote) -> Result<Session, String> {
 
 impl Session {
     /// The regular files in `dir`.
-    pub async fn list(&mut self, dir: &str) -> Result<Vec<RemoteFile>, String> {
-        let lines = step(&format!("listing {dir}"), self.ftp.list(Some(dir))).await?;
+    pub async fn list(&mut self, dir: &str) -> Result<Vec<RemoteFile>, RemoteError> {
+        let lines = step(format!("listing {dir}"), self.ftp.list(Some(dir))).await?;
         Ok(lines
             .iter()
             .filter_map(|l| suppaftp::list::File::from_str(l).ok())
@@ -118,53 +109,50 @@ impl Session {
     }
 
     /// Downloads `remote` into the local file `local` (created, written and fsynced).
-    pub async fn download(&mut self, remote: &str, local: &Path) -> Result<u64, String> {
-        let mut src = step(
-            &format!("opening {remote}"),
-            self.ftp.retr_as_stream(remote),
-        )
-        .await?;
+    pub async fn download(&mut self, remote: &str, local: &Path) -> Result<u64, RemoteError> {
+        let mut src = step(format!("opening {remote}"), self.ftp.retr_as_stream(remote)).await?;
         let mut dst = tokio::fs::File::create(local)
             .await
-            .map_err(|e| format!("creating {}: {e}", local.display()))?;
+            .map_err(RemoteError::local(format!("creating {}", local.display())))?;
         let n = step(
-            &format!("downloading {remote}"),
+            format!("downloading {remote}"),
             tokio::io::copy(&mut src, &mut dst),
         )
         .await?;
-        step(&format!("finishing {remote}"), src.finish()).await?;
+        step(format!("finishing {remote}"), src.finish()).await?;
         dst.sync_all()
             .await
-            .map_err(|e| format!("syncing {}: {e}", local.display()))?;
+            .map_err(RemoteError::local(format!("syncing {}", local.display())))?;
         Ok(n)
     }
 
-    /// Uploads the local file to `dir/.<name>.part`, then renames it to `dir/<name>`.
-    pub async fn upload(&mut self, local: &Path, dir: &str, name: &str) -> Result<(), String> {
-        let tmp = join(dir, &format!(".{name}.part"));
+    /// Uploads the local file to `dir/.<name>.part` ([`remote_temp_name`](crate::layout::names::remote_temp_name)),
+    /// then renames it to `dir/<name>`.
+    pub async fn upload(&mut self, local: &Path, dir: &str, name: &str) -> Result<(), RemoteError> {
+        let tmp = join(dir, &crate::layout::names::remote_temp_name(name));
         let target = join(dir, name);
         let mut src = tokio::fs::File::open(local)
             .await
-            .map_err(|e| format!("opening {}: {e}", local.display()))?;
+            .map_err(RemoteError::local(format!("opening {}", local.display())))?;
         let mut dst = step(
-            &format!("creating {tmp}"),
+            format!("creating {tmp}"),
             self.ftp.put_with_stream(tmp.as_str()),
         )
         .await?;
         step(
-            &format!("uploading {tmp}"),
+            format!("uploading {tmp}"),
             tokio::io::copy(&mut src, &mut dst),
         )
         .await?;
-        step(&format!("flushing {tmp}"), dst.flush()).await?;
-        step(&format!("finishing {tmp}"), dst.finish()).await?;
+        step(format!("flushing {tmp}"), dst.flush()).await?;
+        step(format!("finishing {tmp}"), dst.finish()).await?;
         if step("rename", self.ftp.rename(tmp.as_str(), target.as_str()))
             .await
             .is_err()
         {
             let _ = step("removing", self.ftp.rm(target.as_str())).await;
             step(
-                &format!("renaming {tmp} to {target}"),
+                format!("renaming {tmp} to {target}"),
                 self.ftp.rename(tmp.as_str(), target.as_str()),
             )
             .await?;
@@ -173,8 +161,8 @@ impl Session {
     }
 
     /// Deletes a remote file.
-    pub async fn remove(&mut self, path: &str) -> Result<(), String> {
-        step(&format!("deleting {path}"), self.ftp.rm(path)).await
+    pub async fn remove(&mut self, path: &str) -> Result<(), RemoteError> {
+        step(format!("deleting {path}"), self.ftp.rm(path)).await
     }
 
     /// Ends the session politely.

@@ -2,27 +2,38 @@
 //! partner's server into its `in/`, and drops off the files in its `out/`.
 //!
 //! A remote file is fetched once its size is the same in two listings in a row, and only once:
-//! a small ledger (`DATA_DIR/remote/<partner>.json`, keyed by path, size and mtime) records each
-//! fetch before the remote copy is deleted. A failed poll is retried with a growing delay.
+//! the order store's pull-mode ledger records each fetch (path, size and mtime) before the
+//! remote copy is deleted, and each drop-off until the partner takes it. A file's drop-off
+//! folder follows the kind of output it is, as the store recorded it when it was planned. A
+//! failed poll is retried with a growing delay.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
 use tokio::task::JoinHandle;
 use tracing::{info, warn};
 
 use super::conn::{self, Conn};
+use super::error::RemoteError;
+use super::legacy;
 use super::sftp;
 use crate::config::Config;
 use crate::config::{DropOff, Remote};
-use crate::intake::{Intake, Via, is_temp_name};
+use crate::intake::{Intake, Via};
+use crate::layout::names::{download_temp_name, is_temp_name};
+use crate::layout::{self, HomeLayout, free_name};
 use crate::shutdown::Shutdown;
+use crate::store::{RemoteSeen, Store, delivery_key};
 
 /// Starts a poller for every partner with a `[partner.remote]` (sftp://, ftp:// or ftps://).
-pub fn start(config: Arc<Config>, intake: Intake, shutdown: Shutdown) -> Vec<JoinHandle<()>> {
+pub fn start(
+    config: Arc<Config>,
+    store: Arc<Store>,
+    intake: Intake,
+    shutdown: Shutdown,
+) -> Vec<JoinHandle<()>> {
     let mut tasks = Vec::new();
     for p in &config.partners {
         let Some(remote) = &p.remote else { continue };
@@ -30,37 +41,30 @@ pub fn start(config: Arc<Config>, intake: Intake, shutdown: Shutdown) -> Vec<Joi
         let poller = Poller {
             partner: p.name.clone(),
             remote: remote.clone(),
-            in_dir: home.join("in"),
-            out_dir: home.join("out"),
-            sent_dir: home.join("archive").join("sent"),
-            ledger_dir: config.data_dir.join("remote"),
+            in_dir: home.in_dir(),
+            out_dir: home.out_dir(),
+            home,
+            store: store.clone(),
             intake: intake.clone(),
             previous: HashMap::new(),
             warned_kinds: HashSet::new(),
         };
+        if let Err(e) = legacy::import(&config.data_dir, &p.name, &store) {
+            warn!(partner = %p.name, error = %e, "pull mode: the old pick-up ledger could not be imported");
+        }
         info!(partner = %p.name, url = %remote.url, every = ?remote.poll_every, "pull mode: polling the partner's server");
         tasks.push(tokio::spawn(poller.run(shutdown.clone())));
     }
     tasks
 }
 
-/// The files already fetched, and the confirmations delivered but not yet taken by the cart.
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct Ledger {
-    fetched: BTreeSet<(String, u64, u32)>,
-    /// Remote path of each delivered file -> its path under the partner's `out/`. Once the
-    /// remote no longer lists it, the cart took it: the order can become `confirmed`.
-    #[serde(default)]
-    delivered: BTreeMap<String, String>,
-}
-
 struct Poller {
     partner: String,
     remote: Remote,
+    home: HomeLayout,
     in_dir: PathBuf,
     out_dir: PathBuf,
-    sent_dir: PathBuf,
-    ledger_dir: PathBuf,
+    store: Arc<Store>,
     intake: Intake,
     /// Size and mtime of each remote file at the previous listing.
     previous: HashMap<String, (u64, u32)>,
@@ -72,22 +76,6 @@ struct Poller {
 pub fn backoff(every: Duration, failures: u32) -> Duration {
     let factor = 1u32 << failures.min(4);
     (every * factor).min(every * 10)
-}
-
-/// The kind of an output file, from its name.
-pub fn kind_of(name: &str) -> Option<&'static str> {
-    let lower = name.to_ascii_lowercase();
-    if lower.starts_with("invoice_") {
-        Some("invoice")
-    } else if lower.starts_with("ship") {
-        Some("shipment")
-    } else if lower.starts_with("inv") {
-        Some("inventory")
-    } else if lower.starts_with("order_") {
-        Some("order")
-    } else {
-        None
-    }
 }
 
 impl Poller {
@@ -127,25 +115,7 @@ impl Poller {
         }
     }
 
-    fn ledger_path(&self) -> PathBuf {
-        self.ledger_dir.join(format!("{}.json", self.partner))
-    }
-
-    fn load_ledger(&self) -> Ledger {
-        std::fs::read(self.ledger_path())
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default()
-    }
-
-    fn save_ledger(&self, ledger: &Ledger) -> Result<(), String> {
-        let bytes = serde_json::to_vec(ledger).map_err(|e| e.to_string())?;
-        crate::outbox::write_atomic(&self.ledger_dir, &format!("{}.json", self.partner), &bytes)
-            .map(|_| ())
-            .map_err(|e| format!("writing the pick-up ledger: {e}"))
-    }
-
-    async fn poll_once(&mut self) -> Result<(), String> {
+    async fn poll_once(&mut self) -> Result<(), RemoteError> {
         let mut session = conn::connect(&self.remote).await?;
         let result = async {
             self.pick_up(&mut session).await?;
@@ -157,103 +127,131 @@ impl Poller {
         result
     }
 
-    async fn pick_up(&mut self, session: &mut Conn) -> Result<(), String> {
+    async fn pick_up(&mut self, session: &mut Conn) -> Result<(), RemoteError> {
         let dir = self.remote.pick_up.clone();
         let listed = session.list(&dir).await?;
-        let mut ledger = self.load_ledger();
-        let before = ledger.fetched.len();
         // Forget entries for files no longer on the server.
         let present: HashSet<String> = listed.iter().map(|f| sftp::join(&dir, &f.name)).collect();
-        ledger.fetched.retain(|(p, _, _)| present.contains(p));
+        self.store
+            .write(|t| t.forget_fetched_except(&self.partner, &present))?;
         let previous = std::mem::take(&mut self.previous);
         for f in &listed {
             self.previous.insert(f.name.clone(), (f.size, f.mtime));
-        }
-        if ledger.fetched.len() != before {
-            self.save_ledger(&ledger)?;
         }
         for f in listed {
             if is_temp_name(&f.name) || f.name.contains('/') {
                 continue;
             }
-            let path = sftp::join(&dir, &f.name);
-            let key = (path.clone(), f.size, f.mtime);
-            if ledger.fetched.contains(&key) {
+            let seen = RemoteSeen {
+                path: sftp::join(&dir, &f.name),
+                size: f.size,
+                mtime: f.mtime,
+            };
+            if self.store.was_fetched(&self.partner, &seen)? {
                 // Fetched before, but its remote delete failed (or Wharf stopped before it).
                 if self.remote.delete_after_pick_up {
-                    session.remove(&path).await?;
-                    info!(partner = %self.partner, remote = %path, "deleted a file picked up earlier");
+                    session.remove(&seen.path).await?;
+                    info!(partner = %self.partner, remote = %seen.path, "deleted a file picked up earlier");
                 }
                 continue;
             }
             if previous.get(&f.name) != Some(&(f.size, f.mtime)) {
                 continue; // not stable yet: wait for the next listing
             }
-            std::fs::create_dir_all(&self.in_dir)
-                .map_err(|e| format!("creating {}: {e}", self.in_dir.display()))?;
-            let tmp = self.in_dir.join(format!(".{}.download", f.name));
-            if let Err(e) = session.download(&path, &tmp).await {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(e);
-            }
-            let name = crate::outbox::free_name(&self.in_dir, &f.name, |_| false);
-            let target = self.in_dir.join(&name);
-            std::fs::rename(&tmp, &target)
-                .map_err(|e| format!("moving {} into place: {e}", tmp.display()))?;
-            let _ = crate::outbox::sync_dir(&self.in_dir);
-            ledger.fetched.insert(key);
-            self.save_ledger(&ledger)?;
-            info!(partner = %self.partner, remote = %path, file = %target.display(), size = f.size, "picked up a file from the partner's server");
-            self.intake.submit(&target, Via::Watcher);
+            self.fetch(session, &f.name, &seen).await?;
             if self.remote.delete_after_pick_up {
-                session.remove(&path).await?;
+                session.remove(&seen.path).await?;
             }
         }
         Ok(())
     }
 
-    /// Acknowledges each delivered file the remote no longer lists: the cart took it.
-    async fn check_taken(&mut self, session: &mut Conn) -> Result<(), String> {
-        let mut ledger = self.load_ledger();
-        if ledger.delivered.is_empty() {
-            return Ok(());
+    /// Downloads one stable remote file into `in/` (a hidden temp name, then its own name),
+    /// records the fetch, and hands the file to the pipeline.
+    async fn fetch(
+        &mut self,
+        session: &mut Conn,
+        name: &str,
+        seen: &RemoteSeen,
+    ) -> Result<(), RemoteError> {
+        std::fs::create_dir_all(&self.in_dir).map_err(RemoteError::local(format!(
+            "creating {}",
+            self.in_dir.display()
+        )))?;
+        let tmp = self.in_dir.join(download_temp_name(name));
+        if let Err(e) = session.download(&seen.path, &tmp).await {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
         }
-        let mut by_folder: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for remote_path in ledger.delivered.keys() {
-            let (dir, _) = split_remote(remote_path);
+        let target = self.in_dir.join(free_name(&self.in_dir, name, |_| false));
+        // Into place before the ledger records it: a crash in between fetches it again (an
+        // identical re-send, absorbed), never loses it.
+        self.intake
+            .submit_renamed(&tmp, &target, Via::Remote)
+            .map_err(RemoteError::local(format!(
+                "moving {} into place",
+                tmp.display()
+            )))?;
+        let _ = crate::durable::sync_dir(&self.in_dir);
+        self.store
+            .write(|t| t.record_fetched(&self.partner, seen))?;
+        info!(partner = %self.partner, remote = %seen.path, file = %target.display(), size = seen.size, "picked up a file from the partner's server");
+        Ok(())
+    }
+
+    /// Acknowledges each delivered file the remote no longer lists: the cart took it.
+    async fn check_taken(&mut self, session: &mut Conn) -> Result<(), RemoteError> {
+        let dropped = self.store.dropped(&self.partner)?;
+        let mut by_folder: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        for (name, remote_path) in dropped {
+            let (dir, _) = split_remote(&remote_path);
             by_folder
                 .entry(dir.to_owned())
                 .or_default()
-                .push(remote_path.clone());
+                .push((name, remote_path));
         }
-        let mut changed = false;
-        for (dir, paths) in by_folder {
+        for (dir, files) in by_folder {
             let listed: HashSet<String> = session
                 .list(&dir)
                 .await?
                 .into_iter()
                 .map(|f| f.name)
                 .collect();
-            for remote_path in paths {
-                let (_, name) = split_remote(&remote_path);
-                if listed.contains(name) {
+            for (name, remote_path) in files {
+                if listed.contains(split_remote(&remote_path).1) {
                     continue;
                 }
-                if let Some(rel) = ledger.delivered.remove(&remote_path) {
-                    changed = true;
-                    info!(partner = %self.partner, remote = %remote_path, "the partner took a delivered file");
-                    self.intake
-                        .submit_taken(&self.out_dir.join(&rel), Via::Watcher);
-                }
+                // The ledger entry goes when the pipeline records the delivery as taken.
+                info!(partner = %self.partner, remote = %remote_path, "the partner took a delivered file");
+                self.intake
+                    .submit_taken(&self.out_dir.join(&name), Via::Remote);
             }
-        }
-        if changed {
-            self.save_ledger(&ledger)?;
         }
         Ok(())
     }
 
-    async fn drop_off(&mut self, session: &mut Conn) -> Result<(), String> {
+    /// The remote folder for `out/<name>`: the one folder, or the one for its kind of output
+    /// (as the store recorded it); `None` (warned once per kind) when there is none.
+    fn drop_off_folder(&mut self, name: &str) -> Result<Option<String>, RemoteError> {
+        let map = match &self.remote.drop_off {
+            DropOff::Folder(f) => return Ok(Some(f.clone())),
+            DropOff::ByKind(map) => map,
+        };
+        let kind = self
+            .store
+            .delivery(&delivery_key(&self.partner, name))?
+            .map(|d| d.kind.drop_off_key());
+        if let Some(f) = kind.and_then(|k| map.get(k)) {
+            return Ok(Some(f.clone()));
+        }
+        let k = kind.unwrap_or("unknown");
+        if self.warned_kinds.insert(k) {
+            warn!(partner = %self.partner, file = %name, kind = k, "no drop_off folder for this kind of file: left in out/");
+        }
+        Ok(None)
+    }
+
+    async fn drop_off(&mut self, session: &mut Conn) -> Result<(), RemoteError> {
         let Ok(entries) = std::fs::read_dir(&self.out_dir) else {
             return Ok(());
         };
@@ -267,36 +265,21 @@ impl Poller {
             .collect();
         files.sort();
         for (name, path) in files {
-            let folder = match &self.remote.drop_off {
-                DropOff::Folder(f) => f.clone(),
-                DropOff::ByKind(map) => {
-                    let kind = kind_of(&name);
-                    match kind.and_then(|k| map.get(k)) {
-                        Some(f) => f.clone(),
-                        None => {
-                            let k = kind.unwrap_or("unknown");
-                            if self.warned_kinds.insert(k) {
-                                warn!(partner = %self.partner, file = %name, kind = k, "no drop_off folder for this kind of file: left in out/");
-                            }
-                            continue;
-                        }
-                    }
-                }
+            let Some(folder) = self.drop_off_folder(&name)? else {
+                continue;
             };
             session.upload(&path, &folder, &name).await?;
-            let day = jiff::Timestamp::now().strftime("%Y-%m-%d").to_string();
-            let dir = self.sent_dir.join(day);
+            let dir = self.home.sent_day(&layout::today());
             std::fs::create_dir_all(&dir)
-                .map_err(|e| format!("creating {}: {e}", dir.display()))?;
-            let free = crate::outbox::free_name(&dir, &name, |_| false);
-            crate::outbox::move_file(&path, &dir.join(&free))
-                .map_err(|e| format!("archiving {}: {e}", path.display()))?;
+                .map_err(RemoteError::local(format!("creating {}", dir.display())))?;
+            let free = free_name(&dir, &name, |_| false);
+            crate::durable::move_file(&path, &dir.join(&free))
+                .map_err(RemoteError::local(format!("archiving {}", path.display())))?;
             let remote_path = sftp::join(&folder, &name);
             info!(partner = %self.partner, file = %name, remote = %remote_path, "dropped off a file on the partner's server");
             // Taken (and the order confirmed) once the remote no longer lists it.
-            let mut ledger = self.load_ledger();
-            ledger.delivered.insert(remote_path, name.clone());
-            self.save_ledger(&ledger)?;
+            self.store
+                .write(|t| t.record_dropped(&self.partner, &name, &remote_path))?;
         }
         Ok(())
     }
@@ -323,14 +306,13 @@ mod tests {
     }
 
     #[test]
-    fn kinds_from_names() {
-        assert_eq!(kind_of("Shipment_1.csv"), Some("shipment"));
-        assert_eq!(kind_of("ship20261120.csv"), Some("shipment"));
-        assert_eq!(kind_of("Inventory_x.csv"), Some("inventory"));
-        assert_eq!(kind_of("inv1.csv"), Some("inventory"));
-        assert_eq!(kind_of("Invoice_3.xml"), Some("invoice"));
-        assert_eq!(kind_of("order_R-1.json"), Some("order"));
-        assert_eq!(kind_of("readme.txt"), None);
+    fn every_output_kind_has_a_drop_off_key() {
+        for kind in crate::store::OutputKind::ALL {
+            assert!(
+                crate::config::DROP_OFF_KINDS.contains(&kind.drop_off_key()),
+                "{kind:?}"
+            );
+        }
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! An SFTP client session to a partner's server: the server's host key must match the pinned
 //! `host_key`; login with a password or a key file. Every step is bounded by [`STEP_TIMEOUT`].
 
-use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,10 +9,8 @@ use russh::keys::PublicKey;
 use russh_sftp::client::SftpSession;
 use tokio::io::AsyncWriteExt;
 
+use super::error::{RemoteError, STEP_TIMEOUT, step};
 use crate::config::{Remote, RemoteSecret};
-
-/// The limit on connecting and on each later step.
-pub const STEP_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// One remote file seen in a listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,23 +23,8 @@ pub struct RemoteFile {
     pub mtime: u32,
 }
 
-/// Runs `fut` within [`STEP_TIMEOUT`], naming `what` on failure.
-async fn step<T, E: std::fmt::Display>(
-    what: &str,
-    fut: impl Future<Output = Result<T, E>>,
-) -> Result<T, String> {
-    match tokio::time::timeout(STEP_TIMEOUT, fut).await {
-        Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) => Err(format!("{what}: {e}")),
-        Err(_) => Err(format!(
-            "{what}: no answer within {}s",
-            STEP_TIMEOUT.as_secs()
-        )),
-    }
-}
-
 /// The public key a server presented (a certificate's own key for a certificate).
-pub(crate) fn presented_key(key: &russh::keys::PublicKeyOrCertificate) -> PublicKey {
+fn presented_key(key: &russh::keys::PublicKeyOrCertificate) -> PublicKey {
     match key {
         russh::keys::PublicKeyOrCertificate::PublicKey { key, .. } => key.clone(),
         russh::keys::PublicKeyOrCertificate::Certificate(cert) => {
@@ -51,9 +33,80 @@ pub(crate) fn presented_key(key: &russh::keys::PublicKeyOrCertificate) -> Public
     }
 }
 
+/// How long connecting and the key exchange may take together when only the host key is
+/// wanted ([`host_key`]).
+pub const HOST_KEY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The host key of the SSH server at `url`, as one OpenSSH public key line (`ssh-ed25519
+/// AAAA...`), to pin as `host_key`: connects, runs the key exchange up to the host key check,
+/// refuses to go further and disconnects, within [`HOST_KEY_TIMEOUT`]. Never authenticates.
+pub async fn host_key(url: &crate::config::RemoteUrl) -> Result<String, RemoteError> {
+    let key = match tokio::time::timeout(HOST_KEY_TIMEOUT, exchange_for_key(url)).await {
+        Ok(result) => result?,
+        Err(_) => {
+            return Err(RemoteError::NoHostKey(format!(
+                "no SSH host key within {}s (unreachable, filtered, or not an SSH server)",
+                HOST_KEY_TIMEOUT.as_secs()
+            )));
+        }
+    };
+    key.to_openssh().map_err(|e| {
+        RemoteError::NoHostKey(format!(
+            "the server's key cannot be written as an OpenSSH line: {e}"
+        ))
+    })
+}
+
+async fn exchange_for_key(url: &crate::config::RemoteUrl) -> Result<PublicKey, RemoteError> {
+    let stream = tokio::net::TcpStream::connect((url.host.as_str(), url.port))
+        .await
+        .map_err(RemoteError::local("cannot connect"))?;
+    let seen = Arc::new(std::sync::Mutex::new(None));
+    let handler = RecordKey { seen: seen.clone() };
+    let config = Arc::new(russh::client::Config::default());
+    let result = russh::client::connect_stream(config, stream, handler).await;
+    let key = seen.lock().map(|mut k| k.take()).unwrap_or(None);
+    match (key, result) {
+        (Some(key), Ok(handle)) => {
+            let _ = handle
+                .disconnect(russh::Disconnect::ByApplication, "", "en")
+                .await;
+            Ok(key)
+        }
+        // Refusing the key ends the handshake: that is the normal way out.
+        (Some(key), Err(_)) => Ok(key),
+        (None, Err(e)) => Err(RemoteError::NoHostKey(format!(
+            "not an SSH server, or the handshake failed: {e}"
+        ))),
+        (None, Ok(_)) => Err(RemoteError::NoHostKey(
+            "the server presented no host key".to_owned(),
+        )),
+    }
+}
+
+/// A client handler that records the server's host key and refuses to go further.
+struct RecordKey {
+    seen: Arc<std::sync::Mutex<Option<PublicKey>>>,
+}
+
+impl russh::client::Handler for RecordKey {
+    type Error = russh::Error;
+
+    async fn check_server_key(
+        &mut self,
+        key: &russh::keys::PublicKeyOrCertificate,
+    ) -> Result<bool, Self::Error> {
+        if let Ok(mut seen) = self.seen.lock() {
+            *seen = Some(presented_key(key));
+        }
+        Ok(false)
+    }
+}
+
 /// Checks the server's key against the pinned one.
 struct PinnedKey {
     expected: PublicKey,
+    /// The key presented, when it was not the pinned one.
     mismatch: Arc<std::sync::Mutex<Option<String>>>,
 }
 
@@ -73,9 +126,7 @@ impl russh::client::Handler for PinnedKey {
             .map(|s| s.split_whitespace().take(2).collect::<Vec<_>>().join(" "))
             .unwrap_or_else(|_| public.algorithm().to_string());
         if let Ok(mut m) = self.mismatch.lock() {
-            *m = Some(format!(
-                "the server's host key does not match the pinned `host_key` (it presented {seen}); refusing to connect"
-            ));
+            *m = Some(seen);
         }
         Ok(false)
     }
@@ -88,13 +139,15 @@ pub struct Session {
 }
 
 /// Connects to `remote`, checks its host key and logs in.
-pub async fn connect(remote: &Remote) -> Result<Session, String> {
-    let host_key = remote
-        .host_key
-        .as_deref()
-        .ok_or("no `host_key` pinned for this sftp:// server")?;
-    let expected = PublicKey::from_openssh(host_key.trim())
-        .map_err(|e| format!("the pinned `host_key` is not an OpenSSH public key: {e}"))?;
+pub async fn connect(remote: &Remote) -> Result<Session, RemoteError> {
+    let host_key = remote.host_key.as_deref().ok_or_else(|| {
+        RemoteError::Settings("no `host_key` pinned for this sftp:// server".into())
+    })?;
+    let expected = PublicKey::from_openssh(host_key.trim()).map_err(|e| {
+        RemoteError::Settings(format!(
+            "the pinned `host_key` is not an OpenSSH public key: {e}"
+        ))
+    })?;
     let mismatch = Arc::new(std::sync::Mutex::new(None));
     let handler = PinnedKey {
         expected,
@@ -102,7 +155,7 @@ pub async fn connect(remote: &Remote) -> Result<Session, String> {
     };
     let url = &remote.url;
     let stream = step(
-        &format!("connecting to {url}"),
+        format!("connecting to {url}"),
         tokio::net::TcpStream::connect((url.host.as_str(), url.port)),
     )
     .await?;
@@ -110,25 +163,18 @@ pub async fn connect(remote: &Remote) -> Result<Session, String> {
         inactivity_timeout: Some(Duration::from_secs(120)),
         ..Default::default()
     });
-    let connected = tokio::time::timeout(
-        STEP_TIMEOUT,
+    let connected = step(
+        format!("SSH handshake with {url}"),
         russh::client::connect_stream(config, stream, handler),
     )
     .await;
-    let mut ssh = match connected {
-        Ok(Ok(ssh)) => ssh,
-        Ok(Err(e)) => {
-            if let Some(m) = mismatch.lock().ok().and_then(|mut m| m.take()) {
-                return Err(m);
-            }
-            return Err(format!("SSH handshake with {url}: {e}"));
+    let presented = mismatch.lock().ok().and_then(|mut m| m.take());
+    let mut ssh = match (connected, presented) {
+        (Ok(ssh), _) => ssh,
+        (Err(RemoteError::Step { .. }), Some(presented)) => {
+            return Err(RemoteError::HostKeyMismatch { presented });
         }
-        Err(_) => {
-            return Err(format!(
-                "SSH handshake with {url}: no answer within {}s",
-                STEP_TIMEOUT.as_secs()
-            ));
-        }
+        (Err(e), _) => return Err(e),
     };
     let user = remote.username.clone();
     let auth = match &remote.secret {
@@ -140,8 +186,9 @@ pub async fn connect(remote: &Remote) -> Result<Session, String> {
             .await?
         }
         RemoteSecret::KeyFile(path) => {
-            let key = russh::keys::load_secret_key(path, None)
-                .map_err(|e| format!("reading the key file {}: {e}", path.display()))?;
+            let key = russh::keys::load_secret_key(path, None).map_err(|e| {
+                RemoteError::Settings(format!("reading the key file {}: {e}", path.display()))
+            })?;
             let hash = step(
                 "asking the server's signature algorithms",
                 ssh.best_supported_rsa_hash(),
@@ -153,7 +200,10 @@ pub async fn connect(remote: &Remote) -> Result<Session, String> {
         }
     };
     if !auth.success() {
-        return Err(format!("{url}: login as {:?} refused", remote.username));
+        return Err(RemoteError::LoginRefused {
+            url: url.to_string(),
+            user: remote.username.clone(),
+        });
     }
     let channel = step("opening a session channel", ssh.channel_open_session()).await?;
     step(
@@ -177,8 +227,8 @@ pub fn join(dir: &str, name: &str) -> String {
 
 impl Session {
     /// The regular files in `dir`.
-    pub async fn list(&self, dir: &str) -> Result<Vec<RemoteFile>, String> {
-        let entries = step(&format!("listing {dir}"), self.sftp.read_dir(dir)).await?;
+    pub async fn list(&self, dir: &str) -> Result<Vec<RemoteFile>, RemoteError> {
+        let entries = step(format!("listing {dir}"), self.sftp.read_dir(dir)).await?;
         Ok(entries
             .filter(|e| e.file_type().is_file())
             .map(|e| {
@@ -193,37 +243,38 @@ impl Session {
     }
 
     /// Downloads `remote` into the local file `local` (created, written and fsynced).
-    pub async fn download(&self, remote: &str, local: &Path) -> Result<u64, String> {
-        let mut src = step(&format!("opening {remote}"), self.sftp.open(remote)).await?;
+    pub async fn download(&self, remote: &str, local: &Path) -> Result<u64, RemoteError> {
+        let mut src = step(format!("opening {remote}"), self.sftp.open(remote)).await?;
         let mut dst = tokio::fs::File::create(local)
             .await
-            .map_err(|e| format!("creating {}: {e}", local.display()))?;
+            .map_err(RemoteError::local(format!("creating {}", local.display())))?;
         let n = step(
-            &format!("downloading {remote}"),
+            format!("downloading {remote}"),
             tokio::io::copy(&mut src, &mut dst),
         )
         .await?;
         dst.sync_all()
             .await
-            .map_err(|e| format!("syncing {}: {e}", local.display()))?;
+            .map_err(RemoteError::local(format!("syncing {}", local.display())))?;
         let _ = src.shutdown().await;
         Ok(n)
     }
 
-    /// Uploads the local file to `dir/.<name>.part`, then renames it to `dir/<name>`.
-    pub async fn upload(&self, local: &Path, dir: &str, name: &str) -> Result<(), String> {
-        let tmp = join(dir, &format!(".{name}.part"));
+    /// Uploads the local file to `dir/.<name>.part` ([`remote_temp_name`](crate::layout::names::remote_temp_name)),
+    /// then renames it to `dir/<name>`.
+    pub async fn upload(&self, local: &Path, dir: &str, name: &str) -> Result<(), RemoteError> {
+        let tmp = join(dir, &crate::layout::names::remote_temp_name(name));
         let target = join(dir, name);
         let mut src = tokio::fs::File::open(local)
             .await
-            .map_err(|e| format!("opening {}: {e}", local.display()))?;
-        let mut dst = step(&format!("creating {tmp}"), self.sftp.create(tmp.clone())).await?;
+            .map_err(RemoteError::local(format!("opening {}", local.display())))?;
+        let mut dst = step(format!("creating {tmp}"), self.sftp.create(tmp.clone())).await?;
         step(
-            &format!("uploading {tmp}"),
+            format!("uploading {tmp}"),
             tokio::io::copy(&mut src, &mut dst),
         )
         .await?;
-        step(&format!("closing {tmp}"), dst.shutdown()).await?;
+        step(format!("closing {tmp}"), dst.shutdown()).await?;
         if step("rename", self.sftp.rename(tmp.clone(), target.clone()))
             .await
             .is_err()
@@ -231,7 +282,7 @@ impl Session {
             // SFTP v3 servers refuse to rename over an existing file.
             let _ = step("removing", self.sftp.remove_file(target.clone())).await;
             step(
-                &format!("renaming {tmp} to {target}"),
+                format!("renaming {tmp} to {target}"),
                 self.sftp.rename(tmp, target.clone()),
             )
             .await?;
@@ -240,8 +291,8 @@ impl Session {
     }
 
     /// Deletes a remote file.
-    pub async fn remove(&self, path: &str) -> Result<(), String> {
-        step(&format!("deleting {path}"), self.sftp.remove_file(path)).await
+    pub async fn remove(&self, path: &str) -> Result<(), RemoteError> {
+        step(format!("deleting {path}"), self.sftp.remove_file(path)).await
     }
 
     /// Ends the session politely.

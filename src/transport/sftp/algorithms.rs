@@ -5,7 +5,7 @@
 //! `ecdh-sha2-nistp256`, an ECDSA P-256 host key, `rsa-sha2-*`, `aes*-ctr` and
 //! `hmac-sha2-256` stay on offer. SHA-1 (`ssh-rsa` signatures, `diffie-hellman-group14-sha1`)
 //! only with `legacy_algorithms = true`. Algorithms are negotiated before the user name is
-//! known, so this is per listener, not per partner (STACK.md).
+//! known, so this is per listener, not per partner.
 
 use crate::config::Limits;
 use russh::keys::{Algorithm, EcdsaCurve, HashAlg, PrivateKey};

@@ -5,14 +5,12 @@
 //! given running transfers their grace period); uploads still open are aborted and set aside
 //! before the task ends.
 
+use super::Shared;
 use super::deadline::{self, LoginDeadline};
 use super::handles::Handles;
 use super::session::{SessionParts, SshSession};
 use super::upload;
-use crate::config::Config;
 use crate::login::PreAuth;
-use crate::shutdown::Shutdown;
-use crate::upload::Uploads;
 use russh::Disconnect;
 use russh::server::RunningSession;
 use std::net::{IpAddr, SocketAddr};
@@ -22,20 +20,6 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio::time::{sleep, timeout};
-
-/// What every connection of a listener shares.
-pub struct Shared {
-    /// The configuration.
-    pub config: Arc<Config>,
-    /// The SSH server configuration (host keys, algorithms).
-    pub ssh: Arc<russh::server::Config>,
-    /// The upload life cycle (and through it, the intake).
-    pub uploads: Uploads,
-    /// The login policy shared with every transport (lockout, session limits).
-    pub logins: Arc<crate::login::Logins>,
-    /// The server's shutdown signal.
-    pub shutdown: Shutdown,
-}
 
 /// Accepts connections until shutdown, then winds the sessions down.
 pub async fn run(listener: TcpListener, shared: Arc<Shared>) {

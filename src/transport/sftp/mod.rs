@@ -1,4 +1,4 @@
-//! The SFTP endpoint, on russh and russh-sftp (STACK.md).
+//! The SFTP endpoint, on russh and russh-sftp (pure Rust, async, both maintained).
 //!
 //! - [`host_keys`]: persistent host keys, created (0600) when missing.
 //! - [`algorithms`]: what the server offers — modern first, then what old Java clients need;
@@ -45,8 +45,23 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::task::JoinHandle;
 
+/// What every connection of a listener shares.
+pub struct Shared {
+    /// The configuration.
+    pub config: Arc<Config>,
+    /// The SSH server configuration (host keys, algorithms).
+    pub ssh: Arc<russh::server::Config>,
+    /// The upload life cycle (and through it, the intake).
+    pub uploads: Uploads,
+    /// The login policy shared with every transport (lockout, session limits).
+    pub logins: Arc<crate::login::Logins>,
+    /// The server's shutdown signal.
+    pub shutdown: Shutdown,
+}
+
 /// A failure to start the SFTP endpoint (nothing of it is left listening).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SftpStartError {
     /// A host key could not be loaded or created.
     #[error("SFTP endpoint: {0}")]
@@ -62,7 +77,7 @@ pub enum SftpStartError {
 }
 
 /// Loads (or creates) the host keys, binds every `sftp.listen` address, and starts one
-/// listener task per address. Each runs until `shutdown`, then lets transfers finish within
+/// listener task per address (returned with the address it is bound to). Each runs until `shutdown`, then lets transfers finish within
 /// the grace period.
 pub async fn start(
     config: Arc<Config>,
@@ -70,7 +85,7 @@ pub async fn start(
     logins: Arc<crate::login::Logins>,
     uploads: Uploads,
     shutdown: Shutdown,
-) -> Result<Vec<JoinHandle<()>>, SftpStartError> {
+) -> Result<Vec<(SocketAddr, JoinHandle<()>)>, SftpStartError> {
     let paths = if sftp.host_keys.is_empty() {
         SftpConfig::default_host_keys(&config.data_dir)
     } else {
@@ -95,18 +110,21 @@ pub async fn start(
         })?;
         bound.push((*addr, l));
     }
-    let shared = Arc::new(listener::Shared {
+    let shared = Arc::new(Shared {
         config,
         ssh,
         uploads,
         logins,
         shutdown,
     });
-    Ok(bound
-        .into_iter()
-        .map(|(addr, l)| {
-            tracing::info!(listen = %addr, "SFTP listening");
-            tokio::spawn(listener::run(l, shared.clone()))
-        })
-        .collect())
+    let mut tasks = Vec::new();
+    for (addr, l) in bound {
+        let local = l.local_addr().map_err(|e| SftpStartError::Listen {
+            addr,
+            message: e.to_string(),
+        })?;
+        tracing::info!(listen = %local, "SFTP listening");
+        tasks.push((local, tokio::spawn(listener::run(l, shared.clone()))));
+    }
+    Ok(tasks)
 }

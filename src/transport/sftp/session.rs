@@ -2,11 +2,11 @@
 //! session channels, and only the `sftp` subsystem. Shell, exec, pty, X11, environment,
 //! agent and port forwarding are refused cleanly (a channel failure, never a hang).
 
+use super::Shared;
 use super::auth::{self, KeyRefusal};
 use super::deadline::LoginDeadline;
 use super::fs::{FsParts, SftpFs};
 use super::handles::Handles;
-use super::listener::Shared;
 use super::stream::SftpStream;
 use crate::config::Partner;
 use crate::login::PreAuth;

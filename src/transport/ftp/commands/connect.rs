@@ -11,7 +11,7 @@ use super::super::command::Epsv;
 use super::super::data::{Pending, Setup, same_host};
 use super::super::errors;
 use super::super::reply::Reply;
-use super::super::session::Session;
+use super::super::state::Session;
 use std::net::{IpAddr, SocketAddr};
 
 /// `PASV`.

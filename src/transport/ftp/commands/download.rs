@@ -3,7 +3,7 @@
 //! past the end of the file is `554` (RFC 3659 §5.5).
 
 use super::super::reply::Reply;
-use super::super::session::{Job, Next, Session};
+use super::super::state::{Job, Next, Session};
 use super::super::transfer::{self, Ended};
 use super::{Started, blocking, open_data, transfer_ready, transfer_reply};
 use crate::home::HomeError;

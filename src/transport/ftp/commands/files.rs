@@ -7,7 +7,7 @@
 use super::super::command::Mtime;
 use super::super::listing::time_val;
 use super::super::reply::Reply;
-use super::super::session::Session;
+use super::super::state::Session;
 use super::{Answer, blocking, need_home};
 use crate::home::{HomeError, Meta};
 use crate::intake::Via;

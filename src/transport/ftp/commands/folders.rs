@@ -2,7 +2,7 @@
 //! `/`; `..` at the top stays at the top; the folder rules decide the rest.
 
 use super::super::reply::{Reply, quote_path};
-use super::super::session::Session;
+use super::super::state::Session;
 use super::{Answer, blocking, need_home};
 use crate::home::HomeError;
 use crate::policy::{self, Op};

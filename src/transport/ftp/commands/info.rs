@@ -6,7 +6,7 @@
 use super::super::command::{DataType, Opts};
 use super::super::listing::Facts;
 use super::super::reply::Reply;
-use super::super::session::Session;
+use super::super::state::Session;
 
 /// `FEAT` (RFC 2389 §3): the extensions, each on its own line.
 pub(super) fn feat(s: &Session) -> Reply {

@@ -4,7 +4,7 @@
 
 use super::super::listing::{Item, list_line, mlsx_line};
 use super::super::reply::Reply;
-use super::super::session::{Job, Next, Session};
+use super::super::state::{Job, Next, Session};
 use super::super::transfer;
 use super::{Answer, Started, blocking, need_home, open_data, transfer_ready, transfer_reply};
 use crate::home::{Home, HomeError};

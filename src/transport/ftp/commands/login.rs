@@ -6,7 +6,7 @@
 use super::super::command::Secret;
 use super::super::errors;
 use super::super::reply::Reply;
-use super::super::session::{LoggedIn, Login, Next, Session};
+use super::super::state::{LoggedIn, Login, Next, Session};
 
 /// Failed passwords on one connection before it is closed (the lockout counts across
 /// connections; this only keeps one connection from trying forever).

@@ -29,7 +29,7 @@ use super::command::{Command, parse};
 use super::data::Setup;
 use super::errors::ToReply;
 use super::reply::Reply;
-use super::session::{Next, Session};
+use super::state::{Next, Session};
 use crate::home::Home;
 use std::path::PathBuf;
 

@@ -9,7 +9,7 @@
 
 use super::super::command::Protection;
 use super::super::reply::Reply;
-use super::super::session::{Next, Session};
+use super::super::state::{Next, Session};
 
 /// `AUTH TLS`.
 pub(super) fn auth(s: &mut Session) -> Next {

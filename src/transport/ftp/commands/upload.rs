@@ -10,7 +10,7 @@
 
 use super::super::errors;
 use super::super::reply::Reply;
-use super::super::session::{Job, Next, Session};
+use super::super::state::{Job, Next, Session};
 use super::super::transfer::{self, Ended, Stop};
 use super::{Started, open_data, transfer_ready};
 use crate::intake::Via;

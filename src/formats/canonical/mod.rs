@@ -1,7 +1,23 @@
-//! Wharf's canonical JSON (formats/canonical.md): orders out to the warehouse, and orders in
+//! Wharf's canonical JSON (CartRover's field names): orders out to the warehouse, and orders in
 //! for `wharf convert --format canonical`.
 
-use super::{DecodeError, DecodeOptions, Decoded, DecodedOrder, OrderOutcome};
+pub mod warehouse_files;
+
+use crate::formats::{
+    DecodeError, DecodeOptions, Decoded, DecodedOrder, Format, FormatSpec, OrderOutcome, Role,
+};
+
+/// The canonical format, for the registry: the warehouse side (orders out as JSON; shipments
+/// and inventory in, [`warehouse_files`]); orders in only for `wharf convert`.
+pub const FORMAT: Format = Format(&FormatSpec {
+    name: "canonical",
+    role: Role::Warehouse,
+    reader: "the JSON reader",
+    keys: &[],
+    decode: |_, bytes, opts| decode_orders(bytes, opts),
+    to_utf8: crate::formats::as_is,
+    renderer: None,
+});
 use crate::model::Order;
 
 /// Renders one order as the warehouse's `order_<cust_ref>.json` (pretty, with a final newline).
@@ -19,16 +35,16 @@ pub fn decode_orders(bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded, Deco
         One(Box<Order>),
         Many(Vec<Order>),
     }
-    let parsed: OneOrMany = serde_json::from_slice(bytes).map_err(|e| DecodeError::Xml {
+    let parsed: OneOrMany = serde_json::from_slice(bytes).map_err(|e| DecodeError::Json {
         line: e.line() as u64,
         column: e.column() as u64,
         message: format!("not a canonical order document: {e}"),
     })?;
-    if let Some((line, column, path, c)) = super::text::json_forbidden(bytes) {
-        return Err(DecodeError::Xml {
+    if let Some((line, column, path, c)) = crate::formats::text::json_forbidden(bytes) {
+        return Err(DecodeError::Json {
             line,
             column,
-            message: format!("{path}: {}", super::text::forbidden_reason(c)),
+            message: format!("{path}: {}", crate::formats::text::forbidden_reason(c)),
         });
     }
     let orders = match parsed {

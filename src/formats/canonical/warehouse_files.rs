@@ -1,15 +1,15 @@
-//! The warehouse's inputs (spec formats/canonical.md "Shipment" and "Inventory"; INTERFACE §7):
-//! `in/shipment*.json|csv` and `in/inventory*.json|csv`, decoded into the canonical model.
+//! The warehouse's inputs: `in/shipment*.json|csv` and `in/inventory*.json|csv`, decoded into
+//! the canonical model.
 //!
 //! Pure functions: bytes in, documents or a [`DecodeError`] out. A file that breaks a rule it
 //! can be judged by alone (bad JSON, a wrong type, a missing `cust_ref` or column, a bad date,
 //! quantity or amount) is rejected whole, with the place: `LINE:COL` plus the JSON path for
-//! JSON (as [`DecodeError::Xml`], whose message starts with the path), `row N, column C` for
+//! JSON ([`DecodeError::Json`], whose message starts with the path), `row N, column C` for
 //! CSV. Whether the orders and items exist is for the store to judge, notice by notice, using
 //! each notice's [`Placed::place`].
 
-use super::DecodeError;
-use super::csv_errors::{csv_error, unreadable_record};
+use crate::formats::DecodeError;
+use crate::formats::csv_errors::{csv_error, unreadable_record};
 use crate::model::{InventoryLevel, Money, Shipment, ShipmentNotice, ShippedItem, check_rfc3339};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
@@ -43,7 +43,7 @@ pub struct Placed<T> {
     pub value: T,
 }
 
-/// Tells what a warehouse file is by its name (INTERFACE §7): `shipment*.json|csv` or
+/// Tells what a warehouse file is by its name: `shipment*.json|csv` or
 /// `inventory*.json|csv`, prefix and extension case-insensitive. Only the last path component
 /// counts (files may arrive in sub-folders of `in/`). Anything else: `None`.
 pub fn classify(file_name: &str) -> Option<(WarehouseFile, Syntax)> {
@@ -142,11 +142,11 @@ fn json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
         json_error(&inner, &path)
     })?;
     de.end().map_err(|e| json_error(&e, "$"))?;
-    if let Some((line, column, path, c)) = super::text::json_forbidden(body) {
-        return Err(DecodeError::Xml {
+    if let Some((line, column, path, c)) = crate::formats::text::json_forbidden(body) {
+        return Err(DecodeError::Json {
             line,
             column,
-            message: format!("{path}: {}", super::text::forbidden_reason(c)),
+            message: format!("{path}: {}", crate::formats::text::forbidden_reason(c)),
         });
     }
     Ok(value)
@@ -178,7 +178,7 @@ fn json_error(e: &serde_json::Error, path: &str) -> DecodeError {
     let message = full.strip_suffix(&tail).unwrap_or(&full);
     // serde_json counts the column of the last byte read: 0 when it stopped before the first
     // byte of a line; a report names the first column instead.
-    DecodeError::Xml {
+    DecodeError::Json {
         line: (e.line() as u64).max(1),
         column: (e.column() as u64).max(1),
         message: format!("{path}: {message}"),
@@ -253,9 +253,13 @@ impl Table {
                     .columns
                     .get(*name)
                     .and_then(|&i| rec.get(i))
-                    .and_then(super::text::forbidden);
+                    .and_then(crate::formats::text::forbidden);
                 if let Some(c) = bad {
-                    return Err(csv_error(*row, name, super::text::forbidden_reason(c)));
+                    return Err(csv_error(
+                        *row,
+                        name,
+                        crate::formats::text::forbidden_reason(c),
+                    ));
                 }
             }
         }
@@ -268,7 +272,7 @@ fn cell(rec: &csv::StringRecord, idx: usize) -> Option<String> {
     rec.get(idx).filter(|v| !v.is_empty()).map(str::to_string)
 }
 
-/// The shipment CSV's columns, all required (the header spec formats/canonical.md gives), plus
+/// The shipment CSV's columns, all required, plus
 /// an optional `cost` (as in the JSON).
 struct ShipCols {
     cust_ref: usize,
@@ -576,13 +580,13 @@ mod tests {
         let cases: &[(&str, &[u8], usize, &str)] = &[
             (
                 "one object, the spec's own sample",
-                include_bytes!("../../fixtures/warehouse/shipment-single.json"),
+                include_bytes!("../../../fixtures/warehouse/shipment-single.json"),
                 1,
                 "$",
             ),
             (
                 "an array; several packages per order; items omitted; unknown fields ignored",
-                include_bytes!("../../fixtures/warehouse/shipment-partial.json"),
+                include_bytes!("../../../fixtures/warehouse/shipment-partial.json"),
                 2,
                 "$[0]",
             ),
@@ -607,7 +611,7 @@ mod tests {
     #[test]
     fn shipments_json_content() {
         let single = decode_shipments(
-            include_bytes!("../../fixtures/warehouse/shipment-single.json"),
+            include_bytes!("../../../fixtures/warehouse/shipment-single.json"),
             Syntax::Json,
         )
         .unwrap();
@@ -617,7 +621,7 @@ mod tests {
         assert_eq!(s.cost.map(|c| c.to_string()).as_deref(), Some("7.45"));
 
         let got = decode_shipments(
-            include_bytes!("../../fixtures/warehouse/shipment-partial.json"),
+            include_bytes!("../../../fixtures/warehouse/shipment-partial.json"),
             Syntax::Json,
         )
         .unwrap();
@@ -788,7 +792,7 @@ mod tests {
     fn shipments_csv_fixture() {
         // BOM, CRLF, a quoted newline inside row 3, an extra column, quoted cells with "".
         let got = decode_shipments(
-            include_bytes!("../../fixtures/warehouse/shipment-lines.csv"),
+            include_bytes!("../../../fixtures/warehouse/shipment-lines.csv"),
             Syntax::Csv,
         )
         .unwrap();
@@ -915,7 +919,7 @@ mod tests {
     fn shipments_csv_refused() {
         const H: &str = "cust_ref,carrier,method,tracking_no,date,item,quantity";
         let fixture = String::from_utf8(
-            include_bytes!("../../fixtures/warehouse/shipment-bad-quantity.csv").to_vec(),
+            include_bytes!("../../../fixtures/warehouse/shipment-bad-quantity.csv").to_vec(),
         )
         .unwrap();
         for (why, csv, row, column, words) in [
@@ -1079,7 +1083,7 @@ mod tests {
     #[test]
     fn shipment_csv_error_display() {
         let err = decode_shipments(
-            include_bytes!("../../fixtures/warehouse/shipment-bad-quantity.csv"),
+            include_bytes!("../../../fixtures/warehouse/shipment-bad-quantity.csv"),
             Syntax::Csv,
         )
         .unwrap_err();
@@ -1101,13 +1105,13 @@ mod tests {
         let cases: &[(&str, &[u8], Syntax, Vec<Level>)] = &[
             (
                 "JSON fixture: unknown field ignored, G1 twice: the last level wins at its first place",
-                include_bytes!("../../fixtures/warehouse/inventory-levels.json"),
+                include_bytes!("../../../fixtures/warehouse/inventory-levels.json"),
                 Syntax::Json,
                 vec![("G1", 118, Some(128)), ("MUG-BLK", 0, None)],
             ),
             (
                 "CSV fixture: BOM, CRLF, empty qty_on_hand, negative level, G1 twice",
-                include_bytes!("../../fixtures/warehouse/inventory-levels.csv"),
+                include_bytes!("../../../fixtures/warehouse/inventory-levels.csv"),
                 Syntax::Csv,
                 vec![
                     ("G1", 118, Some(128)),

@@ -1,4 +1,4 @@
-//! DSCO files out (spec formats/dsco.md "Out to DSCO"): `Shipment_*`, `Inventory_*` and
+//! DSCO files out: `Shipment_*`, `Inventory_*` and
 //! `Invoice_*` CSV files named as DSCO's default import patterns expect
 //! (`<Kind>_<YYYYMMDDHHMMSS>_<unique>.csv`, the UTC time of `now`).
 //!
@@ -21,7 +21,7 @@
 //!   as 0 (`out-of-stock`): DSCO has no use for oversold counts.
 //! - Invoices: see [`render_invoices`].
 
-use super::{Confirmation, ConfirmedLine, OutFile, Renderer};
+use crate::formats::render::{Confirmation, ConfirmedLine, OutFile, Renderer, latest_per_sku};
 use crate::model::Money;
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
@@ -169,7 +169,7 @@ impl Renderer for Dsco {
         if levels.is_empty() {
             return None;
         }
-        let order = super::latest_per_sku(levels);
+        let order = latest_per_sku(levels);
         let mut rows = vec![strings(INV_HEADER)];
         for (sku, qty) in order {
             let qty = qty.max(0);
@@ -309,6 +309,17 @@ mod tests {
             cart_sku: sku.to_string(),
             quantity,
         }
+    }
+
+    /// `invoice_id` as its documentation defines it, from the bytes written out by hand:
+    /// `<po>-` and the first 10 hex digits of SHA-256 over them.
+    fn documented_id(po: &str, hashed: &[u8]) -> String {
+        let hex: String = Sha256::digest(hashed)
+            .iter()
+            .take(5)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!("{po}-{hex}")
     }
 
     fn conf(
@@ -459,7 +470,14 @@ mod tests {
             .invoices(&[a.clone(), b.clone()], &cost, now(), "9")
             .unwrap();
         assert_eq!(out.name, "Invoice_20261121031005_9.csv");
-        let (ida, idb) = (invoice_id(&a), invoice_id(&b));
+        // PO, NUL, tracking, then per line LF, line number, NUL, SKU, NUL, quantity. The same
+        // values from the shell: printf 'EDIT.1\0001Z9\n1\000JAX-1\0003\n2\000JAX-2\0001' | sha256sum
+        let ida = documented_id("EDIT.1", b"EDIT.1\x001Z9\n1\x00JAX-1\x003\n2\x00JAX-2\x001");
+        let idb = documented_id("EDIT.2", b"EDIT.2\x001Z8\n1\x00CHEAP\x003");
+        assert_eq!(
+            (ida.as_str(), idb.as_str()),
+            ("EDIT.1-fae3b14597", "EDIT.2-eb785f95b6")
+        );
         let want = format!(
             "invoice_id,po_number,invoice_date,invoice_total_amount,line_item_line_number,\
              line_item_sku,line_item_unit_price,line_item_quantity,line_item_ship_date,\
@@ -495,6 +513,9 @@ mod tests {
             "a line without a unit cost: no invoice rather than a wrong one"
         );
         let id = invoice_id(&c);
+        // The documented rule, computed apart from the code (printf 'EDIT.1\0001Z9\n1\000A\0003'
+        // | sha256sum starts 7d50b0f976), and stable across releases.
+        assert_eq!(id, documented_id("EDIT.1", b"EDIT.1\x001Z9\n1\x00A\x003"));
         assert_eq!(
             id, "EDIT.1-7d50b0f976",
             "the rule is stable across releases"

@@ -17,7 +17,7 @@
 //! did not upload ever appears; the overlay holds no content (a download of `in/` is refused
 //! anyway) and is forgotten at restart.
 
-use crate::home::{Kind, Meta};
+use super::{Kind, Meta};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

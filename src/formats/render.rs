@@ -1,11 +1,9 @@
-//! Outputs to the carts (INTERFACE §7): shipment confirmations and inventory levels, one
+//! Outputs to the carts: shipment confirmations and inventory levels, one
 //! [`Renderer`] per cart format. Pure functions: the pipeline gathers the events (with the
 //! cart's own order ids, method names and SKUs) and hands the bytes to the outbox.
 //!
-//! Adding a cart format means a file here and one line in [`renderer_for`].
-
-pub mod dsco;
-pub mod ultracart;
+//! A format's renderer lives in its own folder (`ultracart/render.rs`) and is registered in its
+//! [`FormatSpec`](super::FormatSpec).
 
 use super::Format;
 
@@ -104,11 +102,7 @@ pub(crate) fn latest_per_sku(levels: &[(String, i64)]) -> Vec<(&str, i64)> {
 /// The renderer of a cart format; `None` for a format that takes no confirmations
 /// (`canonical`, the warehouse side).
 pub fn renderer_for(format: Format) -> Option<&'static dyn Renderer> {
-    match format {
-        Format::UltraCart => Some(&ultracart::UltraCart),
-        Format::Dsco => Some(&dsco::Dsco),
-        Format::Canonical => None,
-    }
+    format.spec().renderer
 }
 
 /// A field quoted for CSV: `"` around it, a `"` inside doubled (RFC 4180).
@@ -116,7 +110,7 @@ pub(crate) fn quoted(value: &str) -> String {
     format!("\"{}\"", value.replace('"', "\"\""))
 }
 
-/// `YYYYMMDD`, the UTC date of `now` (file names carry UTC dates, INTERFACE §5).
+/// `YYYYMMDD`, the UTC date of `now` (file names carry UTC dates, whatever the server's zone).
 pub(crate) fn utc_yyyymmdd(now: jiff::Timestamp) -> String {
     let d = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     format!("{:04}{:02}{:02}", d.year(), d.month(), d.day())

@@ -1,165 +1,20 @@
-//! Stage two of loading (STYLE item 6): checks the sections [`super::raw`] read and builds the
-//! typed [`Config`]. Every problem is collected with its line; nothing stops at the first.
-//! Validation may read files (`password_file`, and checks that `dtd`, `xml_catalog` and TLS
-//! files exist) but never writes and never opens sockets: this is `wharf check`.
+//! `[ftp]` and `[sftp]`: the listeners, their addresses (no address used twice), FTP's passive
+//! ports and FTPS files, SFTP's host keys.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::ops::{Range, RangeInclusive};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use toml::Spanned;
 
-use super::raw::{self, RawFtp, RawListen, RawSftp};
-use super::{Config, ConfigErrors, FtpConfig, Loaded, Problem, SftpConfig};
-use super::{error::LineIndex, partner};
-
-/// Where problems and warnings are collected while one file is checked.
-pub(crate) struct Ctx {
-    /// The file as named by the caller (for messages).
-    file: PathBuf,
-    /// Its folder, absolute: relative paths in the file are resolved against it.
-    dir: PathBuf,
-    lines: LineIndex,
-    problems: Vec<Problem>,
-    warnings: Vec<(usize, String)>,
-}
-
-impl Ctx {
-    fn new(text: &str, file: &Path) -> Self {
-        let parent = match file.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let dir = std::path::absolute(&parent).unwrap_or(parent);
-        Ctx {
-            file: file.to_path_buf(),
-            dir,
-            lines: LineIndex::new(text),
-            problems: Vec::new(),
-            warnings: Vec::new(),
-        }
-    }
-
-    /// The 1-based line where `span` starts.
-    pub(crate) fn line(&self, span: &Range<usize>) -> usize {
-        self.lines.line_of(span)
-    }
-
-    /// Records a problem at `span`.
-    pub(crate) fn error(&mut self, span: &Range<usize>, message: impl Into<String>) {
-        self.problems.push(Problem {
-            file: self.file.clone(),
-            line: self.line(span),
-            message: message.into(),
-        });
-    }
-
-    /// Records a warning at `span`.
-    pub(crate) fn warn(&mut self, span: &Range<usize>, message: impl Into<String>) {
-        let line = self.line(span);
-        self.warnings.push((line, message.into()));
-    }
-
-    /// How many problems have been recorded so far.
-    pub(crate) fn problem_count(&self) -> usize {
-        self.problems.len()
-    }
-
-    /// `value` as a path resolved against the config file's folder; an empty string is a
-    /// problem.
-    pub(crate) fn path(&mut self, value: &Spanned<String>, key: &str) -> Option<PathBuf> {
-        if value.get_ref().trim().is_empty() {
-            self.error(&value.span(), format!("`{key}` must not be empty"));
-            return None;
-        }
-        Some(self.dir.join(value.get_ref()))
-    }
-
-    /// Like [`Ctx::path`], and the file must exist.
-    pub(crate) fn existing_file(&mut self, value: &Spanned<String>, key: &str) -> Option<PathBuf> {
-        let path = self.path(value, key)?;
-        match std::fs::metadata(&path) {
-            Ok(meta) if meta.is_file() => Some(path),
-            Ok(_) => {
-                self.error(
-                    &value.span(),
-                    format!("`{key}`: {} is not a file", path.display()),
-                );
-                None
-            }
-            Err(e) => {
-                self.error(
-                    &value.span(),
-                    format!("`{key}`: cannot read {}: {e}", path.display()),
-                );
-                None
-            }
-        }
-    }
-}
-
-/// Checks `text`, the content of `file`, and builds the configuration.
-pub(crate) fn validate(text: &str, file: &Path) -> Result<Loaded, ConfigErrors> {
-    let mut ctx = Ctx::new(text, file);
-    let Some(doc) = raw::parse(text, &mut ctx) else {
-        return Err(finish_errors(ctx));
-    };
-
-    let data_dir = match &doc.data_dir {
-        Some(value) => ctx.path(value, "data_dir"),
-        None => Some(ctx.dir.join("wharf-data")),
-    }
-    .unwrap_or_default();
-    let xml_catalog = doc
-        .xml_catalog
-        .as_ref()
-        .and_then(|value| ctx.existing_file(value, "xml_catalog"));
-
-    let mut listeners = Listeners::default();
-    let ftp = doc.ftp.and_then(|f| ftp(f, &mut ctx, &mut listeners));
-    let sftp = doc
-        .sftp
-        .and_then(|s| sftp(s, &data_dir, &mut ctx, &mut listeners));
-    let limits = doc
-        .limits
-        .map(|l| super::limits::limits(l, &mut ctx))
-        .unwrap_or_default();
-    let partners = partner::validate_partners(doc.partners, &mut ctx);
-
-    if !ctx.problems.is_empty() {
-        return Err(finish_errors(ctx));
-    }
-    let mut warnings = ctx.warnings;
-    warnings.sort_by_key(|(line, _)| *line);
-    let file_name = ctx.file.display().to_string();
-    Ok(Loaded {
-        config: Config {
-            file: Some(ctx.file),
-            data_dir,
-            xml_catalog,
-            ftp,
-            sftp,
-            limits,
-            partners,
-        },
-        warnings: warnings
-            .into_iter()
-            .map(|(line, message)| format!("{file_name}:{line}: {message}"))
-            .collect(),
-    })
-}
-
-/// The problems of `ctx`, in file order.
-fn finish_errors(ctx: Ctx) -> ConfigErrors {
-    let mut problems = ctx.problems;
-    problems.sort_by_key(|p| p.line);
-    ConfigErrors(problems)
-}
+use super::context::Ctx;
+use super::raw::{RawFtp, RawListen, RawSftp};
+use super::{FtpConfig, SftpConfig};
 
 /// Every listen address seen so far, to refuse one address used twice.
 #[derive(Default)]
-struct Listeners {
+pub(crate) struct Listeners {
     seen: HashMap<SocketAddr, (&'static str, usize)>,
 }
 
@@ -233,7 +88,11 @@ fn listen(
 }
 
 /// `[ftp]`.
-fn ftp(value: Spanned<RawFtp>, ctx: &mut Ctx, listeners: &mut Listeners) -> Option<FtpConfig> {
+pub(crate) fn ftp(
+    value: Spanned<RawFtp>,
+    ctx: &mut Ctx,
+    listeners: &mut Listeners,
+) -> Option<FtpConfig> {
     let section = value.span();
     let raw = value.into_inner();
     let before = ctx.problem_count();
@@ -310,7 +169,7 @@ fn ftp(value: Spanned<RawFtp>, ctx: &mut Ctx, listeners: &mut Listeners) -> Opti
         None => ports.div_ceil(2).max(1),
     };
     // PORT/EPRT connect only to the client's own address (no FTP bounce): safe to allow.
-    let active_mode = raw.active_mode.as_ref().is_some_and(|v| *v.get_ref());
+    let active_mode = raw.active_mode.unwrap_or(false);
     if ctx.problem_count() != before {
         return None;
     }
@@ -327,11 +186,11 @@ fn ftp(value: Spanned<RawFtp>, ctx: &mut Ctx, listeners: &mut Listeners) -> Opti
 }
 
 /// Passive ports when `passive_ports` is not given.
-pub(crate) const DEFAULT_PASSIVE_PORTS: RangeInclusive<u16> = 50000..=50100;
+pub(crate) const DEFAULT_PASSIVE_PORTS: RangeInclusive<u16> = 30000..=30100;
 
-/// `"50000-50100"`: both ends inclusive, `0 < low <= high`.
+/// `"30000-30100"`: both ends inclusive, `0 < low <= high`.
 fn parse_port_range(text: &str) -> Result<RangeInclusive<u16>, String> {
-    let hint = "expected \"LOW-HIGH\", e.g. \"50000-50100\"";
+    let hint = "expected \"LOW-HIGH\", e.g. \"30000-30100\"";
     let (low, high) = text
         .split_once('-')
         .ok_or_else(|| format!("{text:?}: {hint}"))?;
@@ -351,7 +210,7 @@ fn parse_port_range(text: &str) -> Result<RangeInclusive<u16>, String> {
 }
 
 /// `[sftp]`.
-fn sftp(
+pub(crate) fn sftp(
     value: Spanned<RawSftp>,
     data_dir: &Path,
     ctx: &mut Ctx,

@@ -1,7 +1,9 @@
-//! UltraCart confirmations out (spec formats/ultracart.md "Confirmations out"): every field
+//! UltraCart confirmations out: every field
 //! quoted, CRLF line ends.
 
-use super::{Confirmation, OutFile, Renderer, own_date, quoted, utc_yyyymmdd};
+use crate::formats::render::{
+    Confirmation, OutFile, Renderer, latest_per_sku, own_date, quoted, utc_yyyymmdd,
+};
 use std::collections::HashSet;
 
 /// The UltraCart renderer.
@@ -73,7 +75,7 @@ impl Renderer for UltraCart {
         if levels.is_empty() {
             return None;
         }
-        let rows = super::latest_per_sku(levels);
+        let rows = latest_per_sku(levels);
         let mut bytes = Vec::new();
         push_row(&mut bytes, &INV_HEADER);
         for (sku, qty) in rows {

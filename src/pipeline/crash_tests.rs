@@ -1,0 +1,576 @@
+//! A crash before each step of carrying out a plan, for every kind of plan: the run is stopped
+//! before step N (the debug-only hook in [`crate::faults`]), the partners take whatever is in
+//! their `out/` while the server is down, the server restarts and replays, the partners take
+//! what is there again. Then, whatever N was: every planned output was received exactly once,
+//! with the planned content; the input is in `archive/` or `error/` as planned, byte for byte,
+//! with its report and warnings; the store's history holds each event once; no job, mark or
+//! attempt is left. At the crash itself, exactly the steps before N are done.
+//!
+//! Shipments and inventory name their outputs afresh at each decision (a time and a counter),
+//! so deciding such a file a second time would show as a second file; orders keep their name,
+//! so deciding one twice would show as the warehouse receiving it twice.
+
+use super::settle::{Step, steps};
+use super::tests::{DS, Env, ORDER};
+use super::*;
+use crate::intake::{Arrival, Via};
+use crate::store::Plan;
+use std::path::Path;
+
+/// One kind of file, and what processing it must give.
+struct Case {
+    what: &'static str,
+    /// Extra keys for the cart `uc`.
+    cart_extra: String,
+    /// Files processed first (partner, name, content); their outputs are taken before the run.
+    before: Vec<(&'static str, &'static str, String)>,
+    /// The file under test: partner, name under `in/`, content.
+    partner: &'static str,
+    name: &'static str,
+    body: String,
+    /// `archived`, `partial` or `rejected`.
+    outcome: &'static str,
+    /// The outputs' name prefixes (partner/prefix), sorted.
+    outputs: Vec<&'static str>,
+    report: bool,
+    warnings: bool,
+    /// (cust_ref, words of a history event, how many such events).
+    history: Vec<(&'static str, &'static str, usize)>,
+}
+
+/// What the partners took from their `out/` folders: (partner/name, content), in order.
+#[derive(Default)]
+struct Taken(Vec<(String, String)>);
+
+impl Taken {
+    /// Every partner takes (reads and deletes) every file in its `out/`.
+    fn take_all(&mut self, env: &Env) {
+        for p in &env.config.partners {
+            let out = env.config.partner_home(&p.name).join("out");
+            let mut names: Vec<_> = std::fs::read_dir(&out)
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| !n.starts_with('.'))
+                .collect();
+            names.sort();
+            for n in names {
+                let path = out.join(&n);
+                let content = std::fs::read_to_string(&path).unwrap();
+                std::fs::remove_file(&path).unwrap();
+                self.0.push((format!("{}/{n}", p.name), content));
+            }
+        }
+    }
+}
+
+/// The partner whose `out/` is `dir`.
+fn owner(env: &Env, dir: &Path) -> String {
+    env.config
+        .partners
+        .iter()
+        .find(|p| env.config.partner_home(&p.name).join("out") == dir)
+        .map(|p| p.name.clone())
+        .unwrap_or_else(|| panic!("{} is no partner's out/", dir.display()))
+}
+
+fn put(env: &Env, partner: &str, name: &str, body: &str) -> Arrival {
+    let path = env.config.partner_home(partner).join("in").join(name);
+    std::fs::write(&path, body).unwrap();
+    Arrival {
+        partner: partner.into(),
+        path,
+        rel: name.into(),
+        via: Via::Scan,
+        kind: crate::intake::Kind::Input,
+    }
+}
+
+fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if e.path().is_dir() {
+            out.extend(files_under(&e.path()));
+        } else {
+            out.push(e.path());
+        }
+    }
+    out
+}
+
+/// Runs `case` stopped before each step in turn, then once without a stop.
+fn at_every_step(case: &Case) {
+    let mut planned_steps = None;
+    for n in 0.. {
+        let env = Env::build(&case.cart_extra, ORDER, DS);
+        let p = env.pipeline();
+        for (partner, name, body) in &case.before {
+            env.feed(&p, partner, name, body);
+        }
+        Taken::default().take_all(&env);
+        let a = put(&env, case.partner, case.name, &case.body);
+        let key = job_key(case.partner, &a.rel);
+        let result = {
+            let _stop = crate::faults::stop_before(n);
+            p.process(&a)
+        };
+        let what = format!("{}, stopped before step {n}", case.what);
+        let mut taken = Taken::default();
+        let plan = match result {
+            Ok(outcome) => {
+                drop(p);
+                let Outcome::Settled { outcome, .. } = outcome else {
+                    panic!("{what}: {outcome:?}");
+                };
+                assert_eq!(outcome, case.outcome, "{what}");
+                assert_eq!(Some(n), planned_steps, "{what}: ran to the end");
+                None
+            }
+            Err(e) => {
+                assert!(
+                    e.to_string().contains(&format!("before step {n} ")),
+                    "{what}: {e}"
+                );
+                let plan = p
+                    .store()
+                    .job(&key)
+                    .unwrap()
+                    .expect("the plan is recorded before its first step")
+                    .plan;
+                let all = steps(&plan);
+                assert!(n < all.len(), "{what}: stopped past the last step");
+                *planned_steps.get_or_insert(all.len()) = all.len();
+                assert_crash_state(&env, &p, &key, &a, &plan, &all[..n], &what);
+                drop(p);
+                taken.take_all(&env);
+                env.restart_and_replay(&a);
+                Some(plan)
+            }
+        };
+        taken.take_all(&env);
+        assert_done(&env, case, &a, &key, plan.as_ref(), &taken, &what);
+        if plan.is_none() {
+            break;
+        }
+    }
+    let steps = planned_steps.expect("at least one stop");
+    let least = 3 * case.outputs.len() + 2 + usize::from(case.report) + usize::from(case.warnings);
+    assert_eq!(steps, least, "{}: every step was tried", case.what);
+}
+
+/// At the stop: the steps before it are done, the others not.
+fn assert_crash_state(
+    env: &Env,
+    p: &Pipeline,
+    key: &str,
+    a: &Arrival,
+    plan: &Plan,
+    done: &[Step],
+    what: &str,
+) {
+    for (i, out) in plan.outputs.iter().enumerate() {
+        let published = done.contains(&Step::PublishOutput(i));
+        assert_eq!(
+            out.dir.join(&out.name).exists(),
+            published,
+            "{what}: output {i} ({}) published",
+            out.name
+        );
+        assert_eq!(
+            out.dir
+                .join(crate::layout::names::staged_name(&out.name))
+                .exists(),
+            done.contains(&Step::StageOutput(i)) && !published,
+            "{what}: output {i} staged"
+        );
+        assert_eq!(
+            p.store().written(key, i).unwrap(),
+            done.contains(&Step::MarkWritten(i)),
+            "{what}: mark {i}"
+        );
+    }
+    for (file, step) in [
+        (&plan.report, Step::WriteReport),
+        (&plan.warnings, Step::WriteWarnings),
+    ] {
+        if let Some((path, _)) = file {
+            assert_eq!(path.exists(), done.contains(&step), "{what}: {step}");
+        }
+    }
+    let moved = done.contains(&Step::MoveInput);
+    assert_eq!(a.path.exists(), !moved, "{what}: input in in/");
+    assert_eq!(plan.settle_to.exists(), moved, "{what}: input settled");
+    let _ = env;
+}
+
+/// After the replay (or an uninterrupted run): everything done exactly once.
+fn assert_done(
+    env: &Env,
+    case: &Case,
+    a: &Arrival,
+    key: &str,
+    plan: Option<&Plan>,
+    taken: &Taken,
+    what: &str,
+) {
+    let p = env.pipeline();
+    // Outputs: received once each, as planned.
+    let mut received = taken.0.clone();
+    received.sort();
+    let mut prefixes: Vec<&str> = case.outputs.clone();
+    prefixes.sort_unstable();
+    assert_eq!(received.len(), prefixes.len(), "{what}: {received:#?}");
+    for ((name, _), prefix) in received.iter().zip(&prefixes) {
+        assert!(name.starts_with(prefix), "{what}: {name} is not {prefix}*");
+    }
+    if let Some(plan) = plan {
+        let mut want: Vec<(String, String)> = plan
+            .outputs
+            .iter()
+            .map(|o| {
+                (
+                    format!("{}/{}", owner(env, &o.dir), o.name),
+                    o.content.clone(),
+                )
+            })
+            .collect();
+        want.sort();
+        assert_eq!(received, want, "{what}: the planned outputs, once each");
+    }
+    // The input: settled once, unchanged; in/ empty.
+    let home = env.config.partner_home(case.partner);
+    assert!(!a.path.exists(), "{what}: input left in in/");
+    let folder = if case.outcome == "rejected" {
+        "error"
+    } else {
+        "archive"
+    };
+    let settled: Vec<_> = files_under(&home.join(folder))
+        .into_iter()
+        .filter(|f| {
+            f.file_name()
+                .is_some_and(|n| n.to_string_lossy() == case.name)
+        })
+        .collect();
+    assert_eq!(settled.len(), 1, "{what}: {settled:?}");
+    assert_eq!(
+        std::fs::read_to_string(&settled[0]).unwrap(),
+        case.body,
+        "{what}: the input as uploaded"
+    );
+    if let Some(plan) = plan {
+        assert_eq!(settled[0], plan.settle_to, "{what}");
+    }
+    // The report and the warnings, once, with the planned text.
+    for (wanted, suffix, planned) in [
+        (case.report, ".error.txt", plan.map(|p| &p.report)),
+        (case.warnings, ".warnings.txt", plan.map(|p| &p.warnings)),
+    ] {
+        let found: Vec<_> = files_under(&home)
+            .into_iter()
+            .filter(|f| f.to_string_lossy().ends_with(suffix))
+            .collect();
+        assert_eq!(found.len(), usize::from(wanted), "{what}: {found:?}");
+        if let Some(Some((path, text))) = planned {
+            assert_eq!(found[0], *path, "{what}");
+            assert_eq!(&std::fs::read_to_string(path).unwrap(), text, "{what}");
+        }
+    }
+    // The store: each event once; nothing left of the job.
+    for (cust_ref, event, times) in &case.history {
+        let rec = p
+            .store()
+            .order_by_ref(cust_ref)
+            .unwrap()
+            .unwrap_or_else(|| panic!("{what}: no order {cust_ref}"));
+        let n = rec
+            .history
+            .iter()
+            .filter(|h| h.event.contains(event))
+            .count();
+        assert_eq!(
+            n, *times,
+            "{what}: {cust_ref} {event:?}: {:#?}",
+            rec.history
+        );
+    }
+    assert!(
+        p.store().jobs().unwrap().is_empty(),
+        "{what}: a job is left"
+    );
+    assert!(p.store().attempts(key).unwrap().is_none(), "{what}");
+    for i in 0..case.outputs.len() {
+        assert!(!p.store().written(key, i).unwrap(), "{what}: mark {i} left");
+    }
+}
+
+/// An UltraCart order `id` (shipping method `method`, `qty` units of S).
+fn uc_order(id: &str, method: &str, qty: u32) -> String {
+    let order = &ORDER[ORDER.find("<order>").unwrap()..ORDER.find("</export>").unwrap()];
+    order
+        .replace("R-1", id)
+        .replace("UPS: Ground", method)
+        .replace(
+            "<quantity>1</quantity>",
+            &format!("<quantity>{qty}</quantity>"),
+        )
+}
+
+fn uc_file(orders: &[String]) -> String {
+    format!(
+        "{}{}</export>\n",
+        &ORDER[..ORDER.find("<order>").unwrap()],
+        orders.concat()
+    )
+}
+
+const PO: &str = "po_number,consumer_order_date,ship_first_name,ship_last_name,ship_address_1,ship_city,ship_region,ship_postal,ship_country,ship_carrier,ship_method,line_item_line_number,line_item_sku,line_item_quantity,line_item_expected_cost,dsco_order_id\n\
+    PO-77,2026-11-20T10:00:00-05:00,Ada,Lovelace,1 Main St,Cary,NC,27513,US,UPS,Ground,1,MUG-1,2,19.99,9001\n";
+
+/// R-1 (2 units) from the UltraCart cart and PO-77 (2 units) from the DSCO cart.
+fn two_carts_orders() -> Vec<(&'static str, &'static str, String)> {
+    vec![
+        (
+            "uc",
+            "r1.xml",
+            uc_file(&[uc_order("R-1", "UPS: Ground", 2)]),
+        ),
+        ("ds", "Purchase_Order_1.csv", PO.to_string()),
+    ]
+}
+
+#[test]
+fn an_order_file() {
+    at_every_step(&Case {
+        what: "an order file",
+        cart_extra: String::new(),
+        before: vec![],
+        partner: "uc",
+        name: "a.xml",
+        body: ORDER.to_string(),
+        outcome: "archived",
+        outputs: vec!["wh/order_R-1.json"],
+        report: false,
+        warnings: false,
+        history: vec![("R-1", "sent to warehouse", 1)],
+    });
+}
+
+#[test]
+fn a_file_with_a_rejected_order_writes_its_report() {
+    at_every_step(&Case {
+        what: "a rejected order",
+        cart_extra: "ship_methods = { \"UPS: Ground\" = \"UPS_G\" }".into(),
+        before: vec![],
+        partner: "uc",
+        name: "two.xml",
+        body: uc_file(&[
+            uc_order("R-1", "UPS: Ground", 1),
+            uc_order("R-2", "FedEx: Air", 1),
+        ]),
+        outcome: "partial",
+        outputs: vec!["wh/order_R-1.json"],
+        report: true,
+        warnings: false,
+        history: vec![
+            ("R-1", "sent to warehouse", 1),
+            ("R-2", "rejected:", 1),
+            ("R-2", "sent to warehouse", 0),
+        ],
+    });
+}
+
+#[test]
+fn an_error_plan() {
+    at_every_step(&Case {
+        what: "an error plan",
+        cart_extra: String::new(),
+        before: vec![],
+        partner: "uc",
+        name: "bad.xml",
+        body: "<export><order>".into(),
+        outcome: "rejected",
+        outputs: vec![],
+        report: true,
+        warnings: false,
+        history: vec![],
+    });
+}
+
+#[test]
+fn a_plan_with_several_outputs() {
+    at_every_step(&Case {
+        what: "several outputs",
+        cart_extra: String::new(),
+        before: vec![],
+        partner: "uc",
+        name: "three.xml",
+        body: uc_file(&[
+            uc_order("R-1", "UPS: Ground", 1),
+            uc_order("R-2", "UPS: Ground", 1),
+            uc_order("R-3", "UPS: Ground", 1),
+        ]),
+        outcome: "archived",
+        outputs: vec![
+            "wh/order_R-1.json",
+            "wh/order_R-2.json",
+            "wh/order_R-3.json",
+        ],
+        report: false,
+        warnings: false,
+        history: vec![
+            ("R-1", "sent to warehouse", 1),
+            ("R-2", "sent to warehouse", 1),
+            ("R-3", "sent to warehouse", 1),
+        ],
+    });
+}
+
+#[test]
+fn a_file_processed_in_dtd_report_mode_writes_its_warnings() {
+    let dtd = Path::new(env!("CARGO_MANIFEST_DIR")).join("dtd/ultracart-export.dtd");
+    at_every_step(&Case {
+        what: "dtd_mode = report",
+        cart_extra: format!("dtd = \"{}\"\ndtd_mode = \"report\"", dtd.display()),
+        before: vec![],
+        partner: "uc",
+        name: "w.xml",
+        body: super::report_mode_tests::ORDER.to_string(),
+        outcome: "archived",
+        outputs: vec!["wh/order_W-1.json"],
+        report: false,
+        warnings: true,
+        history: vec![("W-1", "sent to warehouse", 1)],
+    });
+}
+
+#[test]
+fn a_shipment_file_confirms_and_invoices_each_package_once() {
+    at_every_step(&Case {
+        what: "a shipment file",
+        cart_extra: String::new(),
+        before: two_carts_orders(),
+        partner: "wh",
+        name: "shipment-1.json",
+        body: r#"[{"cust_ref":"R-1","shipments":[{"carrier":"UPS","tracking_no":"1ZA","date":"2026-11-21T09:00:00-05:00","items":[{"item":"S","quantity":1}]}]},
+{"cust_ref":"PO-77","shipments":[{"carrier":"UPS","method":"Ground","tracking_no":"1ZB","date":"2026-11-21T09:00:00-05:00","items":[{"item":"MUG-1","quantity":1}]}]}]"#
+            .into(),
+        outcome: "archived",
+        outputs: vec!["ds/Invoice_", "ds/Shipment_", "uc/ship"],
+        report: false,
+        warnings: false,
+        history: vec![
+            ("R-1", "shipped 1 x S (tracking 1ZA)", 1),
+            ("R-1", "confirmation out/ship", 1),
+            ("PO-77", "shipped 1 x MUG-1 (tracking 1ZB)", 1),
+            ("PO-77", "confirmation out/Shipment_", 1),
+        ],
+    });
+}
+
+#[test]
+fn an_inventory_file_goes_once_to_each_cart() {
+    at_every_step(&Case {
+        what: "an inventory file",
+        cart_extra: String::new(),
+        before: vec![],
+        partner: "wh",
+        name: "inventory-1.json",
+        body: r#"[{"sku":"S","qty_available":5},{"sku":"MUG-1","qty_available":0}]"#.into(),
+        outcome: "archived",
+        outputs: vec!["ds/Inventory_", "uc/inv"],
+        report: false,
+        warnings: false,
+        history: vec![],
+    });
+}
+
+/// The file changed while its plan was carried out: the outputs already out stay out (the
+/// decision stands), nothing else is done, and the job waits for the new upload.
+#[test]
+fn a_file_overwritten_while_processed_keeps_its_job_and_its_outputs() {
+    let env = Env::build("", ORDER, "");
+    let two = uc_file(&[
+        uc_order("R-1", "UPS: Ground", 1),
+        uc_order("R-2", "UPS: Ground", 1),
+    ]);
+    let a = put(&env, "uc", "a.xml", &two);
+    let (p, key, plan) = super::tests::decide_only(&env, &a);
+    let job = p.store().job(&key).unwrap();
+    let moved = settle::execute(p.store(), &key, &a.path, plan.clone(), || false).unwrap();
+    assert!(!moved, "not settled");
+    assert!(a.path.exists(), "left in in/");
+    assert_eq!(
+        p.store().job(&key).unwrap(),
+        job,
+        "the job is kept as it was"
+    );
+    for (i, out) in plan.outputs.iter().enumerate() {
+        assert_eq!(
+            std::fs::read_to_string(out.dir.join(&out.name)).unwrap(),
+            out.content,
+            "output {i} is out"
+        );
+        assert!(p.store().written(&key, i).unwrap(), "output {i} is marked");
+    }
+    assert_eq!(plan.outputs.len(), 2);
+    assert!(!plan.settle_to.exists(), "nothing settled");
+    let home = env.config.partner_home("uc");
+    assert!(files_under(&home.join("archive")).is_empty());
+    assert!(files_under(&home.join("error")).is_empty());
+}
+
+/// A crash in the middle of a plan, then the partner replaces the file before the restart:
+/// the decision already recorded its orders as sent, so its outputs still go out (once), and
+/// the new file is decided on its own.
+#[test]
+fn a_file_replaced_after_a_crash_still_sends_what_was_decided() {
+    let steps_to_try = 3 * 2;
+    for n in 0..steps_to_try {
+        let env = Env::build("", ORDER, "");
+        let first = uc_file(&[
+            uc_order("R-1", "UPS: Ground", 1),
+            uc_order("R-2", "UPS: Ground", 1),
+        ]);
+        let a = put(&env, "uc", "a.xml", &first);
+        let p = env.pipeline();
+        let stopped = {
+            let _stop = crate::faults::stop_before(n);
+            p.process(&a)
+        };
+        assert!(stopped.is_err(), "stopped before step {n}");
+        drop(p);
+        let mut taken = Taken::default();
+        taken.take_all(&env);
+        // The partner uploads another file under the same name while Wharf is down.
+        let second = uc_file(&[
+            uc_order("R-2", "UPS: Ground", 1),
+            uc_order("R-3", "UPS: Ground", 1),
+        ]);
+        put(&env, "uc", "a.xml", &second);
+        env.restart_and_replay(&a);
+        taken.take_all(&env);
+        let mut names: Vec<&str> = taken.0.iter().map(|(n, _)| n.as_str()).collect();
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            [
+                "wh/order_R-1.json",
+                "wh/order_R-2.json",
+                "wh/order_R-3.json"
+            ],
+            "stopped before step {n}: every order sent once"
+        );
+        let p = env.pipeline();
+        for r in ["R-1", "R-2", "R-3"] {
+            let rec = p.store().order_by_ref(r).unwrap().unwrap();
+            let sent = rec
+                .history
+                .iter()
+                .filter(|h| h.event.starts_with("sent to warehouse"))
+                .count();
+            assert_eq!(sent, 1, "stopped before step {n}: {r}");
+        }
+        assert!(p.store().jobs().unwrap().is_empty());
+    }
+}

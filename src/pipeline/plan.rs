@@ -1,0 +1,119 @@
+//! Where a decided input goes, and recording that decision: the plan of a rejected file (to
+//! `error/` with its report) or of an accepted one (to `archive/DAY/`, with a report in
+//! `error/` when some orders were rejected), committed as the input's job in the same
+//! transaction as what the file did to the store.
+
+use super::orders::Applied;
+use super::report::Report;
+use super::{Pipeline, PipelineError};
+use crate::config::Partner;
+use crate::intake::Arrival;
+use crate::layout::{self, Folder, HomeLayout, free_name};
+use crate::store::{Job, Plan, StoreError, Txn};
+
+/// One input being decided: who sent it, where its home is, and the job it will record.
+pub(super) struct Deciding<'a> {
+    /// The pipeline (its configuration and store).
+    pub p: &'a Pipeline,
+    /// The partner that sent it.
+    pub partner: &'a Partner,
+    /// The input.
+    pub arrival: &'a Arrival,
+    /// The partner's home.
+    pub home: HomeLayout,
+    /// The input's job key.
+    pub key: &'a str,
+    /// The input's identity (its content hash).
+    pub hash: &'a str,
+}
+
+impl Deciding<'_> {
+    /// The input's path as the store's history and the logs name it: `in/REL`.
+    pub fn file_label(&self) -> String {
+        Folder::In.show(&self.arrival.rel)
+    }
+
+    /// A report for the input, `size` bytes.
+    pub fn report(&self, size: usize) -> Report {
+        Report::new(&self.partner.name, &self.arrival.rel, size)
+    }
+
+    /// Records the plan that sends the whole input to `error/` with `report`, rejected for
+    /// `reason`.
+    pub fn reject(&self, mut report: Report, reason: &str) -> Result<Plan, PipelineError> {
+        report.file_rejected(reason);
+        self.record(self.error_plan(report))
+    }
+
+    /// Runs `f` (which applies the file to the store and returns its plan) and records the
+    /// plan as the input's job, in one transaction.
+    pub fn in_txn(
+        &self,
+        f: impl FnOnce(&mut Txn<'_>) -> Result<Plan, StoreError>,
+    ) -> Result<Plan, PipelineError> {
+        Ok(self.p.store().write(|txn| {
+            let plan = f(txn)?;
+            txn.put_job(
+                self.key,
+                &Job {
+                    file_hash: self.hash.to_string(),
+                    plan: plan.clone(),
+                },
+            )?;
+            Ok(plan)
+        })?)
+    }
+
+    /// Records a plan that touches no order.
+    pub fn record(&self, plan: Plan) -> Result<Plan, PipelineError> {
+        self.in_txn(|_| Ok(plan))
+    }
+
+    /// The whole file to `error/` (keeping its path under `in/`), with its report beside it.
+    pub fn error_plan(&self, report: Report) -> Plan {
+        let (dir, name) = layout::beside(&self.home.error_dir(), &self.arrival.rel);
+        let free = free_name(&dir, &name, |n| dir.join(layout::report_name(n)).exists());
+        Plan {
+            outputs: vec![],
+            warnings: None,
+            settle_to: dir.join(&free),
+            report: Some((
+                dir.join(layout::report_name(&free)),
+                report.render(&self.home.show(&dir.join(&free))),
+            )),
+            outcome: "rejected".to_string(),
+        }
+    }
+
+    /// The file to `archive/YYYY-MM-DD/`; a report in `error/` when some orders were rejected.
+    pub fn archive_plan(&self, applied: Applied, mut report: Report) -> Plan {
+        let rel = &self.arrival.rel;
+        let (dir, name) = layout::beside(&self.home.archive_day(&layout::today()), rel);
+        // The name must be free for the input and for a `NAME.warnings.txt` beside it.
+        let free = free_name(&dir, &name, |n| {
+            dir.join(layout::warnings_name(n))
+                .symlink_metadata()
+                .is_ok()
+        });
+        let settle_to = dir.join(&free);
+        let archived_as = self.home.show(&settle_to);
+        let outcome;
+        let report_file = if applied.rejected.is_empty() {
+            outcome = "archived";
+            None
+        } else {
+            outcome = "partial";
+            report.orders_rejected(applied.total, &applied.rejected);
+            let (edir, ename) = layout::beside(&self.home.error_dir(), rel);
+            let rname = free_name(&edir, &layout::report_name(&ename), |_| false);
+            Some((edir.join(rname), report.render(&archived_as)))
+        };
+        Plan {
+            outputs: applied.outputs,
+            warnings: None,
+            settle_to,
+            report: report_file,
+            outcome: outcome.to_string(),
+        }
+    }
+}
