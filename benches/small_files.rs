@@ -122,6 +122,7 @@ fn main() -> Result<()> {
         &WharfOptions {
             max_upload: None,
             passive_ports: PASSIVE_PORTS,
+            limits: "",
         },
     )?;
     let refs = References::start(&t, &public, &protocols, Subsystem::Internal, PASSIVE_PORTS)?;

@@ -93,6 +93,7 @@ fn main() -> Result<()> {
         &WharfOptions {
             max_upload: Some(size * 2 + (1 << 20)),
             passive_ports: 8,
+            limits: "",
         },
     )?;
     let out = wharf.home(CART).join("out");

@@ -114,6 +114,13 @@ pub async fn serve(
     let (intake, mut queue) = Intake::new(layout::partners_dir(&config.data_dir));
     let pipeline = Pipeline::new(config.clone(), store.clone(), intake.uploads().clone());
     let purged = pipeline.recover()?;
+    let sent = pipeline.recheck_held()?;
+    if sent > 0 {
+        info!(
+            orders = sent,
+            "held orders sent: the catalog or the carts' aliases know their SKUs now"
+        );
+    }
     if purged > 0 {
         info!(
             jobs = purged,

@@ -181,6 +181,8 @@ pub struct WharfOptions {
     pub max_upload: Option<u64>,
     /// How many passive FTP ports.
     pub passive_ports: u16,
+    /// More `[limits]` lines (`key = value`, one a line).
+    pub limits: &'static str,
 }
 
 /// Wharf (the release build of this checkout): one process, FTP and SFTP, the cart [`CART`]
@@ -201,10 +203,14 @@ impl Wharf {
         let sftp_port = free_port()?;
         let (lo, hi) = free_range(opts.passive_ports)?;
         let hash = wharf::config::hash_password(PASSWORD).map_err(|e| anyhow!("{e}"))?;
-        let limits = match opts.max_upload {
-            Some(n) => format!("[limits]\nmax_upload_size = {n}\n"),
+        let mut limits = match opts.max_upload {
+            Some(n) => format!("max_upload_size = {n}\n"),
             None => String::new(),
         };
+        limits.push_str(opts.limits);
+        if !limits.is_empty() {
+            limits = format!("[limits]\n{limits}\n");
+        }
         let toml = format!(
             r#"data_dir = "data"
 

@@ -1,7 +1,9 @@
 //! The SFTP request handling Wharf owns (`SftpFs`: open/read/write/close, stat/lstat/fstat,
 //! setstat/fsetstat, opendir/readdir, remove/mkdir/rmdir, realpath, rename, the OpenSSH
 //! extensions), on a real partner home in a temp folder, through the upload life cycle and the
-//! folder rules. russh-sftp parses the packets; this target starts after it: a sequence of
+//! folder rules, as the request loop runs it: each request is encoded as the client's packet,
+//! decoded by the wire module (which must give back the request meant), and answered by
+//! `SftpFs::answer`, whose reply packet is read back. A sequence of
 //! requests (structured with `arbitrary`: fuzzed paths from an alphabet of the home's names,
 //! links, `..` and raw text; flags, offsets, sizes), from two sessions of the same partner
 //! (two SSH connections), with a stand-in for the pipeline taking what the intake queues.
@@ -20,17 +22,17 @@
 //! once as aborted, under a quarantine name. After every input: nothing outside the home
 //! changed (a canary folder, the other partner's home, the links' targets).
 
+use super::sftp_wire::{encode_request, ssh_strings};
 use super::sftp_world::{MAX_UPLOAD, PARTNER, World};
 use arbitrary::{Arbitrary, Unstructured};
-use std::collections::HashMap;
+use bytes::{Buf, Bytes};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use tokio::sync::mpsc;
 use wharf::intake::{Arrival, Intake, Kind, Queue, Via};
 use wharf::layout::names::{is_temp_name, original_name};
-use wharf::transport::sftp::fuzzing::russh_sftp::protocol::{FileAttributes, OpenFlags, Packet};
-use wharf::transport::sftp::fuzzing::russh_sftp::server::Handler;
 use wharf::transport::sftp::fuzzing::{FsParts, Handles, Open, SftpFs};
+use wharf::transport::sftp::wire::{Attrs, OpenFlags, Request, decode, kind};
 use wharf::upload::Uploads;
 
 #[derive(Arbitrary, Debug, Clone, Copy)]
@@ -298,19 +300,84 @@ fn kind_of(handles: &Handles, h: &str) -> Option<Kind0> {
 }
 
 fn flags(bits: u8) -> OpenFlags {
-    OpenFlags::from_bits_truncate(u32::from(bits & 0x3f))
+    OpenFlags(u32::from(bits & 0x3f))
 }
 
-fn attrs(size: Option<Offset>, mtime: Option<u32>, perm: Option<u32>) -> FileAttributes {
-    let mut a = FileAttributes::empty();
-    a.size = size.map(Offset::get);
-    a.mtime = mtime;
-    a.atime = mtime;
-    a.permissions = perm;
-    a
+fn attrs(size: Option<Offset>, mtime: Option<u32>, perm: Option<u32>) -> Attrs {
+    Attrs {
+        size: size.map(Offset::get),
+        uid_gid: None,
+        permissions: perm,
+        times: mtime.map(|m| (m, m)),
+    }
+}
+
+/// A reply packet, read back.
+#[derive(Debug)]
+enum Reply {
+    Status(u32),
+    Handle(String),
+    Data(usize),
+    Name(Vec<String>),
+    Attrs,
+    Extended,
+}
+
+impl Reply {
+    fn ok(&self) -> bool {
+        matches!(self, Reply::Status(0))
+    }
+}
+
+fn reply_string(b: &mut Bytes) -> Bytes {
+    assert!(b.remaining() >= 4, "a reply string cut short");
+    let n = b.get_u32() as usize;
+    assert!(b.remaining() >= n, "a reply string cut short");
+    b.split_to(n)
+}
+
+/// Reads reply `bytes` (a framed packet) to request `id`.
+fn read_reply(id: u32, mut b: Bytes) -> Reply {
+    assert!(b.remaining() >= 9, "a reply too short: {b:?}");
+    let len = b.get_u32() as usize;
+    assert_eq!(len, b.remaining(), "a reply's length field");
+    let k = b.get_u8();
+    assert_eq!(b.get_u32(), id, "a reply to another request");
+    match k {
+        kind::STATUS => Reply::Status(b.get_u32()),
+        kind::HANDLE => {
+            let h = reply_string(&mut b);
+            Reply::Handle(String::from_utf8(h.to_vec()).expect("a UTF-8 handle"))
+        }
+        kind::DATA => Reply::Data(reply_string(&mut b).len()),
+        kind::NAME => {
+            let n = b.get_u32();
+            let mut names = Vec::new();
+            for _ in 0..n {
+                let f = reply_string(&mut b);
+                names.push(String::from_utf8(f.to_vec()).expect("a UTF-8 name"));
+                reply_string(&mut b);
+            }
+            Reply::Name(names)
+        }
+        kind::ATTRS => Reply::Attrs,
+        kind::EXTENDED_REPLY => Reply::Extended,
+        other => panic!("reply type {other}"),
+    }
 }
 
 impl Run<'_> {
+    /// Session `s` sends `request`: encoded, decoded by the wire module (to the same request),
+    /// answered by the session's file system, the reply read back.
+    fn ask(&self, s: usize, request: Request) -> Reply {
+        let id = 7;
+        let packet = encode_request(id, &request);
+        let decoded = decode(&packet).unwrap_or_else(|m| panic!("{request:?}: {m:?}"));
+        assert_eq!(decoded, (id, request), "decoded");
+        let fs = self.sessions[s].fs.as_ref().expect("a live session");
+        read_reply(id, fs.answer(id, decoded.1))
+    }
+
     /// The handle string step `h` names: one the session was given (open or closed), or a
     /// bogus one.
     fn handle(&self, s: usize, h: u8) -> (String, Option<usize>) {
@@ -460,7 +527,6 @@ impl Run<'_> {
 
     async fn step(&mut self, step: &Step) {
         let s = usize::from(step.second);
-        let id = 7;
         match &step.req {
             Req::EndSession => return self.end_session(s).await,
             Req::Settle => {
@@ -472,14 +538,29 @@ impl Run<'_> {
         let mut closed: Option<(usize, bool)> = None;
         let mut wrote: Option<(usize, bool)> = None;
         let home_path = self.w.home();
-        let fs = self.sessions[s].fs.as_mut().expect("a live session");
+        let h = |this: &Self, h: u8| {
+            let (handle, i) = this.handle(s, h);
+            (Bytes::from(handle.into_bytes()), i)
+        };
         match &step.req {
-            Req::Init => drop(fs.init(3, HashMap::new()).await),
+            // The request loop's own (no file system): only the wire format.
+            Req::Init => {
+                let init = Request::Init { version: 3 };
+                assert_eq!(decode(&encode_request(0, &init)), Ok((0, init)));
+            }
             Req::Open { path, flags: bits } => {
                 let text = path.text();
                 let f = flags(*bits);
-                if let Ok(h) = fs.open(id, text.clone(), f, FileAttributes::empty()).await {
-                    let upload = f.intersects(OpenFlags::WRITE | OpenFlags::APPEND);
+                let r = self.ask(
+                    s,
+                    Request::Open {
+                        path: text.clone(),
+                        flags: f,
+                        attrs: Attrs::default(),
+                    },
+                );
+                if let Reply::Handle(handle) = r {
+                    let upload = f.has(OpenFlags::WRITE) || f.has(OpenFlags::APPEND);
                     let disk = upload.then(|| {
                         let r = wharf::policy::resolve(Path::new(&text))
                             .expect("opened, so it resolves");
@@ -487,12 +568,11 @@ impl Run<'_> {
                     });
                     let sess = &mut self.sessions[s];
                     assert!(
-                        sess.held.iter().all(|o| !o.open || o.handle != h.handle),
-                        "handle {} given twice",
-                        h.handle
+                        sess.held.iter().all(|o| !o.open || o.handle != handle),
+                        "handle {handle} given twice"
                     );
                     sess.held.push(Held {
-                        handle: h.handle,
+                        handle,
                         kind: if upload {
                             Kind0::Upload
                         } else {
@@ -502,60 +582,82 @@ impl Run<'_> {
                         open: true,
                         too_large: false,
                     });
+                } else {
+                    assert!(matches!(r, Reply::Status(c) if c != 0), "open: {r:?}");
                 }
             }
-            Req::Close { h } => {
-                let (handle, i) = self.handle(s, *h);
-                let fs = self.sessions[s].fs.as_mut().expect("a live session");
-                let ok = fs.close(id, handle).await.is_ok();
+            Req::Close { h: n } => {
+                let (handle, i) = h(self, *n);
+                let ok = self.ask(s, Request::Close { handle }).ok();
                 if let Some(i) = i {
                     closed = Some((i, ok));
                 }
             }
-            Req::Read { h, offset, len } => {
-                let (handle, _) = self.handle(s, *h);
-                let fs = self.sessions[s].fs.as_mut().expect("a live session");
-                if let Ok(d) = fs.read(id, handle, offset.get(), *len).await {
-                    assert!(d.data.len() <= *len as usize, "read more than asked");
+            Req::Read { h: n, offset, len } => {
+                let (handle, _) = h(self, *n);
+                let r = self.ask(
+                    s,
+                    Request::Read {
+                        handle,
+                        offset: offset.get(),
+                        len: *len,
+                    },
+                );
+                if let Reply::Data(got) = r {
+                    assert!(got <= *len as usize, "read more than asked");
                 }
             }
             Req::Write {
-                h,
+                h: n,
                 offset,
                 len,
                 byte,
             } => {
-                let (handle, i) = self.handle(s, *h);
-                let data = vec![*byte; usize::from(*len) % 20_000];
-                let fs = self.sessions[s].fs.as_mut().expect("a live session");
-                let ok = fs.write(id, handle, offset.get(), data).await.is_ok();
+                let (handle, i) = h(self, *n);
+                let data = Bytes::from(vec![*byte; usize::from(*len) % 20_000]);
+                let ok = self
+                    .ask(
+                        s,
+                        Request::Write {
+                            handle,
+                            offset: offset.get(),
+                            data,
+                        },
+                    )
+                    .ok();
                 if let Some(i) = i {
                     wrote = Some((i, ok));
                 }
             }
-            Req::Lstat { path } => drop(fs.lstat(id, path.text()).await),
-            Req::Stat { path } => drop(fs.stat(id, path.text()).await),
-            Req::Fstat { h } => {
-                let (handle, _) = self.handle(s, *h);
-                let fs = self.sessions[s].fs.as_mut().expect("a live session");
-                drop(fs.fstat(id, handle).await);
+            Req::Lstat { path } => drop(self.ask(s, Request::Lstat { path: path.text() })),
+            Req::Stat { path } => drop(self.ask(s, Request::Stat { path: path.text() })),
+            Req::Fstat { h: n } => {
+                let (handle, _) = h(self, *n);
+                drop(self.ask(s, Request::Fstat { handle }));
             }
             Req::SetStat {
                 path,
                 size,
                 mtime,
                 perm,
-            } => drop(
-                fs.setstat(id, path.text(), attrs(*size, *mtime, *perm))
-                    .await,
-            ),
-            Req::FSetStat { h, size, mtime } => {
-                let (handle, i) = self.handle(s, *h);
-                let fs = self.sessions[s].fs.as_mut().expect("a live session");
-                let ok = fs
-                    .fsetstat(id, handle, attrs(*size, *mtime, None))
-                    .await
-                    .is_ok();
+            } => drop(self.ask(
+                s,
+                Request::Setstat {
+                    path: path.text(),
+                    attrs: attrs(*size, *mtime, *perm),
+                },
+            )),
+            Req::FSetStat { h: n, size, mtime } => {
+                let (handle, i) = h(self, *n);
+                let ok = self
+                    .ask(
+                        s,
+                        Request::Fsetstat {
+                            handle,
+                            attrs: attrs(*size, *mtime, None),
+                        },
+                    )
+                    .ok();
                 if let Some(i) = i {
                     wrote = Some((i, ok));
                     if size.is_some_and(|n| n.get() > MAX_UPLOAD) {
@@ -564,9 +666,9 @@ impl Run<'_> {
                 }
             }
             Req::OpenDir { path } => {
-                if let Ok(h) = fs.opendir(id, path.text()).await {
+                if let Reply::Handle(handle) = self.ask(s, Request::Opendir { path: path.text() }) {
                     self.sessions[s].held.push(Held {
-                        handle: h.handle,
+                        handle,
                         kind: Kind0::Listing,
                         disk: None,
                         open: true,
@@ -574,65 +676,76 @@ impl Run<'_> {
                     });
                 }
             }
-            Req::ReadDir { h } => {
-                let (handle, _) = self.handle(s, *h);
-                let fs = self.sessions[s].fs.as_mut().expect("a live session");
-                if let Ok(names) = fs.readdir(id, handle).await {
-                    for f in names.files {
-                        assert!(
-                            !f.filename.contains('/') && !f.filename.is_empty(),
-                            "listed name {:?}",
-                            f.filename
-                        );
+            Req::ReadDir { h: n } => {
+                let (handle, _) = h(self, *n);
+                if let Reply::Name(names) = self.ask(s, Request::Readdir { handle }) {
+                    for f in names {
+                        assert!(!f.contains('/') && !f.is_empty(), "listed name {f:?}");
                     }
                 }
             }
-            Req::Remove { path } => drop(fs.remove(id, path.text()).await),
-            Req::Mkdir { path } => drop(fs.mkdir(id, path.text(), FileAttributes::empty()).await),
-            Req::Rmdir { path } => drop(fs.rmdir(id, path.text()).await),
+            Req::Remove { path } => drop(self.ask(s, Request::Remove { path: path.text() })),
+            Req::Mkdir { path } => drop(self.ask(
+                s,
+                Request::Mkdir {
+                    path: path.text(),
+                    attrs: Attrs::default(),
+                },
+            )),
+            Req::Rmdir { path } => drop(self.ask(s, Request::Rmdir { path: path.text() })),
             Req::RealPath { path } => {
-                if let Ok(n) = fs.realpath(id, path.text()).await {
-                    for f in n.files {
-                        let p = Path::new(&f.filename);
+                if let Reply::Name(names) = self.ask(s, Request::Realpath { path: path.text() }) {
+                    for f in names {
+                        let p = Path::new(&f);
                         assert!(
                             p.is_absolute()
                                 && p.components()
                                     .all(|c| !matches!(c, std::path::Component::ParentDir)),
-                            "realpath {:?}",
-                            f.filename
+                            "realpath {f:?}"
                         );
                     }
                 }
             }
-            Req::Rename { from, to } => drop(fs.rename(id, from.text(), to.text()).await),
+            Req::Rename { from, to } => drop(self.ask(
+                s,
+                Request::Rename {
+                    from: from.text(),
+                    to: to.text(),
+                },
+            )),
             Req::Extended(ext) => {
                 let (name, data) = match ext {
                     Ext::PosixRename(a, b) => (
                         "posix-rename@openssh.com".to_string(),
-                        ssh_strings(&[a.text(), b.text()]),
+                        ssh_strings(&[&a.text(), &b.text()]),
                     ),
-                    Ext::Fsync(h) => {
-                        let (handle, _) = self.handle(s, *h);
-                        ("fsync@openssh.com".to_string(), ssh_strings(&[handle]))
+                    Ext::Fsync(n) => {
+                        let (handle, _) = self.handle(s, *n);
+                        ("fsync@openssh.com".to_string(), ssh_strings(&[&handle]))
                     }
-                    Ext::Raw(name, data) => (name.clone(), data.clone()),
+                    Ext::Raw(name, data) => (name.clone(), Bytes::from(data.clone())),
                 };
-                let fs = self.sessions[s].fs.as_mut().expect("a live session");
-                if let Ok(p) = fs.extended(id, name, data).await {
-                    assert!(matches!(p, Packet::Status(_)), "{p:?}");
+                let limits = name == "limits@openssh.com";
+                let r = self.ask(s, Request::Extended { name, data });
+                match r {
+                    Reply::Status(_) => {}
+                    Reply::Extended if limits => {}
+                    other => panic!("extended: {other:?}"),
                 }
             }
             Req::ReadLink { path } => {
-                assert!(
-                    fs.readlink(id, path.text()).await.is_err(),
-                    "readlink answered"
-                );
+                let r = self.ask(s, Request::Readlink { path: path.text() });
+                assert!(matches!(r, Reply::Status(c) if c != 0), "readlink: {r:?}");
             }
             Req::Symlink { link, target } => {
-                assert!(
-                    fs.symlink(id, link.text(), target.text()).await.is_err(),
-                    "symlink made"
+                let r = self.ask(
+                    s,
+                    Request::Symlink {
+                        link: link.text(),
+                        target: target.text(),
+                    },
                 );
+                assert!(matches!(r, Reply::Status(c) if c != 0), "symlink: {r:?}");
             }
             Req::EndSession | Req::Settle => unreachable!(),
         }
@@ -700,15 +813,6 @@ impl Run<'_> {
         self.check_handles(s);
         self.check_handles(1 - s);
     }
-}
-
-fn ssh_strings(items: &[String]) -> Vec<u8> {
-    let mut d = Vec::new();
-    for s in items {
-        d.extend_from_slice(&(s.len() as u32).to_be_bytes());
-        d.extend_from_slice(s.as_bytes());
-    }
-    d
 }
 
 fn world() -> &'static World {

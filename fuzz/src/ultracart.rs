@@ -19,6 +19,7 @@ fn options() -> [DecodeOptions; 2] {
             ("UPS: Ground".into(), "UPS_GND".into()),
             ("".into(), "NONE".into()),
         ]),
+        accept_orders_since: None,
     };
     [plain, every]
 }

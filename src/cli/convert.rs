@@ -1,4 +1,6 @@
-//! `wharf convert`: one partner file → its canonical orders as a JSON array on stdout.
+//! `wharf convert`: one partner file → its canonical orders as a JSON array on stdout; with
+//! `--config F --partner NAME`, the mapping preview (that cart's mappings, go-live date and
+//! SKU check; a summary line per order on stderr; the store is only read).
 
 use anyhow::Context;
 use std::collections::HashSet;
@@ -51,6 +53,13 @@ pub(crate) fn run(format: &str, file: &Path) -> Result<ExitCode, anyhow::Error> 
                     d.place
                 )
             }
+            OrderOutcome::Cancel(c) => eprintln!(
+                "{}: order {} at {}: cancellation ({})",
+                file.display(),
+                d.order_no,
+                d.place,
+                c.reason.as_deref().unwrap_or("no reason given")
+            ),
             OrderOutcome::Reject(why) => {
                 rejected = true;
                 eprintln!(
@@ -64,6 +73,54 @@ pub(crate) fn run(format: &str, file: &Path) -> Result<ExitCode, anyhow::Error> 
     }
     outln!("{}", serde_json::to_string_pretty(&orders)?)?;
     Ok(if rejected {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `wharf convert --config F --partner NAME FILE`: the mapping preview.
+pub(crate) fn preview(
+    explicit: Option<&Path>,
+    partner: &str,
+    file: &Path,
+) -> Result<ExitCode, anyhow::Error> {
+    let cfg = match wharf::config::locate(explicit) {
+        wharf::config::Source::File(path) => {
+            wharf::config::load(&path)
+                .map_err(|problems| anyhow::anyhow!("{problems}"))?
+                .config
+        }
+        wharf::config::Source::Demo => anyhow::bail!("no configuration: give --config"),
+    };
+    let cart = cfg
+        .partner(partner)
+        .filter(|p| p.role == wharf::config::Role::Cart)
+        .with_context(|| format!("no cart partner {partner:?} in the configuration"))?
+        .clone();
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let store_path = wharf::layout::store_file(&cfg.data_dir);
+    let store = if store_path.exists() {
+        Some(wharf::store::Store::open_read_only(&store_path)?)
+    } else {
+        None
+    };
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let shown = match wharf::pipeline::preview(&cfg, &cart, &name, &bytes, store.as_ref()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{}: {e}", file.display());
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    outln!("{}", serde_json::to_string_pretty(&shown.sent)?)?;
+    for line in &shown.summary {
+        eprintln!("{}: {line}", file.display());
+    }
+    Ok(if shown.rejected {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

@@ -11,6 +11,7 @@ macro_rules! outln {
     }};
 }
 
+mod catalog;
 mod convert;
 mod host_key;
 mod orders;
@@ -60,11 +61,20 @@ enum Command {
     },
     /// Parse one partner file and print its canonical orders as a JSON array.
     ///
-    /// No store and no partner mappings; cust_ref as it would be assigned on an empty store.
+    /// With --format: no store and no partner mappings; cust_ref as it would be assigned on an
+    /// empty store. With --config and --partner: the mapping preview, that cart's aliases,
+    /// ship methods, distribution center, kits, go-live date and SKU check, and a summary per
+    /// order on stderr (sent, held, skipped, rejected); the store is read, never written.
     Convert {
         /// The file's format.
-        #[arg(long, short, value_parser = format_names())]
-        format: String,
+        #[arg(long, short, value_parser = format_names(), required_unless_present = "partner")]
+        format: Option<String>,
+        /// Configuration file (TOML), for --partner.
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+        /// Preview the file as this cart partner would send it.
+        #[arg(long, short, conflicts_with = "format")]
+        partner: Option<String>,
         /// The file to convert.
         file: PathBuf,
     },
@@ -103,6 +113,14 @@ enum Command {
         #[command(subcommand)]
         command: OrdersCommand,
     },
+    /// Each warehouse's catalog (from its product and inventory files). Safe while serve runs.
+    Catalog {
+        /// Configuration file (TOML); default ./wharf.toml, else the demo's ./wharf-data.
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
     /// Move files from a partner's error/ or archive/ back into its in/ to be processed again.
     Requeue {
         /// Files under DATA_DIR/partners/NAME/error/ or .../archive/.
@@ -115,8 +133,8 @@ enum Command {
 enum OrdersCommand {
     /// One line per order, tab-separated with a header: cust_ref source cust_po_no status order_date.
     List {
-        /// Only orders with this status (new, at_wms, partial, shipped, confirmed, skipped, error, canceled).
-        #[arg(long, short)]
+        /// Only orders with this status (new, at_wms, partial, shipped, confirmed, skipped, error, held, canceled).
+        #[arg(long, short, value_parser = status_names())]
         status: Option<String>,
     },
     /// One order as canonical JSON with its order_status and history.
@@ -124,11 +142,41 @@ enum OrdersCommand {
         /// A cust_ref, or a cust_po_no when only one source has it.
         reference: String,
     },
+    /// Send a held order to its warehouse as it is (the server must be stopped).
+    Release {
+        /// The order's cust_ref.
+        reference: String,
+    },
+    /// Cancel an order not yet shipped; the warehouse gets cancel_<cust_ref>.json when it had
+    /// the order (the server must be stopped).
+    Cancel {
+        /// The order's cust_ref.
+        reference: String,
+        /// Why, for the history and the warehouse.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CatalogCommand {
+    /// One line per SKU, tab-separated with a header: warehouse sku active description.
+    List,
+    /// One SKU as JSON, from every warehouse's catalog that has it.
+    Show {
+        /// The warehouse SKU.
+        sku: String,
+    },
 }
 
 /// The names of the formats Wharf speaks, for `--format`.
 fn format_names() -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(wharf::formats::FORMATS.iter().map(|f| f.as_str()))
+}
+
+/// The names of the order statuses, for `--status`.
+fn status_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(wharf::model::OrderStatus::ALL.map(|s| s.as_str()))
 }
 
 /// Parses the arguments and runs the command; returns the process exit code.
@@ -139,7 +187,16 @@ pub(crate) fn main() -> ExitCode {
             serve::run(config.as_deref(), ready_file.as_deref())
         }
         Command::Check { config } => serve::check(config.as_deref()),
-        Command::Convert { format, file } => convert::run(&format, &file),
+        Command::Convert {
+            format,
+            config,
+            partner,
+            file,
+        } => match (partner, format) {
+            (Some(partner), _) => convert::preview(config.as_deref(), &partner, &file),
+            (None, Some(format)) => convert::run(&format, &file),
+            (None, None) => Ok(ExitCode::FAILURE),
+        },
         Command::Validate {
             dtd,
             catalog,
@@ -150,6 +207,16 @@ pub(crate) fn main() -> ExitCode {
         Command::Orders { config, command } => match command {
             OrdersCommand::List { status } => orders::list(config.as_deref(), status.as_deref()),
             OrdersCommand::Show { reference } => orders::show(config.as_deref(), &reference),
+            OrdersCommand::Release { reference } => {
+                orders::act(config.as_deref(), &reference, true, None)
+            }
+            OrdersCommand::Cancel { reference, reason } => {
+                orders::act(config.as_deref(), &reference, false, reason.as_deref())
+            }
+        },
+        Command::Catalog { config, command } => match command {
+            CatalogCommand::List => catalog::list(config.as_deref()),
+            CatalogCommand::Show { sku } => catalog::show(config.as_deref(), &sku),
         },
         Command::Requeue { paths } => requeue::run(&paths),
     };

@@ -23,9 +23,10 @@ pub(crate) fn list(
     status: Option<&str>,
 ) -> Result<ExitCode, anyhow::Error> {
     let wanted = match status {
-        Some(s) => Some(OrderStatus::parse(s).with_context(|| {
-            format!("unknown status {s:?} (new, at_wms, partial, shipped, confirmed, skipped, error, canceled)")
-        })?),
+        Some(s) => Some(
+            OrderStatus::parse(s)
+                .with_context(|| format!("unknown status {s:?} ({})", OrderStatus::names()))?,
+        ),
         None => None,
     };
     outln!("cust_ref\tsource\tcust_po_no\tstatus\torder_date")?;
@@ -111,4 +112,47 @@ fn shown(rec: &OrderRecord) -> serde_json::Value {
         );
     }
     v
+}
+
+/// `wharf orders release REF` / `wharf orders cancel REF`: decided in the store, opened for
+/// writing, so the server must be stopped (it holds the store while it runs); the order file
+/// or cancellation goes to the warehouse's `out/` at once.
+pub(crate) fn act(
+    explicit: Option<&Path>,
+    reference: &str,
+    release: bool,
+    reason: Option<&str>,
+) -> Result<ExitCode, anyhow::Error> {
+    let cfg = match config::locate(explicit) {
+        config::Source::File(path) => {
+            config::load(&path)
+                .map_err(|problems| anyhow::anyhow!("{problems}"))?
+                .config
+        }
+        config::Source::Demo => anyhow::bail!("no configuration: give --config"),
+    };
+    let path = wharf::layout::store_file(&cfg.data_dir);
+    let store = Store::open(&path).map_err(|e| {
+        anyhow::anyhow!("{e}: stop `wharf serve` first (it holds the store while it runs)")
+    })?;
+    let pipeline = wharf::pipeline::Pipeline::new(
+        std::sync::Arc::new(cfg),
+        std::sync::Arc::new(store),
+        wharf::intake::UploadRegistry::default(),
+    );
+    let done = if release {
+        pipeline.release(reference)?
+    } else {
+        pipeline.cancel(reference, reason.unwrap_or("canceled by the operator"))?
+    };
+    match done {
+        wharf::pipeline::Done::Ok(what) => {
+            outln!("{what}")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        wharf::pipeline::Done::Refused(why) => {
+            eprintln!("refused: {why}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }

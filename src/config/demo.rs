@@ -76,6 +76,8 @@ pub fn demo_config(
                 sku_aliases: BTreeMap::new(),
                 ship_methods: BTreeMap::new(),
                 cust_ref_max_len: DEFAULT_CUST_REF_MAX_LEN,
+                accept_orders_since: None,
+                check_skus: false,
                 remote: None,
             })
         })

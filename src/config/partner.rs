@@ -141,6 +141,8 @@ fn check_partner(raw: RawPartner, header: &Range<usize>, number: usize, ctx: &mu
     let sku_aliases = check_map(&raw.sku_aliases, "sku_aliases", role, &label, ctx);
     let ship_methods = check_map(&raw.ship_methods, "ship_methods", role, &label, ctx);
     let cust_ref_max_len = cust_ref_max_len(&raw, role, &label, ctx);
+    let accept_orders_since = accept_orders_since(&raw, role, &label, ctx);
+    let check_skus = check_skus(&raw, role, &label, ctx);
     let remote = raw
         .remote
         .as_ref()
@@ -165,6 +167,8 @@ fn check_partner(raw: RawPartner, header: &Range<usize>, number: usize, ctx: &mu
                 sku_aliases,
                 ship_methods,
                 cust_ref_max_len,
+                accept_orders_since,
+                check_skus,
                 remote,
             })
         }
@@ -422,6 +426,49 @@ fn cust_ref_max_len(raw: &RawPartner, role: Option<Role>, label: &str, ctx: &mut
                 DEFAULT_CUST_REF_MAX_LEN
             }
         }
+    }
+}
+
+/// `accept_orders_since`: a cart's go-live date, `YYYY-MM-DD`.
+fn accept_orders_since(
+    raw: &RawPartner,
+    role: Option<Role>,
+    label: &str,
+    ctx: &mut Ctx,
+) -> Option<jiff::civil::Date> {
+    let value = raw.accept_orders_since.as_ref()?;
+    if role == Some(Role::Warehouse) {
+        ctx.error(
+            &value.span(),
+            format!("{label}: `accept_orders_since` is for carts only (the date their orders are taken from)"),
+        );
+        return None;
+    }
+    let text = value.get_ref().trim();
+    match text.parse::<jiff::civil::Date>() {
+        Ok(date) if text.len() == 10 => Some(date),
+        _ => {
+            ctx.error(
+                &value.span(),
+                format!("{label}: `accept_orders_since` must be a date like \"2026-11-01\", not {text:?}"),
+            );
+            None
+        }
+    }
+}
+
+/// `check_skus`: a warehouse's, default false.
+fn check_skus(raw: &RawPartner, role: Option<Role>, label: &str, ctx: &mut Ctx) -> bool {
+    match (&raw.check_skus, role) {
+        (Some(value), Some(Role::Cart)) => {
+            ctx.error(
+                &value.span(),
+                format!("{label}: `check_skus` is for warehouses only (it checks orders against the warehouse's catalog)"),
+            );
+            false
+        }
+        (Some(value), _) => *value.get_ref(),
+        (None, _) => false,
     }
 }
 

@@ -78,6 +78,8 @@ pub(crate) struct RawPartner {
     pub sku_aliases: Option<Spanned<BTreeMap<String, Spanned<String>>>>,
     pub ship_methods: Option<Spanned<BTreeMap<String, Spanned<String>>>>,
     pub cust_ref_max_len: Option<Spanned<i64>>,
+    pub accept_orders_since: Option<Spanned<String>>,
+    pub check_skus: Option<Spanned<bool>>,
     /// `[partner.remote]` (pull mode).
     pub remote: Option<Spanned<RawRemote>>,
 }

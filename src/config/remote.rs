@@ -18,7 +18,7 @@ use super::units::parse_duration;
 /// `poll_every` when not given.
 pub const DEFAULT_POLL_EVERY: Duration = Duration::from_secs(60);
 /// The kinds of files a `drop_off` table may name.
-pub const DROP_OFF_KINDS: &[&str] = &["order", "shipment", "inventory", "invoice"];
+pub const DROP_OFF_KINDS: &[&str] = &["order", "shipment", "inventory", "invoice", "cancel"];
 
 /// A partner's own server, as configured in `[partner.remote]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -420,7 +420,7 @@ fn drop_off(at: &Table<'_>, ctx: &mut Ctx) -> Option<DropOff> {
                 table,
                 format!(
                     "{label}: [partner.remote] has no `drop_off` (a remote folder, or a table \
-                     by kind: order, shipment, inventory, invoice)"
+                     by kind: order, shipment, inventory, invoice, cancel)"
                 ),
             );
             None

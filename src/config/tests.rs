@@ -1652,3 +1652,33 @@ fn an_explicit_path_wins() {
     let path = Path::new("/nonexistent/wharf.toml");
     assert_eq!(locate(Some(path)), Source::File(path.to_path_buf()));
 }
+
+#[test]
+fn go_live_and_sku_check_keys() {
+    assert_problem(
+        &refs(&dsco_cart_with("accept_orders_since = \"2026-13-01\"")),
+        7,
+        "must be a date like \"2026-11-01\"",
+    );
+    assert_problem(
+        &refs(&dsco_cart_with("check_skus = true")),
+        7,
+        "`check_skus` is for warehouses only",
+    );
+    let mut lines = WAREHOUSE.to_vec();
+    lines.push("accept_orders_since = \"2026-11-01\"");
+    assert_problem(&lines, 6, "`accept_orders_since` is for carts only");
+    let (_c, loaded) = load_ok(
+        &refs(&dsco_cart_with("accept_orders_since = \"2026-11-01\"")),
+        &[],
+    );
+    let cart = loaded.config.partner("shop").expect("the cart");
+    assert_eq!(
+        cart.accept_orders_since.map(|d| d.to_string()).as_deref(),
+        Some("2026-11-01")
+    );
+    let mut lines = WAREHOUSE.to_vec();
+    lines.push("check_skus = true");
+    let (_c, loaded) = load_ok(&lines, &[]);
+    assert!(loaded.config.partners[0].check_skus);
+}

@@ -229,6 +229,10 @@ pub struct Partner {
     pub ship_methods: BTreeMap<String, String>,
     /// Warehouses: the longest order number (`cust_ref`) they accept.
     pub cust_ref_max_len: usize,
+    /// Carts: the go-live date; an order placed before it is skipped.
+    pub accept_orders_since: Option<jiff::civil::Date>,
+    /// Warehouses: hold an order whose SKU is not in the warehouse's catalog.
+    pub check_skus: bool,
     /// Pull mode: the partner's own server Wharf logs into (not dialled yet).
     pub remote: Option<Remote>,
 }
@@ -242,6 +246,7 @@ impl Partner {
             kits: self.kits,
             sku_aliases: self.sku_aliases.clone(),
             ship_methods: self.ship_methods.clone(),
+            accept_orders_since: self.accept_orders_since,
         }
     }
 

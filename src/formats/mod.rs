@@ -7,6 +7,7 @@ pub mod canonical;
 pub mod country;
 mod csv_errors;
 pub mod dsco;
+mod go_live;
 pub mod render;
 mod text;
 pub mod ultracart;
@@ -163,6 +164,8 @@ pub struct DecodeOptions {
     /// Cart shipping method → warehouse `ship_code`. When non-empty, a method not in the map
     /// rejects the order.
     pub ship_methods: BTreeMap<String, String>,
+    /// The cart's go-live date: an order placed before it is skipped.
+    pub accept_orders_since: Option<jiff::civil::Date>,
 }
 
 /// Every order a file holds, each with its own outcome.
@@ -192,6 +195,9 @@ pub enum OrderOutcome {
     Skip(String),
     /// Rejected with the rule broken.
     Reject(String),
+    /// The cart cancels the order, or some of its lines (a DSCO `Cancel_*` file, an UltraCart
+    /// order sent again in stage `REJ`). An order never sent is recorded as skipped.
+    Cancel(Box<crate::model::Cancellation>),
 }
 
 /// A file that cannot be read at all.
@@ -243,7 +249,8 @@ pub fn to_utf8(format: Format, bytes: &[u8]) -> Option<Vec<u8>> {
 
 /// Decodes one order file of `format`, name unknown.
 pub fn decode(format: Format, bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded, DecodeError> {
-    (format.spec().decode)(None, bytes, opts)
+    let decoded = (format.spec().decode)(None, bytes, opts)?;
+    Ok(go_live::apply(decoded, opts.accept_orders_since))
 }
 
 /// Decodes one order file of `format` named `file_name` (DSCO takes its delimiter from the
@@ -254,7 +261,8 @@ pub fn decode_named(
     bytes: &[u8],
     opts: &DecodeOptions,
 ) -> Result<Decoded, DecodeError> {
-    (format.spec().decode)(Some(file_name), bytes, opts)
+    let decoded = (format.spec().decode)(Some(file_name), bytes, opts)?;
+    Ok(go_live::apply(decoded, opts.accept_orders_since))
 }
 
 /// Read as they are: no transcoding.

@@ -37,6 +37,17 @@ pub struct ConfirmedLine {
     pub quantity: u64,
 }
 
+/// Units of one order cancelled by the warehouse, as the cart must hear it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CartCancel {
+    /// The cart's own order id.
+    pub cust_po_no: String,
+    /// Why (the warehouse's reason or code).
+    pub reason: Option<String>,
+    /// The lines cancelled, in cart terms (every line with its units for a whole order).
+    pub lines: Vec<ConfirmedLine>,
+}
+
 /// A file for a cart's `out/`: the name to give it and its content.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutFile {
@@ -78,6 +89,18 @@ pub trait Renderer: Sync {
         unique: &str,
     ) -> Option<OutFile> {
         let _ = (confirmations, unit_cost, now, unique);
+        None
+    }
+
+    /// The cancellation file for these orders, for a format that takes cancellations from the
+    /// supplier (DSCO); `None` otherwise (the merchant must cancel in the cart itself).
+    fn cancellations(
+        &self,
+        cancels: &[CartCancel],
+        now: jiff::Timestamp,
+        unique: &str,
+    ) -> Option<OutFile> {
+        let _ = (cancels, now, unique);
         None
     }
 }

@@ -24,11 +24,33 @@ pub enum OrderStatus {
     Skipped,
     /// Rejected; processed afresh when it comes again.
     Error,
-    /// Canceled.
+    /// Not sent: a line's SKU is not in the warehouse's catalog (`check_skus`). Sent on its own
+    /// once the catalog or the cart's aliases know every SKU, or by `wharf orders release`.
+    Held,
+    /// Canceled (by the cart, the warehouse or the operator) before it shipped.
     Canceled,
 }
 
 impl OrderStatus {
+    /// Every status, in the order of an order's life: the one list the command line, the
+    /// status filter and every view of orders read.
+    pub const ALL: [OrderStatus; 9] = [
+        OrderStatus::New,
+        OrderStatus::AtWms,
+        OrderStatus::Partial,
+        OrderStatus::Shipped,
+        OrderStatus::Confirmed,
+        OrderStatus::Skipped,
+        OrderStatus::Error,
+        OrderStatus::Held,
+        OrderStatus::Canceled,
+    ];
+
+    /// The names of every status, comma-separated (for help and error messages).
+    pub fn names() -> String {
+        Self::ALL.map(|s| s.as_str()).join(", ")
+    }
+
     /// The snake_case name used in JSON and on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -39,31 +61,21 @@ impl OrderStatus {
             OrderStatus::Confirmed => "confirmed",
             OrderStatus::Skipped => "skipped",
             OrderStatus::Error => "error",
+            OrderStatus::Held => "held",
             OrderStatus::Canceled => "canceled",
         }
     }
 
     /// Parses a status name as [`OrderStatus::as_str`] writes it.
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            OrderStatus::New,
-            OrderStatus::AtWms,
-            OrderStatus::Partial,
-            OrderStatus::Shipped,
-            OrderStatus::Confirmed,
-            OrderStatus::Skipped,
-            OrderStatus::Error,
-            OrderStatus::Canceled,
-        ]
-        .into_iter()
-        .find(|st| st.as_str() == s)
+        Self::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
     /// True once the order has gone to the warehouse (it then absorbs identical re-sends).
     pub fn is_sent(self) -> bool {
         !matches!(
             self,
-            OrderStatus::Skipped | OrderStatus::Error | OrderStatus::Canceled
+            OrderStatus::Skipped | OrderStatus::Error | OrderStatus::Held | OrderStatus::Canceled
         )
     }
 }

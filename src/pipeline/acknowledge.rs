@@ -43,6 +43,12 @@ pub(super) fn acknowledge(p: &Pipeline, a: &Arrival) -> Result<Outcome, Pipeline
                 }
                 // Taking an invoice or inventory file moves no order (and they carry none).
                 OutputKind::Invoice | OutputKind::Inventory => {}
+                OutputKind::Cancel => {
+                    rec.history.push(HistoryEntry::now(
+                        format!("{} took {file}", a.partner),
+                        &file,
+                    ));
+                }
                 OutputKind::Confirmation => {
                     rec.history.push(HistoryEntry::now(
                         format!("cart {} took {file}", a.partner),

@@ -45,6 +45,7 @@ pub(super) fn decide(
             warehouse: &warehouse,
             wh_out: &wh_out,
             file: &file_label,
+            config: d.p.config(),
         };
         let applied: Applied = orders::apply(txn, &to, &decoded)?;
         let mut plan = d.archive_plan(applied, report);

@@ -22,6 +22,8 @@ struct Case {
     what: &'static str,
     /// Extra keys for the cart `uc`.
     cart_extra: String,
+    /// Extra keys for the warehouse `wh`.
+    wh_extra: &'static str,
     /// Files processed first (partner, name, content); their outputs are taken before the run.
     before: Vec<(&'static str, &'static str, String)>,
     /// The file under test: partner, name under `in/`, content.
@@ -102,7 +104,7 @@ fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
 fn at_every_step(case: &Case) {
     let mut planned_steps = None;
     for n in 0.. {
-        let env = Env::build(&case.cart_extra, ORDER, DS);
+        let env = Env::build(&case.cart_extra, ORDER, &format!("{}\n{DS}", case.wh_extra));
         let p = env.pipeline();
         for (partner, name, body) in &case.before {
             env.feed(&p, partner, name, body);
@@ -344,6 +346,7 @@ fn an_order_file() {
     at_every_step(&Case {
         what: "an order file",
         cart_extra: String::new(),
+        wh_extra: "",
         before: vec![],
         partner: "uc",
         name: "a.xml",
@@ -361,6 +364,7 @@ fn a_file_with_a_rejected_order_writes_its_report() {
     at_every_step(&Case {
         what: "a rejected order",
         cart_extra: "ship_methods = { \"UPS: Ground\" = \"UPS_G\" }".into(),
+        wh_extra: "",
         before: vec![],
         partner: "uc",
         name: "two.xml",
@@ -385,6 +389,7 @@ fn an_error_plan() {
     at_every_step(&Case {
         what: "an error plan",
         cart_extra: String::new(),
+        wh_extra: "",
         before: vec![],
         partner: "uc",
         name: "bad.xml",
@@ -402,6 +407,7 @@ fn a_plan_with_several_outputs() {
     at_every_step(&Case {
         what: "several outputs",
         cart_extra: String::new(),
+        wh_extra: "",
         before: vec![],
         partner: "uc",
         name: "three.xml",
@@ -432,6 +438,7 @@ fn a_file_processed_in_dtd_report_mode_writes_its_warnings() {
     at_every_step(&Case {
         what: "dtd_mode = report",
         cart_extra: format!("dtd = \"{}\"\ndtd_mode = \"report\"", dtd.display()),
+        wh_extra: "",
         before: vec![],
         partner: "uc",
         name: "w.xml",
@@ -449,6 +456,7 @@ fn a_shipment_file_confirms_and_invoices_each_package_once() {
     at_every_step(&Case {
         what: "a shipment file",
         cart_extra: String::new(),
+        wh_extra: "",
         before: two_carts_orders(),
         partner: "wh",
         name: "shipment-1.json",
@@ -473,6 +481,7 @@ fn an_inventory_file_goes_once_to_each_cart() {
     at_every_step(&Case {
         what: "an inventory file",
         cart_extra: String::new(),
+        wh_extra: "",
         before: vec![],
         partner: "wh",
         name: "inventory-1.json",
@@ -572,5 +581,159 @@ fn a_file_replaced_after_a_crash_still_sends_what_was_decided() {
             assert_eq!(sent, 1, "stopped before step {n}: {r}");
         }
         assert!(p.store().jobs().unwrap().is_empty());
+    }
+}
+
+/// A catalog that knows `OTHER` only (`S`, the SKU of the test orders, is unknown).
+fn catalog_without_s() -> (&'static str, &'static str, String) {
+    ("wh", "product-1.csv", "sku,description\nOTHER,x\n".into())
+}
+
+#[test]
+fn an_order_held_for_an_unknown_sku() {
+    at_every_step(&Case {
+        what: "a held order",
+        cart_extra: String::new(),
+        wh_extra: "check_skus = true",
+        before: vec![catalog_without_s()],
+        partner: "uc",
+        name: "held.xml",
+        body: uc_file(&[uc_order("R-1", "UPS: Ground", 1)]),
+        outcome: "held",
+        outputs: vec![],
+        report: true,
+        warnings: false,
+        history: vec![("R-1", "held: unknown SKU S (line 1)", 1)],
+    });
+}
+
+#[test]
+fn a_product_file_sends_the_order_it_releases() {
+    at_every_step(&Case {
+        what: "a product file releasing a held order",
+        cart_extra: String::new(),
+        wh_extra: "check_skus = true",
+        before: vec![
+            catalog_without_s(),
+            (
+                "uc",
+                "held.xml",
+                uc_file(&[uc_order("R-1", "UPS: Ground", 1)]),
+            ),
+        ],
+        partner: "wh",
+        name: "product-2.json",
+        body: r#"[{"sku":"S","description":"the test SKU"}]"#.into(),
+        outcome: "archived",
+        outputs: vec!["wh/order_R-1.json"],
+        report: false,
+        warnings: false,
+        history: vec![
+            ("R-1", "the catalog learned a SKU", 1),
+            ("R-1", "sent to warehouse", 1),
+        ],
+    });
+}
+
+#[test]
+fn a_dsco_cancellation_goes_once_to_the_warehouse() {
+    at_every_step(&Case {
+        what: "a DSCO Cancel_ file",
+        cart_extra: String::new(),
+        wh_extra: "",
+        before: two_carts_orders(),
+        partner: "ds",
+        name: "Cancel_20261121090000.csv",
+        body: "po_number,order_cancel_reason\nPO-77,customer request\n".into(),
+        outcome: "archived",
+        outputs: vec!["wh/cancel_PO-77.json"],
+        report: false,
+        warnings: false,
+        history: vec![("PO-77", "order canceled by the cart", 1)],
+    });
+}
+
+#[test]
+fn an_ultracart_order_sent_again_rejected_is_canceled_once() {
+    at_every_step(&Case {
+        what: "an UltraCart REJ re-send",
+        cart_extra: String::new(),
+        wh_extra: "",
+        before: two_carts_orders(),
+        partner: "uc",
+        name: "rej.xml",
+        body: uc_file(&[uc_order("R-1", "UPS: Ground", 2)])
+            .replace("<current_stage>SD", "<current_stage>REJ"),
+        outcome: "archived",
+        outputs: vec!["wh/cancel_R-1.json"],
+        report: false,
+        warnings: false,
+        history: vec![("R-1", "order canceled by the cart", 1)],
+    });
+}
+
+#[test]
+fn a_warehouse_line_cancel_goes_once_to_the_dsco_cart() {
+    at_every_step(&Case {
+        what: "a warehouse cancel of one line",
+        cart_extra: String::new(),
+        wh_extra: "",
+        before: two_carts_orders(),
+        partner: "wh",
+        name: "cancel-1.json",
+        body:
+            r#"{"cust_ref":"PO-77","reason":"out_of_stock","items":[{"line_no":1,"quantity":1}]}"#
+                .into(),
+        outcome: "archived",
+        outputs: vec!["ds/Cancel_"],
+        report: false,
+        warnings: false,
+        history: vec![(
+            "PO-77",
+            "line 1 (MUG-1) 1 units canceled by the warehouse",
+            1,
+        )],
+    });
+}
+
+#[test]
+fn a_release_stopped_before_each_step_is_finished_by_the_restart() {
+    for n in 0..3 {
+        let env = Env::build("", ORDER, &format!("check_skus = true\n{DS}"));
+        let p = env.pipeline();
+        let (partner, name, body) = catalog_without_s();
+        env.feed(&p, partner, name, &body);
+        env.feed(
+            &p,
+            "uc",
+            "held.xml",
+            &uc_file(&[uc_order("R-1", "UPS: Ground", 1)]),
+        );
+        let stopped = {
+            let _stop = crate::faults::stop_before(n);
+            p.release("R-1")
+        };
+        assert!(stopped.is_err(), "stopped before step {n}: {stopped:?}");
+        drop(p);
+        let p = env.pipeline();
+        p.recover().unwrap();
+        let out = env.config.partner_home("wh").join("out/order_R-1.json");
+        assert!(out.exists(), "step {n}: the released order is sent");
+        assert!(
+            p.store().jobs().unwrap().is_empty(),
+            "step {n}: no job left"
+        );
+        let rec = p.store().order("uc", "R-1").unwrap().unwrap();
+        assert_eq!(rec.status, crate::model::OrderStatus::New);
+        let sent = rec
+            .history
+            .iter()
+            .filter(|h| h.event.contains("released"))
+            .count();
+        assert_eq!(sent, 1, "step {n}");
+        assert_eq!(
+            p.release("R-1").unwrap(),
+            Done::Refused("order R-1 is new, not held: only a held order is released".into())
+        );
     }
 }

@@ -10,15 +10,20 @@
 
 mod acknowledge;
 mod attempts;
+mod cancels;
 mod cart_file;
+mod catalog;
 mod contain;
 mod dtd_check;
+mod holds;
 mod input;
 mod inventory;
 mod memory;
 mod naming;
+mod operator;
 mod orders;
 mod plan;
+mod preview;
 mod refuse;
 mod report;
 mod settle;
@@ -34,6 +39,9 @@ use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tracing::{info, warn};
+
+pub use operator::Done;
+pub use preview::{Preview, preview};
 
 /// What became of one input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -289,6 +297,10 @@ impl Pipeline {
     pub fn recover(&self) -> Result<usize, PipelineError> {
         let mut purged = 0;
         for (key, job) in self.store.jobs()? {
+            if key.starts_with(operator::OPERATOR_JOB) {
+                self.finish_operator_job(&key)?;
+                continue;
+            }
             let Some((partner, rel)) = key.split_once('\u{1f}') else {
                 continue;
             };

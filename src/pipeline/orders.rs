@@ -5,7 +5,7 @@
 //! when it comes again it is processed afresh. An order already sent to the warehouse absorbs
 //! an identical re-send and rejects a changed one with the reason.
 
-use super::sha256_hex;
+use super::{cancels, holds, sha256_hex};
 use crate::config::Partner;
 use crate::formats::canonical::render_order;
 use crate::formats::{Decoded, OrderOutcome};
@@ -24,6 +24,11 @@ pub(super) struct Applied {
     pub outputs: Vec<PlannedOutput>,
     /// One line per rejected order: `order N at PLACE: reason`.
     pub rejected: Vec<String>,
+    /// One line per held order: `order N at PLACE: held: unknown SKU ...`.
+    pub held: Vec<String>,
+    /// Lines the report must carry though nothing was refused (a cancellation the merchant
+    /// must make in the cart itself).
+    pub notices: Vec<String>,
     /// Orders in the file.
     pub total: usize,
 }
@@ -39,6 +44,8 @@ pub(super) struct Applying<'a> {
     pub wh_out: &'a Path,
     /// The file, as the history names it (`in/x.xml`).
     pub file: &'a str,
+    /// The configuration (a cancellation finds the warehouse of the order's cart).
+    pub config: &'a crate::config::Config,
 }
 
 /// Applies every decoded order of one file.
@@ -61,6 +68,28 @@ pub(super) fn apply(
                 let skipped = (OrderStatus::Skipped, reason.as_str());
                 not_sent(txn, to, &d.order_no, existing, skipped)?
             }
+            OrderOutcome::Cancel(c) => match existing {
+                Some(rec)
+                    if rec.status != OrderStatus::Skipped && rec.status != OrderStatus::Error =>
+                {
+                    let config = to.config;
+                    match cancels::from_cart(txn, config, rec, c, cancels::Origin::Cart, to.file)? {
+                        Ok(out) => applied.outputs.extend(out),
+                        Err(why) => applied.rejected.push(format!(
+                            "cancellation of order {} at {}: {why}",
+                            d.order_no, d.place
+                        )),
+                    }
+                }
+                existing => {
+                    let why = c
+                        .reason
+                        .clone()
+                        .unwrap_or_else(|| "canceled by the cart".into());
+                    let skipped = (OrderStatus::Skipped, why.as_str());
+                    not_sent(txn, to, &d.order_no, existing, skipped)?
+                }
+            },
             OrderOutcome::Reject(reason) => {
                 applied
                     .rejected
@@ -87,6 +116,7 @@ fn accept(
         warehouse,
         wh_out,
         file,
+        ..
     } = *to;
     let hash = sha256_hex(&order.content_bytes());
     if let Some(mut rec) = existing.clone().filter(|r| r.status.is_sent()) {
@@ -113,27 +143,8 @@ fn accept(
     let cust_ref = cust_ref_for(txn, cart, warehouse, &order.cust_po_no, existing.as_ref())?;
     let mut out = order.clone();
     out.cust_ref = Some(cust_ref.clone());
-    out.order_status = Some(OrderStatus::New);
-    let name = format!("order_{cust_ref}.json");
-    let content = render_order(&out);
-    applied.outputs.push(PlannedOutput::new(
-        OutputKind::Order,
-        wh_out.to_path_buf(),
-        name.clone(),
-        &content,
-    ));
-    let carried = vec![order_key(&cart.name, &order.cust_po_no)];
-    txn.put_output(&warehouse.name, &name, OutputKind::Order, carried)?;
-    let mut history = existing.map(|r| r.history).unwrap_or_default();
-    history.push(HistoryEntry::now(
-        format!(
-            "sent to warehouse {} as {}",
-            warehouse.name,
-            Folder::Out.show(Path::new(&name))
-        ),
-        file,
-    ));
-    txn.put_order(&OrderRecord {
+    let history = existing.map(|r| r.history).unwrap_or_default();
+    let mut rec = OrderRecord {
         source: cart.name.clone(),
         order_no: order.cust_po_no.clone(),
         cust_ref,
@@ -145,7 +156,58 @@ fn accept(
         confirmations: vec![],
         shipped: Default::default(),
         shipments: vec![],
-    })
+        canceled: Default::default(),
+    };
+    if let Some(unknown) = holds::unknown_skus(txn, warehouse, order)? {
+        let why = holds::held_reason(&unknown, &warehouse.name);
+        applied
+            .held
+            .push(format!("order {} at {place}: held: {why}", rec.order_no));
+        return holds::hold(txn, rec, &warehouse.name, &why, file);
+    }
+    applied
+        .outputs
+        .push(send(txn, &mut rec, warehouse, wh_out, "sent", file)?);
+    txn.put_order(&rec)
+}
+
+/// Sends the order of `rec` to the warehouse: its `order_<cust_ref>.json` (returned, to plan),
+/// the delivery that lets the warehouse's taking it move the order on, the status `new`, and a
+/// history line `WHY to warehouse W as out/NAME`. The caller stores `rec`.
+pub(super) fn send(
+    txn: &mut Txn<'_>,
+    rec: &mut OrderRecord,
+    warehouse: &Partner,
+    wh_out: &Path,
+    why: &str,
+    file: &str,
+) -> Result<PlannedOutput, StoreError> {
+    let name = format!("order_{}.json", rec.cust_ref);
+    let mut out = rec.order.clone().unwrap_or_default();
+    out.cust_ref = Some(rec.cust_ref.clone());
+    out.order_status = Some(OrderStatus::New);
+    rec.content_hash = sha256_hex(&out.content_bytes());
+    rec.status = OrderStatus::New;
+    rec.reason = None;
+    let planned = PlannedOutput::new(
+        OutputKind::Order,
+        wh_out.to_path_buf(),
+        name.clone(),
+        &render_order(&out),
+    );
+    rec.order = Some(out);
+    let carried = vec![order_key(&rec.source, &rec.order_no)];
+    txn.put_output(&warehouse.name, &name, OutputKind::Order, carried)?;
+    rec.history.push(HistoryEntry::now(
+        format!(
+            "{why} to warehouse {} as {}",
+            warehouse.name,
+            Folder::Out.show(Path::new(&name))
+        ),
+        file,
+    ));
+    txn.clear_held(&order_key(&rec.source, &rec.order_no))?;
+    Ok(planned)
 }
 
 /// Records a skipped or rejected order (`status` and why); an order already sent only gains a
@@ -190,6 +252,7 @@ fn not_sent(
         confirmations: vec![],
         shipped: Default::default(),
         shipments: vec![],
+        canceled: Default::default(),
     })
 }
 

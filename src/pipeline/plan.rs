@@ -85,7 +85,8 @@ impl Deciding<'_> {
         }
     }
 
-    /// The file to `archive/YYYY-MM-DD/`; a report in `error/` when some orders were rejected.
+    /// The file to `archive/YYYY-MM-DD/`; a report in `error/` when some orders were rejected or
+    /// held.
     pub fn archive_plan(&self, applied: Applied, mut report: Report) -> Plan {
         let rel = &self.arrival.rel;
         let (dir, name) = layout::beside(&self.home.archive_day(&layout::today()), rel);
@@ -98,12 +99,20 @@ impl Deciding<'_> {
         let settle_to = dir.join(&free);
         let archived_as = self.home.show(&settle_to);
         let outcome;
-        let report_file = if applied.rejected.is_empty() {
+        let quiet = applied.notices.is_empty();
+        let report_file = if applied.rejected.is_empty() && applied.held.is_empty() && quiet {
             outcome = "archived";
             None
         } else {
-            outcome = "partial";
-            report.orders_rejected(applied.total, &applied.rejected);
+            outcome = if !applied.rejected.is_empty() {
+                "partial"
+            } else if !applied.held.is_empty() {
+                "held"
+            } else {
+                "archived"
+            };
+            report.orders_not_sent(applied.total, &applied.rejected, &applied.held);
+            report.notices(&applied.notices);
             let (edir, ename) = layout::beside(&self.home.error_dir(), rel);
             let rname = free_name(&edir, &layout::report_name(&ename), |_| false);
             Some((edir.join(rname), report.render(&archived_as)))

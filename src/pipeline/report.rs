@@ -30,17 +30,34 @@ impl Report {
             format!("result: rejected; nothing in this file was processed\nreason: {reason}\n");
     }
 
-    /// Some orders were refused; the file went on.
-    pub fn orders_rejected(&mut self, total: usize, lines: &[String]) {
-        let mut body = format!(
-            "result: {} of {total} orders rejected; the other orders went on\n",
-            lines.len()
-        );
-        for l in lines {
+    /// Some orders were refused or held; the file went on.
+    pub fn orders_not_sent(&mut self, total: usize, rejected: &[String], held: &[String]) {
+        let mut counts = Vec::new();
+        if !rejected.is_empty() {
+            counts.push(format!("{} of {total} orders rejected", rejected.len()));
+        }
+        if !held.is_empty() {
+            counts.push(format!("{} of {total} orders held", held.len()));
+        }
+        let mut body = if counts.is_empty() {
+            "result: processed\n".to_string()
+        } else {
+            format!("result: {}; the other orders went on\n", counts.join(", "))
+        };
+        for l in rejected.iter().chain(held) {
             body.push_str(l);
             body.push('\n');
         }
         self.body = body;
+    }
+
+    /// Lines to read though nothing was refused (`note: ...`).
+    pub fn notices(&mut self, lines: &[String]) {
+        for l in lines {
+            self.body.push_str("note: ");
+            self.body.push_str(l);
+            self.body.push('\n');
+        }
     }
 
     /// The text, naming where the input itself now is.

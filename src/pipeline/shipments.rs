@@ -196,7 +196,7 @@ fn ship(
             rec.cust_ref
         ));
     }
-    let mut remaining = remaining(&order, &rec.shipped);
+    let mut remaining = remaining(&order, &rec.shipped, &rec.canceled);
     let mut confirmations = Vec::new();
     let mut notes = Vec::new();
     let mut new_packages: Vec<Shipment> = Vec::new();
@@ -264,7 +264,7 @@ fn ship(
         return Ok((rec, confirmations));
     }
     for (sku, left) in &remaining {
-        let ordered = ordered_units(&order, sku);
+        let ordered = ordered_units(&order, sku, &rec.canceled);
         rec.shipped.insert(sku.clone(), ordered - left);
     }
     rec.shipments.extend(new_packages);
@@ -305,11 +305,16 @@ fn describe_lines(p: &Shipment) -> String {
         .join(", ")
 }
 
-/// Units of each warehouse SKU still to ship.
-fn remaining(order: &Order, shipped: &BTreeMap<String, u64>) -> BTreeMap<String, u64> {
+/// Units of each warehouse SKU still to ship (neither shipped nor cancelled).
+fn remaining(
+    order: &Order,
+    shipped: &BTreeMap<String, u64>,
+    canceled: &BTreeMap<u32, u64>,
+) -> BTreeMap<String, u64> {
     let mut left: BTreeMap<String, u64> = BTreeMap::new();
     for item in &order.items {
-        *left.entry(item.item.clone()).or_default() += item.quantity;
+        let gone = canceled.get(&item.line_no).copied().unwrap_or(0);
+        *left.entry(item.item.clone()).or_default() += item.quantity.saturating_sub(gone);
     }
     for (sku, q) in shipped {
         if let Some(l) = left.get_mut(sku) {
@@ -319,12 +324,16 @@ fn remaining(order: &Order, shipped: &BTreeMap<String, u64>) -> BTreeMap<String,
     left
 }
 
-fn ordered_units(order: &Order, sku: &str) -> u64 {
+/// Units of `sku` ordered and not cancelled.
+fn ordered_units(order: &Order, sku: &str, canceled: &BTreeMap<u32, u64>) -> u64 {
     order
         .items
         .iter()
         .filter(|i| i.item == sku)
-        .map(|i| i.quantity)
+        .map(|i| {
+            let gone = canceled.get(&i.line_no).copied().unwrap_or(0);
+            i.quantity.saturating_sub(gone)
+        })
         .sum()
 }
 

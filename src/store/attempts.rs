@@ -3,7 +3,7 @@
 //! transaction that records the input's plan, so a count that survives into the next start
 //! means the process died while deciding that file — a poison file, when it happens twice.
 
-use super::{ATTEMPTS, Store, StoreError, Txn, db_err, decode, encode};
+use super::{ATTEMPTS, Store, StoreError, Txn, db_err, encode};
 use serde::{Deserialize, Serialize};
 
 /// The attempts recorded for one input (key: [`job_key`](super::job_key)).
@@ -19,12 +19,7 @@ pub struct Attempts {
 impl Store {
     /// The attempts recorded for an input, if any.
     pub fn attempts(&self, key: &str) -> Result<Option<Attempts>, StoreError> {
-        let rtx = self.db.begin_read()?;
-        let t = rtx.open_table(ATTEMPTS).map_err(db_err)?;
-        match t.get(key).map_err(db_err)? {
-            Some(v) => Ok(Some(decode(key, v.value())?)),
-            None => Ok(None),
-        }
+        self.record(ATTEMPTS, key)
     }
 }
 

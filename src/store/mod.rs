@@ -13,9 +13,12 @@
 //! - `written`: (job, output index) → (): the outputs of a job's plan already written.
 //! - `attempts`: (partner, path under `in/`) → [`Attempts`]: decisions begun and not finished,
 //!   so a file that kills the process while it is parsed is recognised at the next start.
+//! - `catalog`: (warehouse, SKU) → [`Product`](crate::model::Product), and `held`: order key →
+//!   warehouse, the orders waiting for a SKU ([`catalog`]).
 //! - `remote_fetched`, `remote_dropped`: the pull-mode ledger (`store/remote.rs`).
 
 mod attempts;
+mod catalog;
 mod cust_ref;
 mod records;
 mod remote;
@@ -36,6 +39,8 @@ const JOBS: TableDefinition<&str, &[u8]> = TableDefinition::new("jobs");
 const DELIVERIES: TableDefinition<&str, &[u8]> = TableDefinition::new("deliveries");
 const ATTEMPTS: TableDefinition<&str, &[u8]> = TableDefinition::new("attempts");
 const WRITTEN: TableDefinition<&str, ()> = TableDefinition::new("written");
+const CATALOG: TableDefinition<&str, &[u8]> = TableDefinition::new("catalog");
+const HELD: TableDefinition<&str, &str> = TableDefinition::new("held");
 const REMOTE_FETCHED: TableDefinition<&str, (u64, u32)> = TableDefinition::new("remote_fetched");
 const REMOTE_DROPPED: TableDefinition<&str, &str> = TableDefinition::new("remote_dropped");
 
@@ -127,6 +132,8 @@ pub struct Txn<'a> {
     deliveries: redb::Table<'a, &'static str, &'static [u8]>,
     attempts: redb::Table<'a, &'static str, &'static [u8]>,
     written: redb::Table<'a, &'static str, ()>,
+    catalog: redb::Table<'a, &'static str, &'static [u8]>,
+    held: redb::Table<'a, &'static str, &'static str>,
     remote_fetched: redb::Table<'a, &'static str, (u64, u32)>,
     remote_dropped: redb::Table<'a, &'static str, &'static str>,
 }
@@ -194,6 +201,8 @@ impl Store {
                 deliveries: wtx.open_table(DELIVERIES).map_err(db_err)?,
                 attempts: wtx.open_table(ATTEMPTS).map_err(db_err)?,
                 written: wtx.open_table(WRITTEN).map_err(db_err)?,
+                catalog: wtx.open_table(CATALOG).map_err(db_err)?,
+                held: wtx.open_table(HELD).map_err(db_err)?,
                 remote_fetched: wtx.open_table(REMOTE_FETCHED).map_err(db_err)?,
                 remote_dropped: wtx.open_table(REMOTE_DROPPED).map_err(db_err)?,
             };
@@ -205,8 +214,17 @@ impl Store {
 
     /// What a file Wharf put in a partner's `out/` is and carries, if Wharf delivered it.
     pub fn delivery(&self, key: &str) -> Result<Option<Delivery>, StoreError> {
+        self.record(DELIVERIES, key)
+    }
+
+    /// The record under `key` in `table`, decoded, if any.
+    fn record<T: DeserializeOwned>(
+        &self,
+        table: TableDefinition<&str, &[u8]>,
+        key: &str,
+    ) -> Result<Option<T>, StoreError> {
         let rtx = self.db.begin_read()?;
-        let t = rtx.open_table(DELIVERIES).map_err(db_err)?;
+        let t = rtx.open_table(table).map_err(db_err)?;
         match t.get(key).map_err(db_err)? {
             Some(v) => Ok(Some(decode(key, v.value())?)),
             None => Ok(None),
@@ -215,13 +233,7 @@ impl Store {
 
     /// The recorded order, if any.
     pub fn order(&self, source: &str, order_no: &str) -> Result<Option<OrderRecord>, StoreError> {
-        let key = order_key(source, order_no);
-        let rtx = self.db.begin_read()?;
-        let t = rtx.open_table(ORDERS).map_err(db_err)?;
-        match t.get(key.as_str()).map_err(db_err)? {
-            Some(v) => Ok(Some(decode(&key, v.value())?)),
-            None => Ok(None),
-        }
+        self.record(ORDERS, &order_key(source, order_no))
     }
 
     /// The order holding `cust_ref`, if any.
@@ -253,12 +265,7 @@ impl Store {
 
     /// The job recorded for an input, if any.
     pub fn job(&self, key: &str) -> Result<Option<Job>, StoreError> {
-        let rtx = self.db.begin_read()?;
-        let t = rtx.open_table(JOBS).map_err(db_err)?;
-        match t.get(key).map_err(db_err)? {
-            Some(v) => Ok(Some(decode(key, v.value())?)),
-            None => Ok(None),
-        }
+        self.record(JOBS, key)
     }
 
     /// Every recorded job.

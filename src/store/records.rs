@@ -58,6 +58,9 @@ pub struct OrderRecord {
     /// Every package the warehouse reported, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shipments: Vec<crate::model::Shipment>,
+    /// Units cancelled so far, by order line (`line_no`).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub canceled: std::collections::BTreeMap<u32, u64>,
 }
 
 /// What a file Wharf put in a partner's `out/` is and carries, so that the partner deleting it
@@ -80,6 +83,9 @@ pub enum OutputKind {
     Order,
     /// A shipment confirmation in the cart's `out/`: taking every one confirms the order.
     Confirmation,
+    /// A cancellation (`cancel_<cust_ref>.json` to the warehouse, a cancel file to the cart):
+    /// taking it is recorded in the history.
+    Cancel,
     /// An invoice in the cart's `out/` (DSCO): taking it moves no order.
     Invoice,
     /// Inventory levels in the cart's `out/`: taking it moves no order.
@@ -88,11 +94,12 @@ pub enum OutputKind {
 
 impl OutputKind {
     /// Every kind.
-    pub const ALL: [OutputKind; 4] = [
+    pub const ALL: [OutputKind; 5] = [
         OutputKind::Order,
         OutputKind::Confirmation,
         OutputKind::Invoice,
         OutputKind::Inventory,
+        OutputKind::Cancel,
     ];
 
     /// The key a pull-mode partner's `drop_off` table names this kind by.
@@ -102,6 +109,7 @@ impl OutputKind {
             OutputKind::Confirmation => "shipment",
             OutputKind::Invoice => "invoice",
             OutputKind::Inventory => "inventory",
+            OutputKind::Cancel => "cancel",
         }
     }
 }

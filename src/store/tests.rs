@@ -14,6 +14,7 @@ fn rec(source: &str, no: &str, cust_ref: &str) -> OrderRecord {
         confirmations: vec![],
         shipped: Default::default(),
         shipments: vec![],
+        canceled: Default::default(),
     }
 }
 

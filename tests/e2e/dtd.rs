@@ -8,6 +8,7 @@
 //! - the pipeline over FTP with `dtd` set on the cart: valid orders flow, invalid files land
 //!   in `error/` with every error, XXE and internal subsets are refused.
 
+use super::rng::Rng;
 use super::support::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -159,32 +160,6 @@ fn out_of_order_and_undeclared_elements_are_invalid_with_line_and_column() {
 // ---------------------------------------------------------------------------------------------
 // Differential property test: Wharf against xmllint on mutated documents
 // ---------------------------------------------------------------------------------------------
-
-/// xorshift64*: small, seedable, good enough to pick mutations.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(seed.max(1))
-    }
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn percent(&mut self, p: u64) -> bool {
-        self.next() % 100 < p
-    }
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len())]
-    }
-}
 
 #[derive(Clone, Debug)]
 enum Node {
@@ -352,9 +327,9 @@ fn gen_content(m: &str, rng: &mut Rng) -> Vec<Node> {
     let mut out = Vec::new();
     for t in m.split_whitespace() {
         let (name, n) = if let Some(n) = t.strip_suffix('?') {
-            (n, usize::from(rng.percent(50)))
+            (n, usize::from(rng.chance(50)))
         } else if let Some(n) = t.strip_suffix('*') {
-            (n, rng.below(3))
+            (n, rng.index(3))
         } else {
             (t, 1)
         };
@@ -445,7 +420,7 @@ fn mutate(root: &mut Node, rng: &mut Rng, declared: &[String]) -> String {
     paths(root, &mut vec![], &|n| model(n).is_some(), &mut containers);
     let mut leaves = Vec::new();
     paths(root, &mut vec![], &|n| model(n).is_none(), &mut leaves);
-    let kind = rng.below(13);
+    let kind = rng.index(13);
     if kind == 12 {
         // An attribute: the DTD declares none (namespace declarations and xml:* included).
         let mut all = Vec::new();
@@ -470,7 +445,7 @@ fn mutate(root: &mut Node, rng: &mut Rng, declared: &[String]) -> String {
     if kind >= 9 && kind != 10 && !leaves.is_empty() {
         let p = rng.pick(&leaves).clone();
         let kids = at(root, &p);
-        let pos = rng.below(kids.len() + 1);
+        let pos = rng.index(kids.len() + 1);
         if kind == 9 {
             // An element inside a (#PCDATA) leaf: invalid.
             kids.insert(pos, Node::El(rng.pick(declared).clone(), vec![]));
@@ -493,7 +468,7 @@ fn mutate(root: &mut Node, rng: &mut Rng, declared: &[String]) -> String {
     let p = rng.pick(&containers).clone();
     let kids = at(root, &p);
     let els = element_kids(kids);
-    let pos = rng.below(kids.len() + 1);
+    let pos = rng.index(kids.len() + 1);
     match kind {
         0 if !els.is_empty() => {
             let i = *rng.pick(&els);
@@ -507,13 +482,13 @@ fn mutate(root: &mut Node, rng: &mut Rng, declared: &[String]) -> String {
             format!("duplicated child {i} of {p:?}")
         }
         2 if els.len() >= 2 => {
-            let k = rng.below(els.len() - 1);
+            let k = rng.index(els.len() - 1);
             kids.swap(els[k], els[k + 1]);
             format!("swapped children {} and {} of {p:?}", els[k], els[k + 1])
         }
         3 if !els.is_empty() => {
             let i = *rng.pick(&els);
-            let new = if rng.percent(60) {
+            let new = if rng.chance(60) {
                 rng.pick(declared).clone()
             } else {
                 rng.pick(&UNDECLARED).to_string()
@@ -537,7 +512,7 @@ fn mutate(root: &mut Node, rng: &mut Rng, declared: &[String]) -> String {
         }
         6 => {
             // Allowed in element content: white space, a comment, a processing instruction.
-            let noise = match rng.below(3) {
+            let noise = match rng.index(3) {
                 0 => Node::Text(" \r\n\t ".into()),
                 1 => Node::Raw("<!-- note -->".into()),
                 _ => Node::Raw("<?wharf note?>".into()),
@@ -623,7 +598,7 @@ fn wharf_and_xmllint_agree_on_mutated_documents() {
     // The generated documents no mutation touched: valid by construction.
     let mut untouched = Vec::new();
     for i in 0..cases {
-        let orders = 1 + rng.below(3);
+        let orders = 1 + rng.index(3);
         let mut root = Node::El("export".into(), gen_content(MODELS[0].1, &mut rng));
         if let Node::El(_, kids) = &mut root {
             // At least one order (gen_content may give none).
@@ -634,10 +609,10 @@ fn wharf_and_xmllint_agree_on_mutated_documents() {
             kids.extend((have..orders).map(|_| gen_element("order", &mut rng)));
         }
         // 15% untouched, 55% one mutation, 30% two or three.
-        let n_mut = match rng.below(20) {
+        let n_mut = match rng.index(20) {
             0..=2 => 0,
             3..=13 => 1,
-            _ => 2 + rng.below(2),
+            _ => 2 + rng.index(2),
         };
         let done: Vec<String> = (0..n_mut)
             .map(|_| mutate(&mut root, &mut rng, &declared))
@@ -646,7 +621,7 @@ fn wharf_and_xmllint_agree_on_mutated_documents() {
         if n_mut == 0 {
             untouched.push(name.clone());
         }
-        std::fs::write(tmp.path().join(&name), document(&root, rng.percent(70))).unwrap();
+        std::fs::write(tmp.path().join(&name), document(&root, rng.chance(70))).unwrap();
         history.insert(name.clone(), done);
         names.push(name);
     }

@@ -230,16 +230,16 @@ fn abor_during_stor_sets_the_partial_file_aside_and_sends_no_order() {
     assert_eq!((c1, c2), (426, 226), "{t1}{t2}");
     drop(d);
     let report = g.home("ds").join("error/Purchase_Order_1.csv.error.txt");
+    let set_aside = g.home("ds").join("error/Purchase_Order_1.csv");
+    // The report is written before the input is moved beside it: wait for both.
     g.wait_file(&report);
+    g.wait_file(&set_aside);
     let text = std::fs::read_to_string(&report).unwrap();
     assert!(
         text.contains("the client aborted") && text.contains(&format!("{} bytes", sent.len())),
         "{text}"
     );
-    assert_eq!(
-        std::fs::read(g.home("ds").join("error/Purchase_Order_1.csv")).unwrap(),
-        sent.as_bytes()
-    );
+    assert_eq!(std::fs::read(&set_aside).unwrap(), sent.as_bytes());
     assert_eq!(w.cmd("NOOP").0, 200, "the session goes on");
     // Nothing was processed: no order reached the warehouse, nothing archived.
     std::thread::sleep(Duration::from_millis(500));

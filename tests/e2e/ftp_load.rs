@@ -37,7 +37,9 @@ async fn eight_clients_of_125_files_through_a_20_port_range() {
     for c in clients {
         c.await.unwrap().unwrap();
     }
-    wait_for(120, "1000 orders in the warehouse outbox", || {
+    // A deadline, not a speed target (the benches measure speed): a debug build on a loaded
+    // 2-core machine with slow fsync needs minutes for 1,000 files.
+    wait_for(400, "1000 orders in the warehouse outbox", || {
         g.files("wh", "out").len() == 1000
     });
     g.wait_in_empty("uc");

@@ -1,3 +1,4 @@
+mod rng;
 mod support;
 mod symlinks;
 
@@ -20,6 +21,7 @@ mod host_key;
 mod intake;
 mod ipv6;
 mod lifecycle;
+mod orders_life;
 mod poison;
 mod rclone;
 mod remote;

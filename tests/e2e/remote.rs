@@ -182,6 +182,19 @@ fn wait_polls(g: &Gateway, n: usize) {
     wait_for(60, &format!("{n} more polls"), || count() >= start + n);
 }
 
+/// The warehouse ships the whole order in `order` (its `out/order_*.json`): one package of
+/// its first item, tracked as `tracking`, dropped into the warehouse's `in/` as `file`.
+fn ship_whole_order(g: &Gateway, order: &Path, cust_ref: &str, tracking: &str, file: &str) {
+    let canonical: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(order).unwrap()).unwrap();
+    let item = canonical["items"][0]["item"].as_str().unwrap().to_string();
+    let qty = canonical["items"][0]["quantity"].clone();
+    let shipment = format!(
+        r#"{{"cust_ref":"{cust_ref}","shipments":[{{"carrier":"UPS","method":"Ground","tracking_no":"{tracking}","date":"2026-11-20T23:30:00-05:00","items":[{{"item":"{item}","quantity":{qty}}}]}}]}}"#
+    );
+    put(&g.home("wh").join("in"), file, &shipment);
+}
+
 /// Writes a file into a folder the way an uploader should: temp name, then rename.
 fn put(dir: &Path, name: &str, content: &str) {
     let tmp = dir.join(format!(".{name}.tmp"));
@@ -224,14 +237,7 @@ fn picks_up_orders_and_drops_off_shipments_over_sftp() {
     );
 
     // The warehouse ships it; the cart's confirmation goes to the remote drop-off.
-    let canonical: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&order).unwrap()).unwrap();
-    let item = canonical["items"][0]["item"].as_str().unwrap().to_string();
-    let qty = canonical["items"][0]["quantity"].clone();
-    let shipment = format!(
-        r#"{{"cust_ref":"RM-1","shipments":[{{"carrier":"UPS","method":"Ground","tracking_no":"1ZREMOTE","date":"2026-11-20T23:30:00-05:00","items":[{{"item":"{item}","quantity":{qty}}}]}}]}}"#
-    );
-    put(&g.home("wh").join("in"), "shipment-1.json", &shipment);
+    ship_whole_order(&g, &order, "RM-1", "1ZREMOTE", "shipment-1.json");
     wait_for(30, "the shipment confirmation on the remote server", || {
         names(&sshd.drop_off).iter().any(|n| n.starts_with("ship"))
     });
@@ -295,14 +301,7 @@ fn drop_off_by_kind_follows_the_recorded_output_kind_not_the_name() {
     wait_for(30, "the picked-up order to reach the warehouse", || {
         order.exists()
     });
-    let canonical: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&order).unwrap()).unwrap();
-    let item = canonical["items"][0]["item"].as_str().unwrap().to_string();
-    let qty = canonical["items"][0]["quantity"].clone();
-    let shipment = format!(
-        r#"{{"cust_ref":"RM-8","shipments":[{{"carrier":"UPS","method":"Ground","tracking_no":"1ZKIND","date":"2026-11-20T23:30:00-05:00","items":[{{"item":"{item}","quantity":{qty}}}]}}]}}"#
-    );
-    put(&g.home("wh").join("in"), "shipment-8.json", &shipment);
+    ship_whole_order(&g, &order, "RM-8", "1ZKIND", "shipment-8.json");
     wait_for(30, "the confirmation in the shipment folder", || {
         !names(&sshd.drop_off).is_empty()
     });
@@ -707,14 +706,7 @@ fn picks_up_orders_and_drops_off_shipments_over_ftp() {
         "fetched once"
     );
 
-    let canonical: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&order).unwrap()).unwrap();
-    let item = canonical["items"][0]["item"].as_str().unwrap().to_string();
-    let qty = canonical["items"][0]["quantity"].clone();
-    let shipment = format!(
-        r#"{{"cust_ref":"RF-1","shipments":[{{"carrier":"UPS","method":"Ground","tracking_no":"1ZFTPPULL","date":"2026-11-20T23:30:00-05:00","items":[{{"item":"{item}","quantity":{qty}}}]}}]}}"#
-    );
-    put(&g.home("wh").join("in"), "shipment-1.json", &shipment);
+    ship_whole_order(&g, &order, "RF-1", "1ZFTPPULL", "shipment-1.json");
     wait_for(30, "the shipment confirmation on the FTP server", || {
         names(&ftp.drop_off).iter().any(|n| n.starts_with("ship"))
     });

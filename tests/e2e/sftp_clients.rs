@@ -1,7 +1,8 @@
 //! The SFTP half of the client matrix: what partners' own automation does after an upload
 //! (stat it, set its time, check it, run again) must finish cleanly, with each file processed
 //! once. rclone copy/move/check up to a cart's `in/` and down (with deletion) from a
-//! warehouse's `out/`; WinSCP's default sequence (`.filepart`, rename, set the time, stat).
+//! warehouse's `out/`; WinSCP's default sequence (`.filepart`, rename, set the time, stat);
+//! paramiko downloading a large file, which asks for every block of it at once.
 
 use super::rclone::*;
 use super::support::*;
@@ -54,13 +55,20 @@ fn rclone_downloads_a_warehouse_outbox_and_deleting_acknowledges() {
     copy_check_move_down(g, &out_dir, &ids);
 }
 
-fn winscp_style(small: bool) {
+/// Whether paramiko is missing (then the test skips; under CI it fails).
+fn missing_paramiko() -> bool {
     if missing("python3")
         || !run(Command::new("python3").args(["-c", "import paramiko"]))
             .status
             .success()
     {
-        skip("paramiko is not available");
+        return skip("paramiko is not available");
+    }
+    false
+}
+
+fn winscp_style(small: bool) {
+    if missing_paramiko() {
         return;
     }
     let s = SftpGateway::start();
@@ -100,4 +108,41 @@ fn winscp_style_filepart_rename_and_timestamp_finish_cleanly() {
 #[test]
 fn a_time_set_on_the_open_handle_and_after_close_finishes_cleanly() {
     winscp_style(true);
+}
+
+/// paramiko's `get` asks for every block of the file before reading a reply. The server must
+/// keep reading those requests while the replies wait for the client's window: the window
+/// adjustments come behind the requests in the SSH stream.
+#[test]
+fn paramiko_downloads_a_large_file_asking_for_all_of_it_at_once() {
+    if missing_paramiko() || missing("timeout") {
+        return;
+    }
+    let s = SftpGateway::start();
+    let g = &s.g;
+    // Far more requests than the server takes into its budget, and replies far past the
+    // client's window.
+    let content: Vec<u8> = (0..24u32 << 20)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(g.home("wh").join("out/large.bin"), &content).unwrap();
+    let local = g.dir.path().join("large.bin");
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/paramiko_put.py");
+    let out = run(Command::new("timeout")
+        .args(["120", "python3"])
+        .arg(&script)
+        .args(["127.0.0.1", &s.port().to_string(), "wh", WH_PASSWORD])
+        .arg(&local)
+        .args(["/out/large.bin", "get"]));
+    assert!(
+        out.status.success(),
+        "{}\nserver log:\n{}",
+        text(&out),
+        g.log_text()
+    );
+    assert!(
+        std::fs::read(&local).unwrap() == content,
+        "the bytes differ"
+    );
 }

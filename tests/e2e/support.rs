@@ -272,18 +272,24 @@ password_hash = "{h3}"
 
     /// SIGTERM and wait for the exit status.
     pub fn terminate(&mut self) -> std::process::ExitStatus {
+        self.terminate_within(Duration::from_secs(30))
+    }
+
+    /// SIGTERM and wait up to `limit` for the exit status (a clean stop first works through
+    /// the files already queued).
+    pub fn terminate_within(&mut self, limit: Duration) -> std::process::ExitStatus {
         let mut child = self.child.take().expect("running");
         let _ = Command::new("kill")
             .args(["-TERM", &child.id().to_string()])
             .status();
-        let deadline = Instant::now() + Duration::from_secs(30);
+        let deadline = Instant::now() + limit;
         loop {
             if let Some(st) = child.try_wait().expect("wait") {
                 return st;
             }
             assert!(
                 Instant::now() < deadline,
-                "wharf did not exit after SIGTERM"
+                "wharf did not exit within {limit:?} after SIGTERM"
             );
             std::thread::sleep(Duration::from_millis(20));
         }

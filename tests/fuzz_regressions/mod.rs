@@ -16,7 +16,7 @@ fn target(name: &str) -> Option<fn(&[u8])> {
         "dsco" => wharf_fuzz::dsco::run,
         "ftp_commands" => wharf_fuzz::ftp_commands::run,
         "sftp_requests" => wharf_fuzz::sftp_requests::run,
-        "ssh_strings" => wharf_fuzz::ssh_strings::run,
+        "sftp_wire" => wharf_fuzz::sftp_wire::run,
         "ultracart" => wharf_fuzz::ultracart::run,
         "validate_dtd" => wharf_fuzz::validate_dtd::run,
         "warehouse" => wharf_fuzz::warehouse::run,

@@ -1,6 +1,7 @@
 //! Wharf's canonical JSON (CartRover's field names): orders out to the warehouse, and orders in
 //! for `wharf convert --format canonical`.
 
+pub mod catalog_files;
 pub mod warehouse_files;
 
 use crate::formats::{

@@ -22,6 +22,34 @@ pub enum WarehouseFile {
     Shipments,
     /// `inventory*`: inventory levels.
     Inventory,
+    /// `product*`: products upserted into the warehouse's catalog.
+    Products,
+    /// `product_full*`: the warehouse's whole catalog, replacing it.
+    ProductsFull,
+    /// `cancel*`: orders or lines the warehouse cannot fill.
+    Cancel,
+}
+
+/// Every kind of warehouse input by the prefix of its name, longest prefix first where one
+/// starts another: adding a kind of warehouse file is one line here and its arm in the
+/// pipeline's `warehouse_file`.
+pub const WAREHOUSE_FILES: &[(&str, WarehouseFile)] = &[
+    ("shipment", WarehouseFile::Shipments),
+    ("inventory", WarehouseFile::Inventory),
+    ("product_full", WarehouseFile::ProductsFull),
+    ("product", WarehouseFile::Products),
+    ("cancel", WarehouseFile::Cancel),
+];
+
+/// The names a warehouse may send, for the reason a file is not one:
+/// `shipment*.json, shipment*.csv, ...`.
+pub fn expected_names() -> String {
+    let mut names = Vec::new();
+    for (prefix, _) in WAREHOUSE_FILES {
+        names.push(format!("{prefix}*.json"));
+        names.push(format!("{prefix}*.csv"));
+    }
+    names.join(", ")
 }
 
 /// How a warehouse file is written.
@@ -43,8 +71,8 @@ pub struct Placed<T> {
     pub value: T,
 }
 
-/// Tells what a warehouse file is by its name: `shipment*.json|csv` or
-/// `inventory*.json|csv`, prefix and extension case-insensitive. Only the last path component
+/// Tells what a warehouse file is by its name: one of [`WAREHOUSE_FILES`]' prefixes and
+/// `.json` or `.csv`, prefix and extension case-insensitive. Only the last path component
 /// counts (files may arrive in sub-folders of `in/`). Anything else: `None`.
 pub fn classify(file_name: &str) -> Option<(WarehouseFile, Syntax)> {
     let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
@@ -56,13 +84,10 @@ pub fn classify(file_name: &str) -> Option<(WarehouseFile, Syntax)> {
     } else {
         return None;
     };
-    if stem.starts_with("shipment") {
-        Some((WarehouseFile::Shipments, syntax))
-    } else if stem.starts_with("inventory") {
-        Some((WarehouseFile::Inventory, syntax))
-    } else {
-        None
-    }
+    WAREHOUSE_FILES
+        .iter()
+        .find(|(prefix, _)| stem.starts_with(prefix))
+        .map(|(_, kind)| (*kind, syntax))
 }
 
 /// Decodes a shipment file: JSON (one notice object or an array of them) or CSV
@@ -102,19 +127,26 @@ pub fn decode_inventory(bytes: &[u8], syntax: Syntax) -> Result<Vec<InventoryLev
 // ---------------------------------------------------------------------------------------------
 // JSON
 
-fn strip_bom(bytes: &[u8]) -> &[u8] {
+pub(super) fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
 fn shipments_json(bytes: &[u8]) -> Result<Vec<Placed<ShipmentNotice>>, DecodeError> {
+    one_or_many(bytes)
+}
+
+/// A JSON file of one object or an array of them, each placed (`$` or `$[i]`).
+pub(super) fn one_or_many<T: DeserializeOwned>(
+    bytes: &[u8],
+) -> Result<Vec<Placed<T>>, DecodeError> {
     let body = strip_bom(bytes);
     let is_array = body
         .iter()
         .find(|b| !b.is_ascii_whitespace())
         .is_some_and(|b| *b == b'[');
     if is_array {
-        let notices: Vec<ShipmentNotice> = json(body)?;
-        Ok(notices
+        let all: Vec<T> = json(body)?;
+        Ok(all
             .into_iter()
             .enumerate()
             .map(|(i, value)| Placed {
@@ -123,7 +155,7 @@ fn shipments_json(bytes: &[u8]) -> Result<Vec<Placed<ShipmentNotice>>, DecodeErr
             })
             .collect())
     } else {
-        let value: ShipmentNotice = json(body)?;
+        let value: T = json(body)?;
         Ok(vec![Placed {
             place: "$".to_string(),
             value,
@@ -133,7 +165,7 @@ fn shipments_json(bytes: &[u8]) -> Result<Vec<Placed<ShipmentNotice>>, DecodeErr
 
 /// Deserialises one JSON document; an error carries line:col and, in its message, the JSON
 /// path of the offending value (`$[1].shipments[0].date: ...`).
-fn json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+pub(super) fn json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     let body = strip_bom(bytes);
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
@@ -190,13 +222,13 @@ fn json_error(e: &serde_json::Error, path: &str) -> DecodeError {
 
 /// A CSV file's header (names trimmed and compared case-insensitively) and its records, each
 /// with its row as a spreadsheet counts it (header = 1; a quoted newline stays in its row).
-struct Table {
+pub(super) struct Table {
     columns: HashMap<String, usize>,
-    records: Vec<(u64, csv::StringRecord)>,
+    pub(super) records: Vec<(u64, csv::StringRecord)>,
 }
 
 impl Table {
-    fn read(bytes: &[u8]) -> Result<Table, DecodeError> {
+    pub(super) fn read(bytes: &[u8]) -> Result<Table, DecodeError> {
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(true)
             .trim(csv::Trim::All)
@@ -230,7 +262,7 @@ impl Table {
     }
 
     /// The index of a column the file must have.
-    fn require(&self, name: &str) -> Result<usize, DecodeError> {
+    pub(super) fn require(&self, name: &str) -> Result<usize, DecodeError> {
         self.columns.get(name).copied().ok_or_else(|| {
             csv_error(
                 1,
@@ -241,12 +273,12 @@ impl Table {
     }
 
     /// The index of a column the file may have.
-    fn optional(&self, name: &str) -> Option<usize> {
+    pub(super) fn optional(&self, name: &str) -> Option<usize> {
         self.columns.get(name).copied()
     }
 
     /// No control characters but tab, LF and CR in the cells of the `used` columns.
-    fn check_text(&self, used: &[&str]) -> Result<(), DecodeError> {
+    pub(super) fn check_text(&self, used: &[&str]) -> Result<(), DecodeError> {
         for (row, rec) in &self.records {
             for name in used {
                 let bad = self
@@ -268,7 +300,7 @@ impl Table {
 }
 
 /// A cell's trimmed text; empty is `None`.
-fn cell(rec: &csv::StringRecord, idx: usize) -> Option<String> {
+pub(super) fn cell(rec: &csv::StringRecord, idx: usize) -> Option<String> {
     rec.get(idx).filter(|v| !v.is_empty()).map(str::to_string)
 }
 
@@ -443,7 +475,7 @@ fn merge<T: PartialEq + ToString>(slot: &mut Option<T>, new: Option<T>) -> Resul
     }
 }
 
-fn parse_quantity(s: &str) -> Result<u64, String> {
+pub(super) fn parse_quantity(s: &str) -> Result<u64, String> {
     match s.parse::<u64>() {
         Ok(q) if q >= 1 => Ok(q),
         _ => Err(format!("'{s}' is not a whole number of units (at least 1)")),
@@ -569,6 +601,17 @@ mod tests {
             ),
             ("order_1001.json", None, "orders are not warehouse inputs"),
             ("inventory", None, "no extension"),
+            (
+                "product_full_2026.csv",
+                Some((ProductsFull, Csv)),
+                "the longer prefix wins",
+            ),
+            ("Products.json", Some((Products, Json)), "product catalog"),
+            (
+                "cancel-77.csv",
+                Some((Cancel, Csv)),
+                "a warehouse cancellation",
+            ),
             ("dir.json/other.csv", None, "a folder's name does not count"),
         ] {
             assert_eq!(classify(name), want, "{name}: {why}");

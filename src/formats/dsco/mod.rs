@@ -1,5 +1,6 @@
 //! DSCO order files (`Purchase_Order_*.csv|.tab|.psv`) → canonical orders, each accepted,
-//! skipped or rejected on its own ([`OrderOutcome`](crate::formats::OrderOutcome)).
+//! skipped or rejected on its own ([`OrderOutcome`](crate::formats::OrderOutcome)); the
+//! retailer's cancellations (`Cancel_*`, [`cancel`]) → one cancellation per PO.
 //!
 //! # Reading
 //!
@@ -57,6 +58,7 @@
 //!   non-negative, at most 2 decimals, no symbols.
 //! - Order totals are not mapped (DSCO's order export has no reliable totals per order).
 
+mod cancel;
 pub mod render;
 mod to_canonical;
 
@@ -91,6 +93,7 @@ fn decode_file(
         return decode(bytes, opts, b',');
     };
     match delimiter_for(file_name) {
+        Some(delimiter) if cancel::is_cancel_file(file_name) => cancel::decode(bytes, delimiter),
         Some(delimiter) => decode(bytes, opts, delimiter),
         None => Err(DecodeError::Other(format!(
             "'{file_name}': a DSCO order file must end in .csv, .tab or .psv"
@@ -271,7 +274,7 @@ fn check_header(header: &Header) -> Result<(), DecodeError> {
 }
 
 /// `row N` or `rows N-M`.
-fn place(rows: &[Row]) -> String {
+pub(crate) fn place(rows: &[Row]) -> String {
     match (rows.first(), rows.last()) {
         (Some(a), Some(b)) if a.n != b.n => format!("rows {}-{}", a.n, b.n),
         (Some(a), _) => format!("row {}", a.n),

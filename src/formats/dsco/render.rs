@@ -21,7 +21,9 @@
 //!   as 0 (`out-of-stock`): DSCO has no use for oversold counts.
 //! - Invoices: see [`render_invoices`].
 
-use crate::formats::render::{Confirmation, ConfirmedLine, OutFile, Renderer, latest_per_sku};
+use crate::formats::render::{
+    CartCancel, Confirmation, ConfirmedLine, OutFile, Renderer, latest_per_sku,
+};
 use crate::model::Money;
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
@@ -41,6 +43,14 @@ const SHIP_HEADER: [&str; 8] = [
     "line_item_quantity",
 ];
 const SERVICE_LEVEL: &str = "shipping_service_level_code";
+const CANCEL_HEADER: [&str; 6] = [
+    "po_number",
+    "line_item_line_number",
+    "line_item_sku",
+    "line_item_cancelled_quantity",
+    "line_item_cancelled_reason",
+    "line_item_cancel_code",
+];
 const INV_HEADER: [&str; 3] = ["sku", "quantity_available", "status"];
 const INVOICE_HEADER: [&str; 12] = [
     "invoice_id",
@@ -178,6 +188,43 @@ impl Renderer for Dsco {
         }
         Some(OutFile {
             name: format!("Inventory_{}_{unique}.csv", utc_stamp(now)),
+            bytes: write_csv(&rows),
+        })
+    }
+
+    /// `Cancel_<YYYYMMDDHHMMSS>_<unique>.csv`: one row per cancelled line (PO, line, SKU,
+    /// cancelled quantity, reason, and the reason again as the cancel code when it is one word
+    /// such as `out_of_stock`).
+    fn cancellations(
+        &self,
+        cancels: &[CartCancel],
+        now: jiff::Timestamp,
+        unique: &str,
+    ) -> Option<OutFile> {
+        let mut rows = vec![strings(CANCEL_HEADER)];
+        for c in cancels {
+            let reason = c.reason.clone().unwrap_or_default();
+            let code = if !reason.is_empty() && !reason.contains(char::is_whitespace) {
+                reason.clone()
+            } else {
+                String::new()
+            };
+            for l in &c.lines {
+                rows.push(vec![
+                    c.cust_po_no.clone(),
+                    line_no(l),
+                    l.cart_sku.clone(),
+                    l.quantity.to_string(),
+                    reason.clone(),
+                    code.clone(),
+                ]);
+            }
+        }
+        if rows.len() == 1 {
+            return None;
+        }
+        Some(OutFile {
+            name: format!("Cancel_{}_{unique}.csv", utc_stamp(now)),
             bytes: write_csv(&rows),
         })
     }

@@ -34,6 +34,8 @@
 //!
 //! Each `order` gives a [`DecodedOrder`] whose `place` is the `LINE:COL` of its start tag:
 //!
+//! - `current_stage` `REJ` → a cancellation of the whole order (an order sent before is
+//!   cancelled; one never sent is recorded as skipped, naming the stage).
 //! - `current_stage` other than `SD` → skipped, naming the stage
 //!   (`stage AR (accounts receivable): only SD orders go to the warehouse`). A missing
 //!   `current_stage` is a rejection (we cannot tell whether the order should ship).

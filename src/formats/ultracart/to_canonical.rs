@@ -45,6 +45,15 @@ impl<'o> Mapper<'o> {
                     raw.loc
                 ));
             }
+            // An order the merchant rejected: if it was sent, it is cancelled.
+            Some(stage) if stage.eq_ignore_ascii_case("REJ") => {
+                return OrderOutcome::Cancel(Box::new(crate::model::Cancellation {
+                    cust_ref: None,
+                    cust_po_no: raw.value(OrderSlot::OrderId).map(str::to_string),
+                    reason: Some(stage_reason(stage)),
+                    items: None,
+                }));
+            }
             Some(stage) if !stage.eq_ignore_ascii_case("SD") => {
                 return OrderOutcome::Skip(stage_reason(stage));
             }

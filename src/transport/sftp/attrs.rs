@@ -2,7 +2,8 @@
 //! style long names of folder listings. Modes are fixed (folders `drwxr-xr-x`, files
 //! `-rw-r--r--`): what a partner may do is the folder rules', not the disk's.
 
-use russh_sftp::protocol::{File, FileAttributes};
+use super::wire::Attrs;
+use super::wire::encode::NameEntry;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 const DIR: u32 = 0o040_000;
@@ -47,19 +48,18 @@ impl From<&crate::home::Meta> for Facts {
 
 impl Facts {
     /// The attributes sent in `SSH_FXP_ATTRS` and listings.
-    pub fn attributes(&self) -> FileAttributes {
-        FileAttributes {
+    pub fn attributes(&self) -> Attrs {
+        Attrs {
             size: Some(self.len),
             permissions: Some(self.mode),
-            atime: Some(self.atime),
-            mtime: Some(self.mtime),
-            ..FileAttributes::empty()
+            times: Some((self.atime, self.mtime)),
+            uid_gid: None,
         }
     }
 
     /// One listing entry, with its `ls -l` long name (OpenSSH's layout) showing `owner`.
-    pub fn entry(&self, name: &str, owner: &str) -> File {
-        File {
+    pub fn entry(&self, name: &str, owner: &str) -> NameEntry {
+        NameEntry {
             filename: name.to_string(),
             longname: self.long_name(name, owner, SystemTime::now()),
             attrs: self.attributes(),

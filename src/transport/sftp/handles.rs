@@ -2,19 +2,22 @@
 //! The table is shared between the SFTP server(s) of the connection and the connection task,
 //! so a shutdown can abort the uploads of a session that will not end by itself.
 //!
-//! The lock is only held for table lookups, never across an `await`: entries hand out their
-//! file as an `Arc` for the blocking call.
+//! Each file handle has a [`Lane`] for its reads and writes; two handles on the same file
+//! (the same path in the home) share one, so their requests keep their order too.
+//!
+//! The lock is only held for table lookups, never across an `await` or a disk operation:
+//! entries hand out their file as an `Arc` for the blocking call.
 
 use super::attrs::Facts;
-use super::status;
+use super::lane::Lane;
+use super::status::{self, Status};
 use super::upload::Writing;
-use russh_sftp::protocol::File;
-use russh_sftp::server::StatusReply;
+use super::wire::encode::NameEntry;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-/// Most handles one connection may hold open.
-const MAX_OPEN: usize = 256;
+/// Most handles one connection may hold open (also advertised in `limits@openssh.com`).
+pub const MAX_OPEN: usize = 256;
 
 /// A file open for download.
 #[derive(Debug)]
@@ -33,7 +36,7 @@ pub struct Download {
 #[derive(Debug)]
 pub struct Listing {
     /// Entries not sent yet.
-    pub entries: VecDeque<File>,
+    pub entries: VecDeque<NameEntry>,
     /// The folder's own attributes.
     pub facts: Facts,
 }
@@ -49,11 +52,30 @@ pub enum Open {
     Listing(Listing),
 }
 
+impl Open {
+    /// The file's path in the home, which decides its lane (listings have their own).
+    fn file(&self) -> Option<String> {
+        match self {
+            Open::Download(d) => Some(d.log_path.clone()),
+            Open::Upload(u) => Some(u.upload.log_path()),
+            Open::Listing(_) => None,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Entry {
+    /// The SFTP server that opened it.
+    owner: u64,
+    open: Open,
+    lane: Arc<Lane>,
+}
+
 #[derive(Debug, Default)]
 struct Table {
     next: u64,
-    /// Handle string → (the SFTP server that opened it, the entry).
-    open: HashMap<String, (u64, Open)>,
+    /// Handle string → entry.
+    open: HashMap<String, Entry>,
 }
 
 /// The connection's handle table (cheap to clone: one table).
@@ -77,7 +99,19 @@ impl Handles {
         let mut t = self.table();
         t.next += 1;
         let id = t.next.to_string();
-        t.open.insert(id.clone(), (owner, h));
+        let file = h.file();
+        let shared = file.as_ref().and_then(|f| {
+            t.open
+                .values()
+                .find(|e| e.open.file().as_ref() == Some(f))
+                .map(|e| e.lane.clone())
+        });
+        let entry = Entry {
+            owner,
+            open: h,
+            lane: shared.unwrap_or_default(),
+        };
+        t.open.insert(id.clone(), entry);
         id
     }
 
@@ -85,17 +119,22 @@ impl Handles {
     pub fn with<R>(
         &self,
         handle: &str,
-        f: impl FnOnce(&mut Open) -> Result<R, StatusReply>,
-    ) -> Result<R, StatusReply> {
+        f: impl FnOnce(&mut Open) -> Result<R, Status>,
+    ) -> Result<R, Status> {
         match self.table().open.get_mut(handle) {
-            Some((_, h)) => f(h),
+            Some(e) => f(&mut e.open),
             None => Err(status::bad_handle()),
         }
     }
 
+    /// The lane of `handle`'s file, if the handle is open.
+    pub fn lane(&self, handle: &str) -> Option<Arc<Lane>> {
+        self.table().open.get(handle).map(|e| e.lane.clone())
+    }
+
     /// Removes `handle`.
     pub fn remove(&self, handle: &str) -> Option<Open> {
-        self.table().open.remove(handle).map(|(_, h)| h)
+        self.table().open.remove(handle).map(|e| e.open)
     }
 
     /// Takes every upload still open — of one SFTP server, or of the whole connection.
@@ -104,12 +143,17 @@ impl Handles {
         let ids: Vec<String> = t
             .open
             .iter()
-            .filter(|(_, (o, h))| matches!(h, Open::Upload(_)) && owner.is_none_or(|w| w == *o))
+            .filter(|(_, e)| {
+                matches!(e.open, Open::Upload(_)) && owner.is_none_or(|w| w == e.owner)
+            })
             .map(|(id, _)| id.clone())
             .collect();
         ids.iter()
             .filter_map(|id| match t.open.remove(id) {
-                Some((_, Open::Upload(u))) => Some(*u),
+                Some(Entry {
+                    open: Open::Upload(u),
+                    ..
+                }) => Some(*u),
                 _ => None,
             })
             .collect()
@@ -117,6 +161,6 @@ impl Handles {
 
     /// Forgets the other handles of one SFTP server (its session ended).
     pub fn drop_owner(&self, owner: u64) {
-        self.table().open.retain(|_, (o, _)| *o != owner);
+        self.table().open.retain(|_, e| e.owner != owner);
     }
 }

@@ -1,4 +1,4 @@
-//! The SFTP endpoint, on russh and russh-sftp (pure Rust, async, both maintained).
+//! The SFTP endpoint: SSH from russh, the SFTP server our own (see [`server`]).
 //!
 //! - [`host_keys`]: persistent host keys, created (0600) when missing.
 //! - [`algorithms`]: what the server offers — modern first, then what old Java clients need;
@@ -7,10 +7,11 @@
 //!   accepts until shutdown, then winds sessions down; [`deadline`] cuts off a connection
 //!   that has not logged in within `login_timeout`.
 //! - [`session`]: one SSH connection: logins ([`auth`]), only the `sftp` subsystem.
+//! - [`server`]: the request loop of the `sftp` channel — many requests in flight, reads and
+//!   writes in per-file [`lane`]s, replies as they are ready; [`wire`] is the packet format.
 //! - [`fs`]: the SFTP operations over the partner [`Home`](crate::home::Home), with
 //!   [`handles`] for what is open, [`upload`] for when an upload counts (or is aborted),
-//!   [`attrs`] for listings and [`status`] for the one mapping to SFTP status codes;
-//!   [`stream`] ends a server whose client is gone.
+//!   [`attrs`] for listings and [`status`] for the one mapping to SFTP status codes.
 
 mod algorithms;
 mod attrs;
@@ -19,23 +20,24 @@ mod deadline;
 mod fs;
 mod handles;
 mod host_keys;
+mod lane;
 mod listener;
+mod server;
 mod session;
 mod status;
-mod stream;
 mod upload;
+pub mod wire;
 
 pub use host_keys::HostKeyError;
 
-/// The SFTP request handling without an SSH session, for the fuzz targets in `fuzz/` (which
-/// build an [`SftpFs`](fuzzing::SftpFs) over a temp partner home and call its
-/// `russh_sftp::server::Handler` methods directly), and the extended-request parser. Not an
-/// API: hidden from the docs, and nothing in Wharf uses it.
+/// The SFTP request handling without an SSH session, for the `sftp_requests` fuzz target in
+/// `fuzz/` (which builds an [`SftpFs`](fuzzing::SftpFs) over a temp partner home and hands it
+/// decoded requests, as the request loop does). Not an API: hidden from the docs, and nothing
+/// in Wharf uses it.
 #[doc(hidden)]
 pub mod fuzzing {
-    pub use super::fs::{FsParts, SftpFs, ssh_strings};
+    pub use super::fs::{FsParts, SftpFs};
     pub use super::handles::{Handles, Open};
-    pub use russh_sftp;
 }
 
 use crate::config::{Config, SftpConfig};

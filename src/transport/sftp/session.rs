@@ -7,7 +7,7 @@ use super::auth::{self, KeyRefusal};
 use super::deadline::LoginDeadline;
 use super::fs::{FsParts, SftpFs};
 use super::handles::Handles;
-use super::stream::SftpStream;
+use super::server;
 use crate::config::Partner;
 use crate::login::PreAuth;
 use russh::keys::PublicKey;
@@ -125,7 +125,8 @@ impl SshSession {
             handles: self.p.handles.clone(),
             cleanup: self.p.cleanup.clone(),
         });
-        russh_sftp::server::run(SftpStream::new(channel.into_stream()), fs).await;
+        let (input, output) = channel.split();
+        tokio::spawn(server::serve(input, output, fs).instrument(self.p.span.clone()));
         Ok(())
     }
 }

@@ -1,45 +1,80 @@
 //! The one place where neutral file errors become SFTP status codes
 //! (draft-ietf-secsh-filexfer-02 §7), and the few protocol-level refusals.
 
+use super::wire::{StatusCode, encode};
 use crate::home::HomeError;
 use crate::upload::UploadError;
-use russh_sftp::protocol::StatusCode;
-use russh_sftp::server::StatusReply;
+use bytes::Bytes;
+
+/// A request's answer when it is not a success: an SFTP status code and its message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// The code.
+    pub code: StatusCode,
+    /// What the client is told.
+    pub message: String,
+}
+
+impl Status {
+    /// A status with a message of its own.
+    pub fn new(code: StatusCode, message: impl Into<String>) -> Status {
+        Status {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The `SSH_FXP_STATUS` reply to request `id`.
+    pub fn reply(&self, id: u32) -> Bytes {
+        encode::status(id, self.code, &self.message)
+    }
+}
+
+impl From<StatusCode> for Status {
+    fn from(code: StatusCode) -> Status {
+        Status::new(code, code.text())
+    }
+}
+
+/// The `SSH_FX_OK` reply to request `id`.
+pub fn ok(id: u32) -> Bytes {
+    encode::status(id, StatusCode::Ok, "Ok")
+}
 
 /// Maps a [`HomeError`] to the status the client sees.
-pub fn from_home(e: HomeError) -> StatusReply {
+pub fn from_home(e: HomeError) -> Status {
     match e {
-        HomeError::Denied(d) => StatusCode::PermissionDenied.with_message(d.to_string()),
-        HomeError::NotFound => StatusCode::NoSuchFile.with_message("no such file or folder"),
+        HomeError::Denied(d) => Status::new(StatusCode::PermissionDenied, d.to_string()),
+        HomeError::NotFound => Status::new(StatusCode::NoSuchFile, "no such file or folder"),
         HomeError::Exists | HomeError::Unavailable(_) | HomeError::NoSpace | HomeError::Io(_) => {
-            StatusCode::Failure.with_message(e.to_string())
+            Status::new(StatusCode::Failure, e.to_string())
         }
     }
 }
 
 /// Maps an [`UploadError`] to the status the client sees.
-pub fn from_upload(e: UploadError) -> StatusReply {
+pub fn from_upload(e: UploadError) -> Status {
     match e {
         UploadError::Home(h) => from_home(h),
-        UploadError::Busy => StatusCode::Failure.with_message(e.to_string()),
+        UploadError::Busy => Status::new(StatusCode::Failure, e.to_string()),
         // TooLarge, ResumeBeyondEnd, Failed, and whatever comes later.
-        other => StatusCode::Failure.with_message(other.to_string()),
+        other => Status::new(StatusCode::Failure, other.to_string()),
     }
 }
 
 /// A handle this session did not hand out, or one of the wrong kind.
-pub fn bad_handle() -> StatusReply {
-    StatusCode::Failure.with_message("invalid handle")
+pub fn bad_handle() -> Status {
+    Status::new(StatusCode::Failure, "invalid handle")
 }
 
 /// A generic failure with a reason.
-pub fn failure(message: impl Into<String>) -> StatusReply {
-    StatusCode::Failure.with_message(message)
+pub fn failure(message: impl Into<String>) -> Status {
+    Status::new(StatusCode::Failure, message)
 }
 
 /// A request outside what partners may do (symlinks, unknown extensions).
-pub fn denied(message: impl Into<String>) -> StatusReply {
-    StatusCode::PermissionDenied.with_message(message)
+pub fn denied(message: impl Into<String>) -> Status {
+    Status::new(StatusCode::PermissionDenied, message)
 }
 
 #[cfg(test)]
@@ -49,7 +84,7 @@ mod tests {
 
     #[test]
     fn neutral_errors_map_to_sftp_codes() {
-        let code = |e| from_home(e).status_code;
+        let code = |e| from_home(e).code;
         assert_eq!(
             code(HomeError::Denied(Denied::Permission("x".into()))),
             StatusCode::PermissionDenied

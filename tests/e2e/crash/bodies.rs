@@ -7,36 +7,8 @@
 //! a window for a kill to land in the middle of a plan. Some of them are also held long once
 //! their outputs are out, so that a kill can come after a partner took one.
 
+pub use super::super::rng::Rng;
 use super::super::support::{uc_export, uc_order};
-
-/// xorshift64*: small and seedable.
-#[derive(Clone, Debug)]
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
-    }
-
-    pub fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// A number in `0..n` (0 when `n` is 0).
-    pub fn below(&mut self, n: u64) -> u64 {
-        if n == 0 { 0 } else { self.next() % n }
-    }
-
-    /// True `pct` times in a hundred.
-    pub fn chance(&mut self, pct: u64) -> bool {
-        self.below(100) < pct
-    }
-}
 
 /// How long each step of a held file's plan waits, in milliseconds.
 pub const HOLD_MS: u64 = 15;

@@ -132,9 +132,9 @@ fn crash_soak() {
     for t in 0..trials {
         let aims: Vec<Aim> = (0..2 + rng.below(3))
             .map(|_| match rng.below(10) {
-                0..=2 => Aim::Processing,
-                3..=4 => Aim::Published,
-                5..=7 => Aim::Upload,
+                0..=3 => Aim::Processing,
+                4..=5 => Aim::Published,
+                6..=7 => Aim::Upload,
                 _ => Aim::Anywhere,
             })
             .collect();

@@ -1,4 +1,4 @@
-//! Each order's outcome: SD orders accepted, other stages skipped, bad values in used elements
+//! Each order's outcome: SD orders accepted, REJ a cancellation, other stages skipped, bad values in used elements
 //! rejecting their own order only.
 
 use super::{accepted, decode_fixture, decode_str, fixture, opts, rejected};
@@ -15,6 +15,9 @@ fn only_sd_orders_are_accepted_the_others_skipped_with_their_stage() {
                 OrderOutcome::Accept(_) => "accept".to_string(),
                 OrderOutcome::Skip(r) => format!("skip: {r}"),
                 OrderOutcome::Reject(r) => format!("reject: {r}"),
+                OrderOutcome::Cancel(c) => {
+                    format!("cancel: {}", c.reason.clone().unwrap_or_default())
+                }
             };
             (o.order_no.as_str(), o.place.as_str(), verdict)
         })
@@ -37,7 +40,7 @@ fn only_sd_orders_are_accepted_the_others_skipped_with_their_stage() {
             (
                 "HRBTEA-201501141933-600050",
                 "327:3",
-                format!("skip: stage REJ (rejected): {only_sd}")
+                format!("cancel: stage REJ (rejected): {only_sd}")
             ),
             (
                 "HRBTEA-201501152210-600131",

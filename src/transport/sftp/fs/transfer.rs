@@ -3,47 +3,45 @@
 //! Uploads are the upload life cycle's ([`crate::upload`]); this file only maps the SFTP open
 //! flags and handles onto it.
 
-use super::{SftpFs, blocking, ok};
+use super::SftpFs;
 use crate::home::HomeError;
 use crate::policy::{self, Op};
 use crate::transport::sftp::handles::{Download, Open};
-use crate::transport::sftp::status;
+use crate::transport::sftp::status::{self, Status};
 use crate::transport::sftp::upload::{VIA, Writing};
+use crate::transport::sftp::wire::{OpenFlags, StatusCode, encode};
 use crate::upload::{Start, UploadError};
-use russh_sftp::protocol::{Data, OpenFlags, Status, StatusCode};
-use russh_sftp::server::StatusReply;
+use bytes::Bytes;
 use std::os::unix::fs::FileExt;
-use std::path::PathBuf;
-
-/// Largest read answered at once (clients ask for 32 KiB; the reply must fit their packets).
-const MAX_READ: u32 = 64 * 1024;
-
-/// Runs a blocking upload-life-cycle call off the async threads.
-async fn lifecycle<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, crate::upload::UploadError> + Send + 'static,
-) -> Result<T, StatusReply> {
-    match tokio::task::spawn_blocking(f).await {
-        Ok(r) => r.map_err(status::from_upload),
-        Err(e) => Err(status::failure(format!("local error: {e}"))),
-    }
-}
+use std::path::Path;
 
 impl SftpFs {
+    /// `SSH_FXP_OPEN`: an upload when the flags ask for writing or appending, else a
+    /// download. Returns the new handle.
+    pub fn open(&self, path: &str, flags: OpenFlags) -> Result<String, Status> {
+        if self.handles().is_full() {
+            return Err(status::failure("too many open handles"));
+        }
+        let path = Path::new(path);
+        let entry = if flags.has(OpenFlags::WRITE | OpenFlags::APPEND) {
+            Open::Upload(Box::new(self.open_upload(path, flags)?))
+        } else {
+            Open::Download(self.open_download(path)?)
+        };
+        Ok(self.handles().insert(self.inner.server_id, entry))
+    }
+
     /// Opens (and registers) an upload. Without `SSH_FXF_TRUNC` an existing file keeps its
     /// content (the client resumes, writing at offsets); with `SSH_FXF_EXCL` it must not exist.
-    pub(super) async fn open_upload(
-        &self,
-        path: PathBuf,
-        flags: OpenFlags,
-    ) -> Result<Writing, StatusReply> {
-        let (home, uploads, span) = (self.home.clone(), self.uploads.clone(), self.span.clone());
-        let create = flags.contains(OpenFlags::CREATE);
-        let truncate = flags.contains(OpenFlags::TRUNCATE);
-        let exclusive = flags.contains(OpenFlags::EXCLUDE);
-        let append = flags.contains(OpenFlags::APPEND);
-        let upload = lifecycle(move || {
-            let r = policy::check(Op::Write, &path)?;
-            let existing = match home.stat_on_disk(&r) {
+    fn open_upload(&self, path: &Path, flags: OpenFlags) -> Result<Writing, Status> {
+        let i = &self.inner;
+        let create = flags.has(OpenFlags::CREATE);
+        let truncate = flags.has(OpenFlags::TRUNCATE);
+        let exclusive = flags.has(OpenFlags::EXCLUSIVE);
+        let append = flags.has(OpenFlags::APPEND);
+        let upload = (|| {
+            let r = policy::check(Op::Write, path)?;
+            let existing = match i.home.stat_on_disk(&r) {
                 Ok(m) => Some(m.len),
                 Err(HomeError::NotFound) => None,
                 Err(e) => return Err(e.into()),
@@ -54,115 +52,90 @@ impl SftpFs {
                 Some(len) if !truncate => Start::Resume(len),
                 _ => Start::New,
             };
-            uploads.begin(&home, &path, start, VIA, &span)
-        })
-        .await?;
+            i.uploads.begin(&i.home, path, start, VIA, &i.span)
+        })()
+        .map_err(status::from_upload)?;
         Ok(Writing::new(upload, append))
     }
 
     /// Opens a download.
-    pub(super) async fn open_download(&self, path: PathBuf) -> Result<Download, StatusReply> {
-        let home = self.home.clone();
-        let (file, log_path) = blocking(move || {
-            let r = policy::check(Op::Read, &path)?;
-            Ok((home.open_read(&path, 0)?, r.log_path()))
-        })
-        .await?;
+    fn open_download(&self, path: &Path) -> Result<Download, Status> {
+        let r = policy::check(Op::Read, path).map_err(|d| status::from_home(d.into()))?;
+        let file = self.home().open_read(path, 0).map_err(status::from_home)?;
         Ok(Download {
             file: file.into(),
-            log_path,
+            log_path: r.log_path(),
             sent: 0,
-            _running: self.uploads.begin_download(),
+            _running: self.inner.uploads.begin_download(),
         })
     }
 
-    /// Closes a handle; an upload is complete now (fsync, log, intake).
-    pub(super) async fn close_handle(
-        &mut self,
-        id: u32,
-        handle: String,
-    ) -> Result<Status, StatusReply> {
-        match self.handles.remove(&handle) {
+    /// `SSH_FXP_CLOSE`; an upload is complete now (fsync, log, intake).
+    pub fn close(&self, handle: &str) -> Result<(), Status> {
+        match self.handles().remove(handle) {
             None => Err(status::bad_handle()),
-            Some(Open::Listing(_)) => Ok(ok(id)),
+            Some(Open::Listing(_)) => Ok(()),
             Some(Open::Download(d)) => {
                 self.log(
                     || tracing::info!(file = %d.log_path, bytes = d.sent, "download complete"),
                 );
-                Ok(ok(id))
+                Ok(())
             }
-            Some(Open::Upload(w)) => {
-                lifecycle(move || w.upload.finish()).await?;
-                Ok(ok(id))
-            }
+            Some(Open::Upload(w)) => w.upload.finish().map(drop).map_err(status::from_upload),
         }
     }
 
-    /// A positioned read from a download (at most [`MAX_READ`] bytes).
-    pub(super) async fn read_handle(
-        &mut self,
-        id: u32,
-        handle: String,
-        offset: u64,
-        len: u32,
-    ) -> Result<Data, StatusReply> {
-        let file = self.handles.with(&handle, |h| match h {
+    /// `SSH_FXP_READ`: a positioned read from a download, straight into the `SSH_FXP_DATA`
+    /// reply to request `id`. It returns all that was asked (at most
+    /// [`MAX_DATA`](crate::transport::sftp::wire::MAX_DATA)) unless the file ends first: a
+    /// short answer makes OpenSSH's client shrink its requests for the rest of the session.
+    pub fn read(&self, id: u32, handle: &str, offset: u64, len: u32) -> Result<Bytes, Status> {
+        let file = self.handles().with(handle, |h| match h {
             Open::Download(d) => Ok(d.file.clone()),
             Open::Upload(_) => Err(status::denied("the file is open for upload only")),
             Open::Listing(_) => Err(status::bad_handle()),
         })?;
-        let want = len.min(MAX_READ) as usize;
-        let data = blocking(move || {
-            let mut buf = vec![0u8; want];
+        let mut got = 0;
+        let reply = encode::data(id, len, |buf| {
             let mut n = 0;
-            while n < want {
+            while n < buf.len() {
                 match file.read_at(&mut buf[n..], offset.saturating_add(n as u64)) {
                     Ok(0) => break,
                     Ok(k) => n += k,
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                    Err(e) => return Err(e.into()),
+                    Err(e) => return Err(status::from_home(e.into())),
                 }
             }
-            buf.truncate(n);
-            Ok(buf)
-        })
-        .await?;
-        if data.is_empty() && want > 0 {
+            got = n;
+            Ok(n)
+        })?;
+        if got == 0 && len > 0 {
             return Err(StatusCode::Eof.into());
         }
-        let n = data.len() as u64;
-        let _ = self.handles.with(&handle, |h| {
+        let _ = self.handles().with(handle, |h| {
             if let Open::Download(d) = h {
-                d.sent += n;
+                d.sent += got as u64;
             }
             Ok(())
         });
-        Ok(Data { id, data })
+        Ok(reply)
     }
 
-    /// A positioned write to an upload (at the end when opened for appending). A write past
-    /// `max_upload_size` stops the upload: it is set aside at once, and the handle is gone.
-    pub(super) async fn write_handle(
-        &mut self,
-        id: u32,
-        handle: String,
-        offset: u64,
-        data: Vec<u8>,
-    ) -> Result<Status, StatusReply> {
-        let (writer, at) = self.handles.with(&handle, |h| match h {
+    /// `SSH_FXP_WRITE`: a positioned write to an upload (at the end when opened for
+    /// appending). A write past `max_upload_size` stops the upload: it is set aside at once,
+    /// and the handle is gone.
+    pub fn write(&self, handle: &str, offset: u64, data: &[u8]) -> Result<(), Status> {
+        let (writer, at) = self.handles().with(handle, |h| match h {
             Open::Upload(w) => Ok((w.writer.clone(), (!w.append).then_some(offset))),
             Open::Download(_) => Err(status::denied("the file is open for download only")),
             Open::Listing(_) => Err(status::bad_handle()),
         })?;
-        let written = tokio::task::spawn_blocking(move || writer.write(at, &data))
-            .await
-            .map_err(|e| status::failure(format!("local error: {e}")))?;
-        match written {
-            Ok(()) => Ok(ok(id)),
+        match writer.write(at, data) {
+            Ok(()) => Ok(()),
             Err(e @ UploadError::TooLarge { .. }) => {
                 // It can never complete: set it aside now (its close would fail anyway).
-                if let Some(Open::Upload(w)) = self.handles.remove(&handle) {
-                    let _ = lifecycle(move || w.upload.finish().map(drop)).await;
+                if let Some(Open::Upload(w)) = self.handles().remove(handle) {
+                    let _ = w.upload.finish();
                 }
                 Err(status::from_upload(e))
             }

@@ -1,4 +1,0 @@
-//! libFuzzer entry point of `wharf_fuzz::ssh_strings` (what it checks is documented there).
-#![no_main]
-
-libfuzzer_sys::fuzz_target!(|data: &[u8]| wharf_fuzz::ssh_strings::run(data));
