@@ -357,6 +357,18 @@ fn read_reply(id: u32, mut b: Bytes) -> Reply {
                 let f = reply_string(&mut b);
                 names.push(String::from_utf8(f.to_vec()).expect("a UTF-8 name"));
                 reply_string(&mut b);
+                // The attributes: a flags word, then the fields it names (no extended pairs).
+                let flags = b.get_u32();
+                let len: usize = [(1, 8), (2, 8), (4, 4), (8, 8)]
+                    .iter()
+                    .filter(|(f, _)| flags & f != 0)
+                    .map(|(_, n)| n)
+                    .sum();
+                assert!(
+                    flags & !0xf == 0 && b.remaining() >= len,
+                    "attrs {flags:#x}"
+                );
+                b.advance(len);
             }
             Reply::Name(names)
         }
