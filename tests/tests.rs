@@ -5,4 +5,5 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod e2e;
+mod fuzz_regressions;
 mod repo;

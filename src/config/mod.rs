@@ -67,9 +67,18 @@ pub struct Loaded {
 /// resolved against its folder.
 pub fn load(path: &Path) -> Result<Loaded, ConfigErrors> {
     let bytes = std::fs::read(path).map_err(|e| whole_file(path, format!("cannot read: {e}")))?;
-    let text = String::from_utf8(bytes)
+    load_bytes(&bytes, path)
+}
+
+/// Parses and checks `bytes` as the content of the configuration file `path`, which is not
+/// read: [`load`] after its one read. Relative paths inside resolve against `path`'s folder,
+/// and the files the configuration names are looked at as [`load`] does (a `password_file`
+/// read, the others checked to exist); nothing is written. The entry point of the
+/// configuration fuzz target.
+pub fn load_bytes(bytes: &[u8], path: &Path) -> Result<Loaded, ConfigErrors> {
+    let text = std::str::from_utf8(bytes)
         .map_err(|_| whole_file(path, "not UTF-8 text (TOML files are UTF-8)".into()))?;
-    check::check(&text, path)
+    check::check(text, path)
 }
 
 /// A single problem about the whole file.

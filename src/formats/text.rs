@@ -33,11 +33,21 @@ pub(crate) fn json_forbidden(body: &[u8]) -> Option<(u64, u64, String, char)> {
     Some((line, column, path, c))
 }
 
-/// The byte offset of the first escape in a JSON text that stands for a forbidden character.
+/// The byte offset of the first forbidden character in a JSON text: escaped, or raw (JSON
+/// lets DEL and the C1 controls U+0080–U+009F stand unescaped in a string).
 fn first_forbidden_escape(b: &[u8]) -> Option<(usize, char)> {
     let mut i = 0;
     while i < b.len() {
         if b[i] != b'\\' {
+            let raw = match (b[i], b.get(i + 1)) {
+                (0x7f, _) => Some('\u{7f}'),
+                (0xc2, Some(&n @ 0x80..=0x9f)) => char::from_u32(u32::from(n)),
+                (c @ 0..0x20, _) if !matches!(c, b'\t' | b'\n' | b'\r') => Some(char::from(c)),
+                _ => None,
+            };
+            if let Some(c) = raw {
+                return Some((i, c));
+            }
             i += 1;
             continue;
         }
@@ -88,6 +98,14 @@ mod tests {
         assert_eq!(forbidden("Ada\u{0}"), Some('\u{0}'));
         assert_eq!(forbidden("x\u{1b}[31m"), Some('\u{1b}'));
         assert_eq!(forbidden("del\u{7f}"), Some('\u{7f}'));
+        // Found by the warehouse fuzz target: JSON may carry DEL and the C1 controls raw.
+        let raw = "[{\"method\": \"Home Deli\u{7f}ery\"}]";
+        assert_eq!(
+            json_forbidden(raw.as_bytes()),
+            Some((1, 23, "$[0].method".to_string(), '\u{7f}'))
+        );
+        let c1 = "{\"a\": \"x\u{85}\"}";
+        assert_eq!(json_forbidden(c1.as_bytes()).map(|f| f.3), Some('\u{85}'));
         assert_eq!(
             forbidden_reason('\u{0}'),
             "holds the control character U+0000; only tab, line feed and carriage return are allowed in text"

@@ -6,12 +6,29 @@
 use crate::layout::names::marker_for;
 use std::path::Path;
 
-/// Creates the marker (best effort: a missing marker only loses the crash hint).
+/// Creates the marker (best effort: a missing marker only loses the crash hint). A link where
+/// the marker goes is not followed (it could lead anywhere outside the home): the marker is
+/// then not written, with a warning.
 pub fn mark(path: &Path) {
-    if let Some(m) = marker_for(path)
-        && let Err(e) = std::fs::File::create(&m)
-    {
-        tracing::debug!(marker = %m.display(), error = %e, "cannot write an upload marker");
+    use std::os::unix::fs::OpenOptionsExt;
+    let Some(m) = marker_for(path) else {
+        return;
+    };
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&m);
+    match created {
+        Ok(_) => {}
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => tracing::warn!(
+            marker = %m.display(),
+            "a symbolic link where an upload marker goes: not followed, no marker written"
+        ),
+        Err(e) => {
+            tracing::debug!(marker = %m.display(), error = %e, "cannot write an upload marker")
+        }
     }
 }
 
@@ -19,5 +36,36 @@ pub fn mark(path: &Path) {
 pub fn unmark(path: &Path) {
     if let Some(m) = marker_for(path) {
         let _ = std::fs::remove_file(m);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found with the SFTP fuzz target's planted links: a link left in `in/` under the marker
+    /// name of an upload (`.b.xml.uploading -> /elsewhere/canary.txt`) was followed, and the
+    /// upload of `in/b.xml` emptied the file outside the home. The marker is written without
+    /// following links.
+    #[test]
+    fn a_link_under_a_marker_name_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let canary = dir.path().join("canary.txt");
+        std::fs::write(&canary, "keep").unwrap();
+        let inbox = dir.path().join("in");
+        std::fs::create_dir(&inbox).unwrap();
+        std::os::unix::fs::symlink(&canary, inbox.join(".b.xml.uploading")).unwrap();
+        mark(&inbox.join("b.xml"));
+        assert_eq!(std::fs::read_to_string(&canary).unwrap(), "keep");
+        unmark(&inbox.join("b.xml"));
+        assert_eq!(std::fs::read_to_string(&canary).unwrap(), "keep");
+        // A dangling link is not followed either (it would create the file it names).
+        let gone = dir.path().join("gone.txt");
+        std::os::unix::fs::symlink(&gone, inbox.join(".c.xml.uploading")).unwrap();
+        mark(&inbox.join("c.xml"));
+        assert!(
+            std::fs::symlink_metadata(&gone).is_err(),
+            "created through a link"
+        );
     }
 }

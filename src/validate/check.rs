@@ -80,6 +80,9 @@ fn prepare<'r>(reader: impl Read + 'r, base: &Path, opts: &Options) -> Result<Re
     };
     let dtd = configured_dtd(&opts.mode)?;
     let mut input = Input::open(reader).map_err(read_err)?;
+    if let Some(problem) = input.unknown_encoding.take() {
+        return Err(Halt::Refused(problem));
+    }
     let prolog_cap = opts.limits.max_expansion_bytes.max(1024 * 1024);
     let (buf, prolog) = input.read_prolog(prolog_cap, &read_err)?;
     let partner = matches!(opts.mode, Mode::Partner(_));
@@ -146,8 +149,12 @@ struct Input<'r> {
     utf8_found: Option<utf8::Found>,
     /// UTF-16, transcoded here.
     transcoded: bool,
-    /// The encoding to tell the parser (`None`: one it does not know; it reports that).
+    /// The encoding to tell the parser.
     parser_encoding: Option<String>,
+    /// The declared encoding has no decoder: the document is refused at its name, in plain
+    /// words, before the parser sees it. (The parser read the declaration as UTF-8 until it
+    /// met the name, and a byte that is not UTF-8 there made it panic.)
+    unknown_encoding: Option<Problem>,
 }
 
 impl<'r> Input<'r> {
@@ -176,11 +183,27 @@ impl<'r> Input<'r> {
             Encoding::Other(_) => None,
             _ => Some("UTF-8".to_string()),
         };
+        let unknown_encoding = match (&encoding, &parser_encoding) {
+            (Encoding::Other(name), None) => {
+                let text = &head[bom..];
+                let at = prolog::decl_encoding(text).map_or(0, |(s, _)| s);
+                let (line, column) = prolog::line_col(text, at);
+                Some(Problem {
+                    line,
+                    column,
+                    message: format!(
+                        "the XML declaration names an encoding that cannot be read: {name:?}"
+                    ),
+                })
+            }
+            _ => None,
+        };
         Ok(Input {
             reader,
             utf8_found,
             transcoded: matches!(encoding, Encoding::Utf16 { .. }),
             parser_encoding,
+            unknown_encoding,
         })
     }
 

@@ -260,6 +260,32 @@ fn a_latin1_document_is_read_in_its_encoding() {
     assert_eq!(p, vec![]);
 }
 
+/// Found by the `validate_dtd` fuzz target: an encoding name the parser has no decoder for,
+/// and bytes that are not UTF-8 in the declaration before it, made the parser panic (index
+/// out of bounds reading the version); the file was refused as "internal error". It is refused
+/// in plain words, at the encoding's name.
+#[test]
+fn an_unknown_encoding_is_refused_in_plain_words() {
+    let mut bytes = b"<?xml version=\"".to_vec();
+    bytes.extend_from_slice(&[0xFF; 30]);
+    bytes.extend_from_slice(b"1.0\" encoding=\"\xAB\xAB\xB9\xC88\"?>\n<orders>\n  <order st\n");
+    for b in [
+        &bytes[..],
+        b"<?xml version=\"1.0\" encoding=\"X-NOT-AN-ENCODING\"?>\n<r/>\n",
+    ] {
+        let p = validate_reader(b, &fixture("x.xml"), &Options::new(Mode::Document)).expect("ok");
+        assert!(
+            p.len() == 1
+                && p[0]
+                    .message
+                    .contains("names an encoding that cannot be read"),
+            "{}",
+            messages(&p)
+        );
+        assert_eq!((p[0].line, p[0].column > 1), (1, true), "{}", messages(&p));
+    }
+}
+
 /// anyxml's `parse_reader` lost its place in a long internal subset with multi-byte text
 /// (UnexpectedEOF inside a comment) when it had to detect the encoding itself.
 #[test]

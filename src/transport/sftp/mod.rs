@@ -30,6 +30,16 @@ pub mod wire;
 
 pub use host_keys::HostKeyError;
 
+/// The SFTP request handling without an SSH session, for the `sftp_requests` fuzz target in
+/// `fuzz/` (which builds an [`SftpFs`](fuzzing::SftpFs) over a temp partner home and hands it
+/// decoded requests, as the request loop does). Not an API: hidden from the docs, and nothing
+/// in Wharf uses it.
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use super::fs::{FsParts, SftpFs};
+    pub use super::handles::{Handles, Open};
+}
+
 use crate::config::{Config, SftpConfig};
 use crate::shutdown::Shutdown;
 use crate::upload::Uploads;

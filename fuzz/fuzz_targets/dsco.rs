@@ -1,0 +1,4 @@
+//! libFuzzer entry point of `wharf_fuzz::dsco` (what it checks is documented there).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| wharf_fuzz::dsco::run(data));
