@@ -60,25 +60,8 @@ pub(crate) fn check_http(
         ctx,
         listeners,
     );
-    let tls_cert = raw
-        .tls_cert
-        .as_ref()
-        .and_then(|v| ctx.existing_file(v, "tls_cert"));
-    let tls_key = raw
-        .tls_key
-        .as_ref()
-        .and_then(|v| ctx.existing_file(v, "tls_key"));
-    match (&raw.tls_cert, &raw.tls_key) {
-        (Some(cert), None) => ctx.error(
-            &cert.span(),
-            "[http] `tls_cert` needs `tls_key` too (set both or neither)",
-        ),
-        (None, Some(key)) => ctx.error(
-            &key.span(),
-            "[http] `tls_key` needs `tls_cert` too (set both or neither)",
-        ),
-        _ => {}
-    }
+    let (tls_cert, tls_key) =
+        super::listeners::tls_pair(ctx, "[http]", &raw.tls_cert, &raw.tls_key);
     let admins = match raw.admin {
         Some(list) => check_admins(list.into_inner(), ctx),
         None => Vec::new(),

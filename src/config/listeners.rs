@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::ops::{Range, RangeInclusive};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
@@ -120,25 +120,7 @@ pub(crate) fn ftp(
         }
         parsed.ok()
     });
-    let tls_cert = raw
-        .tls_cert
-        .as_ref()
-        .and_then(|v| ctx.existing_file(v, "tls_cert"));
-    let tls_key = raw
-        .tls_key
-        .as_ref()
-        .and_then(|v| ctx.existing_file(v, "tls_key"));
-    match (&raw.tls_cert, &raw.tls_key) {
-        (Some(cert), None) => ctx.error(
-            &cert.span(),
-            "[ftp] `tls_cert` needs `tls_key` too (set both or neither)",
-        ),
-        (None, Some(key)) => ctx.error(
-            &key.span(),
-            "[ftp] `tls_key` needs `tls_cert` too (set both or neither)",
-        ),
-        _ => {}
-    }
+    let (tls_cert, tls_key) = tls_pair(ctx, "[ftp]", &raw.tls_cert, &raw.tls_key);
     let require_tls = match &raw.require_tls {
         Some(value) if *value.get_ref() => {
             if raw.tls_cert.is_none() || raw.tls_key.is_none() {
@@ -243,4 +225,28 @@ pub(crate) fn sftp(
         host_keys,
         legacy_algorithms: raw.legacy_algorithms.unwrap_or(false),
     })
+}
+
+/// A listener's `tls_cert` and `tls_key` (`section` names the table in messages): each must be
+/// an existing file, and they come as a pair. The one rule for every listener that offers TLS.
+pub(super) fn tls_pair(
+    ctx: &mut Ctx,
+    section: &str,
+    cert: &Option<Spanned<String>>,
+    key: &Option<Spanned<String>>,
+) -> (Option<PathBuf>, Option<PathBuf>) {
+    let cert_path = cert.as_ref().and_then(|v| ctx.existing_file(v, "tls_cert"));
+    let key_path = key.as_ref().and_then(|v| ctx.existing_file(v, "tls_key"));
+    match (cert, key) {
+        (Some(c), None) => ctx.error(
+            &c.span(),
+            format!("{section} `tls_cert` needs `tls_key` too (set both or neither)"),
+        ),
+        (None, Some(k)) => ctx.error(
+            &k.span(),
+            format!("{section} `tls_key` needs `tls_cert` too (set both or neither)"),
+        ),
+        _ => {}
+    }
+    (cert_path, key_path)
 }

@@ -323,15 +323,11 @@ pub(super) async fn inventory_sku(
     Extension(caller): Extension<Caller>,
     Path(sku): Path<String>,
 ) -> Response {
-    let store = state.store.clone();
-    let wh = caller.partner.name.clone();
-    let wanted = sku.clone();
-    let answer = match read(move || store.inventory_level(&wh, &wanted)).await {
-        Ok(Some(level)) => Answer::ok(level),
-        Ok(None) => Answer::invalid(format!("no inventory level known for SKU '{sku}'")),
-        Err(a) => a,
-    };
-    answered(&caller, answer)
+    let missing = format!("no inventory level known for SKU '{sku}'");
+    one_sku(&state, &caller, sku, missing, |store, wh, sku| {
+        store.inventory_level(wh, sku)
+    })
+    .await
 }
 
 /// The envelope of one level (for the document).
@@ -361,15 +357,36 @@ pub(super) async fn product(
     Extension(caller): Extension<Caller>,
     Path(sku): Path<String>,
 ) -> Response {
+    let missing = format!("SKU '{sku}' is not in the catalog");
+    one_sku(&state, &caller, sku, missing, |store, wh, sku| {
+        store.catalog_product(wh, sku)
+    })
+    .await
+}
+
+/// One SKU of the caller's warehouse looked up in the store (off the async threads): the
+/// record, or Invalid with `missing` when the store has none.
+async fn one_sku<T, F>(
+    state: &Shared,
+    caller: &Caller,
+    sku: String,
+    missing: String,
+    lookup: F,
+) -> Response
+where
+    T: Serialize + Send + 'static,
+    F: FnOnce(&crate::store::Store, &str, &str) -> Result<Option<T>, crate::store::StoreError>
+        + Send
+        + 'static,
+{
     let store = state.store.clone();
     let wh = caller.partner.name.clone();
-    let wanted = sku.clone();
-    let answer = match read(move || store.catalog_product(&wh, &wanted)).await {
-        Ok(Some(p)) => Answer::ok(p),
-        Ok(None) => Answer::invalid(format!("SKU '{sku}' is not in the catalog")),
+    let answer = match read(move || lookup(&store, &wh, &sku)).await {
+        Ok(Some(found)) => Answer::ok(found),
+        Ok(None) => Answer::invalid(missing),
         Err(a) => a,
     };
-    answered(&caller, answer)
+    answered(caller, answer)
 }
 
 /// The envelope of one product (for the document).
