@@ -41,10 +41,8 @@ pub(super) fn evaluate(
                 events.extend(store.alert_transition(&key, |old| {
                     let now = now_ms();
                     let mut st = old.unwrap_or(AlertState {
-                        since_ms: now,
-                        watching_since_ms: now,
                         seen: act.rejections,
-                        ..Default::default()
+                        ..AlertState::watching_from(now)
                     });
                     let mut out = Vec::new();
                     let ev = |state: &str, d: Details| event(&id, name, state, d);
@@ -127,11 +125,7 @@ pub(super) fn evaluate(
             });
             events.extend(store.alert_transition(&key, |old| {
                 let now = now_ms();
-                let st0 = old.unwrap_or(AlertState {
-                    since_ms: now,
-                    watching_since_ms: now,
-                    ..Default::default()
-                });
+                let st0 = old.unwrap_or_else(|| AlertState::watching_from(now));
                 let from = last.unwrap_or(st0.watching_since_ms);
                 let elapsed = match between {
                     Some(w) => {
@@ -187,12 +181,8 @@ pub(super) fn evaluate(
                 });
             events.extend(store.alert_transition(&key, |old| {
                 let now = now_ms();
-                let st0 = old.unwrap_or(AlertState {
-                    since_ms: now,
-                    watching_since_ms: now,
-                    ..Default::default()
-                });
-                let limit = i64::try_from(within.as_millis()).unwrap_or(i64::MAX);
+                let st0 = old.unwrap_or_else(|| AlertState::watching_from(now));
+                let limit = millis(*within);
                 let late = oldest.as_ref().filter(|o| now - o.since_ms >= limit);
                 let warehouse = |source: &str| {
                     partner.clone().or_else(|| {
@@ -237,12 +227,8 @@ pub(super) fn evaluate(
             let remote = crate::ops::board::board().remote(partner);
             events.extend(store.alert_transition(&key, |old| {
                 let now = now_ms();
-                let st0 = old.unwrap_or(AlertState {
-                    since_ms: now,
-                    watching_since_ms: now,
-                    ..Default::default()
-                });
-                let limit = i64::try_from(for_.as_millis()).unwrap_or(i64::MAX);
+                let st0 = old.unwrap_or_else(|| AlertState::watching_from(now));
+                let limit = millis(*for_);
                 // Down for less than `for`, or not polled yet: no change either way.
                 let active = match &remote {
                     Some(r) if r.up => false,
@@ -314,4 +300,9 @@ fn stamp(ms: i64) -> String {
     jiff::Timestamp::from_millisecond(ms)
         .map(|t| t.to_string())
         .unwrap_or_default()
+}
+
+/// A duration in milliseconds, as the alert state's times are (saturating).
+fn millis(d: std::time::Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }

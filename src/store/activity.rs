@@ -96,6 +96,17 @@ pub struct AlertState {
     pub seen: u64,
 }
 
+impl AlertState {
+    /// A quiet alert first evaluated at `now_ms`.
+    pub fn watching_from(now_ms: i64) -> Self {
+        AlertState {
+            since_ms: now_ms,
+            watching_since_ms: now_ms,
+            ..Default::default()
+        }
+    }
+}
+
 /// One line of the alert log, and the payload of a webhook.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlertEvent {
