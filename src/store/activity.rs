@@ -2,25 +2,13 @@
 //! every instance that uses the same store: each partner's last file in and out and its current
 //! streak of rejected files, files settled per day, and the alerts' state and log.
 //!
-//! - `partner_activity`: partner → [`PartnerActivity`] (JSON), updated in the transaction that
-//!   settles an input ([`Txn::record_settled`]), so it never disagrees with the folders.
-//! - `file_days`: `DAY␟PARTNER␟OUTCOME` → inputs settled that day (UTC).
-//! - `alert_states`: `ALERT␟INSTANCE` → [`AlertState`]: whether the alert is firing, changed
-//!   only through [`Store::alert_transition`], a read-modify-write in one transaction, so an
-//!   alert fires once even when several evaluators race.
-//! - `alert_log`: `TIME␟SEQ` → [`AlertEvent`]: what fired and cleared, newest kept
-//!   ([`ALERT_LOG_KEEP`]).
+//! The alerts' state changes only through a read-modify-write in one transaction
+//! ([`Store::alert_transition`](super::Store::alert_transition)), so an alert fires once even
+//! when several evaluators race. What settling an input changes ([`Settled`]) is decided here
+//! once; each back-end only records it.
 
-use super::summary::{day_of, now_ms};
-use super::{Plan, Store, StoreError, Txn, db_err, decode, encode};
-use redb::{ReadableTable, ReadableTableMetadata, TableDefinition};
+use super::Plan;
 use serde::{Deserialize, Serialize};
-
-const ACTIVITY: TableDefinition<&str, &[u8]> = TableDefinition::new("partner_activity");
-const FILE_DAYS: TableDefinition<&str, u64> = TableDefinition::new("file_days");
-const ALERT_STATES: TableDefinition<&str, &[u8]> = TableDefinition::new("alert_states");
-const ALERT_LOG: TableDefinition<&str, &[u8]> = TableDefinition::new("alert_log");
-const PROBE: TableDefinition<&str, i64> = TableDefinition::new("health_probe");
 
 /// Alert log entries kept (older ones are dropped).
 pub const ALERT_LOG_KEEP: u64 = 2000;
@@ -131,172 +119,30 @@ pub struct AlertEvent {
     pub alert: String,
 }
 
-impl Store {
-    /// Creates the tables (so readers never meet a missing one).
-    pub(super) fn ensure_activity(&self) -> Result<(), StoreError> {
-        self.write(|t| {
-            t.wtx.open_table(ACTIVITY).map_err(db_err)?;
-            t.wtx.open_table(FILE_DAYS).map_err(db_err)?;
-            t.wtx.open_table(ALERT_STATES).map_err(db_err)?;
-            t.wtx.open_table(ALERT_LOG).map_err(db_err)?;
-            Ok(())
-        })
-    }
-
-    /// Commits one small write (the health check's proof that the store accepts writes).
-    pub fn probe_write(&self) -> Result<(), StoreError> {
-        self.write(|t| {
-            let mut p = t.wtx.open_table(PROBE).map_err(db_err)?;
-            p.insert("last", now_ms()).map_err(db_err)?;
-            Ok(())
-        })
-    }
-
-    /// Every partner's activity, by name.
-    pub fn activity(&self) -> Result<Vec<(String, PartnerActivity)>, StoreError> {
-        let rtx = self.db.begin_read()?;
-        let t = rtx.open_table(ACTIVITY).map_err(db_err)?;
-        let mut out = Vec::new();
-        for row in t.iter().map_err(db_err)? {
-            let (k, v) = row.map_err(db_err)?;
-            out.push((k.value().to_owned(), decode(k.value(), v.value())?));
-        }
-        Ok(out)
-    }
-
-    /// One partner's activity (default when it never sent anything).
-    pub fn partner_activity(&self, partner: &str) -> Result<PartnerActivity, StoreError> {
-        let rtx = self.db.begin_read()?;
-        let t = rtx.open_table(ACTIVITY).map_err(db_err)?;
-        match t.get(partner).map_err(db_err)? {
-            Some(v) => decode(partner, v.value()),
-            None => Ok(PartnerActivity::default()),
-        }
-    }
-
-    /// Inputs settled on each of `days`, by partner and outcome.
-    pub fn files_per_day(&self, days: &[String]) -> Result<Vec<FileDay>, StoreError> {
-        let rtx = self.db.begin_read()?;
-        let t = rtx.open_table(FILE_DAYS).map_err(db_err)?;
-        let mut out = Vec::new();
-        for day in days {
-            let from = format!("{day}{SEP}");
-            let to = format!("{day}\u{20}");
-            for row in t.range(from.as_str()..to.as_str()).map_err(db_err)? {
-                let (k, v) = row.map_err(db_err)?;
-                let mut parts = k.value().split(SEP).skip(1);
-                if let (Some(partner), Some(outcome)) = (parts.next(), parts.next()) {
-                    out.push(FileDay {
-                        day: day.clone(),
-                        partner: partner.to_owned(),
-                        outcome: outcome.to_owned(),
-                        count: v.value(),
-                    });
-                }
-            }
-        }
-        Ok(out)
-    }
-
-    /// The state of alert `key` (`ALERT␟INSTANCE`), if it was ever evaluated.
-    pub fn alert_state(&self, key: &str) -> Result<Option<AlertState>, StoreError> {
-        let rtx = self.db.begin_read()?;
-        let t = rtx.open_table(ALERT_STATES).map_err(db_err)?;
-        match t.get(key).map_err(db_err)? {
-            Some(v) => Ok(Some(decode(key, v.value())?)),
-            None => Ok(None),
-        }
-    }
-
-    /// Reads alert `key`'s state, lets `decide` return the new state and the events it
-    /// causes, and records both in one transaction: two evaluators deciding on the same state
-    /// cannot both fire (the second sees the first's result).
-    pub fn alert_transition(
-        &self,
-        key: &str,
-        decide: impl FnOnce(Option<AlertState>) -> (AlertState, Vec<AlertEvent>),
-    ) -> Result<Vec<AlertEvent>, StoreError> {
-        self.write(|t| {
-            let mut states = t.wtx.open_table(ALERT_STATES).map_err(db_err)?;
-            let old = match states.get(key).map_err(db_err)? {
-                Some(v) => Some(decode::<AlertState>(key, v.value())?),
-                None => None,
-            };
-            let (new, events) = decide(old.clone());
-            if old.as_ref() != Some(&new) {
-                let bytes = encode(key, &new)?;
-                states.insert(key, bytes.as_slice()).map_err(db_err)?;
-            }
-            if !events.is_empty() {
-                let mut log = t.wtx.open_table(ALERT_LOG).map_err(db_err)?;
-                let mut seq = log.len().map_err(db_err)?;
-                for e in &events {
-                    seq += 1;
-                    let k = format!("{:015}{SEP}{seq:012}", now_ms());
-                    let bytes = encode(&k, e)?;
-                    log.insert(k.as_str(), bytes.as_slice()).map_err(db_err)?;
-                }
-                while log.len().map_err(db_err)? > ALERT_LOG_KEEP {
-                    log.pop_first().map_err(db_err)?;
-                }
-            }
-            Ok(events)
-        })
-    }
-
-    /// The newest `limit` alert events, newest first.
-    pub fn alert_log(&self, limit: usize) -> Result<Vec<AlertEvent>, StoreError> {
-        let rtx = self.db.begin_read()?;
-        let t = rtx.open_table(ALERT_LOG).map_err(db_err)?;
-        let mut out = Vec::new();
-        for row in t.iter().map_err(db_err)?.rev().take(limit) {
-            let (k, v) = row.map_err(db_err)?;
-            out.push(decode(k.value(), v.value())?);
-        }
-        Ok(out)
-    }
+/// What settling one input changes in the activity, the same for every back-end.
+#[derive(Debug, Clone)]
+pub(crate) struct Settled {
+    /// The partner that sent the input.
+    pub partner: String,
+    /// The input, as its partner's last file.
+    pub file: LastFile,
+    /// The partners the plan wrote into the `out/` of (their last file out is now).
+    pub receivers: Vec<String>,
+    /// The day (UTC) the input settled.
+    pub day: String,
 }
 
-impl Txn<'_> {
-    /// Records that the input of job `key` (`PARTNER␟REL`) settled as `plan` says: the
-    /// partner's last file and rejection streak, the day's count, and the last file out of
-    /// every partner the plan wrote to. Called in the transaction that forgets the job, so a
-    /// replay after a crash counts the input once.
-    pub fn record_settled(&mut self, key: &str, plan: &Plan) -> Result<(), StoreError> {
-        let Some((partner, rel)) = key.split_once(SEP) else {
-            return Ok(());
-        };
-        let now = now_ms();
+impl Settled {
+    /// What settling the input of job `key` (`PARTNER␟REL`) as `plan` says changes, at
+    /// `now_ms`; `None` for a key that names no partner.
+    pub(crate) fn of(key: &str, plan: &Plan, now_ms: i64) -> Option<Settled> {
+        let (partner, rel) = key.split_once(SEP)?;
         let file = LastFile {
-            at_ms: now,
+            at_ms: now_ms,
             file: format!("in/{rel}"),
             outcome: plan.outcome.clone(),
             reason: plan.report.as_ref().and_then(|(_, text)| reason_of(text)),
         };
-        let mut table = self.wtx.open_table(ACTIVITY).map_err(db_err)?;
-        let mut update =
-            |name: &str, f: &mut dyn FnMut(&mut PartnerActivity)| -> Result<(), StoreError> {
-                let mut a = match table.get(name).map_err(db_err)? {
-                    Some(v) => decode::<PartnerActivity>(name, v.value())?,
-                    None => PartnerActivity::default(),
-                };
-                f(&mut a);
-                let bytes = encode(name, &a)?;
-                table.insert(name, bytes.as_slice()).map_err(db_err)?;
-                Ok(())
-            };
-        update(partner, &mut |a| {
-            a.files += 1;
-            if file.rejected() {
-                a.rejections += 1;
-                if a.rejected_since.is_none() {
-                    a.rejected_since = Some(file.clone());
-                }
-            } else {
-                a.rejected_since = None;
-            }
-            a.last_in = Some(file.clone());
-        })?;
         let mut receivers: Vec<String> = plan
             .outputs
             .iter()
@@ -312,18 +158,26 @@ impl Txn<'_> {
             .collect();
         receivers.sort();
         receivers.dedup();
-        for r in receivers {
-            update(&r, &mut |a| a.last_out_ms = Some(now))?;
+        Some(Settled {
+            partner: partner.to_owned(),
+            file,
+            receivers,
+            day: super::day_of(now_ms),
+        })
+    }
+
+    /// The sender's activity after this input.
+    pub(crate) fn apply(&self, a: &mut PartnerActivity) {
+        a.files += 1;
+        if self.file.rejected() {
+            a.rejections += 1;
+            if a.rejected_since.is_none() {
+                a.rejected_since = Some(self.file.clone());
+            }
+        } else {
+            a.rejected_since = None;
         }
-        drop(table);
-        let mut days = self.wtx.open_table(FILE_DAYS).map_err(db_err)?;
-        let k = format!("{}{SEP}{partner}{SEP}{}", day_of(now), plan.outcome);
-        let n = days
-            .get(k.as_str())
-            .map_err(db_err)?
-            .map_or(0, |v| v.value());
-        days.insert(k.as_str(), n + 1).map_err(db_err)?;
-        Ok(())
+        a.last_in = Some(self.file.clone());
     }
 }
 
@@ -346,103 +200,4 @@ fn reason_of(report: &str) -> Option<String> {
             )
         })?;
     Some(text.chars().take(300).collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::PlannedOutput;
-    use std::path::PathBuf;
-
-    fn plan(outcome: &str, report: Option<&str>, out_to: &[&str]) -> Plan {
-        Plan {
-            outputs: out_to
-                .iter()
-                .map(|p| {
-                    PlannedOutput::new(
-                        crate::store::OutputKind::Order,
-                        PathBuf::from(format!("/d/partners/{p}/out")),
-                        "x.json".into(),
-                        b"",
-                    )
-                })
-                .collect(),
-            settle_to: PathBuf::from("/d/x"),
-            report: report.map(|r| (PathBuf::from("/d/r"), r.to_owned())),
-            warnings: None,
-            outcome: outcome.into(),
-        }
-    }
-
-    #[test]
-    fn settled_files_move_the_activity_and_the_streak() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("s.redb")).unwrap();
-        let report = "file: in/a.xml\nresult: rejected; nothing in this file was processed\nreason: 3:7: not well-formed\n";
-        for (name, outcome, r) in [
-            ("a.xml", "rejected", Some(report)),
-            ("b.xml", "rejected", Some(report)),
-        ] {
-            store
-                .write(|t| t.record_settled(&format!("uc\u{1f}{name}"), &plan(outcome, r, &[])))
-                .unwrap();
-        }
-        let a = store.partner_activity("uc").unwrap();
-        assert_eq!((a.files, a.rejections), (2, 2));
-        let streak = a.rejected_since.unwrap();
-        assert_eq!(streak.file, "in/a.xml", "the streak's first file");
-        assert_eq!(streak.reason.as_deref(), Some("3:7: not well-formed"));
-        store
-            .write(|t| t.record_settled("uc\u{1f}c.xml", &plan("archived", None, &["wh"])))
-            .unwrap();
-        let a = store.partner_activity("uc").unwrap();
-        assert!(
-            a.rejected_since.is_none(),
-            "an accepted file ends the streak"
-        );
-        assert_eq!(a.last_in.unwrap().file, "in/c.xml");
-        assert!(store.partner_activity("wh").unwrap().last_out_ms.is_some());
-        let today = day_of(now_ms());
-        let days = store.files_per_day(&[today]).unwrap();
-        let count = |o: &str| days.iter().find(|d| d.outcome == o).map(|d| d.count);
-        assert_eq!((count("rejected"), count("archived")), (Some(2), Some(1)));
-    }
-
-    #[test]
-    fn an_alert_transition_is_recorded_with_its_events() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("s.redb")).unwrap();
-        let event = |state: &str| AlertEvent {
-            rule: "no_file".into(),
-            partner: Some("uc".into()),
-            file: None,
-            cust_ref: None,
-            message: "m".into(),
-            at: "t".into(),
-            state: state.into(),
-            alert: "a".into(),
-        };
-        let fired = store
-            .alert_transition("a\u{1f}uc", |old| {
-                assert!(old.is_none());
-                (
-                    AlertState {
-                        active: true,
-                        ..Default::default()
-                    },
-                    vec![event("firing")],
-                )
-            })
-            .unwrap();
-        assert_eq!(fired.len(), 1);
-        assert!(store.alert_state("a\u{1f}uc").unwrap().unwrap().active);
-        store
-            .alert_transition("a\u{1f}uc", |_| {
-                (AlertState::default(), vec![event("cleared")])
-            })
-            .unwrap();
-        let log = store.alert_log(10).unwrap();
-        assert_eq!(log[0].state, "cleared", "newest first");
-        assert_eq!(log[1].state, "firing");
-    }
 }

@@ -3,7 +3,6 @@
 //! transaction that records the input's plan, so a count that survives into the next start
 //! means the process died while deciding that file — a poison file, when it happens twice.
 
-use super::{ATTEMPTS, Store, StoreError, Txn, db_err, encode};
 use serde::{Deserialize, Serialize};
 
 /// The attempts recorded for one input (key: [`job_key`](super::job_key)).
@@ -14,28 +13,4 @@ pub struct Attempts {
     pub file_hash: String,
     /// Attempts begun and never finished.
     pub count: u32,
-}
-
-impl Store {
-    /// The attempts recorded for an input, if any.
-    pub fn attempts(&self, key: &str) -> Result<Option<Attempts>, StoreError> {
-        self.record(ATTEMPTS, key)
-    }
-}
-
-impl Txn<'_> {
-    /// Records the attempts for an input.
-    pub fn put_attempts(&mut self, key: &str, a: &Attempts) -> Result<(), StoreError> {
-        let bytes = encode(key, a)?;
-        self.attempts
-            .insert(key, bytes.as_slice())
-            .map_err(db_err)?;
-        Ok(())
-    }
-
-    /// Forgets an input's attempts (its plan is recorded, or it is settled).
-    pub fn clear_attempts(&mut self, key: &str) -> Result<(), StoreError> {
-        self.attempts.remove(key).map_err(db_err)?;
-        Ok(())
-    }
 }

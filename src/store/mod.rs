@@ -1,80 +1,68 @@
-//! The order store: redb, behind a small interface that leaks no redb types (except as the
-//! source of a [`StoreError`], which keeps redb's own kind of failure).
+//! The order store: one interface ([`Store`] for reads, [`Txn`] inside one write transaction),
+//! two back-ends behind it, and no back-end type leaks out of this module.
 //!
-//! redb rather than sled: redb is ACID with an fsync on every commit and a stable file format;
-//! sled's last release is from 2021, its README calls it beta, and it flushes every 500 ms —
-//! wrong for "never lose an order".
+//! - `redb/`: the embedded default, one file in the data directory, zero setup.
+//! - `postgres/`: a shared PostgreSQL database (`[store] postgres = "postgres://…"`), so that
+//!   several instances can use the same state.
 //!
-//! The tables (values as JSON unless said):
-//! - `orders`: (source partner, order number) → [`OrderRecord`]
-//! - `cust_refs`: `cust_ref` → order key (a `cust_ref` names one order only, across every cart)
-//! - `jobs`: (partner, path under `in/`) → [`Job`]: what processing one input decided, so a
-//!   crash at any point replays the same plan instead of deciding again.
-//! - `written`: (job, output index) → (): the outputs of a job's plan already written.
-//! - `attempts`: (partner, path under `in/`) → [`Attempts`]: decisions begun and not finished,
-//!   so a file that kills the process while it is parsed is recognised at the next start.
-//! - `inventory_levels` ([`inventory`]): each warehouse's last level per SKU.
-//! - `api_requests` ([`api_requests`]): merchant-API answers by `Idempotency-Key`.
-//! - `catalog`: (warehouse, SKU) → [`Product`](crate::model::Product), and `held`: order key →
-//!   warehouse, the orders waiting for a SKU ([`catalog`]).
-//! - `remote_fetched`, `remote_dropped`: the pull-mode ledger (`store/remote.rs`).
+//! What a back-end keeps:
+//! - orders by (source partner, order number), and `cust_ref` → order (a `cust_ref` names one
+//!   order only, across every cart);
+//! - jobs: what processing one input decided, so a crash at any point replays the same plan
+//!   instead of deciding again, with one written mark per output of the plan;
+//! - attempts: decisions begun and not finished (poison files);
+//! - deliveries, inventory levels, merchant-API answers, catalog and held orders, the
+//!   pull-mode ledger, order summaries, partner activity and the alerts' state and log.
+//!
+//! Every decision the pipeline commits is one [`Store::write`]: one transaction in either
+//! back-end, committed durably before the call returns. Write transactions run one at a time
+//! (redb's single writer; PostgreSQL's transaction-wide lock), so a read-modify-write inside one
+//! sees no other writer's half-done work.
 
 mod activity;
 mod api_requests;
 mod attempts;
-mod catalog;
 mod cust_ref;
 mod inventory;
+pub mod ops;
 mod records;
+mod redb;
 mod remote;
 mod summary;
-mod written;
 
-pub use activity::{AlertEvent, AlertState, FileDay, LastFile, PartnerActivity};
-pub use api_requests::RecordedAnswer;
+pub use activity::{ALERT_LOG_KEEP, AlertEvent, AlertState, FileDay, LastFile, PartnerActivity};
+pub use api_requests::{KEEP_MS as API_ANSWER_KEEP_MS, RecordedAnswer};
 pub use attempts::Attempts;
 pub use cust_ref::assign_cust_ref;
 pub use inventory::KnownLevel;
 pub use records::{Delivery, HistoryEntry, Job, OrderRecord, OutputKind, Plan, PlannedOutput};
 pub use remote::RemoteSeen;
-pub use summary::{ListQuery, OrderPage, OrderQuery, OrderSummary, day_of, now_ms};
+pub use summary::{DayCounts, ListQuery, OrderPage, OrderQuery, OrderSummary, day_of, now_ms};
 
-use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
-use serde::{Serialize, de::DeserializeOwned};
+use ops::{AlertDecision, Backend, TxnOps};
 use std::path::Path;
 
-const ORDERS: TableDefinition<&str, &[u8]> = TableDefinition::new("orders");
-const REFS: TableDefinition<&str, &str> = TableDefinition::new("cust_refs");
-const JOBS: TableDefinition<&str, &[u8]> = TableDefinition::new("jobs");
-const DELIVERIES: TableDefinition<&str, &[u8]> = TableDefinition::new("deliveries");
-const ATTEMPTS: TableDefinition<&str, &[u8]> = TableDefinition::new("attempts");
-const WRITTEN: TableDefinition<&str, ()> = TableDefinition::new("written");
-const CATALOG: TableDefinition<&str, &[u8]> = TableDefinition::new("catalog");
-const HELD: TableDefinition<&str, &str> = TableDefinition::new("held");
-const REMOTE_FETCHED: TableDefinition<&str, (u64, u32)> = TableDefinition::new("remote_fetched");
-const REMOTE_DROPPED: TableDefinition<&str, &str> = TableDefinition::new("remote_dropped");
+/// A failure of the back-end's own, boxed so that no back-end type is part of the interface.
+pub type BackendError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
-/// redb's page cache. Its default, 1 GiB, is memory a long-running server keeps once the store
-/// has grown: the cache holds what was written and read, and the operating system caches the
-/// file anyway. 64 MiB keeps the working set of recent orders.
-const CACHE_BYTES: usize = 64 * 1024 * 1024;
-
-/// A store failure, with redb's own error (and its kind: storage, transaction, table,
-/// commit...) as its source.
+/// A store failure, with the back-end's own error as its source.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
-    /// The database file could not be opened (another process may hold it).
-    #[error("cannot open the order store {path}: {source}")]
+    /// The store could not be opened (another process may hold it, the database may be
+    /// unreachable).
+    #[error("cannot open the order store {what}: {source}")]
     Open {
-        /// The database file.
-        path: String,
+        /// The database file, or the database (without its password).
+        what: String,
+        /// Whether another process holds it for writing.
+        held_elsewhere: bool,
         /// Why.
-        source: redb::DatabaseError,
+        source: BackendError,
     },
     /// A read or write failed.
     #[error("order store: {0}")]
-    Db(#[from] redb::Error),
+    Db(BackendError),
     /// A write was asked of a store opened only for reading.
     #[error("order store: the store is open read-only")]
     ReadOnly,
@@ -95,15 +83,11 @@ impl StoreError {
         matches!(
             self,
             StoreError::Open {
-                source: redb::DatabaseError::DatabaseAlreadyOpen,
+                held_elsewhere: true,
                 ..
             }
         )
     }
-}
-
-fn db_err(e: impl Into<redb::Error>) -> StoreError {
-    StoreError::Db(e.into())
 }
 
 /// The key of an order: source partner and the cart's order number.
@@ -121,25 +105,9 @@ pub fn delivery_key(partner: &str, name: &str) -> String {
     job_key(partner, Path::new(name))
 }
 
-/// The open store.
+/// The open store. Its reads are the [`Backend`] methods (through `Deref`).
 pub struct Store {
-    db: Db,
-}
-
-/// The database, opened for writing (`serve`) or only for reading (the `orders` commands).
-enum Db {
-    Writer(Database),
-    Reader(redb::ReadOnlyDatabase),
-}
-
-impl Db {
-    fn begin_read(&self) -> Result<redb::ReadTransaction, StoreError> {
-        match self {
-            Db::Writer(d) => d.begin_read(),
-            Db::Reader(d) => d.begin_read(),
-        }
-        .map_err(db_err)
-    }
+    backend: Box<dyn Backend>,
 }
 
 impl std::fmt::Debug for Store {
@@ -148,298 +116,92 @@ impl std::fmt::Debug for Store {
     }
 }
 
-/// One write transaction: everything done through it commits together or not at all.
+impl std::ops::Deref for Store {
+    type Target = dyn Backend;
+
+    fn deref(&self) -> &Self::Target {
+        self.backend.as_ref()
+    }
+}
+
+/// One write transaction: everything done through it commits together or not at all. Its
+/// reads and writes are the [`TxnOps`] methods (through `Deref`).
 pub struct Txn<'a> {
-    /// The transaction itself, for the tables opened only when needed (summaries, activity).
-    wtx: &'a redb::WriteTransaction,
-    orders: redb::Table<'a, &'static str, &'static [u8]>,
-    refs: redb::Table<'a, &'static str, &'static str>,
-    jobs: redb::Table<'a, &'static str, &'static [u8]>,
-    deliveries: redb::Table<'a, &'static str, &'static [u8]>,
-    attempts: redb::Table<'a, &'static str, &'static [u8]>,
-    written: redb::Table<'a, &'static str, ()>,
-    catalog: redb::Table<'a, &'static str, &'static [u8]>,
-    held: redb::Table<'a, &'static str, &'static str>,
-    remote_fetched: redb::Table<'a, &'static str, (u64, u32)>,
-    remote_dropped: redb::Table<'a, &'static str, &'static str>,
+    ops: &'a mut (dyn TxnOps + 'a),
 }
 
-fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes).map_err(|source| StoreError::Record {
-        key: key.to_string(),
-        source,
-    })
+impl<'a> std::ops::Deref for Txn<'a> {
+    type Target = dyn TxnOps + 'a;
+
+    fn deref(&self) -> &Self::Target {
+        &*self.ops
+    }
 }
 
-fn encode<T: Serialize>(key: &str, value: &T) -> Result<Vec<u8>, StoreError> {
-    serde_json::to_vec(value).map_err(|source| StoreError::Record {
-        key: key.to_string(),
-        source,
-    })
+impl std::ops::DerefMut for Txn<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut *self.ops
+    }
 }
 
 impl Store {
-    /// Opens (or creates) the store file for writing. One process writes (`serve`); others
-    /// may read at the same time ([`Store::open_read_only`]) and the writer starts even while
-    /// they do (redb's single-writer mode).
+    /// Opens (or creates) the embedded store file for writing. One process writes (`serve`);
+    /// others may read at the same time ([`Store::open_read_only`]) and the writer starts even
+    /// while they do.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let db = Database::builder()
-            .set_concurrency_mode(redb::ConcurrencyMode::SingleWriter)
-            .set_cache_size(CACHE_BYTES)
-            .create(path)
-            .map_err(|source| StoreError::Open {
-                path: path.display().to_string(),
-                source,
-            })?;
-        let store = Store { db: Db::Writer(db) };
-        // Create the tables so readers never meet a missing one.
-        store.write(|_| Ok(()))?;
-        store.ensure_summaries()?;
-        store.ensure_activity()?;
-        Ok(store)
+        Ok(Store {
+            backend: Box::new(redb::RedbStore::open(path)?),
+        })
     }
 
-    /// Opens an existing store for reading only, also while `serve` writes to it.
+    /// Opens an existing embedded store for reading only, also while `serve` writes to it.
     pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
-        let db = Database::builder()
-            .set_concurrency_mode(redb::ConcurrencyMode::SingleWriter)
-            .set_cache_size(CACHE_BYTES)
-            .open_read_only(path)
-            .map_err(|source| StoreError::Open {
-                path: path.display().to_string(),
-                source,
-            })?;
-        Ok(Store { db: Db::Reader(db) })
+        Ok(Store {
+            backend: Box::new(redb::RedbStore::open_read_only(path)?),
+        })
     }
 
-    /// Runs `f` in one write transaction and commits it (fsync) when `f` succeeds.
+    /// Runs `f` in one write transaction and commits it (durably) when `f` succeeds; when `f`
+    /// fails nothing it did stays.
     pub fn write<T>(
         &self,
         f: impl FnOnce(&mut Txn<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let Db::Writer(db) = &self.db else {
-            return Err(StoreError::ReadOnly);
-        };
-        let wtx = db.begin_write().map_err(db_err)?;
-        let out = {
-            let mut txn = Txn {
-                wtx: &wtx,
-                orders: wtx.open_table(ORDERS).map_err(db_err)?,
-                refs: wtx.open_table(REFS).map_err(db_err)?,
-                jobs: wtx.open_table(JOBS).map_err(db_err)?,
-                deliveries: wtx.open_table(DELIVERIES).map_err(db_err)?,
-                attempts: wtx.open_table(ATTEMPTS).map_err(db_err)?,
-                written: wtx.open_table(WRITTEN).map_err(db_err)?,
-                catalog: wtx.open_table(CATALOG).map_err(db_err)?,
-                held: wtx.open_table(HELD).map_err(db_err)?,
-                remote_fetched: wtx.open_table(REMOTE_FETCHED).map_err(db_err)?,
-                remote_dropped: wtx.open_table(REMOTE_DROPPED).map_err(db_err)?,
-            };
-            f(&mut txn)?
-        };
-        wtx.commit().map_err(db_err)?;
-        Ok(out)
+        let mut f = Some(f);
+        let mut out = None;
+        self.backend.write_dyn(&mut |ops| {
+            let f = f.take().ok_or_else(ran_twice)?;
+            out = Some(f(&mut Txn { ops })?);
+            Ok(())
+        })?;
+        out.ok_or_else(ran_twice)
     }
 
-    /// What a file Wharf put in a partner's `out/` is and carries, if Wharf delivered it.
-    pub fn delivery(&self, key: &str) -> Result<Option<Delivery>, StoreError> {
-        self.record(DELIVERIES, key)
-    }
-
-    /// The record under `key` in `table`, decoded, if any.
-    fn record<T: DeserializeOwned>(
+    /// Reads alert `key`'s state, lets `decide` return the new state and the events it
+    /// causes, and records both in one transaction: two evaluators deciding on the same state
+    /// cannot both fire (the second sees the first's result).
+    pub fn alert_transition(
         &self,
-        table: TableDefinition<&str, &[u8]>,
         key: &str,
-    ) -> Result<Option<T>, StoreError> {
-        let rtx = self.db.begin_read()?;
-        let t = rtx.open_table(table).map_err(db_err)?;
-        match t.get(key).map_err(db_err)? {
-            Some(v) => Ok(Some(decode(key, v.value())?)),
-            None => Ok(None),
-        }
-    }
-
-    /// The recorded order, if any.
-    pub fn order(&self, source: &str, order_no: &str) -> Result<Option<OrderRecord>, StoreError> {
-        self.record(ORDERS, &order_key(source, order_no))
-    }
-
-    /// The order holding `cust_ref`, if any.
-    pub fn order_by_ref(&self, cust_ref: &str) -> Result<Option<OrderRecord>, StoreError> {
-        let rtx = self.db.begin_read()?;
-        let refs = rtx.open_table(REFS).map_err(db_err)?;
-        let Some(key) = refs.get(cust_ref).map_err(db_err)? else {
-            return Ok(None);
-        };
-        let key = key.value().to_string();
-        let t = rtx.open_table(ORDERS).map_err(db_err)?;
-        match t.get(key.as_str()).map_err(db_err)? {
-            Some(v) => Ok(Some(decode(&key, v.value())?)),
-            None => Ok(None),
-        }
-    }
-
-    /// Every recorded order, in key order.
-    pub fn orders(&self) -> Result<Vec<OrderRecord>, StoreError> {
-        let rtx = self.db.begin_read()?;
-        let t = rtx.open_table(ORDERS).map_err(db_err)?;
-        let mut out = Vec::new();
-        for row in t.iter().map_err(db_err)? {
-            let (k, v) = row.map_err(db_err)?;
-            out.push(decode(k.value(), v.value())?);
-        }
-        Ok(out)
-    }
-
-    /// Every delivery not taken yet: (partner, name under its `out/`, what it carries).
-    pub fn untaken_deliveries(&self) -> Result<Vec<(String, String, Delivery)>, StoreError> {
-        let rtx = self.db.begin_read()?;
-        let t = rtx.open_table(DELIVERIES).map_err(db_err)?;
-        let mut out = Vec::new();
-        for row in t.iter().map_err(db_err)? {
-            let (k, v) = row.map_err(db_err)?;
-            let d: Delivery = decode(k.value(), v.value())?;
-            if d.taken {
-                continue;
-            }
-            if let Some((partner, name)) = k.value().split_once('\u{1f}') {
-                out.push((partner.to_string(), name.to_string(), d));
-            }
-        }
-        Ok(out)
-    }
-
-    /// The job recorded for an input, if any.
-    pub fn job(&self, key: &str) -> Result<Option<Job>, StoreError> {
-        self.record(JOBS, key)
-    }
-
-    /// Every recorded job.
-    pub fn jobs(&self) -> Result<Vec<(String, Job)>, StoreError> {
-        let rtx = self.db.begin_read()?;
-        let t = rtx.open_table(JOBS).map_err(db_err)?;
-        let mut out = Vec::new();
-        for row in t.iter().map_err(db_err)? {
-            let (k, v) = row.map_err(db_err)?;
-            out.push((k.value().to_string(), decode(k.value(), v.value())?));
-        }
-        Ok(out)
+        decide: impl FnOnce(Option<AlertState>) -> (AlertState, Vec<AlertEvent>),
+    ) -> Result<Vec<AlertEvent>, StoreError> {
+        let mut decide = Some(decide);
+        let mut once: Box<AlertDecision<'_>> = Box::new(|old| match decide.take() {
+            Some(d) => d(old),
+            // A back-end calls the decision once per transaction; a second call keeps the
+            // state as it is and fires nothing.
+            None => (old.unwrap_or_default(), Vec::new()),
+        });
+        self.backend.alert_transition_dyn(key, &mut *once)
     }
 }
 
-impl Txn<'_> {
-    /// The recorded order, as this transaction sees it.
-    pub fn order(&self, source: &str, order_no: &str) -> Result<Option<OrderRecord>, StoreError> {
-        let key = order_key(source, order_no);
-        match self.orders.get(key.as_str()).map_err(db_err)? {
-            Some(v) => Ok(Some(decode(&key, v.value())?)),
-            None => Ok(None),
-        }
-    }
-
-    /// The order stored under `key` ([`order_key`]).
-    pub fn order_by_key(&self, key: &str) -> Result<Option<OrderRecord>, StoreError> {
-        match self.orders.get(key).map_err(db_err)? {
-            Some(v) => Ok(Some(decode(key, v.value())?)),
-            None => Ok(None),
-        }
-    }
-
-    /// The order holding `cust_ref`, as this transaction sees it.
-    pub fn order_by_ref(&self, cust_ref: &str) -> Result<Option<OrderRecord>, StoreError> {
-        let key = match self.refs.get(cust_ref).map_err(db_err)? {
-            Some(k) => k.value().to_string(),
-            None => return Ok(None),
-        };
-        self.order_by_key(&key)
-    }
-
-    /// Records what a delivered file carries.
-    pub fn put_delivery(&mut self, key: &str, d: &Delivery) -> Result<(), StoreError> {
-        let bytes = encode(key, d)?;
-        self.deliveries
-            .insert(key, bytes.as_slice())
-            .map_err(db_err)?;
-        Ok(())
-    }
-
-    /// Records what the file `out/<name>` Wharf writes for `partner` is and carries (not
-    /// taken yet), in the transaction that plans it.
-    pub fn put_output(
-        &mut self,
-        partner: &str,
-        name: &str,
-        kind: OutputKind,
-        orders: Vec<String>,
-    ) -> Result<(), StoreError> {
-        let d = Delivery {
-            kind,
-            orders,
-            taken: false,
-        };
-        self.put_delivery(&delivery_key(partner, name), &d)
-    }
-
-    /// What a delivered file carries, if Wharf delivered it.
-    pub fn delivery(&self, key: &str) -> Result<Option<Delivery>, StoreError> {
-        match self.deliveries.get(key).map_err(db_err)? {
-            Some(v) => Ok(Some(decode(key, v.value())?)),
-            None => Ok(None),
-        }
-    }
-
-    /// Records an order (and its `cust_ref` in the index).
-    pub fn put_order(&mut self, rec: &OrderRecord) -> Result<(), StoreError> {
-        let key = order_key(&rec.source, &rec.order_no);
-        let bytes = encode(&key, rec)?;
-        self.orders
-            .insert(key.as_str(), bytes.as_slice())
-            .map_err(db_err)?;
-        self.refs
-            .insert(rec.cust_ref.as_str(), key.as_str())
-            .map_err(db_err)?;
-        self.update_summary(rec, None)
-    }
-
-    /// Whether a `cust_ref` is held by an order other than (source, order_no).
-    pub fn ref_taken(
-        &self,
-        cust_ref: &str,
-        source: &str,
-        order_no: &str,
-    ) -> Result<bool, StoreError> {
-        let me = order_key(source, order_no);
-        Ok(match self.refs.get(cust_ref).map_err(db_err)? {
-            Some(v) => v.value() != me,
-            None => false,
-        })
-    }
-
-    /// Records the plan for an input (none of its outputs written yet). A recorded plan ends
-    /// the input's processing attempts (what remains is replaying the plan, which parses
-    /// nothing).
-    pub fn put_job(&mut self, key: &str, job: &Job) -> Result<(), StoreError> {
-        let bytes = encode(key, job)?;
-        self.jobs.insert(key, bytes.as_slice()).map_err(db_err)?;
-        self.clear_written(key)?;
-        self.clear_attempts(key)
-    }
-
-    /// The job recorded for an input, as this transaction sees it.
-    pub fn job(&self, key: &str) -> Result<Option<Job>, StoreError> {
-        match self.jobs.get(key).map_err(db_err)? {
-            Some(v) => Ok(Some(decode(key, v.value())?)),
-            None => Ok(None),
-        }
-    }
-
-    /// Forgets an input's job (it is settled).
-    pub fn delete_job(&mut self, key: &str) -> Result<(), StoreError> {
-        self.jobs.remove(key).map_err(db_err)?;
-        self.clear_written(key)
-    }
+/// A back-end ran a transaction's body twice, or not at all (a bug, not a partner's doing).
+fn ran_twice() -> StoreError {
+    StoreError::Db("the store ran a transaction body other than once".into())
 }
 
+#[cfg(test)]
+pub(crate) mod testing;
 #[cfg(test)]
 mod tests;

@@ -4,9 +4,10 @@
 //!
 //! Keys: `catalog`: (warehouse, SKU) → [`Product`]; `held`: order key → warehouse.
 
-use super::{CATALOG, Store, StoreError, Txn, db_err, decode, encode};
+use super::{CATALOG, RedbStore, RedbTxn, db_err, decode, encode};
 use crate::model::Product;
-use redb::ReadableTable;
+use crate::store::StoreError;
+use ::redb::ReadableTable;
 
 fn sku_key(warehouse: &str, sku: &str) -> String {
     format!("{warehouse}\u{1f}{sku}")
@@ -17,7 +18,7 @@ fn range(warehouse: &str) -> (String, String) {
     (format!("{warehouse}\u{1f}"), format!("{warehouse}\u{20}"))
 }
 
-impl Store {
+impl RedbStore {
     /// Every warehouse's catalog as (warehouse, product), by warehouse and SKU.
     pub fn catalog(&self) -> Result<Vec<(String, Product)>, StoreError> {
         let rtx = self.db.begin_read()?;
@@ -52,7 +53,7 @@ impl Store {
     }
 }
 
-impl Txn<'_> {
+impl RedbTxn<'_> {
     /// One SKU of a warehouse's catalog, if known (retired ones included).
     pub fn product(&self, warehouse: &str, sku: &str) -> Result<Option<Product>, StoreError> {
         let key = sku_key(warehouse, sku);

@@ -5,13 +5,14 @@
 //! 7,420 times (616 outputs in ten minutes, measured), and every other file waits behind it.
 //! One record per written output keeps each mark as small as the fact it records.
 
-use super::{Store, StoreError, Txn, WRITTEN, db_err};
+use super::{RedbStore, RedbTxn, WRITTEN, db_err};
+use crate::store::StoreError;
 
 fn mark_key(job: &str, index: usize) -> String {
     format!("{job}\u{1e}{index}")
 }
 
-impl Store {
+impl RedbStore {
     /// Whether output `index` of the job under `job` is written.
     pub fn written(&self, job: &str, index: usize) -> Result<bool, StoreError> {
         let rtx = self.db.begin_read()?;
@@ -22,7 +23,7 @@ impl Store {
     }
 }
 
-impl Txn<'_> {
+impl RedbTxn<'_> {
     /// Records that output `index` of the job under `job` is written.
     pub fn mark_written(&mut self, job: &str, index: usize) -> Result<(), StoreError> {
         self.written
