@@ -25,6 +25,7 @@ mod attempts;
 mod cust_ref;
 mod inventory;
 pub mod ops;
+mod postgres;
 mod records;
 mod redb;
 mod remote;
@@ -88,6 +89,25 @@ impl StoreError {
             }
         )
     }
+}
+
+/// A record read back from its JSON.
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(
+    key: &str,
+    bytes: &[u8],
+) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|source| StoreError::Record {
+        key: key.to_string(),
+        source,
+    })
+}
+
+/// A record as JSON.
+pub(crate) fn encode<T: serde::Serialize>(key: &str, value: &T) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(value).map_err(|source| StoreError::Record {
+        key: key.to_string(),
+        source,
+    })
 }
 
 /// The key of an order: source partner and the cart's order number.
@@ -158,6 +178,21 @@ impl Store {
     pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
         Ok(Store {
             backend: Box::new(redb::RedbStore::open_read_only(path)?),
+        })
+    }
+
+    /// Connects to the shared PostgreSQL store at `url` (a `postgres://` URL or a `key=value`
+    /// connection string) and brings its schema up to date.
+    pub fn open_postgres(url: &str) -> Result<Store, StoreError> {
+        Ok(Store {
+            backend: Box::new(postgres::PgStore::open(url)?),
+        })
+    }
+
+    /// Connects to the shared PostgreSQL store at `url` for reading only.
+    pub fn open_postgres_read_only(url: &str) -> Result<Store, StoreError> {
+        Ok(Store {
+            backend: Box::new(postgres::PgStore::open_read_only(url)?),
         })
     }
 

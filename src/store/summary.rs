@@ -67,6 +67,25 @@ impl OrderSummary {
         }
     }
 
+    /// The summary `rec` gets when recorded over `old`, `None` when it is unchanged. `times`
+    /// forces (since, first seen); otherwise a new status is since now and the first-seen
+    /// time is kept.
+    pub(crate) fn next(
+        rec: &OrderRecord,
+        old: Option<&OrderSummary>,
+        times: Option<(i64, i64)>,
+    ) -> Option<OrderSummary> {
+        let now = now_ms();
+        let (since, first) = match (times, old) {
+            (Some(t), _) => t,
+            (None, Some(o)) if o.status == rec.status => (o.since_ms, o.first_ms),
+            (None, Some(o)) => (now, o.first_ms),
+            (None, None) => (now, now),
+        };
+        let new = OrderSummary::of(rec, since, first);
+        (old != Some(&new)).then_some(new)
+    }
+
     pub(crate) fn line(&self) -> String {
         format!(
             "{}{SEP}{}{SEP}{}{SEP}{}{SEP}{}{SEP}{}{SEP}{}",

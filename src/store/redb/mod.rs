@@ -25,9 +25,9 @@ mod remote;
 mod summary;
 mod written;
 
-use super::{Delivery, Job, OrderRecord, StoreError, order_key};
+use super::{Delivery, Job, OrderRecord, StoreError, decode, encode, order_key};
 use ::redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
-use serde::{Serialize, de::DeserializeOwned};
+use serde::de::DeserializeOwned;
 use std::path::Path;
 
 const ORDERS: TableDefinition<&str, &[u8]> = TableDefinition::new("orders");
@@ -99,20 +99,6 @@ pub(crate) struct RedbTxn<'a> {
     held: ::redb::Table<'a, &'static str, &'static str>,
     remote_fetched: ::redb::Table<'a, &'static str, (u64, u32)>,
     remote_dropped: ::redb::Table<'a, &'static str, &'static str>,
-}
-
-fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes).map_err(|source| StoreError::Record {
-        key: key.to_string(),
-        source,
-    })
-}
-
-fn encode<T: Serialize>(key: &str, value: &T) -> Result<Vec<u8>, StoreError> {
-    serde_json::to_vec(value).map_err(|source| StoreError::Record {
-        key: key.to_string(),
-        source,
-    })
 }
 
 impl RedbStore {

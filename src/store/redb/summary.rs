@@ -258,17 +258,9 @@ impl RedbTxn<'_> {
             .get(key.as_str())
             .map_err(db_err)?
             .and_then(|v| OrderSummary::parse(v.value()));
-        let now = now_ms();
-        let (since, first) = match (times, &old) {
-            (Some(t), _) => t,
-            (None, Some(o)) if o.status == rec.status => (o.since_ms, o.first_ms),
-            (None, Some(o)) => (now, o.first_ms),
-            (None, None) => (now, now),
-        };
-        let new = OrderSummary::of(rec, since, first);
-        if old.as_ref() == Some(&new) {
+        let Some(new) = OrderSummary::next(rec, old.as_ref(), times) else {
             return Ok(());
-        }
+        };
         let line = new.line();
         summaries
             .insert(key.as_str(), line.as_str())
