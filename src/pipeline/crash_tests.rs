@@ -15,6 +15,7 @@ use super::tests::{DS, Env, ORDER};
 use super::*;
 use crate::intake::{Arrival, Via};
 use crate::store::Plan;
+use crate::store::testing::{Kind, kinds};
 use std::path::Path;
 
 /// One kind of file, and what processing it must give.
@@ -101,11 +102,23 @@ fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
     out
 }
 
-/// Runs `case` stopped before each step in turn, then once without a stop.
+/// Runs `case` on every store back-end, stopped before each step in turn, then once without a
+/// stop.
 fn at_every_step(case: &Case) {
+    for kind in kinds() {
+        at_every_step_on(kind, case);
+    }
+}
+
+fn at_every_step_on(kind: Kind, case: &Case) {
     let mut planned_steps = None;
     for n in 0.. {
-        let env = Env::build(&case.cart_extra, ORDER, &format!("{}\n{DS}", case.wh_extra));
+        let env = Env::build_on(
+            kind,
+            &case.cart_extra,
+            ORDER,
+            &format!("{}\n{DS}", case.wh_extra),
+        );
         let p = env.pipeline();
         for (partner, name, body) in &case.before {
             env.feed(&p, partner, name, body);
@@ -499,7 +512,13 @@ fn an_inventory_file_goes_once_to_each_cart() {
 /// decision stands), nothing else is done, and the job waits for the new upload.
 #[test]
 fn a_file_overwritten_while_processed_keeps_its_job_and_its_outputs() {
-    let env = Env::build("", ORDER, "");
+    for kind in kinds() {
+        overwritten_while_processed_on(kind);
+    }
+}
+
+fn overwritten_while_processed_on(kind: Kind) {
+    let env = Env::build_on(kind, "", ORDER, "");
     let two = uc_file(&[
         uc_order("R-1", "UPS: Ground", 1),
         uc_order("R-2", "UPS: Ground", 1),
@@ -535,9 +554,15 @@ fn a_file_overwritten_while_processed_keeps_its_job_and_its_outputs() {
 /// the new file is decided on its own.
 #[test]
 fn a_file_replaced_after_a_crash_still_sends_what_was_decided() {
+    for kind in kinds() {
+        replaced_after_a_crash_on(kind);
+    }
+}
+
+fn replaced_after_a_crash_on(kind: Kind) {
     let steps_to_try = 3 * 2;
     for n in 0..steps_to_try {
-        let env = Env::build("", ORDER, "");
+        let env = Env::build_on(kind, "", ORDER, "");
         let first = uc_file(&[
             uc_order("R-1", "UPS: Ground", 1),
             uc_order("R-2", "UPS: Ground", 1),
@@ -699,8 +724,14 @@ fn a_warehouse_line_cancel_goes_once_to_the_dsco_cart() {
 
 #[test]
 fn a_release_stopped_before_each_step_is_finished_by_the_restart() {
+    for kind in kinds() {
+        release_stopped_on(kind);
+    }
+}
+
+fn release_stopped_on(kind: Kind) {
     for n in 0..3 {
-        let env = Env::build("", ORDER, &format!("check_skus = true\n{DS}"));
+        let env = Env::build_on(kind, "", ORDER, &format!("check_skus = true\n{DS}"));
         let p = env.pipeline();
         let (partner, name, body) = catalog_without_s();
         env.feed(&p, partner, name, &body);

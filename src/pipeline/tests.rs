@@ -4,6 +4,7 @@
 use super::*;
 use crate::intake::{Arrival, Via};
 use crate::store::Plan;
+use crate::store::testing::{Kind, Place};
 use std::path::Path;
 
 pub(super) const ORDER: &str = r#"<?xml version="1.0"?>
@@ -18,6 +19,8 @@ pub(super) const ORDER: &str = r#"<?xml version="1.0"?>
 
 pub(super) struct Env {
     dir: tempfile::TempDir,
+    /// Where the store lives (redb in the data folder, or a PostgreSQL database).
+    place: Place,
     pub(super) config: Arc<Config>,
     /// What `drop_in` writes.
     body: &'static str,
@@ -40,6 +43,11 @@ impl Env {
     }
 
     pub(super) fn build(cart_extra: &str, body: &'static str, extra: &str) -> Env {
+        Env::build_on(Kind::Redb, cart_extra, body, extra)
+    }
+
+    /// As [`Env::build`], with the store on the back-end `kind`.
+    pub(super) fn build_on(kind: Kind, cart_extra: &str, body: &'static str, extra: &str) -> Env {
         let dir = tempfile::tempdir().unwrap();
         let toml = format!(
             "data_dir = \"data\"\n\
@@ -52,12 +60,21 @@ impl Env {
         std::fs::write(&path, toml).unwrap();
         let config = Arc::new(crate::config::load(&path).unwrap().config);
         crate::server::prepare_homes(&config).unwrap();
-        Env { dir, config, body }
+        let place = match kind {
+            Kind::Redb => Place::redb_at(config.data_dir.join("wharf.redb")),
+            Kind::Postgres => Place::postgres().expect("PostgreSQL, as kinds() said"),
+        };
+        Env {
+            dir,
+            config,
+            body,
+            place,
+        }
     }
 
     /// A pipeline over the store, as after a (re)start.
     pub(super) fn pipeline(&self) -> Pipeline {
-        let store = Store::open(&self.config.data_dir.join("wharf.redb")).unwrap();
+        let store = self.place.open().unwrap();
         Pipeline::new(
             self.config.clone(),
             Arc::new(store),

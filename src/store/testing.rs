@@ -33,6 +33,15 @@ impl Place {
         }
     }
 
+    /// A redb store at `path` (its folder is the caller's).
+    pub fn redb_at(path: PathBuf) -> Place {
+        Place {
+            name: "redb",
+            at: At::Redb(path),
+            _dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
     /// A fresh, empty PostgreSQL database, when PostgreSQL is installed.
     pub fn postgres() -> Option<Place> {
         let cluster = pg_cluster::PgCluster::shared()?;
