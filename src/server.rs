@@ -117,7 +117,7 @@ pub async fn serve(
 ) -> Result<(), ServeError> {
     let config = Arc::new(config);
     prepare_homes(&config)?;
-    let store = Arc::new(Store::open(&layout::store_file(&config.data_dir))?);
+    let store = Arc::new(Store::open_configured(&config.store, &config.data_dir)?);
     let (intake, mut queue) = Intake::new(layout::partners_dir(&config.data_dir));
     let pipeline = Pipeline::new(config.clone(), store.clone(), intake.uploads().clone());
     let health = crate::ops::health::Health::new(store.clone());

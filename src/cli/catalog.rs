@@ -8,11 +8,8 @@ use wharf::store::Store;
 
 /// Opens the store read-only; `None` when nothing was ever stored.
 fn open(explicit: Option<&Path>) -> Result<Option<Store>, anyhow::Error> {
-    let path = wharf::layout::store_file(&config::locate(explicit).data_dir()?);
-    if !path.exists() {
-        return Ok(None);
-    }
-    Ok(Some(Store::open_read_only(&path)?))
+    let (store, data_dir) = config::locate(explicit).store()?;
+    Ok(Store::open_configured_read_only(&store, &data_dir)?)
 }
 
 /// `wharf catalog list`: one line per SKU, tab-separated with a header.

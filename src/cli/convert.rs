@@ -99,12 +99,7 @@ pub(crate) fn preview(
         .with_context(|| format!("no cart partner {partner:?} in the configuration"))?
         .clone();
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let store_path = wharf::layout::store_file(&cfg.data_dir);
-    let store = if store_path.exists() {
-        Some(wharf::store::Store::open_read_only(&store_path)?)
-    } else {
-        None
-    };
+    let store = wharf::store::Store::open_configured_read_only(&cfg.store, &cfg.data_dir)?;
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -13,11 +13,8 @@ use wharf::store::{OrderRecord, Store};
 
 /// Opens the store read-only; `None` when no order was ever stored.
 fn open(explicit: Option<&Path>) -> Result<Option<Store>, anyhow::Error> {
-    let path = wharf::layout::store_file(&config::locate(explicit).data_dir()?);
-    if !path.exists() {
-        return Ok(None);
-    }
-    Ok(Some(Store::open_read_only(&path)?))
+    let (store, data_dir) = config::locate(explicit).store()?;
+    Ok(Store::open_configured_read_only(&store, &data_dir)?)
 }
 
 /// `wharf orders list [--status S]`.
@@ -136,8 +133,7 @@ pub(crate) fn act(
         }
         config::Source::Demo => anyhow::bail!("no configuration: give --config"),
     };
-    let path = wharf::layout::store_file(&cfg.data_dir);
-    let done = match Store::open(&path) {
+    let done = match Store::open_configured(&cfg.store, &cfg.data_dir) {
         Ok(store) => wharf::pipeline::Pipeline::new(
             std::sync::Arc::new(cfg),
             std::sync::Arc::new(store),

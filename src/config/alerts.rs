@@ -26,6 +26,34 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// The secret held in the file `value` names (trimmed), for `key` of the table `section`
+/// (`[smtp]`): an error when the file is missing, unreadable or empty.
+pub(crate) fn secret_file(
+    value: &Spanned<String>,
+    section: &str,
+    key: &str,
+    ctx: &mut Ctx,
+) -> Option<Secret> {
+    let path = ctx.existing_file(value, key)?;
+    match std::fs::read_to_string(&path) {
+        Ok(text) if !text.trim().is_empty() => Some(Secret(text.trim().to_owned())),
+        Ok(_) => {
+            ctx.error(
+                &value.span(),
+                format!("{section} {key} {} is empty", path.display()),
+            );
+            None
+        }
+        Err(e) => {
+            ctx.error(
+                &value.span(),
+                format!("{section} cannot read {key} {}: {e}", path.display()),
+            );
+            None
+        }
+    }
+}
+
 /// What an alert watches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AlertRule {
@@ -161,26 +189,10 @@ pub(crate) fn check_smtp(value: Spanned<RawSmtp>, ctx: &mut Ctx) -> Option<SmtpC
             }
         },
     };
-    let password = raw.password_file.as_ref().and_then(|v| {
-        let path = ctx.existing_file(v, "password_file")?;
-        match std::fs::read_to_string(&path) {
-            Ok(text) if !text.trim().is_empty() => Some(Secret(text.trim().to_owned())),
-            Ok(_) => {
-                ctx.error(
-                    &v.span(),
-                    format!("[smtp] password_file {} is empty", path.display()),
-                );
-                None
-            }
-            Err(e) => {
-                ctx.error(
-                    &v.span(),
-                    format!("[smtp] cannot read password_file {}: {e}", path.display()),
-                );
-                None
-            }
-        }
-    });
+    let password = raw
+        .password_file
+        .as_ref()
+        .and_then(|v| secret_file(v, "[smtp]", "password_file", ctx));
     if raw.password_file.is_some() && raw.username.is_none() {
         ctx.error(&section, "[smtp] `password_file` needs `username` too");
     }

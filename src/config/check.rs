@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::context::Ctx;
 use super::listeners::{self, Listeners};
-use super::{Config, ConfigErrors, Loaded, LogFormat, alerts, http, limits, partner, raw};
+use super::{Config, ConfigErrors, Loaded, LogFormat, alerts, http, limits, partner, raw, store};
 
 /// Checks `text`, the content of `file`, and builds the configuration.
 pub(crate) fn check(text: &str, file: &Path) -> Result<Loaded, ConfigErrors> {
@@ -41,6 +41,10 @@ pub(crate) fn check(text: &str, file: &Path) -> Result<Loaded, ConfigErrors> {
     let partners = partner::validate_partners(doc.partners, &mut ctx);
     let log_format = LogFormat::check(doc.log_format.as_ref(), &mut ctx);
     let smtp = doc.smtp.and_then(|s| alerts::check_smtp(s, &mut ctx));
+    let store = doc
+        .store
+        .map(|s| store::check_store(s, &mut ctx))
+        .unwrap_or_default();
     let alerts = alerts::check_alerts(doc.alerts, &partners, smtp.is_some(), &mut ctx);
 
     let (file, warnings) = ctx.finish()?;
@@ -56,6 +60,7 @@ pub(crate) fn check(text: &str, file: &Path) -> Result<Loaded, ConfigErrors> {
             http,
             alerts,
             smtp,
+            store,
             log_format,
         },
         warnings,

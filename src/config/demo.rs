@@ -128,6 +128,7 @@ pub fn demo_config(
         }),
         alerts: Vec::new(),
         smtp: None,
+        store: super::StoreConfig::Embedded,
         log_format: LogFormat::Text,
     };
     let message = generated.then(|| announcement(&file, &passwords));

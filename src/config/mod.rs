@@ -24,6 +24,7 @@ mod login;
 mod partner;
 mod raw;
 mod remote;
+mod store;
 mod types;
 pub mod units;
 
@@ -42,6 +43,7 @@ pub(crate) use limits::parse_startups;
 pub use remote::{
     DEFAULT_POLL_EVERY, DROP_OFF_KINDS, DropOff, Remote, RemoteScheme, RemoteSecret, RemoteUrl,
 };
+pub use store::StoreConfig;
 pub use types::{
     Config, DtdMode, FtpConfig, Limits, LogFormat, Partner, Rate, Role, SftpConfig, Startups,
 };
@@ -108,6 +110,19 @@ impl Source {
                 .map(|loaded| loaded.config.data_dir)
                 .map_err(DataDirError::Config),
             Source::Demo => demo::data_dir().map_err(DataDirError::CurrentFolder),
+        }
+    }
+}
+
+impl Source {
+    /// Where the order store lives: the file's `[store]` and `data_dir` (the file is loaded
+    /// and checked), or the demo's embedded store in `./wharf-data`.
+    pub fn store(&self) -> Result<(StoreConfig, PathBuf), DataDirError> {
+        match self {
+            Source::File(path) => load(path)
+                .map(|loaded| (loaded.config.store, loaded.config.data_dir))
+                .map_err(DataDirError::Config),
+            Source::Demo => Ok((StoreConfig::Embedded, self.data_dir()?)),
         }
     }
 }

@@ -85,6 +85,14 @@ pub(crate) struct RawSmtp {
     pub ca_file: Option<Spanned<String>>,
 }
 
+/// `[store]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [store] table")]
+pub(crate) struct RawStore {
+    pub postgres: Option<Spanned<String>>,
+    pub postgres_file: Option<Spanned<String>>,
+}
+
 /// `[limits]`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a [limits] table")]
@@ -279,6 +287,8 @@ pub(crate) struct RawDocument {
     pub http: Option<Spanned<RawHttp>>,
     /// `[smtp]`.
     pub smtp: Option<Spanned<RawSmtp>>,
+    /// `[store]`.
+    pub store: Option<Spanned<RawStore>>,
     /// Every `[[alert]]`.
     pub alerts: Vec<Spanned<RawAlert>>,
     /// `log_format`.
@@ -312,6 +322,7 @@ pub(crate) fn parse(text: &str, ctx: &mut Ctx) -> Option<RawDocument> {
     let limits = take_section(&mut root, "limits", "[limits]", ctx).map(Spanned::into_inner);
     let http = take_section(&mut root, "http", "[http]", ctx);
     let smtp = take_section(&mut root, "smtp", "[smtp]", ctx);
+    let store = take_section(&mut root, "store", "[store]", ctx);
     let alerts = take_section::<Vec<Spanned<RawAlert>>>(&mut root, "alert", "[[alert]]", ctx)
         .map(Spanned::into_inner)
         .unwrap_or_default();
@@ -333,7 +344,7 @@ pub(crate) fn parse(text: &str, ctx: &mut Ctx) -> Option<RawDocument> {
                     &key.span(),
                     format!(
                         "unknown key `{other}`; expected data_dir, xml_catalog, log_format, [ftp], \
-                         [sftp], [http], [limits], [smtp], [[alert]] or [[partner]]"
+                         [sftp], [http], [limits], [smtp], [store], [[alert]] or [[partner]]"
                     ),
                 );
                 continue;
@@ -354,6 +365,7 @@ pub(crate) fn parse(text: &str, ctx: &mut Ctx) -> Option<RawDocument> {
         limits,
         http,
         smtp,
+        store,
         alerts,
         log_format,
         partners,

@@ -1682,3 +1682,68 @@ fn go_live_and_sku_check_keys() {
     let (_c, loaded) = load_ok(&lines, &[]);
     assert!(loaded.config.partners[0].check_skus);
 }
+
+#[test]
+fn the_store_is_embedded_unless_store_names_postgres() {
+    let (_c, loaded) = load_ok(&refs(&with_wh(&[])), &[]);
+    assert_eq!(loaded.config.store, crate::config::StoreConfig::Embedded);
+    let (_c, loaded) = load_ok(
+        &refs(&with_wh(&[
+            "[store]",
+            "postgres = \"postgres://wharf:s3cret@db.example:5432/wharf\"",
+        ])),
+        &[],
+    );
+    let crate::config::StoreConfig::Postgres(url) = &loaded.config.store else {
+        panic!("{:?}", loaded.config.store);
+    };
+    assert_eq!(url.0, "postgres://wharf:s3cret@db.example:5432/wharf");
+    assert!(
+        !format!("{:?}", loaded.config).contains("s3cret"),
+        "the password never shows"
+    );
+    let (_c, loaded) = load_ok(
+        &refs(&with_wh(&["[store]", "postgres_file = \"db-url\""])),
+        &[("db-url", "host=/run/postgresql dbname=wharf password=x\n")],
+    );
+    assert_eq!(
+        loaded.config.store,
+        crate::config::StoreConfig::Postgres(crate::config::Secret(
+            "host=/run/postgresql dbname=wharf password=x".into()
+        ))
+    );
+}
+
+#[test]
+fn a_wrong_store_table_is_refused() {
+    let both = with_wh(&[
+        "[store]",
+        "postgres = \"postgres://h/db\"",
+        "postgres_file = \"f\"",
+    ]);
+    assert_problem_with(&refs(&both), &[("f", "postgres://h/db")], 1, "not both");
+    assert_problem(
+        &refs(&with_wh(&["[store]", "postgres_file = \"missing\""])),
+        2,
+        "postgres_file",
+    );
+    assert_problem_with(
+        &refs(&with_wh(&["[store]", "postgres_file = \"empty\""])),
+        &[("empty", " \n")],
+        2,
+        "is empty",
+    );
+    assert_problem(
+        &refs(&with_wh(&[
+            "[store]",
+            "postgres = \"postgres://h:notaport/db\"",
+        ])),
+        2,
+        "does not parse",
+    );
+    assert_problem(
+        &refs(&with_wh(&["[store]", "redb = \"x\""])),
+        2,
+        "unknown key `redb`",
+    );
+}

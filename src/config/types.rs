@@ -39,6 +39,8 @@ pub struct Config {
     pub alerts: Vec<super::AlertConfig>,
     /// The relay e-mail alerts go through.
     pub smtp: Option<super::SmtpConfig>,
+    /// Where the order store lives (`[store]`).
+    pub store: super::StoreConfig,
     /// How log lines are written.
     pub log_format: LogFormat,
 }

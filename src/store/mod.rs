@@ -181,6 +181,40 @@ impl Store {
         })
     }
 
+    /// Opens the store `[store]` names for writing: the embedded one in `data_dir`, or the
+    /// PostgreSQL database.
+    pub fn open_configured(
+        store: &crate::config::StoreConfig,
+        data_dir: &Path,
+    ) -> Result<Store, StoreError> {
+        match store {
+            crate::config::StoreConfig::Embedded => {
+                Store::open(&crate::layout::store_file(data_dir))
+            }
+            crate::config::StoreConfig::Postgres(url) => Store::open_postgres(&url.0),
+        }
+    }
+
+    /// Opens the store `[store]` names for reading only; `None` for an embedded store never
+    /// written (no file yet).
+    pub fn open_configured_read_only(
+        store: &crate::config::StoreConfig,
+        data_dir: &Path,
+    ) -> Result<Option<Store>, StoreError> {
+        match store {
+            crate::config::StoreConfig::Embedded => {
+                let path = crate::layout::store_file(data_dir);
+                if !path.exists() {
+                    return Ok(None);
+                }
+                Store::open_read_only(&path).map(Some)
+            }
+            crate::config::StoreConfig::Postgres(url) => {
+                Store::open_postgres_read_only(&url.0).map(Some)
+            }
+        }
+    }
+
     /// Connects to the shared PostgreSQL store at `url` (a `postgres://` URL or a `key=value`
     /// connection string) and brings its schema up to date.
     pub fn open_postgres(url: &str) -> Result<Store, StoreError> {

@@ -1,3 +1,4 @@
+pub mod pg_cluster;
 mod rng;
 mod support;
 mod symlinks;
@@ -35,5 +36,6 @@ mod samples;
 mod sftp;
 mod sftp_attrs;
 mod sftp_clients;
+mod store_postgres;
 mod ultracart_exports;
 mod validate;

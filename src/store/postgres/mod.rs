@@ -35,8 +35,16 @@ pub const WRITE_LOCK: i64 = 0x5748_4152_4657;
 /// Idle connections kept for reuse; more are opened when calls overlap.
 const MAX_IDLE: usize = 8;
 
+/// A driver error as a store error. The driver's own message is often just "db error", the
+/// server's in its source: the text carries both.
 pub(crate) fn db_err(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
-    StoreError::Db(Box::new(e))
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text = format!("{text}: {s}");
+        source = s.source();
+    }
+    StoreError::Db(text.into())
 }
 
 /// Waits for `f` on this thread (any thread: no tokio context is needed, the connections run
