@@ -174,11 +174,11 @@ pub(super) fn json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> 
         json_error(&inner, &path)
     })?;
     de.end().map_err(|e| json_error(&e, "$"))?;
-    if let Some((line, column, path, c)) = crate::formats::text::json_forbidden(body) {
+    if let Some((line, column, message)) = crate::formats::text::json_refusal(body) {
         return Err(DecodeError::Json {
             line,
             column,
-            message: format!("{path}: {}", crate::formats::text::forbidden_reason(c)),
+            message,
         });
     }
     Ok(value)
