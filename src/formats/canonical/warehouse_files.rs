@@ -164,8 +164,10 @@ pub(super) fn one_or_many<T: DeserializeOwned>(
 }
 
 /// Deserialises one JSON document; an error carries line:col and, in its message, the JSON
-/// path of the offending value (`$[1].shipments[0].date: ...`).
-pub(super) fn json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+/// path of the offending value (`$[1].shipments[0].date: ...`). Every warehouse document
+/// read as JSON goes through here, the merchant API's own bodies too, so a refusal reads the
+/// same wherever the document came from.
+pub fn json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     let body = strip_bom(bytes);
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
