@@ -1,6 +1,8 @@
 //! `wharf orders list` and `wharf orders show`: read the order store, also while `serve` runs
-//! (redb's single-writer mode lets readers share the file with the server). `release` and
-//! `cancel` write: to the store itself when the server is stopped, else through it.
+//! (redb's single-writer mode lets readers share the file with the server; a PostgreSQL store
+//! is shared anyway). `release` and `cancel` write: to the store itself when the server is
+//! stopped, else through it (a PostgreSQL store never says it is held, so they write to it
+//! directly, inside its write lock).
 
 use anyhow::Context;
 use std::path::Path;
