@@ -392,3 +392,35 @@ fn counts_pages_and_search_follow_every_change_on(store: &Store) {
     let days = store.orders_per_day(std::slice::from_ref(&today)).unwrap();
     assert_eq!(days[0].1[0], (OrderStatus::New, 29));
 }
+
+/// Read-modify-write transactions from several threads — and, on PostgreSQL, from two stores
+/// on one database, as two instances would be — never lose an update: writers take turns.
+#[test]
+fn concurrent_read_modify_writes_lose_nothing() {
+    for place in places() {
+        let stores: Vec<Store> = match place.name {
+            "postgres" => vec![place.open().unwrap(), place.open().unwrap()],
+            _ => vec![place.open().unwrap()],
+        };
+        let per_thread = 40;
+        let threads = 4;
+        std::thread::scope(|scope| {
+            for i in 0..threads {
+                let store = &stores[i % stores.len()];
+                scope.spawn(move || {
+                    for _ in 0..per_thread {
+                        store
+                            .alert_transition("count\u{1f}x", |old| {
+                                let mut s = old.unwrap_or_default();
+                                s.seen += 1;
+                                (s, vec![])
+                            })
+                            .unwrap();
+                    }
+                });
+            }
+        });
+        let seen = stores[0].alert_state("count\u{1f}x").unwrap().unwrap().seen;
+        assert_eq!(seen, (threads * per_thread) as u64, "{}", place.name);
+    }
+}
