@@ -126,7 +126,10 @@ mod tests {
         assert!(!d.path().join("o.json").exists());
         assert!(publish_unsynced(d.path(), "o.json").unwrap());
         assert_eq!(fs::read(d.path().join("o.json")).unwrap(), b"2");
-        assert!(!publish_unsynced(d.path(), "o.json").unwrap(), "published once");
+        assert!(
+            !publish_unsynced(d.path(), "o.json").unwrap(),
+            "published once"
+        );
         let names: Vec<_> = fs::read_dir(d.path()).unwrap().collect();
         assert_eq!(names.len(), 1);
     }
