@@ -11,8 +11,9 @@
 //! Group commit: the outputs go in chunks of up to [`CHUNK`], each chunk in three steps, so a
 //! batch of thousands of orders costs one fsync per output file and a few per chunk rather
 //! than four or five per output:
-//! 1. stage: each output of the chunk written under its hidden name and fsynced, then each
-//!    folder they are in fsynced once — after it, every staged name is durable;
+//! 1. stage: each output of the chunk written under its hidden name and fsynced (several at
+//!    once, so the file system commits them together), then each folder they are in fsynced
+//!    once — after it, every staged name is durable;
 //! 2. mark: one store commit marks the whole chunk written — only after step 1, since a
 //!    replay takes "marked and no staged file" for "published already";
 //! 3. publish: each staged file renamed into place, then each folder fsynced once.
@@ -41,6 +42,9 @@ use tracing::{info, warn};
 /// The most outputs settled together (see the module doc): enough to share the folder fsyncs
 /// and the store commit among many, few enough that a chunk's renames take milliseconds.
 pub(crate) const CHUNK: usize = 256;
+
+/// How many threads write and fsync a chunk's outputs.
+const STAGERS: usize = 8;
 
 #[cfg(test)]
 thread_local! {
@@ -195,6 +199,43 @@ fn staged(plan: &Plan, range: &Range<usize>) -> Vec<usize> {
         .collect()
 }
 
+/// Stages outputs `todo` of `plan`, each written and fsynced on one of [`STAGERS`] threads:
+/// the file system commits fsyncs that wait at the same time together, so a chunk costs a
+/// few journal commits rather than one per output.
+fn stage_all(plan: &Plan, todo: &[usize]) -> Result<(), PipelineError> {
+    let stage_one = |i: usize| {
+        let out = &plan.outputs[i];
+        stage_unsynced_name(&out.dir, &out.name, out.content.as_bytes())
+            .map(|_| ())
+            .map_err(io_err(format!(
+                "writing {}",
+                out.dir.join(&out.name).display()
+            )))
+    };
+    if todo.len() < 2 {
+        return todo.iter().try_for_each(|&i| stage_one(i));
+    }
+    let per_thread = todo.len().div_ceil(STAGERS);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = todo
+            .chunks(per_thread)
+            .map(|part| scope.spawn(move || part.iter().try_for_each(|&i| stage_one(i))))
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join().unwrap_or_else(|_| {
+                    Err(PipelineError::Io {
+                        what: "staging outputs".into(),
+                        source: std::io::Error::other("a staging thread panicked"),
+                    })
+                })
+            })
+            .collect::<Result<Vec<()>, _>>()
+            .map(|_| ())
+    })
+}
+
 /// Fsyncs each folder of `outputs` once.
 fn sync_folders<'a>(outputs: impl Iterator<Item = &'a PlannedOutput>) -> Result<(), PipelineError> {
     let dirs: BTreeSet<&PathBuf> = outputs.map(|o| &o.dir).collect();
@@ -234,12 +275,7 @@ fn carry_out(
         checkpoint(n, &step)?;
         match &step {
             Step::Stage(_) => {
-                for &i in &todo {
-                    let out = &plan.outputs[i];
-                    stage_unsynced_name(&out.dir, &out.name, out.content.as_bytes()).map_err(
-                        io_err(format!("writing {}", out.dir.join(&out.name).display())),
-                    )?;
-                }
+                stage_all(plan, &todo)?;
                 sync_folders(todo.iter().map(|&i| &plan.outputs[i]))?;
             }
             Step::Mark(_) => store.write(|t| {
