@@ -15,6 +15,14 @@ use std::path::{Path, PathBuf};
 /// An existing file of that name is replaced: callers choose names that are free, or that
 /// hold the same content (a replay).
 pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
+    let dest = write_unsynced_name(dir, name, bytes)?;
+    sync_dir(dir)?;
+    Ok(dest)
+}
+
+/// As [`write_atomic`], but the folder is not fsynced: the content is durable, the name is
+/// not until the caller fsyncs `dir` (once for many files).
+pub fn write_unsynced_name(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
     fs::create_dir_all(dir)?;
     let tmp = dir.join(output_temp_name(name));
     let result = (|| {
@@ -23,7 +31,6 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf>
         f.sync_all()?;
         let dest = dir.join(name);
         fs::rename(&tmp, &dest)?;
-        sync_dir(dir)?;
         Ok(dest)
     })();
     if result.is_err() {
@@ -32,21 +39,21 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf>
     result
 }
 
-/// Writes `bytes` to `dir/`[`staged_name`]`(name)` atomically, replacing an earlier copy.
-pub fn stage(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
-    write_atomic(dir, &staged_name(name), bytes)
+/// Writes `bytes` to `dir/`[`staged_name`]`(name)` atomically, replacing an earlier copy; the
+/// folder is not fsynced (the caller fsyncs it once for many files).
+pub fn stage_unsynced_name(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
+    write_unsynced_name(dir, &staged_name(name), bytes)
 }
 
-/// Renames the staged copy of `name` into place and makes the rename durable. Returns false
-/// when nothing is staged under that name (it was published already).
-pub fn publish(dir: &Path, name: &str) -> io::Result<bool> {
+/// Renames the staged copy of `name` into place. Returns false when nothing is staged under that
+/// name (it was published already). The folder is not fsynced: the caller fsyncs it once for
+/// many files.
+pub fn publish_unsynced(dir: &Path, name: &str) -> io::Result<bool> {
     match fs::rename(dir.join(staged_name(name)), dir.join(name)) {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
-        Err(e) => return Err(e),
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
     }
-    sync_dir(dir)?;
-    Ok(true)
 }
 
 /// Removes temporary files a crash left behind in `dir` and below (run at start-up, before
@@ -113,13 +120,16 @@ mod tests {
     #[test]
     fn a_staged_output_is_hidden_until_published_and_survives_the_clean_up() {
         let d = tempfile::tempdir().unwrap();
-        stage(d.path(), "o.json", b"1").unwrap();
-        stage(d.path(), "o.json", b"2").unwrap();
+        stage_unsynced_name(d.path(), "o.json", b"1").unwrap();
+        stage_unsynced_name(d.path(), "o.json", b"2").unwrap();
         assert_eq!(remove_leftover_temps(d.path()), 0, "kept for the replay");
         assert!(!d.path().join("o.json").exists());
-        assert!(publish(d.path(), "o.json").unwrap());
+        assert!(publish_unsynced(d.path(), "o.json").unwrap());
         assert_eq!(fs::read(d.path().join("o.json")).unwrap(), b"2");
-        assert!(!publish(d.path(), "o.json").unwrap(), "published once");
+        assert!(
+            !publish_unsynced(d.path(), "o.json").unwrap(),
+            "published once"
+        );
         let names: Vec<_> = fs::read_dir(d.path()).unwrap().collect();
         assert_eq!(names.len(), 1);
     }

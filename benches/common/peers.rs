@@ -18,6 +18,9 @@ pub const SFTP_SERVER: &str = "/usr/lib/openssh/sftp-server";
 pub const VSFTPD: &str = "/usr/sbin/vsftpd";
 /// Wharf's cart (UltraCart) and its warehouse (canonical JSON).
 pub const CART: &str = "uc";
+/// A second cart with the same login secrets, sending to the same warehouse (a file of its own
+/// while [`CART`]'s batch runs).
+pub const CART2: &str = "uc2";
 pub const WAREHOUSE: &str = "wh";
 
 /// Which comparisons a bench can run.
@@ -185,8 +188,9 @@ pub struct WharfOptions {
     pub limits: &'static str,
 }
 
-/// Wharf (the release build of this checkout): one process, FTP and SFTP, the cart [`CART`]
-/// (password [`PASSWORD`] and the bench's SSH key) sending to the warehouse [`WAREHOUSE`].
+/// Wharf (the release build of this checkout): one process, FTP and SFTP, the carts [`CART`]
+/// and [`CART2`] (password [`PASSWORD`] and the bench's SSH key) sending to the warehouse
+/// [`WAREHOUSE`].
 pub struct Wharf {
     pub server: Server,
     pub data: PathBuf,
@@ -224,6 +228,14 @@ listen = "127.0.0.1:{sftp_port}"
 {limits}
 [[partner]]
 name = "{CART}"
+role = "cart"
+format = "ultracart"
+password_hash = "{hash}"
+warehouse = "{WAREHOUSE}"
+authorized_keys = ["{public_key}"]
+
+[[partner]]
+name = "{CART2}"
 role = "cart"
 format = "ultracart"
 password_hash = "{hash}"

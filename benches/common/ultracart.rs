@@ -38,7 +38,8 @@ pub fn write_batch(path: &Path, target: u64, faults: &[(u64, &str)]) -> Result<(
     while written < target {
         order.clear();
         n += 1;
-        one_order(&mut order, n, &mut rng);
+        let id = format!("BENCH-2025{:06}-{:06}", n % 1_000_000, rng.below(1_000_000));
+        one_order(&mut order, &id, None, &mut rng);
         for (_, name) in faults.iter().filter(|(at, _)| *at == n) {
             order.insert_str("  <order>\n".len(), &format!("    <{name}/>\n"));
         }
@@ -50,8 +51,30 @@ pub fn write_batch(path: &Path, target: u64, faults: &[(u64, &str)]) -> Result<(
     Ok((written + 10, n))
 }
 
-fn one_order(s: &mut String, n: u64, rng: &mut Rng) {
-    let id = format!("BENCH-2025{:06}-{:06}", n % 1_000_000, rng.below(1_000_000));
+/// Writes an UltraCart batch of `count` orders, all in the shipping stage (`SD`, each one a
+/// warehouse file), with the order ids `TAG-N` (a new tag makes new orders); returns its size.
+/// The orders vary as [`write_batch`]'s do, streamed to the file one at a time.
+pub fn write_sd_batch(path: &Path, count: u64, tag: &str) -> Result<u64> {
+    let mut out = BufWriter::new(std::fs::File::create(path)?);
+    let head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<export>\n  <export_location>https://secure.ultracart.com</export_location>\n";
+    out.write_all(head.as_bytes())?;
+    let mut written = head.len() as u64;
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let mut order = String::new();
+    for n in 1..=count {
+        order.clear();
+        one_order(&mut order, &format!("{tag}-{n}"), Some("SD"), &mut rng);
+        out.write_all(order.as_bytes())?;
+        written += order.len() as u64;
+    }
+    out.write_all(b"</export>\n")?;
+    out.flush()?;
+    Ok(written + 10)
+}
+
+/// One order with the id `id`, in `stage` (else a stage drawn from SD, AR, CO).
+fn one_order(s: &mut String, id: &str, stage: Option<&str>, rng: &mut Rng) {
+    let id = id.to_string();
     let leaf = |s: &mut String, name: &str, value: &str| {
         if value.is_empty() {
             let _ = writeln!(s, "    <{name}/>");
@@ -68,11 +91,8 @@ fn one_order(s: &mut String, n: u64, rng: &mut Rng) {
     }
     leaf(s, "order_date", "17 DEC 2025 08:37:38");
     leaf(s, "order_type", "credit card");
-    leaf(
-        s,
-        "current_stage",
-        ["SD", "AR", "CO"][rng.below(3) as usize],
-    );
+    let drawn = ["SD", "AR", "CO"][rng.below(3) as usize];
+    leaf(s, "current_stage", stage.unwrap_or(drawn));
     leaf(s, "payment_status", "Processed");
     if rng.below(2) == 0 {
         leaf(s, "payment_date", "12/17/2025");
