@@ -19,18 +19,35 @@ pub(crate) fn forbidden_reason(c: char) -> String {
     )
 }
 
-/// The first string in a JSON document (a value or a key) holding a forbidden character,
-/// which JSON can only carry escaped (`\u0000`, `\b`, `\f`): its line and column (of the
-/// escape, 1-based, in characters), its JSON path, and the character. `None` when there is
-/// none; the document is assumed to be valid JSON (the decoders read it first).
-pub(crate) fn json_forbidden(body: &[u8]) -> Option<(u64, u64, String, char)> {
+/// Why a JSON document's text is refused, if it is: its line and column (1-based, in
+/// characters) and the message. Either a string (a value or a key) holds a forbidden
+/// character, which JSON can carry escaped (`\u0000`, `\b`, `\f`) or, for DEL and the C1
+/// controls, raw; the message then starts with the string's JSON path. Or the bytes are not
+/// UTF-8 anywhere in the document: serde_json checks UTF-8 only in the values it reads, so a
+/// value under a key the decoder ignores would otherwise hide bytes no reader downstream can
+/// take, and hide a forbidden character from the path search. The document is assumed to be
+/// JSON that the decoder has read.
+pub(crate) fn json_refusal(body: &[u8]) -> Option<(u64, u64, String)> {
+    if let Err(e) = std::str::from_utf8(body) {
+        let bad = body.get(e.valid_up_to()).copied().unwrap_or_default();
+        let (line, column) = line_column(body, e.valid_up_to());
+        return Some((line, column, crate::validate::not_utf8(bad)));
+    }
     let (at, c) = first_forbidden_escape(body)?;
-    let before = String::from_utf8_lossy(&body[..at]);
+    let (line, column) = line_column(body, at);
+    let path = serde_json::from_slice(body)
+        .ok()
+        .and_then(|value| path_to_forbidden(&value, "$".to_string()))
+        .unwrap_or_else(|| "$".into());
+    Some((line, column, format!("{path}: {}", forbidden_reason(c))))
+}
+
+/// The 1-based line and column (in characters) of byte offset `at`.
+fn line_column(body: &[u8], at: usize) -> (u64, u64) {
+    let before = String::from_utf8_lossy(body.get(..at).unwrap_or(body));
     let line = before.matches('\n').count() as u64 + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
-    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-    let path = path_to_forbidden(&value, "$".to_string()).unwrap_or_else(|| "$".into());
-    Some((line, column, path, c))
+    (line, column)
 }
 
 /// The byte offset of the first forbidden character in a JSON text: escaped, or raw (JSON
@@ -101,11 +118,18 @@ mod tests {
         // Found by the warehouse fuzz target: JSON may carry DEL and the C1 controls raw.
         let raw = "[{\"method\": \"Home Deli\u{7f}ery\"}]";
         assert_eq!(
-            json_forbidden(raw.as_bytes()),
-            Some((1, 23, "$[0].method".to_string(), '\u{7f}'))
+            json_refusal(raw.as_bytes()),
+            Some((
+                1,
+                23,
+                format!("$[0].method: {}", forbidden_reason('\u{7f}'))
+            ))
         );
         let c1 = "{\"a\": \"x\u{85}\"}";
-        assert_eq!(json_forbidden(c1.as_bytes()).map(|f| f.3), Some('\u{85}'));
+        assert_eq!(
+            json_refusal(c1.as_bytes()).map(|f| f.2),
+            Some(format!("$.a: {}", forbidden_reason('\u{85}')))
+        );
         assert_eq!(
             forbidden_reason('\u{0}'),
             "holds the control character U+0000; only tab, line feed and carriage return are allowed in text"
@@ -116,13 +140,33 @@ mod tests {
     fn json_escapes_are_found_with_their_place_and_path() {
         let j = br#"{"cust_ref":"C\\u0000-1","shipments":[{"tracking_no":"1Z\u0000","n":"a\tb"}]}"#;
         // `C\\u0000` is a backslash then text: not a control character.
-        let (line, col, path, c) = json_forbidden(j).unwrap();
+        let (line, col, message) = json_refusal(j).unwrap();
         assert_eq!(
-            (line, col, path.as_str(), c),
-            (1, 57, "$.shipments[0].tracking_no", '\0')
+            (line, col, message),
+            (
+                1,
+                57,
+                format!("$.shipments[0].tracking_no: {}", forbidden_reason('\0'))
+            )
         );
-        assert_eq!(json_forbidden(br#"{"a":"tab\t, newline\n, \\b"}"#), None);
-        let (.., path, c) = json_forbidden(b"[\n {\"k\\f\": 1}]").unwrap();
-        assert_eq!((path.as_str(), c), ("$[0].k\u{c}", '\u{c}'));
+        assert_eq!(json_refusal(br#"{"a":"tab\t, newline\n, \\b"}"#), None);
+        let (.., message) = json_refusal(b"[\n {\"k\\f\": 1}]").unwrap();
+        assert_eq!(
+            message,
+            format!("$[0].k\u{c}: {}", forbidden_reason('\u{c}'))
+        );
+    }
+
+    /// Found by the warehouse fuzz target: bytes that are not UTF-8 under a key the decoder
+    /// ignores hid a raw DEL elsewhere in the file (the path search could not read the
+    /// document, and the check gave up).
+    #[test]
+    fn bytes_that_are_not_utf8_are_refused_where_they_are() {
+        let body = b"[{\"method\": \"Deli\x7fery\",\n  \"tate\": \"1\x9f2\"}]";
+        assert_eq!(
+            json_refusal(body),
+            Some((2, 13, crate::validate::not_utf8(0x9f)))
+        );
+        assert_eq!(json_refusal("{\"a\": \"caf\u{e9}\"}".as_bytes()), None);
     }
 }

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// One cancellation. Without `items` the whole order is cancelled.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cancellation {
     /// The order number the warehouse sees (from the warehouse: this or `cust_po_no`).
@@ -22,7 +22,7 @@ pub struct Cancellation {
 }
 
 /// Units of one line cancelled.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CanceledItem {
     /// The order line (1-based); absent when `item` names it.

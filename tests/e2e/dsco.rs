@@ -5,10 +5,14 @@
 use super::support::*;
 use std::process::Command;
 
-fn dsco_partner() -> String {
+/// The DSCO cart's password.
+pub(super) const DSCO_PASSWORD: &str = "ds-pass";
+
+/// The DSCO cart `ds`, routed to `wh` (TOML to append to the configuration).
+pub(super) fn dsco_partner() -> String {
     format!(
         "\n[[partner]]\nname = \"ds\"\nrole = \"cart\"\nformat = \"dsco\"\npassword_hash = \"{}\"\nwarehouse = \"wh\"\n",
-        wharf::config::hash_password("ds-pass").unwrap()
+        wharf::config::hash_password(DSCO_PASSWORD).unwrap()
     )
 }
 

@@ -4,6 +4,7 @@ mod symlinks;
 
 mod alerts;
 mod api;
+mod api_writes;
 mod browser;
 mod cli;
 mod clients;

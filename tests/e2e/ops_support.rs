@@ -142,12 +142,18 @@ impl Ops {
     /// A gateway whose warehouse `wh` has the API user [`API_USER`], with extra `[limits]`
     /// keys.
     pub fn start_api(limits: &str) -> Ops {
+        Ops::start_api_with(limits, "", "")
+    }
+
+    /// As [`Ops::start_api`], with extra keys for the warehouse `wh` and more TOML after the
+    /// `[http]` table (more partners).
+    pub fn start_api_with(limits: &str, wh_extra: &str, partners: &str) -> Ops {
         let hash = wharf::config::hash_password(API_KEY).expect("hash");
-        let wh = format!("api_user = \"{API_USER}\"\napi_key_hash = \"{hash}\"\n");
+        let wh = format!("api_user = \"{API_USER}\"\napi_key_hash = \"{hash}\"\n{wh_extra}\n");
         let http_port = free_port();
         let admin = wharf::config::hash_password(ADMIN_PASSWORD).expect("hash");
         let http = format!(
-            "{wh}\n[http]\nlisten = \"127.0.0.1:{http_port}\"\n\n[[http.admin]]\nname = \"{ADMIN}\"\npassword_hash = \"{admin}\"\n"
+            "{wh}\n[http]\nlisten = \"127.0.0.1:{http_port}\"\n\n[[http.admin]]\nname = \"{ADMIN}\"\npassword_hash = \"{admin}\"\n{partners}"
         );
         let g = Gateway::start_custom(limits, "", &http);
         let o = Ops { g, http_port };

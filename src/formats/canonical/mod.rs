@@ -41,11 +41,11 @@ pub fn decode_orders(bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded, Deco
         column: e.column() as u64,
         message: format!("not a canonical order document: {e}"),
     })?;
-    if let Some((line, column, path, c)) = crate::formats::text::json_forbidden(bytes) {
+    if let Some((line, column, message)) = crate::formats::text::json_refusal(bytes) {
         return Err(DecodeError::Json {
             line,
             column,
-            message: format!("{path}: {}", crate::formats::text::forbidden_reason(c)),
+            message,
         });
     }
     let orders = match parsed {

@@ -164,8 +164,10 @@ pub(super) fn one_or_many<T: DeserializeOwned>(
 }
 
 /// Deserialises one JSON document; an error carries line:col and, in its message, the JSON
-/// path of the offending value (`$[1].shipments[0].date: ...`).
-pub(super) fn json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+/// path of the offending value (`$[1].shipments[0].date: ...`). Every warehouse document
+/// read as JSON goes through here, the merchant API's own bodies too, so a refusal reads the
+/// same wherever the document came from.
+pub fn json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     let body = strip_bom(bytes);
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
@@ -174,11 +176,11 @@ pub(super) fn json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> 
         json_error(&inner, &path)
     })?;
     de.end().map_err(|e| json_error(&e, "$"))?;
-    if let Some((line, column, path, c)) = crate::formats::text::json_forbidden(body) {
+    if let Some((line, column, message)) = crate::formats::text::json_refusal(body) {
         return Err(DecodeError::Json {
             line,
             column,
-            message: format!("{path}: {}", crate::formats::text::forbidden_reason(c)),
+            message,
         });
     }
     Ok(value)

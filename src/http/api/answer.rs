@@ -31,6 +31,22 @@ pub struct ErrorBody {
     pub message: String,
 }
 
+/// Every answer: `response` on success, `error_code` and `message` otherwise. (For the
+/// document, as one generic type so each endpoint names only what its `response` is; `body`
+/// writes it.)
+#[derive(ToSchema)]
+pub struct Envelope<T> {
+    /// True on success (false: `error_code` and `message` instead of `response`).
+    pub success_code: bool,
+    /// On success: what was asked for.
+    #[schema(inline = false)]
+    pub response: Option<T>,
+    /// On failure: Invalid, Failure or RateLimit.
+    pub error_code: Option<ErrorCode>,
+    /// On failure: why (a refused body: the same text as a file's report).
+    pub message: Option<String>,
+}
+
 /// An answer: the response, or an error.
 #[derive(Debug)]
 pub enum Answer {

@@ -5,10 +5,10 @@
 //!
 //! The API is another door to the same store and rules, never a second logic:
 //! - reads ([`reads`]) come from the store the console and `wharf orders` read;
-//! - `POST shipments` and `POST inventory` ([`writes`]) take a body in exactly the shape of
-//!   the warehouse's `shipment*.json` / `inventory*.json` file and hand it to the pipeline as
-//!   that file (an upload through the upload life cycle, `in/shipment-api-….json`): the same
-//!   decoder, the same identity rules (a package already recorded is absorbed), the same plan
+//! - `POST shipments`, `inventory`, `products` and `cancels` ([`writes`]) take a body in
+//!   exactly the shape of the warehouse's `shipment*.json` / `inventory*.json` /
+//!   `product*.json` / `cancel*.json` file and hand it to the pipeline as that file (an
+//!   upload through the upload life cycle, `in/shipment-api-….json`): the same decoder, the same identity rules (a package already recorded is absorbed), the same plan
 //!   recorded before anything is written, the same archive or `error/` report; the answer
 //!   waits for the input to settle and carries the report's text;
 //! - `POST orders/received` records what deleting `out/order_<cust_ref>.json` records (the
@@ -108,6 +108,8 @@ pub(super) fn routes(state: Shared) -> Router<Shared> {
         .route("/product/{sku}", get(reads::product))
         .route("/orders/received", post(writes::received))
         .route("/shipments", post(writes::shipments))
+        .route("/products", post(writes::products))
+        .route("/cancels", post(writes::cancels))
         .fallback(unknown)
         .route_layer(axum::middleware::from_fn_with_state(state, guard::guard));
     let prefix = format!("{:x}", jiff::Timestamp::now().as_second());

@@ -12,7 +12,7 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(
         title = "Wharf merchant API",
-        description = "Warehouses read their orders and send shipments and inventory over HTTP, in CartRover's style. Every answer is HTTP 200 with {\"success_code\": true, \"response\": ...} or {\"success_code\": false, \"error_code\": \"Invalid\"|\"Failure\"|\"RateLimit\", \"message\": ...}. HTTP Basic with the warehouse's api_user and key. Rate limit: a bucket of 100 calls per API user, refilled at one call per 0.6 s (RateLimit with Retry-After). Write bodies have exactly the shape of the matching warehouse file.",
+        description = "Warehouses read their orders and send shipments, inventory, products and cancellations over HTTP, in CartRover's style. Every answer is HTTP 200 with {\"success_code\": true, \"response\": ...} or {\"success_code\": false, \"error_code\": \"Invalid\"|\"Failure\"|\"RateLimit\", \"message\": ...}. HTTP Basic with the warehouse's api_user and key. Rate limit: a bucket of 100 calls per API user, refilled at one call per 0.6 s (RateLimit with Retry-After). Write bodies have exactly the shape of the matching warehouse file.",
         version = "1"
     ),
     paths(
@@ -24,6 +24,8 @@ use utoipa::{Modify, OpenApi};
         writes::received,
         writes::shipments,
         writes::inventory,
+        writes::products,
+        writes::cancels,
     ),
     components(schemas(answer::ErrorBody, answer::ErrorCode)),
     modifiers(&BasicAuth),
@@ -31,7 +33,7 @@ use utoipa::{Modify, OpenApi};
         (name = "orders", description = "Orders and their status"),
         (name = "inventory", description = "Inventory levels"),
         (name = "products", description = "The warehouse's catalog"),
-        (name = "writes", description = "Shipments and inventory from the warehouse"),
+        (name = "writes", description = "Shipments, inventory, products and cancellations from the warehouse"),
     )
 )]
 struct Doc;

@@ -2,7 +2,7 @@
 //! and history, the inventory levels the warehouse last reported, and one SKU of its catalog.
 //! A warehouse sees the orders of the carts routed to it, nothing else.
 
-use super::answer::Answer;
+use super::answer::{Answer, Envelope};
 use super::{Caller, answered};
 use crate::http::Shared;
 use crate::model::{Order, OrderStatus, Shipment};
@@ -170,7 +170,7 @@ async fn read<T: Send + 'static>(
         ("status" = String, Path, description = "a status (new, at_wms, partial, shipped, confirmed, skipped, error, held, canceled), or new_or_at_wms, shipped_or_confirmed, any"),
         ListParams
     ),
-    responses((status = 200, description = "The orders (oldest first), or an error", body = inline(ListAnswer))),
+    responses((status = 200, description = "The orders (oldest first), or an error", body = Envelope<Vec<ApiOrder>>)),
     security(("basic" = [])),
     tag = "orders"
 )]
@@ -219,25 +219,12 @@ pub(super) async fn list_orders(
     answered(&caller, answer)
 }
 
-/// The envelope of a list of orders (for the document).
-#[derive(Serialize, ToSchema)]
-pub struct ListAnswer {
-    /// True on success (false: `error_code` and `message` instead of `response`).
-    pub success_code: bool,
-    /// The orders.
-    pub response: Option<Vec<ApiOrder>>,
-    /// On failure: Invalid, Failure or RateLimit.
-    pub error_code: Option<super::answer::ErrorCode>,
-    /// On failure: why.
-    pub message: Option<String>,
-}
-
 /// One order by its `cust_ref`.
 #[utoipa::path(
     get,
     path = "/v1/merchant/orders/status/{cust_ref}",
     params(("cust_ref" = String, Path, description = "The order's cust_ref")),
-    responses((status = 200, description = "The order, or an error", body = inline(OrderAnswer))),
+    responses((status = 200, description = "The order, or an error", body = Envelope<ApiOrder>)),
     security(("basic" = [])),
     tag = "orders"
 )]
@@ -257,25 +244,12 @@ pub(super) async fn order_status(
     answered(&caller, answer)
 }
 
-/// The envelope of one order (for the document).
-#[derive(Serialize, ToSchema)]
-pub struct OrderAnswer {
-    /// True on success.
-    pub success_code: bool,
-    /// The order.
-    pub response: Option<ApiOrder>,
-    /// On failure: Invalid, Failure or RateLimit.
-    pub error_code: Option<super::answer::ErrorCode>,
-    /// On failure: why.
-    pub message: Option<String>,
-}
-
 /// The warehouse's inventory levels, by SKU.
 #[utoipa::path(
     get,
     path = "/v1/merchant/inventory",
     params(PageParams),
-    responses((status = 200, description = "The levels (SKU order), or an error", body = inline(InventoryAnswer))),
+    responses((status = 200, description = "The levels (SKU order), or an error", body = Envelope<Vec<KnownLevel>>)),
     security(("basic" = [])),
     tag = "inventory"
 )]
@@ -296,25 +270,12 @@ pub(super) async fn inventory(
     answered(&caller, answer)
 }
 
-/// The envelope of a list of levels (for the document).
-#[derive(Serialize, ToSchema)]
-pub struct InventoryAnswer {
-    /// True on success.
-    pub success_code: bool,
-    /// The levels.
-    pub response: Option<Vec<KnownLevel>>,
-    /// On failure: Invalid, Failure or RateLimit.
-    pub error_code: Option<super::answer::ErrorCode>,
-    /// On failure: why.
-    pub message: Option<String>,
-}
-
 /// One SKU's level.
 #[utoipa::path(
     get,
     path = "/v1/merchant/inventory/{sku}",
     params(("sku" = String, Path, description = "The warehouse's SKU")),
-    responses((status = 200, description = "The level, or an error", body = inline(LevelAnswer))),
+    responses((status = 200, description = "The level, or an error", body = Envelope<KnownLevel>)),
     security(("basic" = [])),
     tag = "inventory"
 )]
@@ -330,25 +291,12 @@ pub(super) async fn inventory_sku(
     .await
 }
 
-/// The envelope of one level (for the document).
-#[derive(Serialize, ToSchema)]
-pub struct LevelAnswer {
-    /// True on success.
-    pub success_code: bool,
-    /// The level.
-    pub response: Option<KnownLevel>,
-    /// On failure: Invalid, Failure or RateLimit.
-    pub error_code: Option<super::answer::ErrorCode>,
-    /// On failure: why.
-    pub message: Option<String>,
-}
-
 /// One SKU of the warehouse's catalog (from its product files, or known from its inventory).
 #[utoipa::path(
     get,
     path = "/v1/merchant/product/{sku}",
     params(("sku" = String, Path, description = "The warehouse's SKU")),
-    responses((status = 200, description = "The product, or an error", body = inline(ProductAnswer))),
+    responses((status = 200, description = "The product, or an error", body = Envelope<crate::model::Product>)),
     security(("basic" = [])),
     tag = "products"
 )]
@@ -387,17 +335,4 @@ where
         Err(a) => a,
     };
     answered(caller, answer)
-}
-
-/// The envelope of one product (for the document).
-#[derive(Serialize, ToSchema)]
-pub struct ProductAnswer {
-    /// True on success.
-    pub success_code: bool,
-    /// The product.
-    pub response: Option<crate::model::Product>,
-    /// On failure: Invalid, Failure or RateLimit.
-    pub error_code: Option<super::answer::ErrorCode>,
-    /// On failure: why.
-    pub message: Option<String>,
 }

@@ -1,18 +1,24 @@
-//! The writes. `POST shipments` and `POST inventory` hand their body to the pipeline as the
-//! warehouse file it is (`in/shipment-api-STAMP-N.json`, `in/inventory-api-STAMP-N.json`),
-//! through the upload life cycle, and answer once that input has settled: `archive/` is a
-//! success; `error/` (the whole body refused) or a report of refused items is `Invalid` with
-//! the report's own text. `POST orders/received` records, in one transaction, what the
-//! warehouse deleting each `out/order_<cust_ref>.json` records, then removes those files.
+//! The writes. `POST shipments`, `inventory`, `products` and `cancels` hand their body to the
+//! pipeline as the warehouse file it is (`in/shipment-api-STAMP-N.json`,
+//! `in/product-api-…`, the name starting as the pipeline expects for that kind), through the
+//! upload life cycle, and answer once that input has settled: `archive/` is a success;
+//! `error/` (the whole body refused) or a report of refused items is `Invalid` with the
+//! report's own text. `POST orders/received` records, in one transaction, what the warehouse
+//! deleting each `out/order_<cust_ref>.json` records, then removes those files.
+//!
+//! Every write goes through [`post`] (the request under its `Idempotency-Key`, the answer
+//! envelope) and every file-shaped one through [`warehouse_file`]: an endpoint is its route,
+//! its kind of file and its document.
 
-use super::answer::Answer;
+use super::answer::{Answer, Envelope};
 use super::idempotency::{self, Start as Idem};
 use super::reads::ApiOrder;
 use super::{Caller, answered};
+use crate::formats::canonical::warehouse_files::{WAREHOUSE_FILES, WarehouseFile, json};
 use crate::http::Shared;
 use crate::intake::Via;
 use crate::layout::Folder;
-use crate::model::{InventoryLevel, OrderStatus, ShipmentNotice};
+use crate::model::{Cancellation, InventoryLevel, OrderStatus, Product, ShipmentNotice};
 use crate::pipeline::waiters::Settled;
 use axum::Extension;
 use axum::body::Bytes;
@@ -28,24 +34,41 @@ use utoipa::ToSchema;
 /// still processed; a retry with the same body is absorbed).
 const SETTLE_WAIT: Duration = Duration::from_secs(60);
 
-/// Runs `run` under the request's `Idempotency-Key`.
-async fn idempotent<F: std::future::Future<Output = Answer>>(
+/// Every POST: the request (its route and body) under its `Idempotency-Key`, then `run`.
+async fn post<F: std::future::Future<Output = Answer>>(
     state: &Shared,
     caller: &Caller,
     headers: &HeaderMap,
-    what: &[u8],
-    run: impl FnOnce() -> F,
+    route: &str,
+    body: Bytes,
+    run: impl FnOnce(Bytes) -> F,
 ) -> Response {
-    let answer = match idempotency::start(state, &caller.api_user, headers, what).await {
+    let what = [format!("POST {route}\n").as_bytes(), &body].concat();
+    let answer = match idempotency::start(state, &caller.api_user, headers, &what).await {
         Idem::Answer(a) => a,
-        Idem::Run => run().await,
+        Idem::Run => run(body).await,
         Idem::RunAndRecord(claim) => {
-            let a = run().await;
+            let a = run(body).await;
             claim.record(&a).await;
             a
         }
     };
     answered(caller, answer)
+}
+
+/// A POST whose body is the warehouse file of `kind`, at `route`.
+async fn warehouse_file(
+    state: &Shared,
+    caller: &Caller,
+    headers: &HeaderMap,
+    route: &str,
+    kind: WarehouseFile,
+    body: Bytes,
+) -> Response {
+    post(state, caller, headers, route, body, |body| {
+        as_file(state, caller, kind, body)
+    })
+    .await
 }
 
 /// A successful write's answer.
@@ -55,29 +78,29 @@ pub struct Processed {
     pub input: String,
     /// `archived`.
     pub outcome: String,
-}
-
-/// The answer envelope of a write (for the document).
-#[derive(Serialize, ToSchema)]
-pub struct WriteAnswer {
-    /// True on success.
-    pub success_code: bool,
-    /// What became of the body.
-    pub response: Option<Processed>,
-    /// On failure: Invalid, Failure or RateLimit.
-    pub error_code: Option<super::answer::ErrorCode>,
-    /// On failure: why (a refused body: the report's text).
-    pub message: Option<String>,
+    /// What the report says besides (for instance that the cart takes no cancellation file
+    /// and the merchant must cancel the order in the cart), when it says something.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
 }
 
 static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-/// Hands `body` to the pipeline as `in/{kind}-api-STAMP-N.json` of the caller and waits for
-/// its outcome.
-async fn as_file(state: &Shared, caller: &Caller, kind: &str, body: Bytes) -> Answer {
+/// The name a file of `kind` starts with (the pipeline tells warehouse files by it).
+fn prefix(kind: WarehouseFile) -> &'static str {
+    WAREHOUSE_FILES
+        .iter()
+        .find(|(_, k)| *k == kind)
+        .map_or("unknown", |(p, _)| p)
+}
+
+/// Hands `body` to the pipeline as `in/PREFIX-api-STAMP-N.json` of the caller (PREFIX the
+/// name a file of `kind` starts with) and waits for its outcome.
+async fn as_file(state: &Shared, caller: &Caller, kind: WarehouseFile, body: Bytes) -> Answer {
     let Some(api) = &state.api else {
         return Answer::failure("the merchant API is not running");
     };
+    let kind = prefix(kind);
     let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ");
     let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let name = format!("{kind}-api-{stamp}-{}-{n}.json", std::process::id());
@@ -128,31 +151,36 @@ async fn as_file(state: &Shared, caller: &Caller, kind: &str, body: Bytes) -> An
     }
 }
 
-/// The answer for a settled input.
+/// The answer for a settled input: archived is a success (with the report's notes, if it
+/// has a report); anything else is `Invalid` with the report's text.
 fn outcome(home: &crate::layout::HomeLayout, s: Settled) -> Answer {
     let input = home.show(&s.to);
-    if s.outcome == "archived" {
-        return Answer::ok(Processed {
-            input,
-            outcome: s.outcome,
-        });
-    }
     // The report's own words: from its `result:` line on (the head names the file).
     let text = s.report.unwrap_or_default();
     let body = text
         .find("result:")
         .map_or(text.as_str(), |i| &text[i..])
         .trim_end();
+    if s.outcome == "archived" {
+        return Answer::ok(Processed {
+            input,
+            outcome: s.outcome,
+            notes: (!body.is_empty()).then(|| body.to_owned()),
+        });
+    }
     Answer::invalid(format!("{body}\ninput now at: {input}"))
 }
+
+/// The `Idempotency-Key` header every write takes.
+const KEY_DOC: &str = "A retry with the same key gets the first answer";
 
 /// Shipments, in the shape of `shipment*.json`: one notice or an array of them.
 #[utoipa::path(
     post,
     path = "/v1/merchant/shipments",
     request_body(content = ShipmentsBody, content_type = "application/json"),
-    params(("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key gets the first answer")),
-    responses((status = 200, description = "Processed, or why not", body = inline(WriteAnswer))),
+    params(("Idempotency-Key" = Option<String>, Header, description = KEY_DOC)),
+    responses((status = 200, description = "Processed, or why not", body = Envelope<Processed>)),
     security(("basic" = [])),
     tag = "writes"
 )]
@@ -162,11 +190,8 @@ pub(super) async fn shipments(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let what = [b"POST shipments\n".as_slice(), &body].concat();
-    idempotent(&state, &caller, &headers, &what, || {
-        as_file(&state, &caller, "shipment", body)
-    })
-    .await
+    let kind = WarehouseFile::Shipments;
+    warehouse_file(&state, &caller, &headers, "shipments", kind, body).await
 }
 
 /// A shipments body (for the document only: the pipeline's decoder reads the body): the
@@ -186,8 +211,8 @@ pub enum ShipmentsBody {
     post,
     path = "/v1/merchant/inventory",
     request_body(content = Vec<InventoryLevel>, content_type = "application/json"),
-    params(("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key gets the first answer")),
-    responses((status = 200, description = "Processed, or why not", body = inline(WriteAnswer))),
+    params(("Idempotency-Key" = Option<String>, Header, description = KEY_DOC)),
+    responses((status = 200, description = "Processed, or why not", body = Envelope<Processed>)),
     security(("basic" = [])),
     tag = "writes"
 )]
@@ -197,11 +222,62 @@ pub(super) async fn inventory(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let what = [b"POST inventory\n".as_slice(), &body].concat();
-    idempotent(&state, &caller, &headers, &what, || {
-        as_file(&state, &caller, "inventory", body)
-    })
-    .await
+    let kind = WarehouseFile::Inventory;
+    warehouse_file(&state, &caller, &headers, "inventory", kind, body).await
+}
+
+/// Products upserted into the warehouse's catalog, in the shape of `product*.json`: an array
+/// of products (`"active": false` retires a SKU). Held orders the catalog now passes are sent.
+#[utoipa::path(
+    post,
+    path = "/v1/merchant/products",
+    request_body(content = Vec<Product>, content_type = "application/json"),
+    params(("Idempotency-Key" = Option<String>, Header, description = KEY_DOC)),
+    responses((status = 200, description = "Processed, or why not", body = Envelope<Processed>)),
+    security(("basic" = [])),
+    tag = "writes"
+)]
+pub(super) async fn products(
+    State(state): State<Shared>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let kind = WarehouseFile::Products;
+    warehouse_file(&state, &caller, &headers, "products", kind, body).await
+}
+
+/// Orders or lines the warehouse cannot fill, in the shape of `cancel*.json`: one
+/// cancellation or an array of them. Each cart hears of it in its own format (DSCO
+/// `Cancel_*.csv`); a format that takes no cancellation file gets a note instead.
+#[utoipa::path(
+    post,
+    path = "/v1/merchant/cancels",
+    request_body(content = CancelsBody, content_type = "application/json"),
+    params(("Idempotency-Key" = Option<String>, Header, description = KEY_DOC)),
+    responses((status = 200, description = "Processed, or why not", body = Envelope<Processed>)),
+    security(("basic" = [])),
+    tag = "writes"
+)]
+pub(super) async fn cancels(
+    State(state): State<Shared>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let kind = WarehouseFile::Cancel;
+    warehouse_file(&state, &caller, &headers, "cancels", kind, body).await
+}
+
+/// A cancellations body (for the document only): the cancellations of `cancel*.json`.
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(untagged)]
+pub enum CancelsBody {
+    /// One cancellation.
+    One(Cancellation),
+    /// Several.
+    Many(Vec<Cancellation>),
 }
 
 /// `POST orders/received`'s body.
@@ -213,19 +289,6 @@ pub struct Received {
     pub cust_refs: Vec<String>,
 }
 
-/// The orders acknowledged, each with its status now.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ReceivedAnswer {
-    /// True on success.
-    pub success_code: bool,
-    /// Each order, as `orders/status` shows it.
-    pub response: Option<Vec<ApiOrder>>,
-    /// On failure: Invalid, Failure or RateLimit.
-    pub error_code: Option<super::answer::ErrorCode>,
-    /// On failure: why.
-    pub message: Option<String>,
-}
-
 /// The warehouse has taken these orders: `new` → `at_wms`, as deleting their
 /// `order_<cust_ref>.json` does, and those files leave `out/`. All or nothing: an unknown
 /// `cust_ref` refuses the whole request.
@@ -233,8 +296,8 @@ pub struct ReceivedAnswer {
     post,
     path = "/v1/merchant/orders/received",
     request_body(content = Received, content_type = "application/json"),
-    params(("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key gets the first answer")),
-    responses((status = 200, description = "The orders, or why not", body = inline(ReceivedAnswer))),
+    params(("Idempotency-Key" = Option<String>, Header, description = KEY_DOC)),
+    responses((status = 200, description = "The orders, or why not", body = Envelope<Vec<ApiOrder>>)),
     security(("basic" = [])),
     tag = "orders"
 )]
@@ -244,33 +307,19 @@ pub(super) async fn received(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let what = [b"POST orders/received\n".as_slice(), &body].concat();
-    idempotent(&state, &caller, &headers, &what, || {
+    post(&state, &caller, &headers, "orders/received", body, |body| {
         take_orders(&state, &caller, body)
     })
     .await
 }
 
 async fn take_orders(state: &Shared, caller: &Caller, body: Bytes) -> Answer {
-    let mut de = serde_json::Deserializer::from_slice(&body);
-    let parsed: Result<Received, _> = serde_path_to_error::deserialize(&mut de);
-    let refs = match parsed {
+    let refs = match json::<Received>(&body) {
         Ok(r) if r.cust_refs.is_empty() => {
             return Answer::invalid("$.cust_refs: must not be empty");
         }
         Ok(r) => r.cust_refs,
-        Err(e) => {
-            let path = e.path().to_string();
-            return Answer::invalid(format!(
-                "${}: {}",
-                if path == "." {
-                    String::new()
-                } else {
-                    format!(".{path}")
-                },
-                e.into_inner()
-            ));
-        }
+        Err(e) => return Answer::invalid(e.to_string()),
     };
     let wh = caller.partner.name.clone();
     let carts: Vec<String> = state
