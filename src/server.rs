@@ -5,7 +5,7 @@
 use crate::config::Config;
 use crate::intake::{Intake, scan, watcher};
 use crate::layout::{self, Folder};
-use crate::pipeline::{Pipeline, requests};
+use crate::pipeline::{Lanes, Pipeline, requests};
 use crate::shutdown::Shutdown;
 use crate::store::Store;
 use std::net::SocketAddr;
@@ -217,9 +217,11 @@ pub async fn serve(
     };
     let alerts = crate::alerts::start(config.clone(), store.clone(), shutdown.clone());
 
-    // One worker decides, one thing at a time: the files in the queue, and between two files
-    // the operator's requests (the first look is at once: requests left before a stop).
+    // The worker hands each file to its partner's lane (partners' files run side by side, each
+    // partner's in arrival order) and answers the operator's requests (the first look is at
+    // once: requests left before a stop).
     let worker = {
+        let mut lanes = Lanes::new(pipeline.clone());
         let pipeline = pipeline.clone();
         let stop = shutdown.clone();
         let requests = layout::requests_dir(&config.data_dir);
@@ -229,14 +231,14 @@ pub async fn serve(
             loop {
                 tokio::select! {
                     next = queue.next() => match next {
-                        Some(a) => pipeline.process_async(a).await,
+                        Some(a) => lanes.dispatch(a),
                         None => break,
                     },
                     _ = look.tick() => answer_requests(&pipeline, &requests).await,
                     _ = stop.wait() => break,
                 }
             }
-            queue
+            (queue, lanes)
         })
     };
     let pollers = crate::transport::remote::poller::start(
@@ -283,7 +285,7 @@ pub async fn serve(
         }
     }
     match worker.await {
-        Ok(mut queue) => pipeline.drain(&mut queue).await,
+        Ok((mut queue, lanes)) => Pipeline::drain(lanes, &mut queue).await,
         Err(e) => warn!(error = %e, "pipeline worker failed"),
     }
     if let Some(a) = alerts {

@@ -383,9 +383,8 @@ pub(super) fn from_warehouse(
                 .iter()
                 .any(|o: &PlannedOutput| o.dir == dir && o.name == n)
         };
-        if let Some(out) = render_unique(&dir, now, planned, |u| {
-            renderer.cancellations(&cancels, now, u)
-        }) {
+        let render = |u: &str| renderer.cancellations(&cancels, now, u);
+        if let Some(out) = render_unique(txn, &cart_name, &dir, now, planned, render)? {
             txn.put_output(&cart_name, &out.name, OutputKind::Cancel, keys)?;
             applied.outputs.push(PlannedOutput::new(
                 OutputKind::Cancel,

@@ -33,8 +33,8 @@ pub(super) fn fan_out(
                 .iter()
                 .any(|o: &PlannedOutput| o.dir == dir && o.name == n)
         };
-        if let Some(out) = render_unique(&dir, now, planned, |u| renderer.inventory(&rows, now, u))
-        {
+        let render = |u: &str| renderer.inventory(&rows, now, u);
+        if let Some(out) = render_unique(txn, &cart.name, &dir, now, planned, render)? {
             txn.put_output(&cart.name, &out.name, OutputKind::Inventory, vec![])?;
             outputs.push(PlannedOutput::new(
                 OutputKind::Inventory,

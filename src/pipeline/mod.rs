@@ -18,6 +18,7 @@ mod dtd_check;
 mod holds;
 mod input;
 mod inventory;
+mod lanes;
 mod memory;
 mod naming;
 mod operator;
@@ -33,6 +34,7 @@ mod unreadable;
 pub mod waiters;
 
 pub use acknowledge::take;
+pub use lanes::Lanes;
 pub use orders::order_file_name;
 mod warehouse_file;
 
@@ -138,19 +140,13 @@ impl Pipeline {
         &self.waiters
     }
 
-    /// Processes arrivals one at a time until the queue closes. Each file runs on the blocking
-    /// pool (it reads files and commits to the store).
-    pub async fn run(self, mut queue: Queue) {
-        while let Some(arrival) = queue.next().await {
-            self.process_async(arrival).await;
-        }
-    }
-
-    /// Processes whatever is queued now, then returns (used when shutting down).
-    pub async fn drain(&self, queue: &mut Queue) {
+    /// Hands whatever is queued now to the lanes, then waits until the lanes have processed
+    /// everything they hold (used when shutting down).
+    pub async fn drain(mut lanes: Lanes, queue: &mut Queue) {
         while let Some(arrival) = queue.try_next() {
-            self.process_async(arrival).await;
+            lanes.dispatch(arrival);
         }
+        lanes.finish().await;
     }
 
     pub(crate) async fn process_async(&self, arrival: Arrival) {

@@ -17,7 +17,7 @@ use crate::formats::render::{Confirmation, ConfirmedLine, renderer_for};
 use crate::layout::Folder;
 use crate::model::{Order, OrderStatus, Shipment, ShipmentNotice};
 use crate::store::{
-    HistoryEntry, OrderRecord, OutputKind, PlannedOutput, StoreError, Txn, delivery_key, order_key,
+    HistoryEntry, OrderRecord, OutputKind, PlannedOutput, StoreError, Txn, order_key,
 };
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -66,7 +66,7 @@ pub(super) fn apply(
         let Some(cart) = config.partner(&cart_name) else {
             continue;
         };
-        if let Some(invoice) = invoice_file(config, cart, &batch, &applied.outputs) {
+        if let Some(invoice) = invoice_file(txn, config, cart, &batch, &applied.outputs)? {
             txn.put_output(&cart.name, &invoice.name, OutputKind::Invoice, vec![])?;
             applied.outputs.push(invoice);
         }
@@ -117,12 +117,15 @@ struct Confirmed {
 /// The cart's invoice file for these packages, where its format invoices (DSCO): unit prices
 /// are the order lines' `unit_cost`. Not a confirmation: taking it acknowledges nothing.
 fn invoice_file(
+    txn: &Txn<'_>,
     config: &Config,
     cart: &Partner,
     batch: &Confirmed,
     planned: &[PlannedOutput],
-) -> Option<PlannedOutput> {
-    let renderer = renderer_for(cart.format)?;
+) -> Result<Option<PlannedOutput>, StoreError> {
+    let Some(renderer) = renderer_for(cart.format) else {
+        return Ok(None);
+    };
     let dir = config.partner_home(&cart.name).out_dir();
     let now = jiff::Timestamp::now();
     let unit_cost = |c: &Confirmation, l: &ConfirmedLine| {
@@ -134,10 +137,9 @@ fn invoice_file(
             .and_then(|i| i.unit_cost)
     };
     let taken = |name: &str| planned.iter().any(|o| o.dir == dir && o.name == name);
-    render_unique(&dir, now, taken, |u| {
-        renderer.invoices(&batch.confirmations, &unit_cost, now, u)
-    })
-    .map(|out| PlannedOutput::new(OutputKind::Invoice, dir.clone(), out.name, &out.bytes))
+    let render = |u: &str| renderer.invoices(&batch.confirmations, &unit_cost, now, u);
+    Ok(render_unique(txn, &cart.name, &dir, now, taken, render)?
+        .map(|out| PlannedOutput::new(OutputKind::Invoice, dir.clone(), out.name, &out.bytes)))
 }
 
 /// The cart's confirmation file for these packages (none when its format has no renderer).
@@ -154,17 +156,10 @@ fn confirmation_file(
     };
     let dir = config.partner_home(&cart.name).out_dir();
     let now = jiff::Timestamp::now();
-    let taken = |name: &str| {
-        planned.iter().any(|o| o.dir == dir && o.name == name)
-            || txn
-                .delivery(&delivery_key(&cart.name, name))
-                .map(|d| d.is_some())
-                .unwrap_or(true)
-    };
-    Ok(render_unique(&dir, now, taken, |u| {
-        renderer.shipments(confirmations, now, u)
-    })
-    .map(|out| PlannedOutput::new(OutputKind::Confirmation, dir.clone(), out.name, &out.bytes)))
+    let taken = |name: &str| planned.iter().any(|o| o.dir == dir && o.name == name);
+    let render = |u: &str| renderer.shipments(confirmations, now, u);
+    Ok(render_unique(txn, &cart.name, &dir, now, taken, render)?
+        .map(|out| PlannedOutput::new(OutputKind::Confirmation, dir.clone(), out.name, &out.bytes)))
 }
 
 /// Checks every package of one notice against what remains of the order, then records them

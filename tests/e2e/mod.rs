@@ -24,6 +24,7 @@ mod gate;
 mod host_key;
 mod intake;
 mod ipv6;
+mod lanes;
 mod lifecycle;
 mod ops;
 mod ops_support;

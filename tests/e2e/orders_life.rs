@@ -381,7 +381,11 @@ fn a_request_taken_before_a_crash_is_carried_out_once_at_the_next_start() {
     g.wait_file(&dir.join("1-1.answer.json"));
     let answer = std::fs::read_to_string(dir.join("1-1.answer.json")).unwrap();
     assert!(answer.contains("order U-1 released"), "{answer}");
-    assert!(!dir.join("1-1.taken.json").exists());
+    // The answer is written before the taken request is removed: wait for that step too.
+    let taken = dir.join("1-1.taken.json");
+    wait_for(10, "the taken request removed after its answer", || {
+        !taken.exists()
+    });
     assert!(g.home("wh").join("out/order_U-1.json").exists());
 
     // The same request replayed (its answer lost in a crash) changes nothing.
