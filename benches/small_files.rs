@@ -13,7 +13,8 @@
 //! (3), Wharf and the reference interleaved and taking turns at going first. Upload figure:
 //! files / (seconds from the clients' start to the last client's exit), the median of the runs
 //! done. For Wharf also the end-to-end figure: seconds from the clients' start until the last
-//! of the warehouse files (`partners/wh/out/order_*.json`) exists. Wharf fsyncs every upload
+//! of the warehouse files (`partners/wh/out/order_*.json`) exists, and each order's latency
+//! from its upload's end to its warehouse file (p50, p99, max; see [`Arrivals`]). Wharf fsyncs every upload
 //! before it answers `226` / the close; vsftpd and OpenSSH do not. Wharf's processing makes
 //! several fsyncs per file, so its end-to-end time follows the disk: just before and just after
 //! each of its runs, the median time of a 4 KB write + fsync is measured and shown beside it (on
@@ -168,11 +169,15 @@ fn main() -> Result<()> {
                     match &w {
                         Ok(w) => println!(
                             "  wharf:  upload {:>6.2}s {:>7.1} files/s, end to end {:>6.2}s \
-                             {:>7.1} files/s, VmHWM {}, disk fsync {:.2} ms before, {:.2} ms after",
+                             {:>7.1} files/s, upload end -> warehouse file p50 {:.0} ms p99 {:.0} \
+                             ms max {:.0} ms, VmHWM {}, disk fsync {:.2} ms before, {:.2} ms after",
                             w.upload_secs,
                             files as f64 / w.upload_secs,
                             w.end_to_end_secs,
                             files as f64 / w.end_to_end_secs,
+                            w.latency.0 * 1e3,
+                            w.latency.1 * 1e3,
+                            w.latency.2 * 1e3,
                             mib_str(w.hwm_kib),
                             w.fsync_secs.0 * 1e3,
                             w.fsync_secs.1 * 1e3
@@ -272,6 +277,8 @@ impl CellRuns {
 struct WharfRun {
     upload_secs: f64,
     end_to_end_secs: f64,
+    /// Seconds from each upload's end to its warehouse file: (p50, p99, max).
+    latency: (f64, f64, f64),
     hwm_kib: u64,
     /// The disk's small-write fsync time just before and just after the run
     /// ([`fsync_probe`]).
@@ -479,8 +486,9 @@ fn run_wharf(
     let n = ctx.files;
     let started = Instant::now();
     let mut reached: Option<f64> = None;
-    let watch = |reached: &mut Option<f64>| {
-        if reached.is_none() && count_files(&wh_out) >= n {
+    let mut seen = Arrivals::default();
+    let mut watch = |reached: &mut Option<f64>| {
+        if reached.is_none() && seen.poll(&wh_out) >= n {
             *reached = Some(started.elapsed().as_secs_f64());
         }
     };
@@ -522,16 +530,80 @@ fn run_wharf(
         std::thread::sleep(POLL_WHARF);
     }
     let checked = check_wharf(wharf, batch);
+    let latency = seen.latency(&home.join("archive"));
     clear_wharf(wharf)?;
     if let Err(why) = checked {
         return Ok(Err(why));
     }
+    let latency = match latency {
+        Ok(l) => l,
+        Err(why) => return Ok(Err(why)),
+    };
     Ok(Ok(WharfRun {
         upload_secs,
         end_to_end_secs,
+        latency,
         hwm_kib: hwm,
         fsync_secs,
     }))
+}
+
+/// When each warehouse file was first seen (polled every [`POLL_WHARF`]), to measure each
+/// order's latency: from its upload's end — the archived input's modification time, its last
+/// byte written just before the fsync and the `226` / close answer, kept by the move to
+/// `archive/` — to its warehouse file `order_ID.json` existing. Both are wall-clock times on
+/// this machine; the poll adds up to [`POLL_WHARF`].
+#[derive(Default)]
+struct Arrivals {
+    first_seen: std::collections::HashMap<String, std::time::SystemTime>,
+}
+
+impl Arrivals {
+    /// Notes the warehouse files not seen before (not the dot-names of outputs being written
+    /// or staged); returns how many have been seen.
+    fn poll(&mut self, dir: &Path) -> usize {
+        let now = std::time::SystemTime::now();
+        if let Ok(rd) = std::fs::read_dir(dir) {
+            for e in rd.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if !name.starts_with('.') && e.file_type().is_ok_and(|t| t.is_file()) {
+                    self.first_seen.entry(name).or_insert(now);
+                }
+            }
+        }
+        self.first_seen.len()
+    }
+
+    /// (p50, p99, max) seconds from upload end to warehouse file, over every archived input
+    /// `order-ID.xml` below `archive`.
+    fn latency(&self, archive: &Path) -> std::result::Result<(f64, f64, f64), String> {
+        let mut secs = Vec::new();
+        for (name, path) in files_below(archive) {
+            let Some(id) = name
+                .strip_prefix("order-")
+                .and_then(|n| n.strip_suffix(".xml"))
+            else {
+                continue;
+            };
+            let Some(seen) = self.first_seen.get(&format!("order_{id}.json")) else {
+                return Err(format!("no warehouse file was seen for {name}"));
+            };
+            let ended = std::fs::metadata(&path)
+                .and_then(|m| m.modified())
+                .map_err(|e| format!("{name}: {e}"))?;
+            secs.push(
+                seen.duration_since(ended)
+                    .unwrap_or(Duration::ZERO)
+                    .as_secs_f64(),
+            );
+        }
+        if secs.is_empty() {
+            return Err("no archived input to measure the latency on".into());
+        }
+        secs.sort_by(f64::total_cmp);
+        let at = |q: f64| secs[((secs.len() as f64 * q).ceil() as usize).clamp(1, secs.len()) - 1];
+        Ok((at(0.50), at(0.99), secs[secs.len() - 1]))
+    }
 }
 
 /// What Wharf made of a run: every file archived once with its bytes, nothing in `error/` or
@@ -708,7 +780,8 @@ fn report(
         "{files} single-order UltraCart files (~7 KB), median of the runs done (of {runs}), \
          interleaved. files/s = files / seconds from the clients' start to the last client's \
          exit; ratio = Wharf / reference (> 1: Wharf faster). Wharf end to end: until the last \
-         warehouse file exists. Wharf fsyncs every upload before 226 / the close; vsftpd and \
+         warehouse file exists; latency: from each upload's end (the input's last write) until \
+         its warehouse file is seen (polled every 10 ms). Wharf fsyncs every upload before 226 / the close; vsftpd and \
          OpenSSH do not fsync; the disk column is the median time of a 4 KB write + fsync just \
          before and just after Wharf's runs (the end-to-end time follows it). Load average {load_start} at the \
          start, {load_end} at the end.\n"
@@ -723,6 +796,7 @@ fn report(
         ("ratio", true),
         ("Wharf end to end s", true),
         ("Wharf end to end files/s", true),
+        ("upload end -> warehouse file p50 / p99 / max ms", true),
         ("disk fsync 4 KB before / after Wharf's runs", true),
         ("Wharf VmHWM (whole process)", true),
         (
@@ -745,6 +819,12 @@ fn report(
             num(w / p, 2),
             num(e2e, 2),
             num(f / e2e, 1),
+            format!(
+                "{} / {} / {}",
+                num(c.wharf.median(|r| r.latency.0) * 1e3, 0),
+                num(c.wharf.median(|r| r.latency.1) * 1e3, 0),
+                num(c.wharf.median(|r| r.latency.2) * 1e3, 0)
+            ),
             format!(
                 "{} / {} ms",
                 num(c.wharf.median(|r| r.fsync_secs.0) * 1e3, 2),

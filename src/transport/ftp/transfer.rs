@@ -8,7 +8,8 @@
 //!   buffers and a blocking writer writes them (large writes; at most [`IN_FLIGHT`] buffers
 //!   wait, so memory stays bounded, and written buffers are filled again rather than fresh
 //!   memory taken for each chunk). A slow upload still reaches the disk every
-//!   [`FLUSH_AFTER`] so it can be watched and resumed.
+//!   [`FLUSH_AFTER`] so it can be watched and resumed. An upload that ends within its first
+//!   chunk is handed back to be written with the finish, on one blocking thread.
 //! - Every transfer ends on the first of: done, the client's `ABOR`, the server's shutdown, the
 //!   control connection gone ([`Stop`]), or `idle_timeout` without a byte moving.
 
@@ -255,40 +256,28 @@ async fn send_file_chunked(
 
 /// Receives an upload: reads the data connection to its end and hands ~1 MiB chunks to
 /// `write` on a blocking thread. `write` returns an error to stop (disk failure, size limit).
+///
+/// An upload that ends within its first chunk (most order files) is not written here: its
+/// bytes come back with [`Ended::Done`] for the caller to write on the blocking thread that
+/// finishes the upload, so a small file costs one hand-off to the blocking pool, not two.
 pub async fn receive<W>(
     mut input: Stream,
-    mut write: W,
+    write: W,
     idle: Duration,
     stop: &mut StopSignal,
-) -> Ended
+) -> (Ended, Vec<u8>)
 where
     W: FnMut(&[u8]) -> Result<(), String> + Send + 'static,
 {
-    let (tx, mut rx) = mpsc::channel::<Vec<u8>>(IN_FLIGHT);
-    // Written buffers come back to be filled again: a handful of buffers per upload, touched
-    // once, instead of fresh memory (and its page faults) for every chunk.
-    let (spare_tx, mut spare_rx) = mpsc::channel::<Vec<u8>>(IN_FLIGHT + 2);
-    let writer = tokio::task::spawn_blocking(move || -> Result<(), String> {
-        while let Some(mut chunk) = rx.blocking_recv() {
-            write(&chunk)?;
-            chunk.clear();
-            let _ = spare_tx.try_send(chunk);
-        }
-        Ok(())
-    });
+    let mut disk = Disk::Idle(Some(write));
     let idle = idle.max(Duration::from_secs(1));
     let mut total = 0u64;
-    let mut buffers = 0;
+    let mut kept = Vec::new();
     let outcome = loop {
-        // At most IN_FLIGHT + 2 buffers: the queue, the one being written, the one filling.
-        let spare = match spare_rx.try_recv() {
-            Ok(b) => Some(b),
-            Err(_) if buffers >= IN_FLIGHT + 2 => spare_rx.recv().await,
-            Err(_) => None,
+        let spare = match disk.spare().await {
+            Ok(spare) => spare,
+            Err(()) => break Ok(()), // the writer failed: its error is reported below
         };
-        if spare.is_none() {
-            buffers += 1;
-        }
         let filled = tokio::select! {
             biased;
             why = stop.stopped() => break Err(Ended::Stopped(why, total)),
@@ -296,25 +285,112 @@ where
         };
         let (chunk, read) = filled;
         let n = chunk.len() as u64;
-        if n > 0 && tx.send(chunk).await.is_err() {
-            break Ok(()); // the writer failed: its error is reported below
-        }
         total += n;
+        if matches!(read, Ok(true)) && matches!(disk, Disk::Idle(_)) {
+            kept = chunk; // the whole upload: the caller writes it
+            break Ok(());
+        }
+        if n > 0 && disk.send(chunk).await.is_err() {
+            break Ok(());
+        }
         match read {
             Ok(true) => break Ok(()),
             Ok(false) => {}
             Err(e) => break Err(Ended::Lost(e, total)),
         }
     };
-    drop(tx);
-    let written = writer
-        .await
-        .unwrap_or_else(|e| Err(format!("the writer failed: {e}")));
-    match (outcome, written) {
+    let written = disk.close().await;
+    let ended = match (outcome, written) {
         (Err(stopped @ Ended::Stopped(..)), _) => stopped,
         (_, Err(e)) => Ended::Local(e, total),
         (Err(lost), Ok(())) => lost,
         (Ok(()), Ok(())) => Ended::Done(total),
+    };
+    (ended, kept)
+}
+
+/// The disk side of an upload: the writer closure until the first chunk has to be written,
+/// then a blocking writer fed through a queue.
+enum Disk<W> {
+    /// Nothing written yet (`None` only if starting the writer went wrong).
+    Idle(Option<W>),
+    Writing {
+        tx: mpsc::Sender<Vec<u8>>,
+        // Written buffers come back to be filled again: a handful of buffers per upload,
+        // touched once, instead of fresh memory (and its page faults) for every chunk.
+        spare_rx: mpsc::Receiver<Vec<u8>>,
+        buffers: usize,
+        writer: tokio::task::JoinHandle<Result<(), String>>,
+    },
+}
+
+impl<W> Disk<W>
+where
+    W: FnMut(&[u8]) -> Result<(), String> + Send + 'static,
+{
+    /// A buffer to fill: a written one when there is one, `None` for a new one; waits when
+    /// [`IN_FLIGHT`] + 2 buffers are out (the queue, the one being written, the one filling).
+    /// `Err` when the writer has stopped.
+    async fn spare(&mut self) -> Result<Option<Vec<u8>>, ()> {
+        let Disk::Writing {
+            spare_rx, buffers, ..
+        } = self
+        else {
+            return Ok(None);
+        };
+        let spare = match spare_rx.try_recv() {
+            Ok(b) => Some(b),
+            Err(_) if *buffers >= IN_FLIGHT + 2 => match spare_rx.recv().await {
+                Some(b) => Some(b),
+                None => return Err(()),
+            },
+            Err(_) => None,
+        };
+        if spare.is_none() {
+            *buffers += 1;
+        }
+        Ok(spare)
+    }
+
+    /// Queues `chunk` for the writer, starting it first if needed; `Err` when it has stopped.
+    async fn send(&mut self, chunk: Vec<u8>) -> Result<(), ()> {
+        if let Disk::Idle(write) = self {
+            let mut write = write.take().ok_or(())?;
+            let (tx, mut rx) = mpsc::channel::<Vec<u8>>(IN_FLIGHT);
+            let (spare_tx, spare_rx) = mpsc::channel::<Vec<u8>>(IN_FLIGHT + 2);
+            let writer = tokio::task::spawn_blocking(move || -> Result<(), String> {
+                while let Some(mut chunk) = rx.blocking_recv() {
+                    write(&chunk)?;
+                    chunk.clear();
+                    let _ = spare_tx.try_send(chunk);
+                }
+                Ok(())
+            });
+            // The first chunk was filled before the writer existed.
+            *self = Disk::Writing {
+                tx,
+                spare_rx,
+                buffers: 1,
+                writer,
+            };
+        }
+        match self {
+            Disk::Writing { tx, .. } => tx.send(chunk).await.map_err(drop),
+            Disk::Idle(_) => Err(()),
+        }
+    }
+
+    /// Waits for everything queued to be written; the writer's error if it failed.
+    async fn close(self) -> Result<(), String> {
+        match self {
+            Disk::Idle(_) => Ok(()),
+            Disk::Writing { tx, writer, .. } => {
+                drop(tx);
+                writer
+                    .await
+                    .unwrap_or_else(|e| Err(format!("the writer failed: {e}")))
+            }
+        }
     }
 }
 

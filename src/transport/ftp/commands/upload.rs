@@ -50,18 +50,27 @@ pub(super) async fn stor(s: &mut Session, arg: &str, append: bool) -> Started {
             };
             let writer = upload.writer();
             let write = move |chunk: &[u8]| writer.write(None, chunk).map_err(|e| e.to_string());
-            let ended = transfer::receive(stream, write, idle, &mut stop).await;
-            settle(upload, ended).await
+            let (ended, rest) = transfer::receive(stream, write, idle, &mut stop).await;
+            settle(upload, ended, rest).await
         })
     });
     Ok(Next::Transfer(mark, job))
 }
 
-/// Finishes or aborts the upload after its data path ended; the transfer's reply.
-async fn settle(upload: Upload, ended: Ended) -> Reply {
+/// Finishes or aborts the upload after its data path ended; the transfer's reply. `rest`:
+/// received bytes the data path left to write (a small upload's whole content), written on
+/// the same blocking thread as the finish.
+async fn settle(upload: Upload, ended: Ended, rest: Vec<u8>) -> Reply {
     let (why, reply) = match ended {
         Ended::Done(_) | Ended::Local(..) => {
-            return match tokio::task::spawn_blocking(move || upload.finish()).await {
+            let done = move || {
+                if !rest.is_empty() {
+                    // A failed write stops the upload: finish then sets it aside and says why.
+                    let _ = upload.writer().write(None, &rest);
+                }
+                upload.finish()
+            };
+            return match tokio::task::spawn_blocking(done).await {
                 Ok(Ok(_)) => Reply::new(226, "Transfer complete."),
                 Ok(Err(e)) => errors::upload(&e),
                 Err(_) => Reply::new(451, "Transfer failed: local error."),
