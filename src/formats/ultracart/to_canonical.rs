@@ -198,10 +198,14 @@ impl<'o> Mapper<'o> {
                 KitMode::Components => !is_kit,
                 KitMode::Kit => !is_component,
             };
+            // A kit item is used even when it is not a line: its SKU is its components'
+            // `kit_parent`.
+            if keep || is_kit {
+                p.extend(item.fields.problems.iter().cloned());
+            }
             if !keep {
                 continue;
             }
-            p.extend(item.fields.problems.iter().cloned());
             let kit_parent = if is_component {
                 self.kit_parent(item, parent, p)
             } else {

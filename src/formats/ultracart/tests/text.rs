@@ -1,6 +1,7 @@
 //! Text the decoder must not pass on (control characters) and encodings it must read (UTF-16).
 
 use super::*;
+use crate::formats::KitMode;
 
 /// A NUL in a name reached the warehouse's JSON as `\u0000`: now its order is rejected,
 /// naming the element and where it is, and the file's other orders go on.
@@ -94,4 +95,25 @@ fn invalid_utf8_is_placed() {
     let (line, column, message) = xml_error(&bytes);
     assert_eq!((line, column), (3, 11));
     assert_eq!(message, "the file is not valid UTF-8 (byte 0xE9)");
+}
+
+/// Found by the ultracart fuzz target: a kit item is not a line when components are sent, so
+/// its fields' problems were dropped, yet its SKU became the components' `kit_parent` with
+/// the NUL in it.
+#[test]
+fn a_control_character_in_a_kit_item_rejects_its_order() {
+    let xml = fixture("kits.xml");
+    let kit = xml.find("<kit>Y</kit>").expect("a kit item");
+    let item_id = xml[..kit].rfind("<item_id>").expect("the kit's SKU") + "<item_id>".len();
+    let mut bad = xml.clone();
+    bad.insert(item_id + 2, '\u{0}');
+    for kits in [KitMode::Components, KitMode::Kit] {
+        let o = DecodeOptions { kits, ..opts() };
+        let decoded = decode_str(&bad, &o);
+        let reason = rejected(&decoded.orders[0]);
+        assert!(
+            reason.contains("<item_id> holds the control character U+0000"),
+            "{kits:?}: {reason}"
+        );
+    }
 }
