@@ -36,16 +36,14 @@ pub(super) fn json<T: serde::Serialize>(key: &str, value: &T) -> Result<String, 
     String::from_utf8(encode(key, value)?).map_err(db_err)
 }
 
-impl PgStore {
-    fn rows(&self, sql: &str, params: Params<'_>) -> Result<Vec<Row>, StoreError> {
-        let conn = self.conn()?;
-        wait(conn.client()?.query(sql, params)).map_err(db_err)
-    }
+/// Running queries, on the store's connection (reads) or inside a write transaction: one set of
+/// the reading helpers for both.
+pub(super) trait Query {
+    /// Every row `sql` gives.
+    fn rows(&self, sql: &str, params: Params<'_>) -> Result<Vec<Row>, StoreError>;
 
-    fn row(&self, sql: &str, params: Params<'_>) -> Result<Option<Row>, StoreError> {
-        let conn = self.conn()?;
-        wait(conn.client()?.query_opt(sql, params)).map_err(db_err)
-    }
+    /// The one row `sql` gives, if any.
+    fn row(&self, sql: &str, params: Params<'_>) -> Result<Option<Row>, StoreError>;
 
     /// The JSON record under `key` in `table` (a `key`/`value` table), decoded.
     fn keyed<T: serde::de::DeserializeOwned>(
@@ -58,7 +56,21 @@ impl PgStore {
             .map(|r| record(&r, 0, key))
             .transpose()
     }
+}
 
+impl Query for PgStore {
+    fn rows(&self, sql: &str, params: Params<'_>) -> Result<Vec<Row>, StoreError> {
+        let conn = self.conn()?;
+        wait(conn.client()?.query(sql, params)).map_err(db_err)
+    }
+
+    fn row(&self, sql: &str, params: Params<'_>) -> Result<Option<Row>, StoreError> {
+        let conn = self.conn()?;
+        wait(conn.client()?.query_opt(sql, params)).map_err(db_err)
+    }
+}
+
+impl PgStore {
     /// Feeds `visit` the `line` column of each row `sql` gives, in order, until it says stop.
     fn walk_lines(
         &self,

@@ -1,7 +1,7 @@
 //! The [`TxnOps`] methods: reads and writes inside one PostgreSQL transaction (holding the
 //! write lock), on its one connection.
 
-use super::reads::{Params, col, json, record};
+use super::reads::{Params, Query, col, json, record};
 use super::{db_err, wait};
 use crate::model::{InventoryLevel, Product};
 use crate::store::activity::Settled;
@@ -18,29 +18,19 @@ pub(crate) struct PgTxn<'c> {
     pub(super) c: &'c Client,
 }
 
-impl PgTxn<'_> {
-    pub(super) fn exec(&self, sql: &str, params: Params<'_>) -> Result<u64, StoreError> {
-        wait(self.c.execute(sql, params)).map_err(db_err)
+impl Query for PgTxn<'_> {
+    fn rows(&self, sql: &str, params: Params<'_>) -> Result<Vec<Row>, StoreError> {
+        wait(self.c.query(sql, params)).map_err(db_err)
     }
 
     fn row(&self, sql: &str, params: Params<'_>) -> Result<Option<Row>, StoreError> {
         wait(self.c.query_opt(sql, params)).map_err(db_err)
     }
+}
 
-    fn rows(&self, sql: &str, params: Params<'_>) -> Result<Vec<Row>, StoreError> {
-        wait(self.c.query(sql, params)).map_err(db_err)
-    }
-
-    /// The JSON record under `key` in `table` (a `key`/`value` table), decoded.
-    fn keyed<T: serde::de::DeserializeOwned>(
-        &self,
-        table: &str,
-        key: &str,
-    ) -> Result<Option<T>, StoreError> {
-        let sql = format!("SELECT value FROM {table} WHERE key = $1");
-        self.row(&sql, &[&key])?
-            .map(|r| record(&r, 0, key))
-            .transpose()
+impl PgTxn<'_> {
+    pub(super) fn exec(&self, sql: &str, params: Params<'_>) -> Result<u64, StoreError> {
+        wait(self.c.execute(sql, params)).map_err(db_err)
     }
 
     /// Records `value` under `key` in `table` (a `key`/`value` table), replacing what was.
