@@ -56,6 +56,17 @@ pub(super) trait Query {
             .map(|r| record(&r, 0, key))
             .transpose()
     }
+
+    /// The order holding `cust_ref`, through the `cust_refs` index.
+    fn order_holding(&self, cust_ref: &str) -> Result<Option<OrderRecord>, StoreError> {
+        self.row(
+            "SELECT o.value FROM cust_refs r JOIN orders o ON o.key = r.order_key \
+             WHERE r.cust_ref = $1",
+            &[&cust_ref],
+        )?
+        .map(|r| record(&r, 0, cust_ref))
+        .transpose()
+    }
 }
 
 impl Query for PgStore {
@@ -133,13 +144,7 @@ impl Backend for PgStore {
     }
 
     fn order_by_ref(&self, cust_ref: &str) -> Result<Option<OrderRecord>, StoreError> {
-        self.row(
-            "SELECT o.value FROM cust_refs r JOIN orders o ON o.key = r.order_key \
-             WHERE r.cust_ref = $1",
-            &[&cust_ref],
-        )?
-        .map(|r| record(&r, 0, cust_ref))
-        .transpose()
+        self.order_holding(cust_ref)
     }
 
     fn orders(&self) -> Result<Vec<OrderRecord>, StoreError> {

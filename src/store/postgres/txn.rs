@@ -139,13 +139,7 @@ impl TxnOps for PgTxn<'_> {
     }
 
     fn order_by_ref(&self, cust_ref: &str) -> Result<Option<OrderRecord>, StoreError> {
-        self.row(
-            "SELECT o.value FROM cust_refs r JOIN orders o ON o.key = r.order_key \
-             WHERE r.cust_ref = $1",
-            &[&cust_ref],
-        )?
-        .map(|r| record(&r, 0, cust_ref))
-        .transpose()
+        self.order_holding(cust_ref)
     }
 
     fn put_order(&mut self, rec: &OrderRecord) -> Result<(), StoreError> {
