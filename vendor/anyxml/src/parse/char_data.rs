@@ -46,9 +46,21 @@ impl<'a, Spec: ParserSpec<Reader = InputSource<'a>>, H: SAXHandler + ?Sized> XML
                     self.text_buffer.push(']');
                     non_whitespace += 1;
                 } else if matches!(content[0], b'\x20' | b'\t') {
-                    self.text_buffer.push(content[0] as char);
-                    self.source.advance(1);
-                    self.locator.update_column(|c| c + 1);
+                    // Wharf patch: a run of spaces and tabs (indentation) at once, the
+                    // column moved once.
+                    let run = content
+                        .iter()
+                        .position(|&b| !matches!(b, b'\x20' | b'\t'))
+                        .unwrap_or(content.len())
+                        .min(CHARDATA_CHUNK_LENGTH.saturating_sub(self.text_buffer.len()))
+                        .max(1);
+                    self.text_buffer.push_str(unsafe {
+                        // # Safety
+                        // `content[..run]` is spaces and tabs only.
+                        std::str::from_utf8_unchecked(&content[..run])
+                    });
+                    self.source.advance(run);
+                    self.locator.update_column(|c| c + run);
                 } else if let at = content
                     .iter()
                     .position(|&b| !matches!(b, 0x21..0x80) || b == b'<' || b == b'&' || b == b']')

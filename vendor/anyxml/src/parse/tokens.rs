@@ -23,7 +23,22 @@ impl<'a, Spec: ParserSpec<Reader = InputSource<'a>>, H: SAXHandler + ?Sized> XML
 
     pub(crate) fn skip_whitespaces(&mut self) -> Result<usize, XMLError> {
         let mut skipped = 0;
-        while let Some(w) = self.source.peek_char()? {
+        loop {
+            // Wharf patch: a run of spaces and tabs at once, the column moved once.
+            let content = self.source.content_bytes();
+            let run = content
+                .iter()
+                .position(|&b| !matches!(b, b'\x20' | b'\t'))
+                .unwrap_or(content.len());
+            if run > 0 {
+                self.source.advance(run);
+                self.locator.update_column(|c| c + run);
+                skipped += run;
+                continue;
+            }
+            let Some(w) = self.source.peek_char()? else {
+                break;
+            };
             if !self.is_whitespace(w) {
                 break;
             }
@@ -65,21 +80,58 @@ impl<'a, Spec: ParserSpec<Reader = InputSource<'a>>, H: SAXHandler + ?Sized> XML
     }
 
     pub(crate) fn parse_name(&mut self, buffer: &mut String) -> Result<(), XMLError> {
-        let Some(c) = self
-            .source
-            .next_char_if(|c| self.version.is_name_start_char(c))?
-        else {
+        // Wharf patch: runs of ASCII name characters are taken from the decoded buffer at
+        // once, and the column is moved once at the end (the locator is atomic, and
+        // `next_char_if` decodes one char at a time); other characters go the per-char way.
+        let mut taken = 0usize;
+        loop {
+            let content = self.source.content_bytes();
+            let mut i = 0;
+            if taken > 0 || content.first().is_some_and(|&b| ascii_name_start(b)) {
+                i = usize::from(taken == 0);
+                while i < content.len() && ascii_name_char(content[i]) {
+                    i += 1;
+                }
+            }
+            if i > 0 {
+                let ascii_stop = content.get(i).is_some_and(|&b| b < 0x80);
+                buffer.push_str(unsafe {
+                    // # Safety
+                    // `content[..i]` is ASCII only, so UTF-8 validation won't fail.
+                    std::str::from_utf8_unchecked(&content[..i])
+                });
+                self.source.advance(i);
+                taken += i;
+                if ascii_stop {
+                    break;
+                }
+            }
+            let first = taken == 0;
+            let version = self.version;
+            let next = self.source.next_char_if(|c| {
+                if first {
+                    version.is_name_start_char(c)
+                } else {
+                    version.is_name_char(c)
+                }
+            });
+            match next {
+                Ok(Some(c)) => {
+                    buffer.push(c);
+                    taken += 1;
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    self.locator.update_column(|c| c + taken);
+                    return Err(e);
+                }
+            }
+        }
+        if taken == 0 {
             fatal_error!(self, EmptyName, "Name is empty.");
             return Err(XMLError::XMLParseError(ParseError::EmptyName));
-        };
-        buffer.push(c);
-        self.locator.update_column(|c| c + 1);
-
-        while let Some(c) = self.source.next_char_if(|c| self.version.is_name_char(c))? {
-            buffer.push(c);
-            self.locator.update_column(|c| c + 1);
         }
-
+        self.locator.update_column(|c| c + taken);
         Ok(())
     }
 
@@ -300,4 +352,16 @@ impl<'a, Spec: ParserSpec<Reader = InputSource<'a>>, H: SAXHandler + ?Sized> XML
         }
         Ok(())
     }
+}
+
+/// An ASCII `NameStartChar` (the same in XML 1.0 and 1.1).
+#[inline(always)]
+fn ascii_name_start(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b':' || b == b'_'
+}
+
+/// An ASCII `NameChar` (the same in XML 1.0 and 1.1).
+#[inline(always)]
+fn ascii_name_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-' | b'.')
 }

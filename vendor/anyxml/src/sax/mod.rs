@@ -379,7 +379,8 @@ impl AttlistDeclMap {
 }
 
 #[derive(Debug, Clone, Default)]
-pub(crate) struct ElementDeclMap(HashMap<Box<str>, ContentSpec>);
+/// Wharf patch: looked up once per element, hashed with foldhash (see `NameIds`).
+pub(crate) struct ElementDeclMap(HashMap<Box<str>, ContentSpec, foldhash::fast::RandomState>);
 
 impl ElementDeclMap {
     pub(crate) fn insert(

@@ -118,7 +118,19 @@ impl<'a> InputSource<'a> {
         }
     }
 
+    #[inline]
     pub(crate) fn grow(&mut self) -> Result<(), XMLError> {
+        // Wharf patch: the parser calls `grow` before nearly every token; while enough is
+        // decoded and unread, there is nothing to do (reading ahead waits until then), and
+        // the call costs one comparison, inlined.
+        if self.decoded.len() - self.decoded_next >= GROW_THRESHOLD {
+            return Ok(());
+        }
+        self.grow_slow()
+    }
+
+    #[inline(never)]
+    fn grow_slow(&mut self) -> Result<(), XMLError> {
         if self.progressive {
             // ignore if this source is progressive mode.
             return Ok(());
