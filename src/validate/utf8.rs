@@ -103,7 +103,11 @@ fn advance(line: &mut u64, column: &mut u64, text: &[u8]) {
     let chars = |t: &[u8]| t.iter().filter(|&&b| (b as i8) >= -0x40).count() as u64;
     match text.iter().rposition(|&b| b == b'\n') {
         Some(last) => {
-            *line += text.iter().filter(|&&b| b == b'\n').count() as u64;
+            // Counted in blocks of 255 into a byte, which the compiler vectorizes.
+            *line += text
+                .chunks(255)
+                .map(|c| u64::from(c.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n'))))
+                .sum::<u64>();
             *column = 1 + chars(&text[last + 1..]);
         }
         None => *column += chars(text),

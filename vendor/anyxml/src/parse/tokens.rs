@@ -354,14 +354,29 @@ impl<'a, Spec: ParserSpec<Reader = InputSource<'a>>, H: SAXHandler + ?Sized> XML
     }
 }
 
-/// An ASCII `NameStartChar` (the same in XML 1.0 and 1.1).
+/// ASCII name characters (the same in XML 1.0 and 1.1): bit 1 `NameStartChar`, bit 2
+/// `NameChar`; a table, as the names of a large document are most of its markup.
+static ASCII_NAME: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        let start = c.is_ascii_alphabetic() || c == b':' || c == b'_';
+        let name = start || c.is_ascii_digit() || c == b'-' || c == b'.';
+        t[b] = (start as u8) | ((name as u8) << 1);
+        b += 1;
+    }
+    t
+};
+
+/// An ASCII `NameStartChar`.
 #[inline(always)]
 fn ascii_name_start(b: u8) -> bool {
-    b.is_ascii_alphabetic() || b == b':' || b == b'_'
+    ASCII_NAME[b as usize] & 1 != 0
 }
 
-/// An ASCII `NameChar` (the same in XML 1.0 and 1.1).
+/// An ASCII `NameChar`.
 #[inline(always)]
 fn ascii_name_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-' | b'.')
+    ASCII_NAME[b as usize] & 2 != 0
 }

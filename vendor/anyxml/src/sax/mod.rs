@@ -790,22 +790,18 @@ impl Locator {
         self.column.store(column, Ordering::Release);
     }
 
+    // Wharf patch: only the parser's thread moves the locator (readers only load), so a load
+    // and a store do; the compare-and-swap loop cost a locked instruction per character.
+    #[inline(always)]
     pub(crate) fn update_line(&self, f: impl Fn(usize) -> usize) {
-        while self
-            .line
-            .fetch_update(Ordering::Release, Ordering::Acquire, |line| Some(f(line)))
-            .is_err()
-        {}
+        self.line
+            .store(f(self.line.load(Ordering::Acquire)), Ordering::Release);
     }
 
+    #[inline(always)]
     pub(crate) fn update_column(&self, f: impl Fn(usize) -> usize) {
-        while self
-            .column
-            .fetch_update(Ordering::Release, Ordering::Acquire, |column| {
-                Some(f(column))
-            })
-            .is_err()
-        {}
+        self.column
+            .store(f(self.column.load(Ordering::Acquire)), Ordering::Release);
     }
 }
 
