@@ -597,7 +597,7 @@ fn columns_count_characters_after_long_runs_and_non_ascii_names() {
     let (line, base) = column_after("");
     assert_eq!(line, 3);
     let prefixes = [
-        " ".repeat(1),
+        " ".to_string(),
         " ".repeat(4090),
         " \t".repeat(2600),
         "<\u{e9}l\u{e9}ment_a/>".repeat(500),
