@@ -259,8 +259,8 @@ async fn send_file_chunked(
     ended
 }
 
-/// Receives an upload: reads the data connection to its end and hands ~1 MiB chunks to
-/// `write` on a blocking thread. `write` returns an error to stop (disk failure, size limit).
+/// Receives an upload: reads the data connection to its end and hands chunks (the first up
+/// to [`CHUNK`], then [`STREAM_CHUNK`]) to `write` on a blocking thread. `write` returns an error to stop (disk failure, size limit).
 ///
 /// An upload that ends within its first chunk (most order files) is not written here: its
 /// bytes come back with [`Ended::Done`] for the caller to write on the blocking thread that
