@@ -41,7 +41,8 @@ pub(crate) const GROUP_FILE_BYTES: u64 = 256 * 1024;
 /// The most bytes decided in one group.
 pub(crate) const GROUP_BYTES: u64 = 2 * 1024 * 1024;
 
-/// What became of each arrival of a batch, in order: its outcome, or why it was left in place.
+/// What became of each arrival of a batch, in order (an arrival found queued twice is counted
+/// when it is found): its outcome, or why it was left in place.
 pub(crate) type BatchOutcomes = Vec<Result<Outcome, String>>;
 
 /// A fresh input read whole, ready to be decided in a group.
@@ -68,25 +69,39 @@ impl Pipeline {
         let mut group: Vec<Ready> = Vec::new();
         let mut bytes = 0;
         for a in batch {
-            match self.ready(a) {
-                Ok(r) => {
-                    let len = r.bytes.len() as u64;
-                    if group.len() >= GROUP_MAX
-                        || bytes + len > GROUP_BYTES
-                        || group.iter().any(|g| g.a.path == r.a.path)
-                    {
-                        outcomes.extend(self.run_group(std::mem::take(&mut group)));
-                        bytes = 0;
-                    }
-                    bytes += len;
-                    group.push(*r);
-                }
+            let mut r = match self.ready(a) {
+                Ok(r) => r,
                 Err(a) => {
                     outcomes.extend(self.run_group(std::mem::take(&mut group)));
                     bytes = 0;
                     outcomes.push(self.process_alone(&a));
+                    continue;
                 }
+            };
+            // The same file queued again (the upload and the folder watcher both report it):
+            // its group settles it. Uploaded again since: it waits until its group is done.
+            if let Some(g) = group.iter().find(|g| g.a.path == r.a.path) {
+                if g.seen == r.seen {
+                    outcomes.push(Ok(Outcome::Skipped("queued twice")));
+                    continue;
+                }
+                outcomes.extend(self.run_group(std::mem::take(&mut group)));
+                bytes = 0;
+                r = match self.ready(r.a) {
+                    Ok(r) => r,
+                    Err(a) => {
+                        outcomes.push(self.process_alone(&a));
+                        continue;
+                    }
+                };
             }
+            let len = r.bytes.len() as u64;
+            if group.len() >= GROUP_MAX || bytes + len > GROUP_BYTES {
+                outcomes.extend(self.run_group(std::mem::take(&mut group)));
+                bytes = 0;
+            }
+            bytes += len;
+            group.push(*r);
         }
         outcomes.extend(self.run_group(group));
         outcomes

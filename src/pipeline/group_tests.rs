@@ -207,3 +207,54 @@ fn a_group_whose_plans_clash_is_decided_file_by_file() {
         assert!(p.store().jobs().unwrap().is_empty());
     }
 }
+
+/// The upload and the folder watcher both queue a file: the second arrival, in the same batch,
+/// is not decided a second time, and the batch's other files still share their group.
+#[test]
+fn a_file_queued_twice_in_a_batch_is_decided_once() {
+    let env = Env::build_on(Kind::Redb, "", ORDER, "");
+    let p = env.pipeline();
+    let a1 = put(
+        &env,
+        "uc",
+        "g1.xml",
+        &uc_file(&[uc_order("R-1", "UPS: Ground", 1)]),
+    );
+    let a2 = put(
+        &env,
+        "uc",
+        "g2.xml",
+        &uc_file(&[uc_order("R-2", "UPS: Ground", 1)]),
+    );
+    let outcomes = {
+        // Stopped before the group's first step: the three arrivals are one group of two.
+        let _stop = crate::faults::stop_before(0);
+        p.process_batch(vec![a1.clone(), a2.clone(), a1.clone()])
+    };
+    assert_eq!(outcomes.len(), 3);
+    assert!(
+        matches!(outcomes[0], Ok(Outcome::Skipped("queued twice"))),
+        "{outcomes:?}"
+    );
+    for o in &outcomes[1..] {
+        assert!(
+            o.as_ref().is_err_and(|e| e.contains("stage outputs 0..2")),
+            "{o:?}"
+        );
+    }
+    drop(p);
+    let p = env.pipeline();
+    p.recover().unwrap();
+    let outcomes = p.process_batch(vec![a1.clone(), a2, a1]);
+    let settled = outcomes
+        .iter()
+        .filter(|o| matches!(o, Ok(Outcome::Settled { .. })))
+        .count();
+    assert_eq!(settled, 2, "{outcomes:?}");
+    let mut taken = Taken::default();
+    taken.take_all(&env);
+    let mut names: Vec<&str> = taken.all().iter().map(|(n, _)| n.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["wh/order_R-1.json", "wh/order_R-2.json"]);
+    assert!(p.store().jobs().unwrap().is_empty());
+}

@@ -7,6 +7,9 @@
 //! steps after it are idempotent and each is recorded when done, so a replay after a crash at
 //! any point (the start-up scan finds the input still in `in/`) finishes the same plan instead
 //! of deciding again: no order is sent twice and every input ends in exactly one place.
+//!
+//! A burst of small files from one partner is decided in one transaction and carried out step
+//! by step together (`group.rs`), each file keeping its own job, plan and outcome.
 
 mod acknowledge;
 mod attempts;

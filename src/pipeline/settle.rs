@@ -25,6 +25,11 @@
 //! back undone and is published again. That window is the one `publish` had per output
 //! before, widened to one chunk's renames (milliseconds).
 //!
+//! Files decided together as a group (`group.rs`) are carried out together by
+//! `settle_group.rs`: the same steps in the same order, each taken once for every file of the
+//! group and made durable before the next, so a crash leaves every file of the group at one of
+//! its own plan's boundaries, and the replay finishes each file alone as above.
+//!
 //! Each step has a number, counted from 0 over the plan, and a [`Step`] saying what it does. In
 //! debug builds a test can hold or stop a plan before any of them ([`crate::faults`]), as a
 //! crash there would; a new kind of plan adds its own steps and is tried at every boundary
