@@ -6,10 +6,16 @@ use super::{Conn, db_err, wait};
 use crate::store::StoreError;
 
 /// Every migration: (version, SQL), oldest first. A new one is a new file and a new line.
-const MIGRATIONS: &[(i32, &str)] = &[(
-    1,
-    include_str!("../../../migrations/postgres/0001_init.sql"),
-)];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (
+        1,
+        include_str!("../../../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        2,
+        include_str!("../../../migrations/postgres/0002_cluster.sql"),
+    ),
+];
 
 /// The advisory-lock key held while migrating ("WHARFM").
 const MIGRATE_LOCK: i64 = 0x5748_4152_464d;

@@ -20,6 +20,7 @@
 //! The schema is kept in `migrations/postgres/NNNN_*.sql` and applied at open, each in the
 //! transaction that records its version in `schema_version` ([`migrate`]).
 
+mod cluster;
 mod migrate;
 mod reads;
 mod txn;
