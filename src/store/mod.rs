@@ -277,6 +277,21 @@ impl Store {
         }
     }
 
+    /// Takes or renews the lease `key` for this process: `Err(holder)` when a live instance
+    /// holds it. Unlike a [`claim`](Store::claim) a lease is kept from one call to the next
+    /// (each renews it) and ends with this run's heartbeat, or with [`Store::end_lease`].
+    pub fn lease(&self, key: &str) -> Result<Result<(), String>, StoreError> {
+        match self.backend.claim(key, Member::me(), cluster::expiry())? {
+            Claimed::Granted => Ok(Ok(())),
+            Claimed::HeldBy(who) => Ok(Err(who)),
+        }
+    }
+
+    /// Gives the lease `key` up (a clean stop: another instance need not wait for the expiry).
+    pub fn end_lease(&self, key: &str) -> Result<(), StoreError> {
+        self.backend.release(key, Member::me())
+    }
+
     /// Lets `key` go: in the back-end, then in this process.
     fn release(&self, key: &str) {
         if let Err(e) = self.backend.release(key, Member::me()) {

@@ -22,9 +22,9 @@ pub struct Pair {
 }
 
 impl Pair {
-    /// Starts `a`, then `b` on `a`'s data folder, both with `[sftp]` and `extra` (more
-    /// partners, placed before `[store]`).
-    pub fn start(cluster: &PgCluster, extra: &str) -> Pair {
+    /// Starts `a`, then `b` on `a`'s data folder, both with `[sftp]`, `cart_extra` in the
+    /// cart `uc`'s table and `extra` (more partners, placed before `[store]`).
+    pub fn start(cluster: &PgCluster, cart_extra: &str, extra: &str) -> Pair {
         let secrets = tempfile::tempdir().unwrap();
         let url_file = secrets.path().join("store-url");
         std::fs::write(&url_file, cluster.database_url()).unwrap();
@@ -33,7 +33,7 @@ impl Pair {
              instance = \"a\"\nclaim_expiry = \"{EXPIRY}\"\nrescan = \"1s\"\n",
             url_file.display()
         );
-        let a = Gateway::start_passive(8, "", "", "", &tail);
+        let a = Gateway::start_passive(8, "", "", cart_extra, &tail);
         let b = twin(&a, "b");
         Pair {
             a,
@@ -203,7 +203,7 @@ fn two_instances_process_every_upload_once_and_finish_a_killed_ones_files() {
     if missing("lftp") || missing("sshpass") || missing("sftp") {
         return;
     }
-    let mut p = Pair::start(cluster, "");
+    let mut p = Pair::start(cluster, "", "");
     let local = tempfile::tempdir().unwrap();
 
     // 240 uploads, a quarter to each instance over each protocol, all at once.
@@ -332,4 +332,75 @@ fn two_instances_process_every_upload_once_and_finish_a_killed_ones_files() {
         about_held("resuming after a restart"),
         "the survivor replayed HELD-1's recorded plan:\n{log}"
     );
+}
+
+#[test]
+fn one_instance_polls_a_remote_partner_and_the_other_takes_over_when_it_dies() {
+    use super::remote::{Sshd, no_sshd, put};
+    let Some(cluster) = PgCluster::shared() else {
+        return;
+    };
+    if no_sshd() {
+        return;
+    }
+    let sshd = Sshd::start();
+    // Polled every 3 s; a dead instance's lease ends within the expiry (3 s): the other
+    // instance polls within two intervals.
+    let remote = sshd
+        .remote_table(&sshd.host_key, false)
+        .replace("poll_every = \"1s\"", "poll_every = \"3s\"");
+    let mut p = Pair::start(cluster, &remote, "");
+    for i in 0..5 {
+        put(
+            &sshd.pick_up,
+            &format!("RM-{i}.xml"),
+            &uc_sd(&format!("RM-{i}")),
+        );
+    }
+    let polls = |g: &Gateway| log_count(g, "poll done") + log_count(g, "poll failed");
+    wait_for(60, "the five orders picked up", || {
+        (0..5).all(|i| {
+            p.a.home("wh")
+                .join(format!("out/order_RM-{i}.json"))
+                .exists()
+        })
+    });
+    let a_polls = polls(&p.a) > 0;
+    let (poller, other) = if a_polls { (&p.a, &p.b) } else { (&p.b, &p.a) };
+    let before = polls(poller);
+    wait_for(30, "three more polls", || polls(poller) >= before + 3);
+    assert_eq!(polls(other), 0, "only one instance polls");
+    assert!(
+        log_count(other, "another instance polls the partner's server") > 0,
+        "the other instance knows who polls"
+    );
+
+    let killed = Instant::now();
+    if a_polls {
+        p.a.kill9();
+    } else {
+        p.b.kill9();
+    }
+    let other = if a_polls { &p.b } else { &p.a };
+    put(&sshd.pick_up, "RM-5.xml", &uc_sd("RM-5"));
+    wait_for(30, "the other instance to poll", || polls(other) > 0);
+    let took = killed.elapsed();
+    eprintln!("the other instance polled {took:?} after the kill");
+    assert!(
+        took < Duration::from_secs(7),
+        "taken over within two intervals (6 s, and 1 s for scheduling): {took:?}"
+    );
+    wait_for(30, "RM-5 picked up by the survivor", || {
+        p.a.home("wh").join("out/order_RM-5.json").exists()
+    });
+    let start = polls(other);
+    wait_for(30, "two more polls", || polls(other) >= start + 2);
+    let fetched = log_count(&p.a, "picked up a file") + log_count(&p.b, "picked up a file");
+    assert_eq!(fetched, 6, "each file fetched once, across both instances");
+    let out: Vec<String> =
+        p.a.files("wh", "out")
+            .into_iter()
+            .filter(|f| f.starts_with("order_RM-"))
+            .collect();
+    assert_eq!(out.len(), 6, "{out:?}");
 }
