@@ -186,6 +186,9 @@ pub async fn serve(
 
     let sweeper = tokio::spawn(sweep_temp_files(in_dirs.clone(), shutdown.clone()));
     let logins = crate::login::Logins::new(config.clone());
+    if shared {
+        logins.share_lockouts(store.clone());
+    }
     let uploads = crate::upload::Uploads::new(config.clone(), intake.clone());
     // The listeners stop once running transfers are done (or the grace period is over).
     let stop_listeners = Shutdown::new();

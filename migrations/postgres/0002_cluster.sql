@@ -18,3 +18,11 @@ CREATE TABLE claims (
     run text NOT NULL,                         -- and its run
     since timestamptz NOT NULL
 );
+
+-- Small records every instance reads and changes in one step (login lockouts); a row may be
+-- forgotten once expires_ms (ms since the epoch) has passed.
+CREATE TABLE shared_records (
+    key text COLLATE "C" PRIMARY KEY,
+    value text NOT NULL,
+    expires_ms bigint NOT NULL
+);

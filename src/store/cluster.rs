@@ -96,6 +96,9 @@ pub enum Claimed {
     HeldBy(String),
 }
 
+/// What [`ClusterOps::update_shared_record`] makes of a record.
+pub type SharedUpdate<'f> = dyn FnMut(Option<String>) -> Option<(String, u64)> + 'f;
+
 /// How a back-end keeps members and claims. The defaults are the single process's.
 pub trait ClusterOps {
     /// Records `me` as alive now, replacing its name's earlier run.
@@ -126,6 +129,25 @@ pub trait ClusterOps {
     /// Lets `key` go if `me` holds it.
     fn release(&self, key: &str, me: &Member) -> Result<(), StoreError> {
         let _ = (key, me);
+        Ok(())
+    }
+
+    /// The small record shared across instances under `key` (a login lockout), if any and not
+    /// expired. The single process keeps such records in memory and never asks.
+    fn shared_record(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let _ = key;
+        Ok(None)
+    }
+
+    /// Replaces the record under `key` by what `update` makes of it (`None`: removed; with
+    /// the time, in ms since the epoch, after which it may be forgotten), in one step: two
+    /// instances updating it at once both count.
+    fn update_shared_record(
+        &self,
+        key: &str,
+        update: &mut SharedUpdate<'_>,
+    ) -> Result<(), StoreError> {
+        let _ = (key, update);
         Ok(())
     }
 

@@ -292,6 +292,20 @@ impl Store {
         self.backend.release(key, Member::me())
     }
 
+    /// The record shared across instances under `key` ([`cluster::ClusterOps::shared_record`]).
+    pub fn shared_record(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.backend.shared_record(key)
+    }
+
+    /// Updates the record shared across instances under `key` in one step.
+    pub fn update_shared_record(
+        &self,
+        key: &str,
+        update: &mut cluster::SharedUpdate<'_>,
+    ) -> Result<(), StoreError> {
+        self.backend.update_shared_record(key, update)
+    }
+
     /// Lets `key` go: in the back-end, then in this process.
     fn release(&self, key: &str) {
         if let Err(e) = self.backend.release(key, Member::me()) {

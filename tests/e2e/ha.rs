@@ -25,6 +25,16 @@ impl Pair {
     /// Starts `a`, then `b` on `a`'s data folder, both with `[sftp]`, `cart_extra` in the
     /// cart `uc`'s table and `extra` (more partners, placed before `[store]`).
     pub fn start(cluster: &PgCluster, cart_extra: &str, extra: &str) -> Pair {
+        Pair::start_with_limits(cluster, "", cart_extra, extra)
+    }
+
+    /// As [`Pair::start`], with `[limits]` keys.
+    pub fn start_with_limits(
+        cluster: &PgCluster,
+        limits: &str,
+        cart_extra: &str,
+        extra: &str,
+    ) -> Pair {
         let secrets = tempfile::tempdir().unwrap();
         let url_file = secrets.path().join("store-url");
         std::fs::write(&url_file, cluster.database_url()).unwrap();
@@ -33,7 +43,7 @@ impl Pair {
              instance = \"a\"\nclaim_expiry = \"{EXPIRY}\"\nrescan = \"1s\"\n",
             url_file.display()
         );
-        let a = Gateway::start_passive(8, "", "", cart_extra, &tail);
+        let a = Gateway::start_passive(8, "", limits, cart_extra, &tail);
         let b = twin(&a, "b");
         Pair {
             a,
@@ -403,4 +413,38 @@ fn one_instance_polls_a_remote_partner_and_the_other_takes_over_when_it_dies() {
             .filter(|f| f.starts_with("order_RM-"))
             .collect();
     assert_eq!(out.len(), 6, "{out:?}");
+}
+
+#[test]
+fn a_lockout_earned_on_one_instance_holds_on_the_other() {
+    let Some(cluster) = PgCluster::shared() else {
+        return;
+    };
+    let p = Pair::start_with_limits(
+        cluster,
+        "lockout_failures = 3\nlockout_window = \"10m\"\nlockout_duration = \"10m\"",
+        "",
+        "",
+    );
+    let list = |g: &Gateway, user: &str, pass: &str| curl_get(&g.url(user, pass, "/"));
+    assert!(
+        list(&p.b, "uc", CART_PASSWORD).status.success(),
+        "b lets uc in before"
+    );
+    for _ in 0..3 {
+        let out = list(&p.a, "uc", "wrong-password");
+        assert!(!out.status.success(), "a wrong password is refused");
+    }
+    assert!(
+        !list(&p.b, "uc", CART_PASSWORD).status.success(),
+        "the lockout earned on a holds on b, right password or not"
+    );
+    assert!(
+        !list(&p.a, "uc", CART_PASSWORD).status.success(),
+        "and on a"
+    );
+    assert!(
+        list(&p.b, "uc2", CART2_PASSWORD).status.success(),
+        "another partner is not locked out"
+    );
 }

@@ -7,7 +7,7 @@
 use super::reads::{Params, Query, col};
 use super::{PgStore, db_err, wait};
 use crate::store::StoreError;
-use crate::store::cluster::{Claimed, ClusterOps, Member};
+use crate::store::cluster::{Claimed, ClusterOps, Member, SharedUpdate};
 use std::time::Duration;
 
 /// "Its heartbeat is younger than the expiry (`$N`, seconds)", for the member `m`.
@@ -56,6 +56,10 @@ impl ClusterOps for PgStore {
             ),
             &[&secs],
         )?;
+        self.execute(
+            "DELETE FROM shared_records WHERE expires_ms <= $1",
+            &[&crate::store::now_ms()],
+        )?;
         Ok(())
     }
 
@@ -103,6 +107,70 @@ impl ClusterOps for PgStore {
             &[&key, &me.name, &me.run],
         )?;
         Ok(())
+    }
+
+    fn shared_record(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.row(
+            "SELECT value FROM shared_records WHERE key = $1 AND expires_ms > $2",
+            &[&key, &crate::store::now_ms()],
+        )?
+        .map(|r| col::<String>(&r, 0))
+        .transpose()
+    }
+
+    fn update_shared_record(
+        &self,
+        key: &str,
+        update: &mut SharedUpdate<'_>,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.conn()?;
+        conn.in_txn = true;
+        let c = conn.client()?;
+        let mut step = || -> Result<(), StoreError> {
+            // The row's own lock (a missing row cannot be locked): an advisory lock on the key.
+            wait(c.batch_execute("BEGIN")).map_err(db_err)?;
+            wait(c.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                &[&key],
+            ))
+            .map_err(db_err)?;
+            let old = wait(c.query_opt(
+                "SELECT value FROM shared_records WHERE key = $1 AND expires_ms > $2",
+                &[&key, &crate::store::now_ms()],
+            ))
+            .map_err(db_err)?
+            .map(|r| col::<String>(&r, 0))
+            .transpose()?;
+            match update(old) {
+                Some((value, expires)) => {
+                    let expires = i64::try_from(expires).unwrap_or(i64::MAX);
+                    wait(c.execute(
+                        "INSERT INTO shared_records (key, value, expires_ms) VALUES ($1, $2, $3) \
+                         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, \
+                         expires_ms = EXCLUDED.expires_ms",
+                        &[&key, &value, &expires],
+                    ))
+                    .map_err(db_err)?;
+                }
+                None => {
+                    wait(c.execute("DELETE FROM shared_records WHERE key = $1", &[&key]))
+                        .map_err(db_err)?;
+                }
+            }
+            wait(c.batch_execute("COMMIT")).map_err(db_err)
+        };
+        match step() {
+            Ok(()) => {
+                conn.in_txn = false;
+                Ok(())
+            }
+            Err(e) => {
+                if wait(c.batch_execute("ROLLBACK")).is_ok() {
+                    conn.in_txn = false;
+                }
+                Err(e)
+            }
+        }
     }
 
     fn alive(&self, expiry: Duration) -> Result<Vec<String>, StoreError> {
