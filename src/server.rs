@@ -146,7 +146,7 @@ pub async fn serve(
     let (intake, mut queue) = Intake::new(layout::partners_dir(&config.data_dir));
     let pipeline = Pipeline::new(config.clone(), store.clone(), intake.uploads().clone());
     let health = crate::ops::health::Health::new(store.clone());
-    crate::ops::metrics::install();
+    crate::ops::metrics::install_for(shared.then_some(me.name.as_str()));
     let purged = pipeline.recover()?;
     pipeline.found_taken_at_start()?;
     let sent = pipeline.recheck_held()?;

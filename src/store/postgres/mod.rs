@@ -136,6 +136,7 @@ impl PgStore {
     pub fn open_read_only(url: &str) -> Result<PgStore, StoreError> {
         let store = PgStore::connect(url, true)?;
         let conn = store.conn().map_err(|e| store.open_err(e))?;
+        migrate::check_current(&conn).map_err(|e| store.open_err(e))?;
         drop(conn);
         Ok(store)
     }
