@@ -49,9 +49,10 @@ pub fn scan_shared_folder(intake: &Intake, in_dir: &Path, alive: &Alive<'_>) -> 
             .count()
 }
 
-/// For each upload marker whose process is gone: the file it marks was cut off by a crash.
-/// Moves it to its quarantine name and reports it as aborted; removes the marker. Returns the
-/// files cut, and the files still being received (by a live process, this one included).
+/// For each upload marker whose process is gone: the file it marks was cut off by a crash,
+/// unless the file is sealed complete (see `markers.rs`). Moves a cut file to its quarantine
+/// name and reports it as aborted; removes the marker. Returns the cut files, and the files
+/// still being received (by a live process, this one included).
 fn set_aside_cut_uploads(
     intake: &Intake,
     files: &[(std::time::SystemTime, PathBuf)],
@@ -78,7 +79,10 @@ fn set_aside_cut_uploads(
             busy.insert(data);
             continue;
         }
-        if let Ok(meta) = std::fs::metadata(&data)
+        if super::markers::sealed(&data) {
+            // Complete and fsynced: the marker's removal was lost, not the upload's end.
+            tracing::info!(file = %data.display(), "an upload marker outlived its complete upload: the upload is processed");
+        } else if let Ok(meta) = std::fs::metadata(&data)
             && meta.is_file()
         {
             let hidden = data.with_file_name(cut_name(target));
