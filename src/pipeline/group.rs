@@ -71,7 +71,19 @@ impl Pipeline {
         let mut group: Vec<Ready<'_>> = Vec::new();
         let mut bytes = 0;
         for a in batch {
-            let mut r = match self.ready(a) {
+            // The same file queued again (the upload and the folder watcher both report it):
+            // its group settles it. Uploaded again since: it waits until its group is done.
+            // Looked at before the file is claimed: the group holds its claim.
+            if let Some(g) = group.iter().find(|g| g.a.path == a.path) {
+                let now = std::fs::symlink_metadata(&a.path).map(|m| Fingerprint::of(&m));
+                if now.is_ok_and(|f| f == g.seen) {
+                    outcomes.push(Ok(Outcome::Skipped("queued twice")));
+                    continue;
+                }
+                outcomes.extend(self.run_group(std::mem::take(&mut group)));
+                bytes = 0;
+            }
+            let r = match self.ready(a) {
                 Ok(r) => r,
                 Err(a) => {
                     outcomes.extend(self.run_group(std::mem::take(&mut group)));
@@ -80,23 +92,6 @@ impl Pipeline {
                     continue;
                 }
             };
-            // The same file queued again (the upload and the folder watcher both report it):
-            // its group settles it. Uploaded again since: it waits until its group is done.
-            if let Some(g) = group.iter().find(|g| g.a.path == r.a.path) {
-                if g.seen == r.seen {
-                    outcomes.push(Ok(Outcome::Skipped("queued twice")));
-                    continue;
-                }
-                outcomes.extend(self.run_group(std::mem::take(&mut group)));
-                bytes = 0;
-                r = match self.ready(r.a) {
-                    Ok(r) => r,
-                    Err(a) => {
-                        outcomes.push(self.process_alone(&a, false));
-                        continue;
-                    }
-                };
-            }
             let len = r.bytes.len() as u64;
             if group.len() >= GROUP_MAX || bytes + len > GROUP_BYTES {
                 outcomes.extend(self.run_group(std::mem::take(&mut group)));
