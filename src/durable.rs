@@ -59,6 +59,12 @@ pub fn publish_unsynced(dir: &Path, name: &str) -> io::Result<bool> {
 /// Removes temporary files a crash left behind in `dir` and below (run at start-up, before
 /// anything is written). Returns how many.
 pub fn remove_leftover_temps(dir: &Path) -> usize {
+    remove_temps_older(dir, std::time::Duration::ZERO)
+}
+
+/// The same, for the temporary files not changed for `age` (another instance sharing the
+/// folders may be writing the younger ones).
+pub fn remove_temps_older(dir: &Path, age: std::time::Duration) -> usize {
     let Ok(entries) = fs::read_dir(dir) else {
         return 0;
     };
@@ -67,9 +73,13 @@ pub fn remove_leftover_temps(dir: &Path) -> usize {
         let path = e.path();
         let Ok(ft) = e.file_type() else { continue };
         if ft.is_dir() {
-            n += remove_leftover_temps(&path);
+            n += remove_temps_older(&path, age);
         } else if ft.is_file()
             && is_output_temp(&e.file_name().to_string_lossy())
+            && (age.is_zero()
+                || e.metadata()
+                    .and_then(|m| m.modified())
+                    .is_ok_and(|t| t.elapsed().is_ok_and(|a| a >= age)))
             && fs::remove_file(&path).is_ok()
         {
             n += 1;

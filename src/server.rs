@@ -84,11 +84,22 @@ fn write_ready_file(path: &Path, ready: &Ready) -> Result<(), ServeError> {
     Ok(())
 }
 
+/// How old a temporary file must be to be removed at start-up when other instances may be
+/// writing it.
+const TEMP_AGE_SHARED: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// Creates the data folder and every partner home with its four folders, and removes the
 /// temporary files of outputs and reports a crash cut short.
 pub fn prepare_homes(config: &Config) -> Result<(), ServeError> {
+    // With a shared store other instances may be writing in the same folders: only what no
+    // write can still be busy with goes.
+    let temp_age = if config.store.is_shared() {
+        TEMP_AGE_SHARED
+    } else {
+        std::time::Duration::ZERO
+    };
     let requests = layout::requests_dir(&config.data_dir);
-    if crate::durable::remove_leftover_temps(&requests) > 0 {
+    if crate::durable::remove_temps_older(&requests, temp_age) > 0 {
         info!("removed operator requests a crash cut short while they were written");
     }
     for p in &config.partners {
@@ -99,7 +110,7 @@ pub fn prepare_homes(config: &Config) -> Result<(), ServeError> {
                 .map_err(|source| ServeError::DataDir { path: dir, source })?;
         }
         for f in [Folder::Out, Folder::Error, Folder::Archive] {
-            let n = crate::durable::remove_leftover_temps(&home.folder(f));
+            let n = crate::durable::remove_temps_older(&home.folder(f), temp_age);
             if n > 0 {
                 info!(partner = %p.name, folder = f.name(), files = n, "removed temporary files left by a crash");
             }
@@ -116,12 +127,26 @@ pub async fn serve(
     ready_file: Option<&Path>,
 ) -> Result<(), ServeError> {
     let config = Arc::new(config);
+    let me = crate::store::Member::init(config.cluster.instance.as_deref());
+    crate::store::cluster::set_expiry(config.cluster.claim_expiry);
     prepare_homes(&config)?;
     let store = Arc::new(Store::open_configured(&config.store, &config.data_dir)?);
+    let shared = config.store.is_shared();
+    if shared {
+        store.join()?;
+        info!(instance = %me.name, run = %me.run, "joined the instances sharing the store");
+    }
+    let heartbeat = shared.then(|| {
+        tokio::spawn(keep_alive(
+            store.clone(),
+            config.cluster.claim_expiry,
+            shutdown.clone(),
+        ))
+    });
     let (intake, mut queue) = Intake::new(layout::partners_dir(&config.data_dir));
     let pipeline = Pipeline::new(config.clone(), store.clone(), intake.uploads().clone());
     let health = crate::ops::health::Health::new(store.clone());
-    crate::ops::metrics::install();
+    crate::ops::metrics::install_for(shared.then_some(me.name.as_str()));
     let purged = pipeline.recover()?;
     pipeline.found_taken_at_start()?;
     let sent = pipeline.recheck_held()?;
@@ -144,16 +169,26 @@ pub async fn serve(
         .map(|p| config.partner_home(&p.name).in_dir())
         .collect();
     let _watcher = watcher::watch(intake.clone(), in_dirs.iter().map(PathBuf::as_path))?;
-    let found: usize = in_dirs
-        .iter()
-        .map(|d| scan::scan_in_folder(&intake, d))
-        .sum();
+    let found = scan_in_folders(&intake, &in_dirs, shared.then_some(&*store));
     if found > 0 {
         info!(files = found, "start-up scan queued files waiting in in/");
     }
+    let rescan = shared.then(|| {
+        tokio::spawn(rescan_shared(
+            pipeline.clone(),
+            intake.clone(),
+            store.clone(),
+            in_dirs.clone(),
+            config.cluster.rescan,
+            shutdown.clone(),
+        ))
+    });
 
     let sweeper = tokio::spawn(sweep_temp_files(in_dirs.clone(), shutdown.clone()));
     let logins = crate::login::Logins::new(config.clone());
+    if shared {
+        logins.share_lockouts(store.clone());
+    }
     let uploads = crate::upload::Uploads::new(config.clone(), intake.clone());
     // The listeners stop once running transfers are done (or the grace period is over).
     let stop_listeners = Shutdown::new();
@@ -276,6 +311,9 @@ pub async fn serve(
         }
     }
     sweeper.abort();
+    if let Some(r) = rescan {
+        let _ = r.await;
+    }
     for p in pollers {
         if tokio::time::timeout(std::time::Duration::from_secs(2), p)
             .await
@@ -294,6 +332,9 @@ pub async fn serve(
     stop_http.trigger();
     for h in http {
         let _ = tokio::time::timeout(std::time::Duration::from_secs(6), h).await;
+    }
+    if let Some(h) = heartbeat {
+        h.abort();
     }
     info!("stopped");
     Ok(())
@@ -326,6 +367,86 @@ async fn sweep_temp_files(in_dirs: Vec<PathBuf>, shutdown: Shutdown) {
         tokio::select! {
             _ = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}
             _ = shutdown.wait() => return,
+        }
+    }
+}
+
+/// Queues the files waiting in `in_dirs`. With a shared store (`Some`), an upload another live
+/// instance is receiving is left to it.
+fn scan_in_folders(intake: &Intake, in_dirs: &[PathBuf], shared: Option<&Store>) -> usize {
+    in_dirs
+        .iter()
+        .map(|d| match shared {
+            None => scan::scan_in_folder(intake, d),
+            Some(store) => scan::scan_shared_folder(intake, d, &|owner, age| match owner {
+                // Unknown (the store unreachable): alive, so nothing is cut by mistake.
+                Some(m) => store.member_alive(m).unwrap_or(true),
+                // A marker not written yet, or not by Wharf: its writer had an expiry's time.
+                None => age < crate::store::cluster::expiry(),
+            }),
+        })
+        .sum()
+}
+
+/// With a shared store: lists the partner folders every `every` (files received by another
+/// instance, or left by one that died) and finishes the jobs nobody alive holds. What another
+/// instance is working on is claimed by it and left alone.
+async fn rescan_shared(
+    pipeline: Pipeline,
+    intake: Intake,
+    store: Arc<Store>,
+    in_dirs: Vec<PathBuf>,
+    every: std::time::Duration,
+    shutdown: Shutdown,
+) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = shutdown.wait() => return,
+        }
+        let (p, i, s, d) = (
+            pipeline.clone(),
+            intake.clone(),
+            store.clone(),
+            in_dirs.clone(),
+        );
+        let done = tokio::task::spawn_blocking(move || {
+            let recovered = p.recover();
+            (recovered, scan_in_folders(&i, &d, Some(&s)))
+        })
+        .await;
+        match done {
+            Ok((Ok(jobs), files)) if jobs > 0 || files > 0 => {
+                tracing::debug!(jobs, files, "rescan: jobs finished, files queued")
+            }
+            Ok((Err(e), _)) => warn!(error = %e, "rescan: cannot finish the jobs left behind"),
+            _ => {}
+        }
+    }
+}
+
+/// With a shared store: renews this instance's heartbeat three times per `expiry`. An
+/// instance that could not renew it for a whole `expiry` stops at once: the others may have
+/// taken over its claims, and two instances must never work on one file (the crash-safe
+/// pipeline finishes what it left at the next start).
+async fn keep_alive(store: Arc<Store>, expiry: std::time::Duration, shutdown: Shutdown) {
+    let mut last_ok = std::time::Instant::now();
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(expiry / 3) => {}
+            _ = shutdown.wait() => return,
+        }
+        let s = store.clone();
+        match tokio::task::spawn_blocking(move || s.heartbeat()).await {
+            Ok(Ok(())) => last_ok = std::time::Instant::now(),
+            Ok(Err(e)) => warn!(error = %e, "cannot renew this instance's heartbeat"),
+            Err(e) => warn!(error = %e, "heartbeat task failed"),
+        }
+        if last_ok.elapsed() >= expiry {
+            tracing::error!(
+                "no heartbeat for {expiry:?}: other instances may take over this one's files; stopping now"
+            );
+            std::process::exit(75);
         }
     }
 }

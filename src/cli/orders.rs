@@ -135,14 +135,24 @@ pub(crate) fn act(
         }
         config::Source::Demo => anyhow::bail!("no configuration: give --config"),
     };
-    let done = match Store::open_configured(&cfg.store, &cfg.data_dir) {
-        Ok(store) => wharf::pipeline::Pipeline::new(
+    wharf::store::cluster::set_expiry(cfg.cluster.claim_expiry);
+    let opened = Store::open_configured(&cfg.store, &cfg.data_dir);
+    // A shared store is never held by one process: a running instance is known by its
+    // heartbeat, and the request goes to the instances (they take it one at a time, the one
+    // that takes it claims the work as for any file).
+    let served = match &opened {
+        Ok(store) if cfg.store.is_shared() => !store.alive_members()?.is_empty(),
+        Ok(_) => false,
+        Err(e) => e.held_elsewhere(),
+    };
+    let done = match (opened, served) {
+        (Ok(store), false) => wharf::pipeline::Pipeline::new(
             std::sync::Arc::new(cfg),
             std::sync::Arc::new(store),
             wharf::intake::UploadRegistry::default(),
         )
         .perform(request)?,
-        Err(e) if e.held_elsewhere() => {
+        (_, true) => {
             let dir = wharf::layout::requests_dir(&cfg.data_dir);
             match requests::submit(&dir, request, wait)
                 .with_context(|| format!("leaving the request in {}", dir.display()))?
@@ -162,7 +172,7 @@ pub(crate) fn act(
                 }
             }
         }
-        Err(e) => return Err(e.into()),
+        (Err(e), false) => return Err(e.into()),
     };
     match done {
         Done::Ok(what) => {

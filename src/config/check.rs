@@ -41,7 +41,7 @@ pub(crate) fn check(text: &str, file: &Path) -> Result<Loaded, ConfigErrors> {
     let partners = partner::validate_partners(doc.partners, &mut ctx);
     let log_format = LogFormat::check(doc.log_format.as_ref(), &mut ctx);
     let smtp = doc.smtp.and_then(|s| alerts::check_smtp(s, &mut ctx));
-    let store = doc
+    let (store, cluster) = doc
         .store
         .map(|s| store::check_store(s, &mut ctx))
         .unwrap_or_default();
@@ -61,6 +61,7 @@ pub(crate) fn check(text: &str, file: &Path) -> Result<Loaded, ConfigErrors> {
             alerts,
             smtp,
             store,
+            cluster,
             log_format,
         },
         warnings,

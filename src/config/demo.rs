@@ -129,6 +129,7 @@ pub fn demo_config(
         alerts: Vec::new(),
         smtp: None,
         store: super::StoreConfig::Embedded,
+        cluster: super::ClusterConfig::default(),
         log_format: LogFormat::Text,
     };
     let message = generated.then(|| announcement(&file, &passwords));

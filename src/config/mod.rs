@@ -43,7 +43,7 @@ pub(crate) use limits::parse_startups;
 pub use remote::{
     DEFAULT_POLL_EVERY, DROP_OFF_KINDS, DropOff, Remote, RemoteScheme, RemoteSecret, RemoteUrl,
 };
-pub use store::StoreConfig;
+pub use store::{ClusterConfig, StoreConfig};
 pub use types::{
     Config, DtdMode, FtpConfig, Limits, LogFormat, Partner, Rate, Role, SftpConfig, Startups,
 };

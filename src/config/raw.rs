@@ -91,6 +91,9 @@ pub(crate) struct RawSmtp {
 pub(crate) struct RawStore {
     pub postgres: Option<Spanned<String>>,
     pub postgres_file: Option<Spanned<String>>,
+    pub instance: Option<Spanned<String>>,
+    pub claim_expiry: Option<Spanned<String>>,
+    pub rescan: Option<Spanned<String>>,
 }
 
 /// `[limits]`.

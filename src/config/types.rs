@@ -41,6 +41,9 @@ pub struct Config {
     pub smtp: Option<super::SmtpConfig>,
     /// Where the order store lives (`[store]`).
     pub store: super::StoreConfig,
+    /// This instance among several on one shared store (`[store] instance`, `claim_expiry`,
+    /// `rescan`).
+    pub cluster: super::ClusterConfig,
     /// How log lines are written.
     pub log_format: LogFormat,
 }

@@ -1,4 +1,4 @@
-//! Upload markers: while a transport writes `in/NAME`, an empty `in/.NAME.uploading` stands
+//! Upload markers: while a transport writes `in/NAME`, a marker `in/.NAME.uploading` stands
 //! beside it. A marker that survives a crash (kill -9, power loss) says that `NAME` may have
 //! been cut off mid-upload, so the start-up scan sends it to `error/` instead of processing
 //! half a file (FTP cannot tell a finished upload from an interrupted one; Wharf's own crash
@@ -14,6 +14,11 @@
 //! file without one (never sealed, or the seal of an earlier upload under the same name,
 //! removed when a new upload begins: [`unseal`]) is cut. On a file system without user
 //! extended attributes nothing is sealed and the marker decides alone, as before.
+//!
+//! The marker holds the uploading process's member token (instance name and run, see
+//! [`crate::store::cluster`]): when several instances share the partner folders, one of them
+//! leaves alone the uploads another live instance is receiving, and judges only those whose
+//! process is gone.
 
 use crate::layout::names::marker_for;
 use std::fs::File;
@@ -77,7 +82,10 @@ pub fn mark(path: &Path) {
         .custom_flags(libc::O_NOFOLLOW)
         .open(&m);
     match created {
-        Ok(_) => {}
+        Ok(mut f) => {
+            use std::io::Write;
+            let _ = f.write_all(crate::store::Member::me().token().as_bytes());
+        }
         Err(e) if e.raw_os_error() == Some(libc::ELOOP) => tracing::warn!(
             marker = %m.display(),
             "a symbolic link where an upload marker goes: not followed, no marker written"
@@ -86,6 +94,17 @@ pub fn mark(path: &Path) {
             tracing::debug!(marker = %m.display(), error = %e, "cannot write an upload marker")
         }
     }
+}
+
+/// Whether an upload marker stands beside `path` (an upload in progress, or cut off).
+pub fn is_marked(path: &Path) -> bool {
+    marker_for(path).is_some_and(|m| std::fs::symlink_metadata(m).is_ok())
+}
+
+/// The process that wrote the marker `marker` (`None`: unknown, an empty or foreign marker).
+pub fn owner(marker: &Path) -> Option<crate::store::Member> {
+    let text = std::fs::read_to_string(marker).ok()?;
+    crate::store::Member::from_token(&text)
 }
 
 /// Removes the marker.

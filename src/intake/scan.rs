@@ -9,15 +9,27 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Queues every regular file under `in_dir` (recursively). Returns how many were queued.
+/// Only this process runs (the embedded store): every surviving upload marker is a cut upload.
 pub fn scan_in_folder(intake: &Intake, in_dir: &Path) -> usize {
+    scan_shared_folder(intake, in_dir, &|_, _| false)
+}
+
+/// Whether the process that wrote an upload marker may still be receiving its file: its
+/// owner as the marker names it (`None` when the marker is empty, as it is for a moment after
+/// it was created), and the marker's age.
+pub type Alive<'a> = dyn Fn(Option<&crate::store::Member>, std::time::Duration) -> bool + 'a;
+
+/// The same, when other instances share the folder: an upload whose marker's process may still
+/// be receiving it (`alive`) is left alone; the others are cut.
+pub fn scan_shared_folder(intake: &Intake, in_dir: &Path, alive: &Alive<'_>) -> usize {
     let mut files = Vec::new();
     collect(in_dir, &mut files);
     files.sort_by_key(|(mtime, path)| (*mtime, path.clone()));
-    let cut = set_aside_cut_uploads(intake, &files);
+    let (cut, busy) = set_aside_cut_uploads(intake, &files, alive);
     cut.len()
         + files
             .into_iter()
-            .filter(|(_, p)| !cut.contains(p))
+            .filter(|(_, p)| !cut.contains(p) && !busy.contains(p))
             .filter(|(_, p)| {
                 let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
                 if let Some(name) = name.filter(|n| original_name(n).is_some()) {
@@ -37,14 +49,17 @@ pub fn scan_in_folder(intake: &Intake, in_dir: &Path) -> usize {
             .count()
 }
 
-/// For each surviving upload marker: the file it marks was cut off by a crash, unless the file
-/// is sealed complete (see `markers.rs`). Moves a cut file to its quarantine name and reports
-/// it as aborted; removes the marker. Returns the cut files.
+/// For each upload marker whose process is gone: the file it marks was cut off by a crash,
+/// unless the file is sealed complete (see `markers.rs`). Moves a cut file to its quarantine
+/// name and reports it as aborted; removes the marker. Returns the cut files, and the files
+/// still being received (by a live process, this one included).
 fn set_aside_cut_uploads(
     intake: &Intake,
     files: &[(std::time::SystemTime, PathBuf)],
-) -> HashSet<PathBuf> {
+    alive: &Alive<'_>,
+) -> (HashSet<PathBuf>, HashSet<PathBuf>) {
     let mut cut = HashSet::new();
+    let mut busy = HashSet::new();
     for (_, marker) in files {
         let Some(name) = marker.file_name().map(|n| n.to_string_lossy().into_owned()) else {
             continue;
@@ -53,6 +68,17 @@ fn set_aside_cut_uploads(
             continue;
         };
         let data = marker.with_file_name(target);
+        let age = std::fs::symlink_metadata(marker)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .unwrap_or_default();
+        if intake.uploads().is_uploading(&data)
+            || alive(crate::intake::markers::owner(marker).as_ref(), age)
+        {
+            busy.insert(data);
+            continue;
+        }
         if super::markers::sealed(&data) {
             // Complete and fsynced: the marker's removal was lost, not the upload's end.
             tracing::info!(file = %data.display(), "an upload marker outlived its complete upload: the upload is processed");
@@ -67,7 +93,7 @@ fn set_aside_cut_uploads(
         }
         let _ = std::fs::remove_file(marker);
     }
-    cut
+    (cut, busy)
 }
 
 fn collect(dir: &Path, out: &mut Vec<(std::time::SystemTime, PathBuf)>) {

@@ -92,6 +92,12 @@ impl Logins {
         })
     }
 
+    /// Keeps the login lockouts in `store`, so that one earned on any instance sharing it
+    /// holds on every other.
+    pub fn share_lockouts(&self, store: Arc<crate::store::Store>) {
+        self.lockout.share(store);
+    }
+
     /// The pre-authentication gate every listener asks before it serves a new connection.
     pub fn gate(&self) -> &Gate {
         &self.gate

@@ -25,14 +25,24 @@ static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 
 /// Installs the process's metrics recorder (once) and returns the handle that renders it.
 pub fn install() -> PrometheusHandle {
+    install_for(None)
+}
+
+/// As [`install`]; with several instances on one shared store every series carries the label
+/// `instance` (this instance's name), so that series of different instances never mix once
+/// collected together. The first call installs.
+pub fn install_for(instance: Option<&str>) -> PrometheusHandle {
     HANDLE
         .get_or_init(|| {
-            let builder = PrometheusBuilder::new()
+            let mut builder = PrometheusBuilder::new()
                 .set_buckets_for_metric(
                     Matcher::Full("wharf_pipeline_seconds".into()),
                     PIPELINE_BUCKETS,
                 )
                 .unwrap_or_else(|_| PrometheusBuilder::new());
+            if let Some(name) = instance {
+                builder = builder.add_global_label("instance", name);
+            }
             let recorder = builder.build_recorder();
             let handle = recorder.handle();
             if metrics::set_global_recorder(recorder).is_err() {

@@ -46,16 +46,18 @@ pub(crate) const GROUP_BYTES: u64 = 2 * 1024 * 1024;
 pub(crate) type BatchOutcomes = Vec<Result<Outcome, String>>;
 
 /// A fresh input read whole, ready to be decided in a group.
-struct Ready {
+struct Ready<'p> {
     a: Arrival,
     seen: Fingerprint,
     partner: std::sync::Arc<Partner>,
     bytes: Vec<u8>,
     hash: String,
     key: String,
+    /// Held until the group is settled.
+    _claim: crate::store::ClaimGuard<'p>,
 }
 
-impl Ready {
+impl Ready<'_> {
     fn span(&self) -> tracing::Span {
         tracing::info_span!("file", partner = %self.a.partner, file = %Folder::In.show(&self.a.rel))
     }
@@ -66,35 +68,30 @@ impl Pipeline {
     /// groups, anything else alone (see the module doc).
     pub(crate) fn process_batch(&self, batch: Vec<Arrival>) -> BatchOutcomes {
         let mut outcomes = Vec::with_capacity(batch.len());
-        let mut group: Vec<Ready> = Vec::new();
+        let mut group: Vec<Ready<'_>> = Vec::new();
         let mut bytes = 0;
         for a in batch {
-            let mut r = match self.ready(a) {
-                Ok(r) => r,
-                Err(a) => {
-                    outcomes.extend(self.run_group(std::mem::take(&mut group)));
-                    bytes = 0;
-                    outcomes.push(self.process_alone(&a));
-                    continue;
-                }
-            };
             // The same file queued again (the upload and the folder watcher both report it):
             // its group settles it. Uploaded again since: it waits until its group is done.
-            if let Some(g) = group.iter().find(|g| g.a.path == r.a.path) {
-                if g.seen == r.seen {
+            // Looked at before the file is claimed: the group holds its claim.
+            if let Some(g) = group.iter().find(|g| g.a.path == a.path) {
+                let now = std::fs::symlink_metadata(&a.path).map(|m| Fingerprint::of(&m));
+                if now.is_ok_and(|f| f == g.seen) {
                     outcomes.push(Ok(Outcome::Skipped("queued twice")));
                     continue;
                 }
                 outcomes.extend(self.run_group(std::mem::take(&mut group)));
                 bytes = 0;
-                r = match self.ready(r.a) {
-                    Ok(r) => r,
-                    Err(a) => {
-                        outcomes.push(self.process_alone(&a));
-                        continue;
-                    }
-                };
             }
+            let r = match self.ready(a) {
+                Ok(r) => r,
+                Err(a) => {
+                    outcomes.extend(self.run_group(std::mem::take(&mut group)));
+                    bytes = 0;
+                    outcomes.push(self.process_alone(&a, false));
+                    continue;
+                }
+            };
             let len = r.bytes.len() as u64;
             if group.len() >= GROUP_MAX || bytes + len > GROUP_BYTES {
                 outcomes.extend(self.run_group(std::mem::take(&mut group)));
@@ -108,9 +105,10 @@ impl Pipeline {
     }
 
     /// Processes one arrival alone, a panic caught and logged (the file stays where it is).
-    fn process_alone(&self, a: &Arrival) -> Result<Outcome, String> {
+    /// `claimed`: the caller holds its claim (a file of a group).
+    fn process_alone(&self, a: &Arrival, claimed: bool) -> Result<Outcome, String> {
         let label = a.path.display().to_string();
-        let result = catch_unwind(AssertUnwindSafe(|| self.process(a)));
+        let result = catch_unwind(AssertUnwindSafe(|| self.process_with(a, claimed)));
         let why = match result {
             Ok(Ok(outcome)) => return Ok(outcome),
             Ok(Err(e)) => e.to_string(),
@@ -122,7 +120,7 @@ impl Pipeline {
 
     /// The arrival read, when it can join a group; else the arrival back, to be processed
     /// alone.
-    fn ready(&self, a: Arrival) -> Result<Box<Ready>, Arrival> {
+    fn ready(&self, a: Arrival) -> Result<Box<Ready<'_>>, Arrival> {
         if a.kind != Kind::Input || self.uploads.is_uploading(&a.path) {
             return Err(a);
         }
@@ -153,10 +151,16 @@ impl Pipeline {
         let key = job_key(&a.partner, &a.rel);
         let fresh = matches!(self.store.job(&key), Ok(None))
             && matches!(self.store.attempts(&key), Ok(None));
-        if !fresh {
+        if !fresh || crate::intake::markers::is_marked(&a.path) {
             return Err(a);
         }
+        // Another instance sharing the folders may hold it: then it is processed alone (and
+        // left to that instance).
+        let Ok(Ok(claim)) = self.store.claim(&key) else {
+            return Err(a);
+        };
         Ok(Box::new(Ready {
+            _claim: claim,
             a,
             seen,
             partner,
@@ -167,10 +171,10 @@ impl Pipeline {
     }
 
     /// Decides and settles `group` together; one file alone as [`Pipeline::process`] does.
-    fn run_group(&self, group: Vec<Ready>) -> BatchOutcomes {
+    fn run_group(&self, group: Vec<Ready<'_>>) -> BatchOutcomes {
         match group.len() {
             0 => return Vec::new(),
-            1 => return vec![self.process_alone(&group[0].a)],
+            1 => return vec![self.process_alone(&group[0].a, true)],
             _ => {}
         }
         let span = tracing::info_span!("group", partner = %group[0].a.partner, files = group.len());
@@ -185,14 +189,17 @@ impl Pipeline {
                 {
                     warn!(error = %e, "cannot clear the processing attempts");
                 }
-                return group.iter().map(|r| self.process_alone(&r.a)).collect();
+                return group
+                    .iter()
+                    .map(|r| self.process_alone(&r.a, true))
+                    .collect();
             }
         };
         self.settle_group(&group, &plans)
     }
 
     /// Counts an attempt on each file (one commit), then decides them all in one transaction.
-    fn decide_group(&self, group: &[Ready]) -> Result<Vec<Plan>, String> {
+    fn decide_group(&self, group: &[Ready<'_>]) -> Result<Vec<Plan>, String> {
         self.store
             .write(|t| {
                 group.iter().try_for_each(|r| {
@@ -241,7 +248,7 @@ impl Pipeline {
     }
 
     /// Carries out the group's plans together and reports each file's outcome.
-    fn settle_group(&self, group: &[Ready], plans: &[Plan]) -> BatchOutcomes {
+    fn settle_group(&self, group: &[Ready<'_>], plans: &[Plan]) -> BatchOutcomes {
         let unchanged: Vec<Box<dyn Fn() -> bool + '_>> = group
             .iter()
             .map(|r| Box::new(move || self.unchanged(&r.a.path, r.seen)) as Box<dyn Fn() -> bool>)

@@ -167,6 +167,16 @@ impl Pipeline {
 
     /// Processes one arrival to its end.
     pub fn process(&self, a: &Arrival) -> Result<Outcome, PipelineError> {
+        self.process_with(a, false)
+    }
+
+    /// As [`Pipeline::process`]; `claimed`: the caller holds the input's claim already (a
+    /// group's file processed alone).
+    pub(crate) fn process_with(
+        &self,
+        a: &Arrival,
+        claimed: bool,
+    ) -> Result<Outcome, PipelineError> {
         let folder = if a.kind == Kind::Taken {
             Folder::Out
         } else {
@@ -180,6 +190,29 @@ impl Pipeline {
         if self.uploads.is_uploading(&a.path) {
             return Ok(Outcome::Skipped("still uploading"));
         }
+        if crate::intake::markers::is_marked(&a.path) {
+            // Another instance receives it (or received it until it died: its scan, or the
+            // next rescan here, sets it aside as cut).
+            return Ok(Outcome::Skipped("being uploaded through another instance"));
+        }
+        if std::fs::symlink_metadata(&a.path).is_err() {
+            // Settled already (here, or by another instance): no need to ask the store.
+            return Ok(Outcome::Skipped("gone"));
+        }
+        let key = job_key(&a.partner, &a.rel);
+        // One instance at a time: the claim is taken before the file is even looked at, so the
+        // holder sees the file as the last holder left it (moved away once settled).
+        let _claim = if claimed {
+            None
+        } else {
+            match self.store.claim(&key)? {
+                Ok(claim) => Some(claim),
+                Err(holder) => {
+                    info!(holder = %holder, "another instance is processing this file: left to it");
+                    return Ok(Outcome::Skipped("claimed by another instance"));
+                }
+            }
+        };
         let seen = match std::fs::symlink_metadata(&a.path) {
             Ok(m) if m.is_file() => Fingerprint::of(&m),
             _ => return Ok(Outcome::Skipped("gone")),
@@ -197,7 +230,6 @@ impl Pipeline {
         #[cfg(debug_assertions)]
         let _faults = crate::faults::for_file(input.bytes.as_deref().unwrap_or_default());
         let hash = input.hash.clone();
-        let key = job_key(&a.partner, &a.rel);
         let plan = match self.store.job(&key)? {
             Some(job) if job.file_hash == hash => {
                 info!("resuming after a restart");
@@ -312,10 +344,19 @@ impl Pipeline {
 
     /// Forgets jobs whose input is no longer in `in/` (a crash after the input moved but before
     /// its job was deleted, or the input replaced while Wharf was down), after sending what is
-    /// left of their outputs. Run before the start-up scan.
+    /// left of their outputs. Run before the start-up scan, and with a shared store at every
+    /// rescan (an instance may die with a job half settled). A job another live instance
+    /// holds is its own.
     pub fn recover(&self) -> Result<usize, PipelineError> {
         let mut purged = 0;
-        for (key, job) in self.store.jobs()? {
+        for (key, _) in self.store.jobs()? {
+            let Ok(_claim) = self.store.claim(&key)? else {
+                continue;
+            };
+            // Read again under the claim: the holder may have finished it meanwhile.
+            let Some(job) = self.store.job(&key)? else {
+                continue;
+            };
             if key.starts_with(operator::OPERATOR_JOB) {
                 self.finish_operator_job(&key)?;
                 continue;

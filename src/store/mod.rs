@@ -22,6 +22,7 @@
 mod activity;
 mod api_requests;
 mod attempts;
+pub mod cluster;
 mod cust_ref;
 mod inventory;
 pub mod ops;
@@ -34,6 +35,7 @@ mod summary;
 pub use activity::{ALERT_LOG_KEEP, AlertEvent, AlertState, FileDay, LastFile, PartnerActivity};
 pub use api_requests::{KEEP_MS as API_ANSWER_KEEP_MS, RecordedAnswer};
 pub use attempts::Attempts;
+pub use cluster::{ClaimGuard, Claimed, Member};
 pub use cust_ref::assign_cust_ref;
 pub use inventory::KnownLevel;
 pub use records::{Delivery, HistoryEntry, Job, OrderRecord, OutputKind, Plan, PlannedOutput};
@@ -128,6 +130,8 @@ pub fn delivery_key(partner: &str, name: &str) -> String {
 /// The open store. Its reads are the [`Backend`] methods (through `Deref`).
 pub struct Store {
     backend: Box<dyn Backend>,
+    /// The claims this process holds ([`Store::claim`]).
+    held: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -165,20 +169,25 @@ impl std::ops::DerefMut for Txn<'_> {
 }
 
 impl Store {
+    fn over(backend: Box<dyn Backend>) -> Store {
+        Store {
+            backend,
+            held: Default::default(),
+        }
+    }
+
     /// Opens (or creates) the embedded store file for writing. One process writes (`serve`);
     /// others may read at the same time ([`Store::open_read_only`]) and the writer starts even
     /// while they do.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        Ok(Store {
-            backend: Box::new(redb::RedbStore::open(path)?),
-        })
+        Ok(Store::over(Box::new(redb::RedbStore::open(path)?)))
     }
 
     /// Opens an existing embedded store for reading only, also while `serve` writes to it.
     pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
-        Ok(Store {
-            backend: Box::new(redb::RedbStore::open_read_only(path)?),
-        })
+        Ok(Store::over(Box::new(redb::RedbStore::open_read_only(
+            path,
+        )?)))
     }
 
     /// Opens the store `[store]` names for writing: the embedded one in `data_dir`, or the
@@ -218,16 +227,14 @@ impl Store {
     /// Connects to the shared PostgreSQL store at `url` (a `postgres://` URL or a `key=value`
     /// connection string) and brings its schema up to date.
     pub fn open_postgres(url: &str) -> Result<Store, StoreError> {
-        Ok(Store {
-            backend: Box::new(postgres::PgStore::open(url)?),
-        })
+        Ok(Store::over(Box::new(postgres::PgStore::open(url)?)))
     }
 
     /// Connects to the shared PostgreSQL store at `url` for reading only.
     pub fn open_postgres_read_only(url: &str) -> Result<Store, StoreError> {
-        Ok(Store {
-            backend: Box::new(postgres::PgStore::open_read_only(url)?),
-        })
+        Ok(Store::over(Box::new(postgres::PgStore::open_read_only(
+            url,
+        )?)))
     }
 
     /// Runs `f` in one write transaction and commits it (durably) when `f` succeeds; when `f`
@@ -244,6 +251,98 @@ impl Store {
             Ok(())
         })?;
         out.ok_or_else(ran_twice)
+    }
+
+    /// Claims `key` for this process ([`cluster`]): the guard releases it when dropped;
+    /// `Err(holder)` when a live instance holds it, this one included (a claim is not taken
+    /// twice in one process: the second taker would release the first's).
+    pub fn claim(&self, key: &str) -> Result<Result<ClaimGuard<'_>, String>, StoreError> {
+        {
+            let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+            if !held.insert(key.to_owned()) {
+                return Ok(Err(Member::me().name.clone()));
+            }
+        }
+        let claimed = self.backend.claim(key, Member::me(), cluster::expiry());
+        match claimed {
+            Ok(Claimed::Granted) => Ok(Ok(ClaimGuard::new(self, key))),
+            Ok(Claimed::HeldBy(who)) => {
+                self.unhold(key);
+                Ok(Err(who))
+            }
+            Err(e) => {
+                self.unhold(key);
+                Err(e)
+            }
+        }
+    }
+
+    /// Takes or renews the lease `key` for this process: `Err(holder)` when a live instance
+    /// holds it. Unlike a [`claim`](Store::claim) a lease is kept from one call to the next
+    /// (each renews it) and ends with this run's heartbeat, or with [`Store::end_lease`].
+    pub fn lease(&self, key: &str) -> Result<Result<(), String>, StoreError> {
+        match self.backend.claim(key, Member::me(), cluster::expiry())? {
+            Claimed::Granted => Ok(Ok(())),
+            Claimed::HeldBy(who) => Ok(Err(who)),
+        }
+    }
+
+    /// Gives the lease `key` up (a clean stop: another instance need not wait for the expiry).
+    pub fn end_lease(&self, key: &str) -> Result<(), StoreError> {
+        self.backend.release(key, Member::me())
+    }
+
+    /// The record shared across instances under `key` ([`cluster::ClusterOps::shared_record`]).
+    pub fn shared_record(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.backend.shared_record(key)
+    }
+
+    /// Updates the record shared across instances under `key` in one step.
+    pub fn update_shared_record(
+        &self,
+        key: &str,
+        update: &mut cluster::SharedUpdate<'_>,
+    ) -> Result<(), StoreError> {
+        self.backend.update_shared_record(key, update)
+    }
+
+    /// Lets `key` go: in the back-end, then in this process.
+    fn release(&self, key: &str) {
+        if let Err(e) = self.backend.release(key, Member::me()) {
+            tracing::warn!(claim = %key, error = %e, "cannot release a claim: it ends with this run");
+        }
+        self.unhold(key);
+    }
+
+    fn unhold(&self, key: &str) {
+        self.held
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(key);
+    }
+
+    /// Whether the member a token names ([`Member::token`]) is alive.
+    pub fn member_alive(&self, who: &Member) -> Result<bool, StoreError> {
+        if who == Member::me() {
+            return Ok(true);
+        }
+        self.backend.is_alive(who, cluster::expiry())
+    }
+
+    /// Records this process as a member, alive now ([`cluster`]).
+    pub fn join(&self) -> Result<(), StoreError> {
+        self.backend.join(Member::me())
+    }
+
+    /// Records this process as still alive ([`cluster`]).
+    pub fn heartbeat(&self) -> Result<(), StoreError> {
+        self.backend.heartbeat(Member::me(), cluster::expiry())
+    }
+
+    /// The names of the instances alive now (none for the embedded store: it has one process,
+    /// and a running server holds its file).
+    pub fn alive_members(&self) -> Result<Vec<String>, StoreError> {
+        self.backend.alive(cluster::expiry())
     }
 
     /// Reads alert `key`'s state, lets `decide` return the new state and the events it

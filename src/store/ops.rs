@@ -19,7 +19,7 @@ pub type AlertDecision<'f> = dyn FnMut(Option<AlertState>) -> (AlertState, Vec<A
 
 /// What a store back-end does outside a write transaction: reads, and the few writes that are
 /// a transaction of their own.
-pub trait Backend: Send + Sync {
+pub trait Backend: super::cluster::ClusterOps + Send + Sync {
     /// Runs `body` in one write transaction and commits it durably when `body` succeeds
     /// (nothing of it stays when it fails).
     fn write_dyn(&self, body: &mut TxnBody<'_>) -> Result<(), StoreError>;

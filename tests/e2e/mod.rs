@@ -22,6 +22,7 @@ mod ftp_matrix;
 mod ftp_wire;
 mod ftps;
 mod gate;
+mod ha;
 mod host_key;
 mod intake;
 mod ipv6;

@@ -12,27 +12,27 @@ const SSHD: &str = "/usr/sbin/sshd";
 const SFTP_SERVER: &str = "/usr/lib/openssh/sftp-server";
 
 /// sshd is needed; skipped (with a reason) outside CI, a failure in CI.
-fn no_sshd() -> bool {
+pub(super) fn no_sshd() -> bool {
     let found = Path::new(SSHD).exists() && Path::new(SFTP_SERVER).exists();
     (!found && skip(&format!("{SSHD} is not installed (openssh-server)"))) || missing("ssh-keygen")
 }
 
 /// A throwaway sshd on a loopback port, key login only.
-struct Sshd {
+pub(super) struct Sshd {
     child: Option<Child>,
     port: u16,
     /// `TYPE BASE64` of its host key.
-    host_key: String,
+    pub(super) host_key: String,
     /// The client key authorized to log in.
     client_key: PathBuf,
     /// The remote folders.
-    pick_up: PathBuf,
+    pub(super) pick_up: PathBuf,
     drop_off: PathBuf,
     _dir: tempfile::TempDir,
 }
 
 impl Sshd {
-    fn start() -> Sshd {
+    pub(super) fn start() -> Sshd {
         Sshd::start_with(false)
     }
 
@@ -137,7 +137,7 @@ impl Sshd {
     }
 
     /// The `[partner.remote]` table for the cart `uc`.
-    fn remote_table(&self, host_key: &str, delete: bool) -> String {
+    pub(super) fn remote_table(&self, host_key: &str, delete: bool) -> String {
         let user = String::from_utf8(Command::new("id").arg("-un").output().unwrap().stdout)
             .unwrap()
             .trim()
@@ -196,7 +196,7 @@ fn ship_whole_order(g: &Gateway, order: &Path, cust_ref: &str, tracking: &str, f
 }
 
 /// Writes a file into a folder the way an uploader should: temp name, then rename.
-fn put(dir: &Path, name: &str, content: &str) {
+pub(super) fn put(dir: &Path, name: &str, content: &str) {
     let tmp = dir.join(format!(".{name}.tmp"));
     std::fs::write(&tmp, content).unwrap();
     std::fs::rename(&tmp, dir.join(name)).unwrap();

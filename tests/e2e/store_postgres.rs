@@ -48,3 +48,32 @@ fn serve_on_postgres_processes_an_ultracart_upload_and_orders_show_reads_it() {
     g.spawn();
     assert_eq!(show(&g, "PG-1")["history"], shown["history"]);
 }
+
+#[test]
+fn orders_show_on_a_database_serve_never_started_on_says_so() {
+    let Some(cluster) = PgCluster::shared() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let url_file = dir.path().join("store-url");
+    std::fs::write(&url_file, cluster.database_url()).unwrap();
+    let config = dir.path().join("wharf.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "data_dir = \"data\"\n\n[store]\npostgres_file = \"{}\"\n\n[[partner]]\nname = \"wh\"\nrole = \"warehouse\"\nformat = \"canonical\"\npassword = \"x\"\n",
+            url_file.display()
+        ),
+    )
+    .unwrap();
+    let out = run(Command::new(env!("CARGO_BIN_EXE_wharf"))
+        .args(["orders", "--config"])
+        .arg(&config)
+        .args(["show", "PG-1"]));
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("holds no Wharf store yet: `wharf serve` creates it"),
+        "{}",
+        text(&out)
+    );
+}

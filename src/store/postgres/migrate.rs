@@ -6,10 +6,16 @@ use super::{Conn, db_err, wait};
 use crate::store::StoreError;
 
 /// Every migration: (version, SQL), oldest first. A new one is a new file and a new line.
-const MIGRATIONS: &[(i32, &str)] = &[(
-    1,
-    include_str!("../../../migrations/postgres/0001_init.sql"),
-)];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (
+        1,
+        include_str!("../../../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        2,
+        include_str!("../../../migrations/postgres/0002_cluster.sql"),
+    ),
+];
 
 /// The advisory-lock key held while migrating ("WHARFM").
 const MIGRATE_LOCK: i64 = 0x5748_4152_464d;
@@ -61,4 +67,35 @@ pub(super) fn run(conn: &Conn<'_>) -> Result<i32, StoreError> {
         newest = *version;
     }
     Ok(newest)
+}
+
+/// For a reader (which never migrates): an error saying what to do when the database has no
+/// schema yet, or an older one than this binary reads.
+pub(super) fn check_current(conn: &Conn<'_>) -> Result<(), StoreError> {
+    let c = conn.client()?;
+    let newest = MIGRATIONS.last().map_or(0, |(v, _)| *v);
+    let found = match wait(c.query_one("SELECT max(version) FROM schema_version", &[])) {
+        Ok(row) => row
+            .try_get::<_, Option<i32>>(0)
+            .map_err(db_err)?
+            .unwrap_or(0),
+        Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::UNDEFINED_TABLE) => 0,
+        Err(e) => return Err(db_err(e)),
+    };
+    if found == 0 {
+        return Err(StoreError::Db(
+            "the database holds no Wharf store yet: `wharf serve` creates it at its first start"
+                .into(),
+        ));
+    }
+    if found < newest {
+        return Err(StoreError::Db(
+            format!(
+                "the database's schema is version {found}, this wharf reads version {newest}: \
+                 start this version's `wharf serve` once to bring it up to date"
+            )
+            .into(),
+        ));
+    }
+    Ok(())
 }

@@ -20,6 +20,7 @@
 //! The schema is kept in `migrations/postgres/NNNN_*.sql` and applied at open, each in the
 //! transaction that records its version in `schema_version` ([`migrate`]).
 
+mod cluster;
 mod migrate;
 mod reads;
 mod txn;
@@ -135,6 +136,7 @@ impl PgStore {
     pub fn open_read_only(url: &str) -> Result<PgStore, StoreError> {
         let store = PgStore::connect(url, true)?;
         let conn = store.conn().map_err(|e| store.open_err(e))?;
+        migrate::check_current(&conn).map_err(|e| store.open_err(e))?;
         drop(conn);
         Ok(store)
     }

@@ -27,6 +27,9 @@ macro_rules! forward {
     };
 }
 
+/// One process: the single-process claims (every one granted).
+impl crate::store::cluster::ClusterOps for RedbStore {}
+
 impl Backend for RedbStore {
     fn write_dyn(&self, body: &mut TxnBody<'_>) -> Result<(), StoreError> {
         self.write(|t| body(t))

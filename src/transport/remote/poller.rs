@@ -82,7 +82,39 @@ impl Poller {
     async fn run(mut self, shutdown: Shutdown) {
         let every = self.remote.poll_every;
         let mut failures = 0u32;
+        // One instance polls a partner at a time: the one holding its lease in the store
+        // (renewed before each poll; a dead holder's lease ends with its heartbeat, and the next
+        // instance to try takes it: within the claim expiry plus one interval).
+        let lease = format!("remote\u{1f}{}", self.partner);
+        let mut polling = true;
         loop {
+            match self.store.lease(&lease) {
+                Ok(Ok(())) => {
+                    if !polling {
+                        info!(partner = %self.partner, "pull mode: this instance polls the partner's server now");
+                        polling = true;
+                        self.previous.clear();
+                    }
+                }
+                Ok(Err(holder)) => {
+                    if polling {
+                        info!(partner = %self.partner, holder = %holder, "pull mode: another instance polls the partner's server");
+                        polling = false;
+                    }
+                    tokio::select! {
+                        _ = tokio::time::sleep(every) => continue,
+                        _ = shutdown.wait() => return,
+                    }
+                }
+                Err(e) => {
+                    warn!(partner = %self.partner, error = %e, "pull mode: cannot renew the lease to poll; not polling");
+                    polling = false;
+                    tokio::select! {
+                        _ = tokio::time::sleep(every) => continue,
+                        _ = shutdown.wait() => return,
+                    }
+                }
+            }
             let result = tokio::select! {
                 r = self.poll_once() => r,
                 _ = shutdown.wait() => return,
@@ -112,8 +144,11 @@ impl Poller {
             };
             tokio::select! {
                 _ = tokio::time::sleep(delay) => {}
-                _ = shutdown.wait() => return,
+                _ = shutdown.wait() => break,
             }
+        }
+        if polling && let Err(e) = self.store.end_lease(&lease) {
+            tracing::debug!(error = %e, "pull mode: the lease ends with this run");
         }
     }
 
