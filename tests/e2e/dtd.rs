@@ -723,7 +723,8 @@ fn upload(g: &Gateway, name: &str, body: &str) {
 fn rejection(g: &Gateway, name: &str) -> String {
     let report = g.home("uc").join(format!("error/{name}.error.txt"));
     g.wait_file(&report);
-    assert!(g.home("uc").join(format!("error/{name}")).exists());
+    // The report is written before the input moves beside it: wait for the input too.
+    g.wait_file(&g.home("uc").join(format!("error/{name}")));
     std::fs::read_to_string(report).unwrap()
 }
 
