@@ -196,10 +196,18 @@ impl Pipeline {
         let _faults = crate::faults::for_file(input.bytes.as_deref().unwrap_or_default());
         let hash = input.hash.clone();
         let key = job_key(&a.partner, &a.rel);
+        let _numbering = settle::new_file();
         let plan = match self.store.job(&key)? {
             Some(job) if job.file_hash == hash => {
                 info!("resuming after a restart");
-                job.plan
+                match job.parts {
+                    Some(parts) if !parts.last => {
+                        settle::publish_outputs(&self.store, &key, &job.plan)?;
+                        drop(job.plan);
+                        self.resume_parts(&partner, a, &input, &key, parts)?
+                    }
+                    _ => job.plan,
+                }
             }
             Some(stale) => {
                 info!(
@@ -269,6 +277,28 @@ impl Pipeline {
             attempts::abandon(&self.store, key);
         }
         decided
+    }
+
+    /// Goes on deciding a batch decided in parts up to `parts` before a restart (see
+    /// `cart_file.rs`), from the input read again.
+    fn resume_parts(
+        &self,
+        partner: &crate::config::Partner,
+        a: &Arrival,
+        input: &input::Input,
+        key: &str,
+        parts: crate::store::Parts,
+    ) -> Result<crate::store::Plan, PipelineError> {
+        let bytes = input.bytes.as_deref().unwrap_or_default();
+        let transcoded = crate::formats::to_utf8(partner.format, bytes);
+        let bytes = transcoded.as_deref().unwrap_or(bytes);
+        let d = self.deciding(partner, a, key, &input.hash);
+        let report = d.report(bytes.len());
+        info!(
+            decided = parts.decided,
+            "going on with the batch after its last part decided"
+        );
+        cart_file::resume(&d, bytes, report, parts)
     }
 
     /// Decides a file's bytes by its partner's role (an aborted upload is rejected unread) and

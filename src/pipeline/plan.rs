@@ -9,7 +9,7 @@ use super::{Pipeline, PipelineError};
 use crate::config::Partner;
 use crate::intake::Arrival;
 use crate::layout::{self, Folder, HomeLayout, free_name};
-use crate::store::{Job, Plan, StoreError, Txn};
+use crate::store::{Job, Parts, Plan, StoreError, Txn};
 
 /// One input being decided: who sent it, where its home is, and the job it will record.
 pub(super) struct Deciding<'a> {
@@ -56,16 +56,31 @@ impl Deciding<'_> {
         &self,
         f: impl FnOnce(&mut Txn<'_>) -> Result<Plan, StoreError>,
     ) -> Result<Plan, PipelineError> {
+        self.record_job(|txn| Ok((f(txn)?, None)))
+    }
+
+    /// Like [`Deciding::in_txn`], for one part of a batch decided in parts: `f` also returns
+    /// how far the decision has gone with this part.
+    pub fn in_txn_parts(
+        &self,
+        f: impl FnOnce(&mut Txn<'_>) -> Result<(Plan, Parts), StoreError>,
+    ) -> Result<Plan, PipelineError> {
+        self.record_job(|txn| f(txn).map(|(plan, parts)| (plan, Some(parts))))
+    }
+
+    fn record_job(
+        &self,
+        f: impl FnOnce(&mut Txn<'_>) -> Result<(Plan, Option<Parts>), StoreError>,
+    ) -> Result<Plan, PipelineError> {
         Ok(self.p.store().write(|txn| {
-            let plan = f(txn)?;
-            txn.put_job(
-                self.key,
-                &Job {
-                    file_hash: self.hash.to_string(),
-                    plan: plan.clone(),
-                },
-            )?;
-            Ok(plan)
+            let (plan, parts) = f(txn)?;
+            let job = Job {
+                file_hash: self.hash.to_string(),
+                plan,
+                parts,
+            };
+            txn.put_job(self.key, &job)?;
+            Ok(job.plan)
         })?)
     }
 

@@ -36,7 +36,9 @@ pub use api_requests::{KEEP_MS as API_ANSWER_KEEP_MS, RecordedAnswer};
 pub use attempts::Attempts;
 pub use cust_ref::assign_cust_ref;
 pub use inventory::KnownLevel;
-pub use records::{Delivery, HistoryEntry, Job, OrderRecord, OutputKind, Plan, PlannedOutput};
+pub use records::{
+    Delivery, HistoryEntry, Job, OrderRecord, OutputKind, Parts, Plan, PlannedOutput,
+};
 pub use remote::RemoteSeen;
 pub use summary::{DayCounts, ListQuery, OrderPage, OrderQuery, OrderSummary, day_of, now_ms};
 

@@ -105,9 +105,10 @@ mod values;
 #[cfg(test)]
 mod tests;
 
-use super::{DecodeError, DecodeOptions, Decoded, Format, FormatSpec, Role};
+use super::{DecodeError, DecodeOptions, Decoded, EachOrder, Format, FormatSpec, Role};
 use jiff::tz::TimeZone;
 use scan::{Scanner, utf8};
+use std::ops::ControlFlow;
 use to_canonical::Mapper;
 use values::ORDER_TIME_ZONE;
 
@@ -120,19 +121,33 @@ pub const FORMAT: Format = Format(&FormatSpec {
     reader: "the XML parser",
     keys: &["dtd", "dtd_mode", "distribution_center", "kits"],
     decode: |_, bytes, opts| decode(bytes, opts),
+    each: Some(|_, bytes, opts, each| decode_each(bytes, opts, each)),
     to_utf8: crate::validate::utf16_to_utf8,
     renderer: Some(&render::UltraCart),
 });
 
 /// Decodes an UltraCart export file (see the module doc).
 pub fn decode(bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded, DecodeError> {
+    let mut decoded = Decoded::default();
+    decode_each(bytes, opts, &mut |order| {
+        decoded.orders.push(order);
+        ControlFlow::Continue(())
+    })?;
+    Ok(decoded)
+}
+
+/// Decodes an UltraCart export file order by order: `each` gets every order as its end tag is
+/// read, and may stop the reading.
+pub fn decode_each(
+    bytes: &[u8],
+    opts: &DecodeOptions,
+    each: &mut EachOrder<'_>,
+) -> Result<(), DecodeError> {
     let transcoded = crate::validate::utf16_to_utf8(bytes);
     let text = utf8(transcoded.as_deref().unwrap_or(bytes))?;
     let tz = TimeZone::get(ORDER_TIME_ZONE).map_err(|e| {
         DecodeError::Other(format!("time zone {ORDER_TIME_ZONE} is not available: {e}"))
     })?;
     let mapper = Mapper::new(opts, tz);
-    let mut decoded = Decoded::default();
-    Scanner::new(text).run(|raw| decoded.orders.push(mapper.order(&raw)))?;
-    Ok(decoded)
+    Scanner::new(text).run(|raw| each(mapper.order(&raw)))
 }

@@ -8,6 +8,7 @@ use super::slots::{ItemSlot, OrderSlot};
 use crate::formats::DecodeError;
 use quick_xml::Reader;
 use quick_xml::events::{BytesRef, BytesStart, BytesText, Event};
+use std::ops::ControlFlow;
 
 /// The root element.
 const ROOT: &str = "export";
@@ -80,6 +81,8 @@ pub(super) struct Scanner<'a> {
     order: Option<RawOrder>,
     item: Option<RawItem>,
     capture: Option<Capture>,
+    /// The callback asked to stop reading.
+    stopped: bool,
 }
 
 impl<'a> Scanner<'a> {
@@ -101,12 +104,17 @@ impl<'a> Scanner<'a> {
             order: None,
             item: None,
             capture: None,
+            stopped: false,
         }
     }
 
-    /// Reads to the end, calling `emit` with each order as its end tag is read.
-    pub(super) fn run(mut self, mut emit: impl FnMut(RawOrder)) -> Result<(), DecodeError> {
-        loop {
+    /// Reads to the end, calling `emit` with each order as its end tag is read, or until `emit`
+    /// says `Break`.
+    pub(super) fn run(
+        mut self,
+        mut emit: impl FnMut(RawOrder) -> ControlFlow<()>,
+    ) -> Result<(), DecodeError> {
+        while !self.stopped {
             let pos = usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX);
             let event = match self.reader.read_event() {
                 Ok(event) => event,
@@ -142,6 +150,7 @@ impl<'a> Scanner<'a> {
                 Event::Eof => return self.eof(),
             }
         }
+        Ok(())
     }
 
     fn error_at(&mut self, pos: usize, message: impl Into<String>) -> DecodeError {
@@ -159,7 +168,7 @@ impl<'a> Scanner<'a> {
         e: &BytesStart<'_>,
         pos: usize,
         empty: bool,
-        emit: &mut impl FnMut(RawOrder),
+        emit: &mut impl FnMut(RawOrder) -> ControlFlow<()>,
     ) -> Result<(), DecodeError> {
         let qname = e.name();
         let name: &str = qname.as_ref();
@@ -230,7 +239,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// An element at `depth` has closed.
-    fn close(&mut self, depth: usize, emit: &mut impl FnMut(RawOrder)) {
+    fn close(&mut self, depth: usize, emit: &mut impl FnMut(RawOrder) -> ControlFlow<()>) {
         if let Some(capture) = self.capture.take_if(|c| c.depth == depth) {
             self.store(capture);
         } else if depth == ORDER_CHILD_DEPTH && self.item.is_some() {
@@ -239,7 +248,7 @@ impl<'a> Scanner<'a> {
             }
         } else if depth == ORDER_DEPTH {
             if let Some(order) = self.order.take() {
-                emit(order);
+                self.stopped = emit(order).is_break();
             }
         } else if depth == 1 {
             self.part = Part::Epilog;
