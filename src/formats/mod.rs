@@ -42,10 +42,15 @@ pub type DecodeFn = fn(Option<&str>, &[u8], &DecodeOptions) -> Result<Decoded, D
 /// the reading there.
 pub type EachOrder<'a> = dyn FnMut(DecodedOrder) -> std::ops::ControlFlow<()> + 'a;
 
-/// A format's streaming decoder: like [`DecodeFn`], but each order goes to the callback as it
-/// is read, so that only one order's fields are held at a time.
-pub type EachFn =
-    fn(Option<&str>, &[u8], &DecodeOptions, &mut EachOrder<'_>) -> Result<(), DecodeError>;
+/// A format's streaming decoder: like [`DecodeFn`], but it reads the file from a reader and
+/// each order goes to the callback as it is read, so that neither the file nor more than one
+/// order's fields are held at a time.
+pub type EachFn = fn(
+    Option<&str>,
+    &mut dyn std::io::Read,
+    &DecodeOptions,
+    &mut EachOrder<'_>,
+) -> Result<(), DecodeError>;
 
 /// Everything the rest of Wharf knows about one file format. Each format defines its own in
 /// its folder (`ultracart::FORMAT`, ...), and [`FORMATS`] registers them: the configuration,
@@ -293,7 +298,7 @@ pub fn decode_each_named(
         each(order)
     };
     match format.spec().each {
-        Some(stream) => stream(Some(file_name), bytes, opts, &mut each),
+        Some(stream) => stream(Some(file_name), &mut &bytes[..], opts, &mut each),
         None => {
             let decoded = (format.spec().decode)(Some(file_name), bytes, opts)?;
             for order in decoded.orders {
@@ -304,6 +309,28 @@ pub fn decode_each_named(
             Ok(())
         }
     }
+}
+
+/// Like [`decode_each_named`], reading the file from `source` rather than from bytes held
+/// whole; only for a format with a streaming decoder ([`FormatSpec::each`]).
+pub fn decode_each_read(
+    format: Format,
+    file_name: &str,
+    source: &mut dyn std::io::Read,
+    opts: &DecodeOptions,
+    each: &mut EachOrder<'_>,
+) -> Result<(), DecodeError> {
+    let Some(stream) = format.spec().each else {
+        return Err(DecodeError::Other(format!(
+            "{} files are not read as a stream",
+            format.as_str()
+        )));
+    };
+    let since = opts.accept_orders_since;
+    stream(Some(file_name), source, opts, &mut |mut order| {
+        go_live::apply_one(&mut order, since);
+        each(order)
+    })
 }
 
 /// Read as they are: no transcoding.

@@ -20,6 +20,7 @@
 //! skipped (the file is the same: its hash is the job's).
 
 use super::dtd_check::{DtdVerdict, DtdWarnings, check_dtd};
+use super::input::Source;
 use super::orders::{self, Applied, Applying};
 use super::plan::Deciding;
 use super::report::Report;
@@ -64,16 +65,16 @@ fn part_len() -> usize {
     PART
 }
 
-/// Decodes and applies the cart file `bytes`, records the job, and returns its plan (for a
+/// Decodes and applies the cart file `source` reads, records the job, and returns its plan (for a
 /// batch, the last part's: the parts before it are out already).
 pub(super) fn decide(
     d: &Deciding<'_>,
-    bytes: &[u8],
+    source: Source<'_>,
     report: Report,
 ) -> Result<Plan, PipelineError> {
     let (partner, a) = (d.partner, d.arrival);
     let checked = match contain::parse(partner.format.spec().reader, || {
-        check(partner, &a.path, bytes)
+        check(partner, &a.path, source)
     }) {
         Ok(checked) => checked,
         Err(e) => return d.reject(report, &e.to_string()),
@@ -96,7 +97,7 @@ pub(super) fn decide(
         None => in_parts(
             d,
             &to,
-            bytes,
+            source,
             report,
             Parts {
                 warnings,
@@ -114,7 +115,7 @@ pub(super) fn decide(
 /// before a restart; the last part's plan.
 pub(super) fn resume(
     d: &Deciding<'_>,
-    bytes: &[u8],
+    source: Source<'_>,
     report: Report,
     parts: Parts,
 ) -> Result<Plan, PipelineError> {
@@ -127,7 +128,7 @@ pub(super) fn resume(
     let wh_out = d.p.config().partner_home(&warehouse.name).out_dir();
     let file_label = d.file_label();
     let to = applying(d, &warehouse, &wh_out, &file_label);
-    in_parts(d, &to, bytes, report, parts)
+    in_parts(d, &to, source, report, parts)
 }
 
 fn warehouse(d: &Deciding<'_>) -> Option<std::sync::Arc<Partner>> {
@@ -176,7 +177,7 @@ fn final_plan(
 fn in_parts(
     d: &Deciding<'_>,
     to: &Applying<'_>,
-    bytes: &[u8],
+    source: Source<'_>,
     report: Report,
     mut parts: Parts,
 ) -> Result<Plan, PipelineError> {
@@ -184,7 +185,7 @@ fn in_parts(
     let mut seen = 0;
     let mut pending = Vec::new();
     let mut failed = None;
-    let read = decode_each(d.partner, &d.arrival.path, bytes, &mut |order| {
+    let read = decode_each(d.partner, &d.arrival.path, source, &mut |order| {
         seen += 1;
         if seen <= done {
             return ControlFlow::Continue(());
@@ -278,10 +279,10 @@ struct Checked {
 /// With `dtd_mode = "report"`, a file whose only problems are validity errors (well-formed,
 /// loading nothing, within the limits) is decoded all the same and its errors come back as
 /// warnings; when the decoder cannot read it either, the reason names both.
-fn check(partner: &Partner, path: &Path, bytes: &[u8]) -> Result<Checked, Unreadable> {
+fn check(partner: &Partner, path: &Path, source: Source<'_>) -> Result<Checked, Unreadable> {
     let mut warnings = None;
     if let Some(dtd) = &partner.dtd {
-        match check_dtd(dtd, path, bytes) {
+        match check_dtd(dtd, path, source.reader()) {
             DtdVerdict::Valid => {}
             DtdVerdict::Invalid(w) if partner.dtd_mode == DtdMode::Report => warnings = Some(w),
             DtdVerdict::Invalid(w) => return Err(Unreadable::Dtd(w.reason())),
@@ -290,7 +291,7 @@ fn check(partner: &Partner, path: &Path, bytes: &[u8]) -> Result<Checked, Unread
     }
     let mut kept = Some(Vec::new());
     let limit = part_len();
-    let read = decode_each(partner, path, bytes, &mut |order| {
+    let read = decode_each(partner, path, source, &mut |order| {
         if let Some(orders) = &mut kept {
             if orders.len() < limit {
                 orders.push(order);
@@ -312,10 +313,11 @@ fn check(partner: &Partner, path: &Path, bytes: &[u8]) -> Result<Checked, Unread
     }
 }
 
+/// Decodes the file order by order, from its bytes or from the open file.
 fn decode_each(
     partner: &Partner,
     path: &Path,
-    bytes: &[u8],
+    source: Source<'_>,
     each: &mut formats::EachOrder<'_>,
 ) -> Result<(), DecodeError> {
     let name = path
@@ -323,11 +325,14 @@ fn decode_each(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let name = crate::layout::names::original_name(&name).unwrap_or(name);
-    formats::decode_each_named(
-        partner.format,
-        &name,
-        bytes,
-        &partner.decode_options(),
-        each,
-    )
+    let opts = partner.decode_options();
+    match source {
+        Source::Bytes(bytes) => {
+            formats::decode_each_named(partner.format, &name, bytes, &opts, each)
+        }
+        Source::File(_) => {
+            let mut reader = source.reader();
+            formats::decode_each_read(partner.format, &name, &mut reader, &opts, each)
+        }
+    }
 }

@@ -107,7 +107,8 @@ mod tests;
 
 use super::{DecodeError, DecodeOptions, Decoded, EachOrder, Format, FormatSpec, Role};
 use jiff::tz::TimeZone;
-use scan::{Scanner, utf8};
+use scan::Scanner;
+use std::io::Read;
 use std::ops::ControlFlow;
 use to_canonical::Mapper;
 use values::ORDER_TIME_ZONE;
@@ -121,7 +122,7 @@ pub const FORMAT: Format = Format(&FormatSpec {
     reader: "the XML parser",
     keys: &["dtd", "dtd_mode", "distribution_center", "kits"],
     decode: |_, bytes, opts| decode(bytes, opts),
-    each: Some(|_, bytes, opts, each| decode_each(bytes, opts, each)),
+    each: Some(|_, source, opts, each| decode_read(source, opts, each)),
     to_utf8: crate::validate::utf16_to_utf8,
     renderer: Some(&render::UltraCart),
 });
@@ -143,11 +144,38 @@ pub fn decode_each(
     opts: &DecodeOptions,
     each: &mut EachOrder<'_>,
 ) -> Result<(), DecodeError> {
-    let transcoded = crate::validate::utf16_to_utf8(bytes);
-    let text = utf8(transcoded.as_deref().unwrap_or(bytes))?;
+    decode_read(bytes, opts, each)
+}
+
+/// Decodes the UltraCart export file `source` reads, order by order, holding one order's
+/// fields at a time (never the file): see [`decode_each`].
+pub fn decode_read(
+    mut source: impl Read,
+    opts: &DecodeOptions,
+    each: &mut EachOrder<'_>,
+) -> Result<(), DecodeError> {
+    let mut head = Vec::with_capacity(4);
+    (&mut source)
+        .take(4)
+        .read_to_end(&mut head)
+        .map_err(|e| DecodeError::Other(format!("cannot read the file: {e}")))?;
+    let (encoding, bom) = crate::validate::sniff(&head);
+    let rest = std::io::Cursor::new(head.split_off(bom)).chain(source);
+    let text: Box<dyn Read + '_> = match encoding {
+        crate::validate::Encoding::Utf16 { big_endian } => {
+            Box::new(crate::validate::Utf16ToUtf8::new(rest, big_endian))
+        }
+        _ => Box::new(rest),
+    };
+    let checked = crate::validate::Utf8Check::new(text);
+    let bad_utf8 = checked.found.clone();
     let tz = TimeZone::get(ORDER_TIME_ZONE).map_err(|e| {
         DecodeError::Other(format!("time zone {ORDER_TIME_ZONE} is not available: {e}"))
     })?;
     let mapper = Mapper::new(opts, tz);
-    Scanner::new(text).run(|raw| each(mapper.order(&raw)))
+    let source = std::io::BufReader::with_capacity(READ_BUFFER, checked);
+    Scanner::new(source, bad_utf8).run(|raw| each(mapper.order(&raw)))
 }
+
+/// How much of the file is read at a time.
+const READ_BUFFER: usize = 64 * 1024;
