@@ -43,7 +43,8 @@ impl Input {
         }
     }
 
-    /// The file's first `n` bytes (fewer when it is shorter).
+    /// The file's first `n` bytes (fewer when it is shorter), for the test hooks.
+    #[cfg(debug_assertions)]
     pub fn head(&self, n: usize) -> Vec<u8> {
         let mut head = Vec::new();
         if let Some(source) = self.source() {
