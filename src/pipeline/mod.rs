@@ -19,7 +19,7 @@ mod holds;
 mod input;
 mod inventory;
 mod lanes;
-mod memory;
+pub mod memory;
 mod naming;
 mod operator;
 mod orders;
