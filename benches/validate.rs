@@ -19,7 +19,8 @@
 //! that child, from `wait4`) are printed, with the time ratio. Targets: Wharf no slower than
 //! xmllint, Wharf under 64 MB.
 //!
-//! `cargo bench --bench validate`; `WHARF_BENCH_MB` sets the batch size (default 50).
+//! `cargo bench --bench validate`; `WHARF_BENCH_MB` sets the batch size (default 50);
+//! `WHARF_BENCH_KEEP=DIR` writes the two batches into DIR and leaves them there (to profile).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -101,8 +102,11 @@ fn main() -> Result<()> {
         return Ok(());
     }
     let tmp = tempfile::tempdir()?;
+    // WHARF_BENCH_KEEP=DIR: the batches are written (and left) there, for profiling.
+    let dir = std::env::var_os("WHARF_BENCH_KEEP")
+        .map_or_else(|| tmp.path().to_path_buf(), PathBuf::from);
     println!("load average at start: {}", load_average());
-    let valid = tmp.path().join("batch.xml");
+    let valid = dir.join("batch.xml");
     let started = Instant::now();
     let (bytes, orders) = write_batch(&valid, mb * 1_000_000, &[])?;
     println!(
@@ -110,7 +114,7 @@ fn main() -> Result<()> {
         bytes as f64 / 1e6,
         started.elapsed()
     );
-    let invalid = tmp.path().join("batch-invalid.xml");
+    let invalid = dir.join("batch-invalid.xml");
     let at = [orders / 3, orders * 2 / 3, orders].map(|n| n.max(1));
     let faults: Vec<(u64, &str)> = at.iter().copied().zip(FAULTS).collect();
     let (invalid_bytes, _) = write_batch(&invalid, mb * 1_000_000, &faults)?;

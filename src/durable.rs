@@ -85,16 +85,23 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
 
 /// Moves a file to `dest` (same file system), creating the folder, and makes the move durable.
 pub fn move_file(src: &Path, dest: &Path) -> io::Result<()> {
+    let dir = move_unsynced(src, dest)?;
+    sync_dir(&dir)?;
+    if let Some(src_dir) = src.parent() {
+        sync_dir(src_dir)?;
+    }
+    Ok(())
+}
+
+/// Moves a file to `dest` (same file system), creating the folder; returns that folder. The
+/// move is durable only once the caller fsyncs both folders (once for many moves).
+pub fn move_unsynced(src: &Path, dest: &Path) -> io::Result<PathBuf> {
     let dir = dest
         .parent()
         .ok_or_else(|| io::Error::other("destination has no folder"))?;
     fs::create_dir_all(dir)?;
     fs::rename(src, dest)?;
-    sync_dir(dir)?;
-    if let Some(src_dir) = src.parent() {
-        sync_dir(src_dir)?;
-    }
-    Ok(())
+    Ok(dir.to_path_buf())
 }
 
 #[cfg(test)]

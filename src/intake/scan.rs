@@ -37,8 +37,9 @@ pub fn scan_in_folder(intake: &Intake, in_dir: &Path) -> usize {
             .count()
 }
 
-/// For each surviving upload marker: the file it marks was cut off by a crash. Moves it to
-/// its quarantine name and reports it as aborted; removes the marker. Returns the files.
+/// For each surviving upload marker: the file it marks was cut off by a crash, unless the file
+/// is sealed complete (see `markers.rs`). Moves a cut file to its quarantine name and reports
+/// it as aborted; removes the marker. Returns the cut files.
 fn set_aside_cut_uploads(
     intake: &Intake,
     files: &[(std::time::SystemTime, PathBuf)],
@@ -52,7 +53,10 @@ fn set_aside_cut_uploads(
             continue;
         };
         let data = marker.with_file_name(target);
-        if let Ok(meta) = std::fs::metadata(&data)
+        if super::markers::sealed(&data) {
+            // Complete and fsynced: the marker's removal was lost, not the upload's end.
+            tracing::info!(file = %data.display(), "an upload marker outlived its complete upload: the upload is processed");
+        } else if let Ok(meta) = std::fs::metadata(&data)
             && meta.is_file()
         {
             let hidden = data.with_file_name(cut_name(target));

@@ -2,7 +2,8 @@
 //! decode it with the partner's format, apply its orders to the store, and choose where it
 //! settles.
 //!
-//! A file of up to [`PART`] orders is decided at once, as one job. A bigger one (a batch) is
+//! A file of up to [`PART`] orders is decided at once, as one job, and so is any file decided
+//! in a group with other files (its decision commits with theirs). A bigger one (a batch) is
 //! decided in parts of [`PART`] orders, so that memory and each store transaction stay the size
 //! of a part whatever the size of the batch:
 //!
@@ -77,8 +78,14 @@ pub(super) fn decide(
     report: Report,
 ) -> Result<Plan, PipelineError> {
     let (partner, a) = (d.partner, d.arrival);
+    // In a group, the decision commits with the group's: it cannot send parts out before.
+    let limit = if d.shared.is_some() {
+        usize::MAX
+    } else {
+        part_len()
+    };
     let checked = match contain::parse(partner.format.spec().reader, || {
-        check(partner, &a.path, source)
+        check(partner, &a.path, source, limit)
     }) {
         Ok(checked) => checked,
         Err(e) => return d.reject(report, &e.to_string()),
@@ -277,13 +284,18 @@ struct Checked {
 }
 
 /// Checks a file by its partner's format, after checking it against the partner's DTD when
-/// one is configured: the file's orders when there are at most [`part_len`] of them (the
-/// others are dropped as they are read); why, when it cannot be read.
+/// one is configured: the file's orders when there are at most `limit` of them (else they are
+/// dropped as they are read); why, when it cannot be read.
 ///
 /// With `dtd_mode = "report"`, a file whose only problems are validity errors (well-formed,
 /// loading nothing, within the limits) is decoded all the same and its errors come back as
 /// warnings; when the decoder cannot read it either, the reason names both.
-fn check(partner: &Partner, path: &Path, source: Source<'_>) -> Result<Checked, Unreadable> {
+fn check(
+    partner: &Partner,
+    path: &Path,
+    source: Source<'_>,
+    limit: usize,
+) -> Result<Checked, Unreadable> {
     let mut warnings = None;
     if let Some(dtd) = &partner.dtd {
         match check_dtd(dtd, path, source.reader()) {
@@ -294,7 +306,6 @@ fn check(partner: &Partner, path: &Path, source: Source<'_>) -> Result<Checked, 
         }
     }
     let mut kept = Some(Vec::new());
-    let limit = part_len();
     let read = decode_each(partner, path, source, &mut |order| {
         if let Some(orders) = &mut kept {
             if orders.len() < limit {

@@ -43,11 +43,16 @@ struct Case {
 
 /// What the partners took from their `out/` folders: (partner/name, content), in order.
 #[derive(Default)]
-struct Taken(Vec<(String, String)>);
+pub(super) struct Taken(Vec<(String, String)>);
 
 impl Taken {
+    /// What was taken, as (partner/name, content).
+    pub(super) fn all(&self) -> &[(String, String)] {
+        &self.0
+    }
+
     /// Every partner takes (reads and deletes) every file in its `out/`.
-    fn take_all(&mut self, env: &Env) {
+    pub(super) fn take_all(&mut self, env: &Env) {
         for p in &env.config.partners {
             let out = env.config.partner_home(&p.name).join("out");
             let mut names: Vec<_> = std::fs::read_dir(&out)
@@ -77,7 +82,7 @@ fn owner(env: &Env, dir: &Path) -> String {
         .unwrap_or_else(|| panic!("{} is no partner's out/", dir.display()))
 }
 
-fn put(env: &Env, partner: &str, name: &str, body: &str) -> Arrival {
+pub(super) fn put(env: &Env, partner: &str, name: &str, body: &str) -> Arrival {
     let path = env.config.partner_home(partner).join("in").join(name);
     std::fs::write(&path, body).unwrap();
     Arrival {
@@ -90,7 +95,7 @@ fn put(env: &Env, partner: &str, name: &str, body: &str) -> Arrival {
     }
 }
 
-fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+pub(super) fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         if e.path().is_dir() {
@@ -331,7 +336,7 @@ fn assert_done(
 }
 
 /// An UltraCart order `id` (shipping method `method`, `qty` units of S).
-fn uc_order(id: &str, method: &str, qty: u32) -> String {
+pub(super) fn uc_order(id: &str, method: &str, qty: u32) -> String {
     let order = &ORDER[ORDER.find("<order>").unwrap()..ORDER.find("</export>").unwrap()];
     order
         .replace("R-1", id)
@@ -342,7 +347,7 @@ fn uc_order(id: &str, method: &str, qty: u32) -> String {
         )
 }
 
-fn uc_file(orders: &[String]) -> String {
+pub(super) fn uc_file(orders: &[String]) -> String {
     format!(
         "{}{}</export>\n",
         &ORDER[..ORDER.find("<order>").unwrap()],

@@ -15,10 +15,13 @@
 //! transaction at a time.
 //!
 //! A lane is a task fed by a channel. Its partner's arrivals wait in the channel (paths, not
-//! content, as in the intake queue); [`Lanes::finish`] closes every channel and waits until
+//! content, as in the intake queue); at its turn the lane takes every arrival waiting (up to a
+//! group's worth) and processes them in order, the small fresh ones decided and settled as
+//! groups (`group.rs`), so a burst of uploads shares its store commits and fsyncs; [`Lanes::finish`] closes every channel and waits until
 //! each lane has processed what it holds, which is how the server drains at shutdown.
 
 use super::Pipeline;
+use super::group::GROUP_MAX;
 use crate::intake::Arrival;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -92,9 +95,17 @@ impl Lane {
         let (tx, mut rx) = mpsc::unbounded_channel::<Arrival>();
         let task = tokio::spawn(async move {
             while let Some(arrival) = rx.recv().await {
-                // The semaphore is never closed; were it, the file would run unthrottled.
+                let mut batch = vec![arrival];
+                // The semaphore is never closed; were it, the files would run unthrottled.
                 let _turn = at_once.acquire().await.ok();
-                pipeline.process_async(arrival).await;
+                // Everything waiting by the lane's turn goes together.
+                while batch.len() < GROUP_MAX {
+                    match rx.try_recv() {
+                        Ok(a) => batch.push(a),
+                        Err(_) => break,
+                    }
+                }
+                pipeline.process_batch_async(batch).await;
             }
         });
         Lane { tx, task }

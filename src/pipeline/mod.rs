@@ -7,6 +7,9 @@
 //! steps after it are idempotent and each is recorded when done, so a replay after a crash at
 //! any point (the start-up scan finds the input still in `in/`) finishes the same plan instead
 //! of deciding again: no order is sent twice and every input ends in exactly one place.
+//!
+//! A burst of small files from one partner is decided in one transaction and carried out step
+//! by step together (`group.rs`), each file keeping its own job, plan and outcome.
 
 mod acknowledge;
 mod attempts;
@@ -15,6 +18,7 @@ mod cart_file;
 mod catalog;
 mod contain;
 mod dtd_check;
+mod group;
 mod holds;
 mod input;
 mod inventory;
@@ -29,6 +33,7 @@ mod refuse;
 mod report;
 pub mod requests;
 mod settle;
+mod settle_group;
 mod shipments;
 mod unreadable;
 pub mod waiters;
@@ -155,17 +160,14 @@ impl Pipeline {
         lanes.finish().await;
     }
 
-    pub(crate) async fn process_async(&self, arrival: Arrival) {
+    /// Processes `batch` (one partner's arrivals, in order) on a file thread of its own
+    /// (see [`contain`]); what cannot be processed is logged and left in place.
+    pub(crate) async fn process_batch_async(&self, batch: Vec<Arrival>) {
         let me = self.clone();
-        let label = arrival.path.display().to_string();
-        match contain::on_file_thread("wharf-file", move || me.process(&arrival)).await {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => {
-                warn!(file = %label, error = %e, "file left in place, will be retried at the next start")
-            }
-            Err(e) => {
-                tracing::error!(file = %label, error = %e, "file processing failed (panicked): file left in place, will be retried at the next start")
-            }
+        let n = batch.len();
+        if let Err(e) = contain::on_file_thread("wharf-file", move || me.process_batch(batch)).await
+        {
+            tracing::error!(files = n, error = %e, "file processing failed (panicked): files left in place, will be retried at the next start");
         }
     }
 
@@ -229,31 +231,15 @@ impl Pipeline {
             None => self.decide(&partner, a, &input, &key)?,
         };
         drop(input);
-        let to = plan.settle_to.clone();
-        let outcome = plan.outcome.clone();
-        let report = plan.report.as_ref().map(|(_, text)| text.clone());
         // A client may overwrite the same name while we work: settle only the bytes we read.
-        let unchanged = || {
-            !self.uploads.is_uploading(&a.path)
-                && std::fs::symlink_metadata(&a.path).is_ok_and(|m| Fingerprint::of(&m) == seen)
-        };
-        let settled = settle::execute(&self.store, &key, &a.path, plan, unchanged)?;
+        let unchanged = || self.unchanged(&a.path, seen);
+        let settled = settle::execute(&self.store, &key, &a.path, plan.clone(), unchanged)?;
         memory::after_file(seen.len);
         if !settled {
             info!("the file changed while it was processed: it waits for its new upload");
             return Ok(Outcome::Skipped("changed while processing"));
         }
-        crate::ops::metrics::file_settled(&a.partner, &outcome, a.arrived);
-        info!(outcome = %outcome, to = %to.display(), via = a.via.as_str(), "file processed");
-        self.waiters.settled(
-            &a.path,
-            waiters::Settled {
-                outcome: outcome.clone(),
-                to: to.clone(),
-                report,
-            },
-        );
-        Ok(Outcome::Settled { outcome, to })
+        Ok(self.settled(a, &plan))
     }
 
     /// Decides a file read whole, or refuses it unread: too large, or set aside after it
@@ -347,7 +333,21 @@ impl Pipeline {
         hash: &str,
         key: &str,
     ) -> Result<crate::store::Plan, PipelineError> {
-        let d = self.deciding(partner, a, key, hash);
+        self.decide_read_in(partner, a, bytes, hash, key, None)
+    }
+
+    /// As [`Pipeline::decide_read`], in the transaction `shared` when there is one.
+    fn decide_read_in(
+        &self,
+        partner: &crate::config::Partner,
+        a: &Arrival,
+        bytes: &[u8],
+        hash: &str,
+        key: &str,
+        shared: Option<&dyn plan::SharedTxn>,
+    ) -> Result<crate::store::Plan, PipelineError> {
+        let mut d = self.deciding(partner, a, key, hash);
+        d.shared = shared;
         let report = d.report(bytes.len());
         if let Kind::Aborted(reason) = &a.kind {
             return d.reject(report, &format!("the upload was aborted: {reason}"));
@@ -372,6 +372,7 @@ impl Pipeline {
             home: self.config.partner_home(&a.partner),
             key,
             hash,
+            shared: None,
         }
     }
 
@@ -427,6 +428,8 @@ impl Pipeline {
 mod crash_tests;
 #[cfg(test)]
 mod found_taken_tests;
+#[cfg(test)]
+mod group_tests;
 #[cfg(test)]
 mod report_mode_tests;
 #[cfg(test)]

@@ -10,6 +10,29 @@ use crate::config::Partner;
 use crate::intake::Arrival;
 use crate::layout::{self, Folder, HomeLayout, free_name};
 use crate::store::{Job, Parts, Plan, StoreError, Txn};
+use std::cell::RefCell;
+
+/// A write transaction that several files' decisions share (a group, see `group.rs`): each
+/// decision runs its part in it, in turn, and they commit together.
+pub(super) trait SharedTxn {
+    /// Runs `body` inside the shared transaction.
+    fn run(
+        &self,
+        body: &mut dyn FnMut(&mut Txn<'_>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+}
+
+/// The open transaction of a group's decisions.
+pub(super) struct Shared<'x, 't>(pub RefCell<&'x mut Txn<'t>>);
+
+impl SharedTxn for Shared<'_, '_> {
+    fn run(
+        &self,
+        body: &mut dyn FnMut(&mut Txn<'_>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        body(&mut self.0.borrow_mut())
+    }
+}
 
 /// One input being decided: who sent it, where its home is, and the job it will record.
 pub(super) struct Deciding<'a> {
@@ -25,6 +48,9 @@ pub(super) struct Deciding<'a> {
     pub key: &'a str,
     /// The input's identity (its content hash).
     pub hash: &'a str,
+    /// The transaction this decision shares with others of its group; `None`: a transaction
+    /// of its own.
+    pub shared: Option<&'a dyn SharedTxn>,
 }
 
 impl Deciding<'_> {
@@ -51,7 +77,8 @@ impl Deciding<'_> {
     }
 
     /// Runs `f` (which applies the file to the store and returns its plan) and records the
-    /// plan as the input's job, in one transaction.
+    /// plan as the input's job, in one transaction: the group's when the decision has one,
+    /// else one of its own.
     pub fn in_txn(
         &self,
         f: impl FnOnce(&mut Txn<'_>) -> Result<Plan, StoreError>,
@@ -68,11 +95,17 @@ impl Deciding<'_> {
         self.record_job(|txn| f(txn).map(|(plan, parts)| (plan, Some(parts))))
     }
 
+    /// Runs `f` and records the plan it returns as the input's job, in one transaction (the
+    /// group's, when the input is decided in a group).
     fn record_job(
         &self,
         f: impl FnOnce(&mut Txn<'_>) -> Result<(Plan, Option<Parts>), StoreError>,
     ) -> Result<Plan, PipelineError> {
-        Ok(self.p.store().write(|txn| {
+        let mut f = Some(f);
+        let mut body = |txn: &mut Txn<'_>| -> Result<Plan, StoreError> {
+            let f = f
+                .take()
+                .ok_or_else(|| StoreError::Db("a decision's transaction body ran twice".into()))?;
             let (plan, parts) = f(txn)?;
             let job = Job {
                 file_hash: self.hash.to_string(),
@@ -81,7 +114,16 @@ impl Deciding<'_> {
             };
             txn.put_job(self.key, &job)?;
             Ok(job.plan)
-        })?)
+        };
+        let Some(shared) = self.shared else {
+            return Ok(self.p.store().write(body)?);
+        };
+        let mut out = None;
+        shared.run(&mut |txn| {
+            out = Some(body(txn)?);
+            Ok(())
+        })?;
+        Ok(out.ok_or_else(|| StoreError::Db("a decision's transaction body did not run".into()))?)
     }
 
     /// Records a plan that touches no order.

@@ -25,6 +25,11 @@
 //! back undone and is published again. That window is the one `publish` had per output
 //! before, widened to one chunk's renames (milliseconds).
 //!
+//! Files decided together as a group (`group.rs`) are carried out together by
+//! `settle_group.rs`: the same steps in the same order, each taken once for every file of the
+//! group and made durable before the next, so a crash leaves every file of the group at one of
+//! its own plan's boundaries, and the replay finishes each file alone as above.
+//!
 //! Each step has a number, counted from 0 over the plan, and a [`Step`] saying what it does. In
 //! debug builds a test can hold or stop a plan before any of them ([`crate::faults`]), as a
 //! crash there would; a new kind of plan adds its own steps and is tried at every boundary
@@ -179,7 +184,7 @@ pub(super) fn before_next_part() -> Result<(), PipelineError> {
 
 /// Passes step `n` through the test hooks (debug builds): held when the file asked for a
 /// hold, stopped when a test asked to stop there.
-fn checkpoint(n: usize, step: &Step) -> Result<(), PipelineError> {
+pub(super) fn checkpoint(n: usize, step: &Step) -> Result<(), PipelineError> {
     #[cfg(debug_assertions)]
     crate::faults::before_step(
         n,
@@ -240,12 +245,11 @@ fn staged(plan: &Plan, range: &Range<usize>) -> Vec<usize> {
         .collect()
 }
 
-/// Stages outputs `todo` of `plan`, each written and fsynced on one of [`STAGERS`] threads:
-/// the file system commits fsyncs that wait at the same time together, so a chunk costs a
-/// few journal commits rather than one per output.
-fn stage_all(plan: &Plan, todo: &[usize]) -> Result<(), PipelineError> {
-    let stage_one = |i: usize| {
-        let out = &plan.outputs[i];
+/// Stages `todo`, each written and fsynced on one of [`STAGERS`] threads: the file system
+/// commits fsyncs that wait at the same time together, so a chunk costs a few journal
+/// commits rather than one per output.
+pub(super) fn stage_all(todo: &[&PlannedOutput]) -> Result<(), PipelineError> {
+    let stage_one = |out: &PlannedOutput| {
         stage_unsynced_name(&out.dir, &out.name, out.content.as_bytes())
             .map(|_| ())
             .map_err(io_err(format!(
@@ -254,13 +258,13 @@ fn stage_all(plan: &Plan, todo: &[usize]) -> Result<(), PipelineError> {
             )))
     };
     if todo.len() < 2 {
-        return todo.iter().try_for_each(|&i| stage_one(i));
+        return todo.iter().try_for_each(|o| stage_one(o));
     }
     let per_thread = todo.len().div_ceil(STAGERS);
     std::thread::scope(|scope| {
         let workers: Vec<_> = todo
             .chunks(per_thread)
-            .map(|part| scope.spawn(move || part.iter().try_for_each(|&i| stage_one(i))))
+            .map(|part| scope.spawn(move || part.iter().try_for_each(|o| stage_one(o))))
             .collect();
         workers
             .into_iter()
@@ -278,7 +282,9 @@ fn stage_all(plan: &Plan, todo: &[usize]) -> Result<(), PipelineError> {
 }
 
 /// Fsyncs each folder of `outputs` once.
-fn sync_folders<'a>(outputs: impl Iterator<Item = &'a PlannedOutput>) -> Result<(), PipelineError> {
+pub(super) fn sync_folders<'a>(
+    outputs: impl Iterator<Item = &'a PlannedOutput>,
+) -> Result<(), PipelineError> {
     let dirs: BTreeSet<&PathBuf> = outputs.map(|o| &o.dir).collect();
     for d in dirs {
         sync_dir(d).map_err(io_err(format!("syncing {}", d.display())))?;
@@ -319,7 +325,7 @@ fn carry_out(
         checkpoint(n, &step)?;
         match &step {
             Step::Stage(_) => {
-                stage_all(plan, &todo)?;
+                stage_all(&todo.iter().map(|&i| &plan.outputs[i]).collect::<Vec<_>>())?;
                 sync_folders(todo.iter().map(|&i| &plan.outputs[i]))?;
             }
             Step::Mark(_) => store.write(|t| {

@@ -157,6 +157,7 @@ impl Upload {
     pub(super) fn new(p: Parts) -> Upload {
         let disk = p.home.path().join(&p.rel);
         let guard = p.intake.uploads().begin(&disk);
+        crate::intake::markers::unseal(&p.file);
         Upload {
             shared: Arc::new(Shared {
                 file: p.file,
@@ -211,11 +212,13 @@ impl Upload {
             self.set_aside(stop);
             return Err(err.unwrap_or(UploadError::Failed("the upload was aborted".into())));
         }
-        let synced = self
-            .shared
-            .file
-            .sync_all()
-            .and_then(|()| self.shared.file.metadata());
+        // Sealed complete, then fsynced: the seal is durable with the bytes, so a marker
+        // a power loss brings back does not send a complete upload to error/.
+        let file = &self.shared.file;
+        let synced = file.metadata().and_then(|m| {
+            crate::intake::markers::seal(file, m.len());
+            file.sync_all().map(|()| m)
+        });
         let meta = match synced {
             Ok(m) => Meta::from(&m),
             Err(e) => {

@@ -8,7 +8,10 @@
 //! - **Size**: no byte past `[limits] max_upload_size`, counted as offset + bytes; one
 //!   message, [`UploadError::TooLarge`].
 //! - **Complete** is what the transport says ([`Upload::finish`]: FTP `226`, SFTP close): the
-//!   file is fsynced before the client hears so, then handed to the intake.
+//!   file is sealed complete (an extended attribute with its length) and fsynced before the
+//!   client hears so, then handed to the intake. The seal, made durable by that one fsync, is
+//!   what tells a complete upload at the next start when a power loss brought its upload
+//!   marker back (`intake/markers.rs`).
 //! - **Aborted** ([`Upload::abort`], or dropped unfinished): never processed; the partial file
 //!   goes to `error/` with the reason and byte count (a client temp name stays to be resumed).
 //! - **Rename and delete**: refused while the file, or a folder holding it, is being uploaded

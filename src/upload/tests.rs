@@ -238,3 +238,45 @@ fn renames_and_deletes_wait_for_the_uploads_they_touch() {
         .unwrap();
     assert!(w.home.path().join("in/batch/b.xml").exists());
 }
+
+/// A power loss soon after an upload's "complete" can bring its marker back (the marker's
+/// removal is not fsynced): the start-up scan then finds a marker beside a complete file. The
+/// seal made durable by the file's fsync says it is complete, and it is processed; a file cut
+/// off mid-upload (marker, no seal) still goes to `error/`, and so does one cut while a new
+/// upload rewrote a file an earlier upload had sealed.
+#[test]
+fn a_marker_brought_back_by_a_power_loss_does_not_refuse_a_complete_upload() {
+    let w = world("");
+    let in_dir = w.home.path().join("in");
+    put(&w, "/in/done.xml", b"<x/>");
+    if !crate::intake::markers::sealed(&in_dir.join("done.xml")) {
+        eprintln!("skipped: no user extended attributes on this file system");
+        return;
+    }
+    put(&w, "/in/again.xml", b"<x/>");
+    // The crash: an upload cut off after some bytes, and another rewriting `again.xml` with
+    // as many bytes as its earlier, sealed upload had. Neither finishes (the process died).
+    for (name, bytes) in [("/in/cut.xml", &b"<x"[..]), ("/in/again.xml", b"<y/>")] {
+        let up = w
+            .uploads
+            .begin(&w.home, Path::new(name), Start::New, Via::Ftp, &span())
+            .unwrap();
+        up.writer().write(None, bytes).unwrap();
+        std::mem::forget(up);
+    }
+    // The power loss undoes the removal of `done.xml`'s marker.
+    crate::intake::markers::mark(&in_dir.join("done.xml"));
+    // The next start: a fresh intake scans in/.
+    let (intake, mut queue) = Intake::new(w.home.path().parent().unwrap().to_path_buf());
+    crate::intake::scan::scan_in_folder(&intake, &in_dir);
+    let mut found = Vec::new();
+    while let Some(a) = queue.try_next() {
+        let name = a.rel.to_string_lossy().into_owned();
+        found.push((name, matches!(a.kind, Kind::Aborted(_))));
+    }
+    found.sort();
+    // Arrivals name a set-aside file by its uploaded name.
+    let want = [("again.xml", true), ("cut.xml", true), ("done.xml", false)];
+    let want: Vec<(String, bool)> = want.iter().map(|(n, c)| (n.to_string(), *c)).collect();
+    assert_eq!(found, want, "(name, set aside as cut)");
+}

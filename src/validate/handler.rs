@@ -25,9 +25,14 @@ pub(crate) enum Policy {
     OnlyDtd,
 }
 
+/// An open element, as far as a content-model message needs it. The slots are reused from
+/// element to element (their strings keep their capacity): no allocation per element.
+#[derive(Default)]
 struct Open {
     name: String,
+    /// The first children's names: `children[..shown]` (the rest are stale slots).
     children: Vec<String>,
+    shown: usize,
     text: bool,
 }
 
@@ -41,8 +46,11 @@ pub(crate) struct Handler {
     pub(crate) fatal: Option<ValidateError>,
     locator: Option<Arc<Locator>>,
     models: HashMap<String, String>,
+    /// The open elements are `stack[..depth]`; slots past it are kept for reuse.
     stack: Vec<Open>,
-    last_closed: Option<Open>,
+    depth: usize,
+    /// The slot of the element closed last, until the slot is reused.
+    last_closed: Option<usize>,
     seen_fatal: bool,
     /// A problem other than a DTD validity error was recorded (not well-formed, a refused
     /// load, a limit).
@@ -85,6 +93,7 @@ impl Handler {
             locator: None,
             models: HashMap::new(),
             stack: Vec::new(),
+            depth: 0,
             last_closed: None,
             seen_fatal: false,
             blocking: false,
@@ -243,19 +252,22 @@ impl Handler {
             && let Some(name) = rest.strip_suffix("' does not match to its content model.")
         {
             let name = name.to_string();
-            let open = self
-                .stack
+            let open = self.stack[..self.depth]
                 .iter()
                 .rev()
                 .find(|o| o.name == name)
-                .or(self.last_closed.as_ref().filter(|o| o.name == name));
+                .or(self
+                    .last_closed
+                    .and_then(|i| self.stack.get(i))
+                    .filter(|o| o.name == name));
             let got = match open {
                 Some(o) => {
-                    let mut parts: Vec<&str> = o.children.iter().map(String::as_str).collect();
+                    let mut parts: Vec<&str> =
+                        o.children[..o.shown].iter().map(String::as_str).collect();
                     if o.text {
                         parts.insert(0, "#PCDATA");
                     }
-                    if o.children.len() >= MAX_CHILDREN_SHOWN {
+                    if o.shown >= MAX_CHILDREN_SHOWN {
                         parts.push("...");
                     }
                     format!("({})", parts.join(","))
@@ -522,23 +534,41 @@ impl SAXHandler for Handler {
                 p.message = format!("element {qname}: {}", p.message);
             }
         }
-        if self.stack.len() >= self.limits.max_nesting_depth as usize {
+        if self.depth >= self.limits.max_nesting_depth as usize {
             self.blocking = true;
             let what = format!("element <{qname}>");
             let p = self.here(super::too_deep(self.limits.max_nesting_depth, &what));
             self.problems.push(p);
             stop_parse();
         }
-        if let Some(parent) = self.stack.last_mut()
-            && parent.children.len() < MAX_CHILDREN_SHOWN
+        if let Some(parent) = self
+            .depth
+            .checked_sub(1)
+            .and_then(|i| self.stack.get_mut(i))
+            && parent.shown < MAX_CHILDREN_SHOWN
         {
-            parent.children.push(qname.to_string());
+            match parent.children.get_mut(parent.shown) {
+                Some(slot) => {
+                    slot.clear();
+                    slot.push_str(qname);
+                }
+                None => parent.children.push(qname.to_string()),
+            }
+            parent.shown += 1;
         }
-        self.stack.push(Open {
-            name: qname.to_string(),
-            children: Vec::new(),
-            text: false,
-        });
+        if self.depth == self.stack.len() {
+            self.stack.push(Open::default());
+        }
+        if self.last_closed == Some(self.depth) {
+            self.last_closed = None;
+        }
+        if let Some(open) = self.stack.get_mut(self.depth) {
+            open.name.clear();
+            open.name.push_str(qname);
+            open.shown = 0;
+            open.text = false;
+        }
+        self.depth += 1;
     }
 
     fn end_element(
@@ -548,7 +578,8 @@ impl SAXHandler for Handler {
         _qname: &str,
     ) {
         self.in_start_tag.clear();
-        self.last_closed = self.stack.pop();
+        self.last_closed = self.depth.checked_sub(1);
+        self.depth = self.depth.saturating_sub(1);
     }
 
     fn end_dtd(&mut self) {
@@ -574,7 +605,10 @@ impl SAXHandler for Handler {
 
     fn characters(&mut self, data: &str) {
         self.count_expansion(data.len());
-        if let Some(top) = self.stack.last_mut()
+        if let Some(top) = self
+            .depth
+            .checked_sub(1)
+            .and_then(|i| self.stack.get_mut(i))
             && !data.trim().is_empty()
         {
             top.text = true;

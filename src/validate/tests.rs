@@ -580,3 +580,39 @@ fn invalid_utf8_is_reported_where_it_is() {
         "2:6: the file is not valid UTF-8 (byte 0xFF)\n"
     );
 }
+
+/// The parser takes runs of ASCII names and indentation at once (and moves the column once):
+/// the column of a problem still counts characters, whatever stands before it on the line —
+/// long indentation across the parser's 4 KiB buffer, names with non-ASCII characters, tabs.
+#[test]
+fn columns_count_characters_after_long_runs_and_non_ascii_names() {
+    let column_after = |prefix: &str| {
+        let xml = format!(
+            "<?xml version='1.0'?>\n<r>\n{prefix}<n\u{e9}m\u{e9}_xyz a='1' b></n\u{e9}m\u{e9}_xyz></r>\n"
+        );
+        let p = check_str(&xml, Mode::Document);
+        let last = p.last().expect("a problem");
+        (last.line, last.column)
+    };
+    let (line, base) = column_after("");
+    assert_eq!(line, 3);
+    let prefixes = [
+        " ".to_string(),
+        " ".repeat(4090),
+        " \t".repeat(2600),
+        "<\u{e9}l\u{e9}ment_a/>".repeat(500),
+        format!(
+            "{}<ab\u{e9}/>{}",
+            " ".repeat(4093),
+            "<abcdefghij/>".repeat(400)
+        ),
+    ];
+    for prefix in prefixes {
+        let chars = prefix.chars().count() as u64;
+        assert_eq!(
+            column_after(&prefix),
+            (line, base + chars),
+            "prefix of {chars} characters"
+        );
+    }
+}

@@ -16,17 +16,25 @@ pub fn not_utf8(byte: u8) -> String {
 /// Where the first bad byte was: line, column, the byte.
 pub(crate) type Found = Arc<Mutex<Option<(u64, u64, u8)>>>;
 
+/// How much is read from the inner reader at a time.
+const CHUNK: usize = 64 * 1024;
+
 /// A reader that passes on valid UTF-8 and stops at the first byte that is not.
+///
+/// One buffer, no per-read copies beyond the one into the caller's slice: `buf[pos..good]`
+/// is checked and waiting to be handed out, `buf[good..end]` the head of a sequence cut by a
+/// read (moved to the front before the next read). Lines and columns are counted a chunk at
+/// a time (newlines, and bytes that start a character), not character by character.
 pub(crate) struct Utf8Check<R> {
     inner: R,
-    /// Bytes read but not yet passed on: the head of a sequence cut by a read, or, once a
-    /// bad byte was found, nothing more.
-    held: Vec<u8>,
-    /// Valid bytes waiting to be handed out.
-    ready: Vec<u8>,
+    buf: Vec<u8>,
+    pos: usize,
+    good: usize,
+    end: usize,
     line: u64,
     column: u64,
     eof: bool,
+    bad: bool,
     pub(crate) found: Found,
 }
 
@@ -34,55 +42,46 @@ impl<R: Read> Utf8Check<R> {
     pub(crate) fn new(inner: R) -> Self {
         Utf8Check {
             inner,
-            held: Vec::new(),
-            ready: Vec::new(),
+            buf: Vec::new(),
+            pos: 0,
+            good: 0,
+            end: 0,
             line: 1,
             column: 1,
             eof: false,
+            bad: false,
             found: Arc::new(Mutex::new(None)),
         }
     }
 
-    fn advance(&mut self, text: &str) {
-        for c in text.chars() {
-            if c == '\n' {
-                self.line += 1;
-                self.column = 1;
-            } else {
-                self.column += 1;
-            }
-        }
-    }
-
-    fn failed(&self) -> bool {
-        self.found.lock().map(|f| f.is_some()).unwrap_or(true)
-    }
-
     /// Reads on until some valid bytes are ready, the input ends, or a bad byte is found.
     fn fill(&mut self) -> io::Result<()> {
-        let mut chunk = [0u8; 64 * 1024];
-        while self.ready.is_empty() && !self.eof && !self.failed() {
-            let n = self.inner.read(&mut chunk)?;
+        while self.pos == self.good && !self.eof && !self.bad {
+            self.buf.copy_within(self.good..self.end, 0);
+            self.end -= self.good;
+            self.pos = 0;
+            self.good = 0;
+            if self.buf.len() < self.end + CHUNK {
+                self.buf.resize(self.end + CHUNK, 0);
+            }
+            let n = self.inner.read(&mut self.buf[self.end..])?;
             if n == 0 {
                 self.eof = true;
-                if let Some(&b) = self.held.first() {
-                    self.record(b); // a sequence cut by the end of the file
+                if self.end > 0 {
+                    self.record(self.buf[0]); // a sequence cut by the end of the file
                 }
                 return Ok(());
             }
-            self.held.extend_from_slice(&chunk[..n]);
-            let (good, bad) = match std::str::from_utf8(&self.held) {
-                Ok(_) => (self.held.len(), None),
+            self.end += n;
+            let (good, bad) = match std::str::from_utf8(&self.buf[..self.end]) {
+                Ok(_) => (self.end, None),
                 Err(e) => (
                     e.valid_up_to(),
-                    e.error_len().map(|_| self.held[e.valid_up_to()]),
+                    e.error_len().map(|_| self.buf[e.valid_up_to()]),
                 ),
             };
-            let text = std::str::from_utf8(&self.held[..good]).unwrap_or_default();
-            let text = text.to_string();
-            self.advance(&text);
-            self.ready.extend_from_slice(text.as_bytes());
-            self.held.drain(..good);
+            self.good = good;
+            advance(&mut self.line, &mut self.column, &self.buf[..good]);
             if let Some(b) = bad {
                 self.record(b);
             }
@@ -94,24 +93,41 @@ impl<R: Read> Utf8Check<R> {
         if let Ok(mut f) = self.found.lock() {
             *f = Some((self.line, self.column, byte));
         }
-        self.held.clear();
+        self.bad = true;
+        self.end = self.good;
+    }
+}
+
+/// Moves `line` and `column` past `text` (valid UTF-8; a column counts characters).
+fn advance(line: &mut u64, column: &mut u64, text: &[u8]) {
+    let chars = |t: &[u8]| t.iter().filter(|&&b| (b as i8) >= -0x40).count() as u64;
+    match text.iter().rposition(|&b| b == b'\n') {
+        Some(last) => {
+            // Counted in blocks of 255 into a byte, which the compiler vectorizes.
+            *line += text
+                .chunks(255)
+                .map(|c| u64::from(c.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n'))))
+                .sum::<u64>();
+            *column = 1 + chars(&text[last + 1..]);
+        }
+        None => *column += chars(text),
     }
 }
 
 impl<R: Read> Read for Utf8Check<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.ready.is_empty() {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.pos == self.good {
             self.fill()?;
         }
-        if self.ready.is_empty() && self.failed() {
+        if self.pos == self.good && self.bad {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 "the file is not valid UTF-8",
             ));
         }
-        let n = buf.len().min(self.ready.len());
-        buf[..n].copy_from_slice(&self.ready[..n]);
-        self.ready.drain(..n);
+        let n = out.len().min(self.good - self.pos);
+        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+        self.pos += n;
         Ok(n)
     }
 }

@@ -308,3 +308,29 @@ fn an_upload_the_server_knows_failed_goes_to_error_with_reason_and_byte_count() 
     assert!(g.files("wh", "out").is_empty(), "nothing processed");
     g.wait_in_empty("uc");
 }
+
+/// An upload of many chunks (the first up to 1 MiB, then the smaller streaming chunks, the
+/// last one partial) lands byte for byte: every byte in its place, none twice, none lost.
+#[test]
+fn a_multi_chunk_upload_lands_byte_for_byte() {
+    if missing("curl") {
+        return;
+    }
+    let g = Gateway::start();
+    // Not an order file (it ends in error/, whole); no two 4-byte words alike, so a chunk
+    // written twice or in the wrong place shows.
+    let content: Vec<u8> = (0u32..(5 << 18) + 77)
+        .flat_map(|i| i.wrapping_mul(2_654_435_761).to_le_bytes())
+        .collect();
+    let out = curl_upload(&g.url("uc", CART_PASSWORD, "in/blob.bin"), &content);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let landed = g.home("uc").join("error/blob.bin");
+    g.wait_file(&landed);
+    let got = std::fs::read(&landed).unwrap();
+    assert_eq!(got.len(), content.len());
+    assert!(got == content, "the bytes differ");
+}
