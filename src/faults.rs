@@ -13,7 +13,9 @@
 //!   to kill the process in the middle of a plan, at a step of its choosing;
 //!   `<?wharf-test-hold MS LATE?>` waits LATE milliseconds instead before each step that comes
 //!   once the outputs are out (report, input move, forgetting the job), long enough for the
-//!   partner to take an output before the kill — the kill a replay must not send again.
+//!   partner to take an output before the kill — the kill a replay must not send again;
+//! - `<?wharf-test-parts N?>`: a batch of more than N orders is decided in parts of N orders
+//!   rather than of hundreds, so that a test's small batch has parts to stop between.
 //!
 //! One request comes from the environment instead, as a partner's delete carries no content:
 //! `WHARF_TEST_HOLD_ACK_MS=MS` makes each acknowledgment of a taken file wait MS milliseconds
@@ -33,6 +35,9 @@ pub const PANIC: &str = "wharf-test-panic";
 pub const ABORT: &str = "wharf-test-abort";
 /// The processing instruction that holds each step of the plan: `<?wharf-test-hold MS?>`.
 pub const HOLD: &str = "wharf-test-hold";
+/// The processing instruction that has a batch decided in parts of N orders:
+/// `<?wharf-test-parts N?>`.
+pub const PARTS: &str = "wharf-test-parts";
 
 /// The environment variable that holds each acknowledgment: `WHARF_TEST_HOLD_ACK_MS=MS`.
 pub const HOLD_ACK_ENV: &str = "WHARF_TEST_HOLD_ACK_MS";
@@ -58,6 +63,8 @@ const HEAD: usize = 4096;
 thread_local! {
     /// The hold asked for by the file processed on this thread.
     static HELD: Cell<Option<Hold>> = const { Cell::new(None) };
+    /// The part size asked for by the file processed on this thread.
+    static PART_ORDERS: Cell<Option<usize>> = const { Cell::new(None) };
     /// The step a unit test stops plans before, on this thread.
     static STOP: Cell<Option<usize>> = const { Cell::new(None) };
 }
@@ -85,13 +92,38 @@ pub struct FileFaults(());
 impl Drop for FileFaults {
     fn drop(&mut self) {
         HELD.set(None);
+        PART_ORDERS.set(None);
     }
 }
 
 /// Reads the requests in `head` (a file's first bytes) for the time the file is processed.
 pub fn for_file(head: &[u8]) -> FileFaults {
-    HELD.set(hold_in(&head[..head.len().min(HEAD)]));
+    let head = &head[..head.len().min(HEAD)];
+    HELD.set(hold_in(head));
+    PART_ORDERS.set(numbers_in(head, PARTS).and_then(|n| match n[..] {
+        [n] if n > 0 => usize::try_from(n).ok(),
+        _ => None,
+    }));
     FileFaults(())
+}
+
+/// The part size the file processed on this thread asked for, if it did.
+pub fn part_orders() -> Option<usize> {
+    PART_ORDERS.get()
+}
+
+/// The numbers of `<?TARGET N ...?>` in `head`.
+fn numbers_in(head: &[u8], target: &str) -> Option<Vec<u64>> {
+    let open = format!("<?{target} ");
+    let at = find(head, open.as_bytes())? + open.len();
+    let rest = &head[at..];
+    let end = find(rest, b"?>")?;
+    std::str::from_utf8(&rest[..end])
+        .ok()?
+        .split_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .ok()
 }
 
 /// How long the steps of a held plan wait.
@@ -105,16 +137,7 @@ struct Hold {
 
 /// `<?wharf-test-hold MS?>` or `<?wharf-test-hold MS LATE?>` in `head`.
 fn hold_in(head: &[u8]) -> Option<Hold> {
-    let open = format!("<?{HOLD} ");
-    let at = find(head, open.as_bytes())? + open.len();
-    let rest = &head[at..];
-    let end = find(rest, b"?>")?;
-    let ms: Vec<u64> = std::str::from_utf8(&rest[..end])
-        .ok()?
-        .split_whitespace()
-        .map(str::parse)
-        .collect::<Result<_, _>>()
-        .ok()?;
+    let ms = numbers_in(head, HOLD)?;
     match ms[..] {
         [each] => Some(Hold {
             each: Duration::from_millis(each),

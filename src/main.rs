@@ -6,5 +6,6 @@
 mod cli;
 
 fn main() -> std::process::ExitCode {
+    wharf::pipeline::memory::limit_arenas();
     cli::main()
 }

@@ -6,7 +6,7 @@
 //! The order's date is compared as the customer saw it: the calendar day of `order_date` in
 //! the offset it was given in. An order without a date cannot be judged and goes on.
 
-use super::{Decoded, OrderOutcome};
+use super::{Decoded, DecodedOrder, OrderOutcome};
 use jiff::civil::Date;
 
 /// The reason an order before `since` is skipped.
@@ -16,21 +16,26 @@ pub(crate) fn reason(since: Date) -> String {
 
 /// Skips each accepted order of `decoded` placed before `since`.
 pub(super) fn apply(mut decoded: Decoded, since: Option<Date>) -> Decoded {
-    let Some(since) = since else {
-        return decoded;
-    };
     for d in &mut decoded.orders {
-        if let OrderOutcome::Accept(order) = &d.outcome
-            && order
-                .order_date
-                .as_deref()
-                .and_then(day_of)
-                .is_some_and(|day| day < since)
-        {
-            d.outcome = OrderOutcome::Skip(reason(since));
-        }
+        apply_one(d, since);
     }
     decoded
+}
+
+/// Skips the order `d` when it is accepted and placed before `since`.
+pub(super) fn apply_one(d: &mut DecodedOrder, since: Option<Date>) {
+    let Some(since) = since else {
+        return;
+    };
+    if let OrderOutcome::Accept(order) = &d.outcome
+        && order
+            .order_date
+            .as_deref()
+            .and_then(day_of)
+            .is_some_and(|day| day < since)
+    {
+        d.outcome = OrderOutcome::Skip(reason(since));
+    }
 }
 
 /// The calendar day of an RFC 3339 date-time, in its own offset.

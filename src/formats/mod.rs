@@ -38,6 +38,20 @@ impl Role {
 /// A format's decoder: the file's name when known, its bytes, the partner's options.
 pub type DecodeFn = fn(Option<&str>, &[u8], &DecodeOptions) -> Result<Decoded, DecodeError>;
 
+/// What a streaming decoder hands each order to, as soon as the order is read; `Break` stops
+/// the reading there.
+pub type EachOrder<'a> = dyn FnMut(DecodedOrder) -> std::ops::ControlFlow<()> + 'a;
+
+/// A format's streaming decoder: like [`DecodeFn`], but it reads the file from a reader and
+/// each order goes to the callback as it is read, so that neither the file nor more than one
+/// order's fields are held at a time.
+pub type EachFn = fn(
+    Option<&str>,
+    &mut dyn std::io::Read,
+    &DecodeOptions,
+    &mut EachOrder<'_>,
+) -> Result<(), DecodeError>;
+
 /// Everything the rest of Wharf knows about one file format. Each format defines its own in
 /// its folder (`ultracart::FORMAT`, ...), and [`FORMATS`] registers them: the configuration,
 /// the pipeline, the renderers' lookup and `wharf convert` all read this, never a list of
@@ -54,6 +68,8 @@ pub struct FormatSpec {
     /// Decodes one order file; the file's name when it is known (a format may choose how to
     /// read a file by its name, as DSCO chooses its delimiter).
     pub decode: DecodeFn,
+    /// Decodes one order file order by order, when the format can (see [`decode_each_named`]).
+    pub each: Option<EachFn>,
     /// The file as the decoders read it, when it must be transcoded first; `None` when the
     /// bytes are read as they are.
     pub to_utf8: fn(&[u8]) -> Option<Vec<u8>>,
@@ -263,6 +279,58 @@ pub fn decode_named(
 ) -> Result<Decoded, DecodeError> {
     let decoded = (format.spec().decode)(Some(file_name), bytes, opts)?;
     Ok(go_live::apply(decoded, opts.accept_orders_since))
+}
+
+/// Decodes one order file of `format` named `file_name`, handing each order to `each` as it is
+/// read (go-live date applied), until the end of the file or until `each` says `Break`. A
+/// format without a streaming decoder is decoded whole first. An error in the file may come
+/// after some orders were handed on: a caller that acts on orders checks the file first.
+pub fn decode_each_named(
+    format: Format,
+    file_name: &str,
+    bytes: &[u8],
+    opts: &DecodeOptions,
+    each: &mut EachOrder<'_>,
+) -> Result<(), DecodeError> {
+    let since = opts.accept_orders_since;
+    let mut each = |mut order: DecodedOrder| {
+        go_live::apply_one(&mut order, since);
+        each(order)
+    };
+    match format.spec().each {
+        Some(stream) => stream(Some(file_name), &mut &bytes[..], opts, &mut each),
+        None => {
+            let decoded = (format.spec().decode)(Some(file_name), bytes, opts)?;
+            for order in decoded.orders {
+                if each(order).is_break() {
+                    break;
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Like [`decode_each_named`], reading the file from `source` rather than from bytes held
+/// whole; only for a format with a streaming decoder ([`FormatSpec::each`]).
+pub fn decode_each_read(
+    format: Format,
+    file_name: &str,
+    source: &mut dyn std::io::Read,
+    opts: &DecodeOptions,
+    each: &mut EachOrder<'_>,
+) -> Result<(), DecodeError> {
+    let Some(stream) = format.spec().each else {
+        return Err(DecodeError::Other(format!(
+            "{} files are not read as a stream",
+            format.as_str()
+        )));
+    };
+    let since = opts.accept_orders_since;
+    stream(Some(file_name), source, opts, &mut |mut order| {
+        go_live::apply_one(&mut order, since);
+        each(order)
+    })
 }
 
 /// Read as they are: no transcoding.

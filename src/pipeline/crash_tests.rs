@@ -786,3 +786,151 @@ fn release_stopped_on(kind: Kind) {
         );
     }
 }
+
+/// Five orders decided in parts of two (R-1 R-2 | R-3 R-4 | R-5, R-3 rejected), each part's
+/// outputs settled in chunks of one: stopped before every step — inside a part's outputs and
+/// between two parts — then restarted. Every accepted order reaches the warehouse once, the
+/// rejected one is in the report, the input is archived once, and nothing is left.
+#[test]
+fn a_batch_decided_in_parts_stopped_anywhere_sends_each_order_once() {
+    let _parts = super::cart_file::parts_of(2);
+    let _chunks = super::settle::chunks_of(1);
+    for kind in kinds() {
+        batch_in_parts_on(kind);
+    }
+}
+
+fn batch_in_parts_on(kind: Kind) {
+    let body = uc_file(&[
+        uc_order("R-1", "UPS: Ground", 1),
+        uc_order("R-2", "UPS: Ground", 1),
+        uc_order("R-3", "FedEx: Air", 1),
+        uc_order("R-4", "UPS: Ground", 1),
+        uc_order("R-5", "UPS: Ground", 1),
+    ]);
+    let cart_extra = "ship_methods = { \"UPS: Ground\" = \"UPS_G\" }";
+    let sent = ["R-1", "R-2", "R-4", "R-5"];
+    let mut stops = 0;
+    let mut between_parts = 0;
+    for n in 0.. {
+        let env = Env::build_on(kind, cart_extra, ORDER, &format!("\n{DS}"));
+        let p = env.pipeline();
+        let a = put(&env, "uc", "batch.xml", &body);
+        let key = job_key("uc", &a.rel);
+        let what = format!("a batch in parts, stopped before step {n}");
+        let result = {
+            let _stop = crate::faults::stop_before(n);
+            p.process(&a)
+        };
+        let mut taken = Taken::default();
+        let finished = match result {
+            Ok(Outcome::Settled { outcome, .. }) => {
+                assert_eq!(outcome, "partial", "{what}");
+                drop(p);
+                true
+            }
+            Ok(other) => panic!("{what}: {other:?}"),
+            Err(e) => {
+                assert!(
+                    e.to_string().contains(&format!("before step {n} ")),
+                    "{what}: {e}"
+                );
+                stops += 1;
+                let job = p.store().job(&key).unwrap().expect("a part is recorded");
+                let parts = job.parts.expect("decided in parts");
+                if e.to_string().contains("decide the next part") {
+                    between_parts += 1;
+                    // Between two parts: the part before is out whole, none of the next.
+                    assert!(!parts.last, "{what}");
+                    for out in &job.plan.outputs {
+                        assert!(out.dir.join(&out.name).exists(), "{what}: {}", out.name);
+                    }
+                }
+                if !e.to_string().contains("forget the job") {
+                    assert!(
+                        a.path.exists(),
+                        "{what}: the input stays in in/ until it settles"
+                    );
+                }
+                drop(p);
+                taken.take_all(&env);
+                env.restart_and_replay(&a);
+                false
+            }
+        };
+        taken.take_all(&env);
+        let mut received: Vec<&str> = taken.0.iter().map(|(n, _)| n.as_str()).collect();
+        received.sort_unstable();
+        let want: Vec<String> = sent.iter().map(|r| format!("wh/order_{r}.json")).collect();
+        assert_eq!(received, want, "{what}: each accepted order once");
+        let home = env.config.partner_home("uc");
+        assert!(!a.path.exists(), "{what}: input left in in/");
+        let archived: Vec<_> = files_under(&home.join("archive"))
+            .into_iter()
+            .filter(|f| f.ends_with("batch.xml"))
+            .collect();
+        assert_eq!(archived.len(), 1, "{what}: {archived:?}");
+        assert_eq!(
+            std::fs::read_to_string(&archived[0]).unwrap(),
+            body,
+            "{what}"
+        );
+        let reports: Vec<_> = files_under(&home.join("error"))
+            .into_iter()
+            .filter(|f| f.to_string_lossy().ends_with(".error.txt"))
+            .collect();
+        assert_eq!(reports.len(), 1, "{what}: {reports:?}");
+        let report = std::fs::read_to_string(&reports[0]).unwrap();
+        assert!(report.contains("order R-3 at"), "{what}: {report}");
+        assert!(!report.contains("order R-1 at"), "{what}: {report}");
+        let p = env.pipeline();
+        for r in sent {
+            let rec = p.store().order_by_ref(r).unwrap().expect(r);
+            let n = rec
+                .history
+                .iter()
+                .filter(|h| h.event.contains("sent to warehouse"))
+                .count();
+            assert_eq!(n, 1, "{what}: {r}: {:#?}", rec.history);
+        }
+        assert!(
+            p.store().jobs().unwrap().is_empty(),
+            "{what}: a job is left"
+        );
+        if finished {
+            break;
+        }
+    }
+    // Parts of 2, 2 and 1 with 2, 1 and 1 outputs: 3 steps per output, a decision between
+    // parts twice, then the report, the move and the job.
+    assert_eq!(stops, 3 * 4 + 2 + 3, "every step was tried");
+    assert_eq!(between_parts, 2);
+}
+
+/// A batch whose end is not well-formed is rejected whole: none of its orders is decided,
+/// though the first parts read well.
+#[test]
+fn a_truncated_batch_decides_none_of_its_orders() {
+    let _parts = super::cart_file::parts_of(2);
+    let whole = uc_file(&[
+        uc_order("R-1", "UPS: Ground", 1),
+        uc_order("R-2", "UPS: Ground", 1),
+        uc_order("R-3", "UPS: Ground", 1),
+    ]);
+    let body = &whole[..whole.rfind("</export>").unwrap()];
+    for kind in kinds() {
+        let env = Env::build_on(kind, "", ORDER, &format!("\n{DS}"));
+        let p = env.pipeline();
+        let a = put(&env, "uc", "cut.xml", body);
+        let Outcome::Settled { outcome, .. } = p.process(&a).unwrap() else {
+            panic!("not settled")
+        };
+        assert_eq!(outcome, "rejected");
+        let mut taken = Taken::default();
+        taken.take_all(&env);
+        assert!(taken.0.is_empty(), "{:?}", taken.0);
+        for r in ["R-1", "R-2", "R-3"] {
+            assert!(p.store().order_by_ref(r).unwrap().is_none(), "{r} decided");
+        }
+    }
+}

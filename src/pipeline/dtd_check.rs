@@ -65,16 +65,15 @@ impl DtdWarnings {
 
 /// Validates a partner's XML file against the partner's DTD (whatever its DOCTYPE says,
 /// loading no other file, no internal subset). Problems read `LINE:COL: message`, one per
-/// line. Validates the bytes already read (the ones hashed, decoded and
-/// settled), not the file again: a client overwriting the file meanwhile cannot make the check
-/// and the decoding see different content.
-pub(super) fn check_dtd(dtd: &Path, path: &Path, bytes: &[u8]) -> DtdVerdict {
+/// line. Validates what `content` reads: the bytes already read, or the input file kept open
+/// since it was hashed (the same content the decoder reads), not the file by its name again.
+pub(super) fn check_dtd(dtd: &Path, path: &Path, content: impl std::io::Read) -> DtdVerdict {
     let name = dtd.file_name().map_or_else(
         || dtd.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
     let opts = validate::Options::new(validate::Mode::Partner(dtd.to_path_buf()));
-    match validate::check_reader(bytes, path, &opts) {
+    match validate::check_reader(content, path, &opts) {
         Ok(c) if c.problems.is_empty() => DtdVerdict::Valid,
         Ok(c) => {
             let text: String = c

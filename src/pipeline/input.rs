@@ -1,8 +1,11 @@
-//! Reading an input, with a bound: the pipeline holds a whole file in memory (the decoders work
-//! on bytes), so a file over [`MAX_INPUT_BYTES`] is never read — it goes to `error/` with that
-//! reason. A sparse file counts at its apparent size (`REST 2000000000` + an empty `STOR` makes
-//! a 2 GB file of no blocks that would still be 2 GB in memory). The hash is computed while
-//! the file is read, in the same pass.
+//! Reading an input, with a bound. Most decoders work on bytes, so the pipeline holds such a
+//! file whole in memory, and a file over [`MAX_INPUT_BYTES`] is never read — it goes to
+//! `error/` with that reason. A file whose format has a streaming decoder (a cart's batch of
+//! orders) is not held: it is hashed, and kept open for the passes that read it from that open
+//! file ([`Source::File`]); its bound, [`MAX_STREAMED_BYTES`], is one of time, not memory. A
+//! sparse file counts at its apparent size (`REST 2000000000` + an empty `STOR` makes a 2 GB
+//! file of no blocks that would still be 2 GB in memory). The hash is computed while the file
+//! is read, in the same pass.
 
 use super::{PipelineError, io_err};
 use sha2::{Digest, Sha256};
@@ -13,16 +16,111 @@ use std::path::Path;
 /// that one file can never take the process near the memory of a small server.
 pub(crate) const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
 
+/// The largest input read as a stream: 16 GiB, which takes minutes to read, not memory.
+pub(crate) const MAX_STREAMED_BYTES: u64 = 16 * 1024 * 1024 * 1024;
+
 /// An input as read.
 #[derive(Debug)]
 pub(super) struct Input {
     /// The file's identity for its job: SHA-256 of its bytes, or for a file too large to read,
     /// its size and change time.
     pub hash: String,
-    /// The bytes; `None` when the file is over the bound.
+    /// The bytes; `None` when the file is over the bound or read as a stream.
     pub bytes: Option<Vec<u8>>,
+    /// The file, open, when it is read as a stream.
+    pub file: Option<std::fs::File>,
     /// The file's size.
     pub len: u64,
+}
+
+impl Input {
+    /// Where the decoders read it from; `None` when it is over its bound.
+    pub fn source(&self) -> Option<Source<'_>> {
+        match (&self.bytes, &self.file) {
+            (Some(bytes), _) => Some(Source::Bytes(bytes)),
+            (None, Some(file)) => Some(Source::File(file)),
+            (None, None) => None,
+        }
+    }
+
+    /// The file's first `n` bytes (fewer when it is shorter), for the test hooks.
+    #[cfg(debug_assertions)]
+    pub fn head(&self, n: usize) -> Vec<u8> {
+        let mut head = Vec::new();
+        if let Some(source) = self.source() {
+            let _ = source.reader().take(n as u64).read_to_end(&mut head);
+        }
+        head
+    }
+}
+
+/// Where an input's content is read from.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Source<'a> {
+    /// Held whole.
+    Bytes(&'a [u8]),
+    /// The file, open: each pass reads it from its start (an upload that replaces the file by
+    /// name does not change what this open file reads).
+    File(&'a std::fs::File),
+}
+
+impl<'a> Source<'a> {
+    /// A reader of the content from its start.
+    pub fn reader(self) -> Box<dyn Read + 'a> {
+        match self {
+            Source::Bytes(bytes) => Box::new(bytes),
+            Source::File(file) => Box::new(std::io::BufReader::with_capacity(
+                64 * 1024,
+                FileFrom { file, at: 0 },
+            )),
+        }
+    }
+}
+
+/// Reads an open file from an offset on, leaving the file's own position alone (so that
+/// several passes can read the same open file).
+struct FileFrom<'a> {
+    file: &'a std::fs::File,
+    at: u64,
+}
+
+impl Read for FileFrom<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use std::os::unix::fs::FileExt;
+        let n = self.file.read_at(buf, self.at)?;
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
+/// Opens `path` and hashes it, keeping it open to be read as a stream, if it holds at most
+/// [`MAX_STREAMED_BYTES`].
+pub(super) fn open_stream(path: &Path) -> Result<Input, PipelineError> {
+    let what = || format!("reading {}", path.display());
+    let file = std::fs::File::open(path).map_err(io_err(what()))?;
+    let meta = file.metadata().map_err(io_err(what()))?;
+    if meta.len() > MAX_STREAMED_BYTES {
+        return Ok(too_large(&meta));
+    }
+    let mut hasher = Sha256::new();
+    let mut len = 0u64;
+    let mut reader = Source::File(&file).reader();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = reader.read(&mut buf).map_err(io_err(what()))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        len += n as u64;
+    }
+    drop(reader);
+    Ok(Input {
+        hash: super::hex(&hasher.finalize()),
+        bytes: None,
+        file: Some(file),
+        len,
+    })
 }
 
 /// Reads `path` whole if it holds at most `max` bytes, hashing as it goes.
@@ -46,6 +144,7 @@ pub(super) fn read(path: &Path, max: u64) -> Result<Input, PipelineError> {
         hash: super::sha256_hex(&bytes),
         len: bytes.len() as u64,
         bytes: Some(bytes),
+        file: None,
     })
 }
 
@@ -80,6 +179,7 @@ fn too_large(meta: &std::fs::Metadata) -> Input {
             meta.mtime_nsec()
         ),
         bytes: None,
+        file: None,
         len: meta.len(),
     }
 }

@@ -23,7 +23,7 @@ mod holds;
 mod input;
 mod inventory;
 mod lanes;
-mod memory;
+pub mod memory;
 mod naming;
 mod operator;
 mod orders;
@@ -108,6 +108,12 @@ impl Fingerprint {
             mtime: m.modified().ok(),
         }
     }
+}
+
+/// Whether an input of `kind` from `partner` is read as a stream rather than held whole: a
+/// cart's order file in a format with a streaming decoder.
+fn streams(partner: &crate::config::Partner, kind: &Kind) -> bool {
+    *kind == Kind::Input && partner.role == Role::Cart && partner.format.spec().each.is_some()
 }
 
 /// The pipeline: shared by the worker task and by tools that process one file.
@@ -226,14 +232,26 @@ impl Pipeline {
             warn!("no such partner in the configuration: file left in place");
             return Ok(Outcome::Skipped("unknown partner"));
         };
-        let input = input::read(&a.path, input::MAX_INPUT_BYTES)?;
+        let input = if streams(&partner, &a.kind) {
+            input::open_stream(&a.path)?
+        } else {
+            input::read(&a.path, input::MAX_INPUT_BYTES)?
+        };
         #[cfg(debug_assertions)]
-        let _faults = crate::faults::for_file(input.bytes.as_deref().unwrap_or_default());
+        let _faults = crate::faults::for_file(&input.head(4096));
         let hash = input.hash.clone();
+        let _numbering = settle::new_file();
         let plan = match self.store.job(&key)? {
             Some(job) if job.file_hash == hash => {
                 info!("resuming after a restart");
-                job.plan
+                match job.parts {
+                    Some(parts) if !parts.last => {
+                        settle::publish_outputs(&self.store, &key, &job.plan)?;
+                        drop(job.plan);
+                        self.resume_parts(&partner, a, &input, &key, parts)?
+                    }
+                    _ => job.plan,
+                }
             }
             Some(stale) => {
                 info!(
@@ -266,10 +284,19 @@ impl Pipeline {
         key: &str,
     ) -> Result<crate::store::Plan, PipelineError> {
         let hash = &input.hash;
-        let Some(bytes) = input.bytes.as_deref() else {
-            let why = refuse::too_large(input.len, input::MAX_INPUT_BYTES);
+        let Some(source) = input.source() else {
+            let max = if input.file.is_some() || streams(partner, &a.kind) {
+                input::MAX_STREAMED_BYTES
+            } else {
+                input::MAX_INPUT_BYTES
+            };
+            let why = refuse::too_large(input.len, max);
             warn!("{why}");
             return refuse::refuse(&self.deciding(partner, a, key, hash), input.len, &why);
+        };
+        let bytes = match source {
+            input::Source::Bytes(bytes) => bytes,
+            input::Source::File(_) => &[],
         };
         if a.kind != Kind::Input {
             return self.decide_read(partner, a, bytes, hash, key);
@@ -279,14 +306,53 @@ impl Pipeline {
             return refuse::refuse(&d, input.len, attempts::SET_ASIDE);
         }
         #[cfg(debug_assertions)]
-        crate::faults::processing(&bytes[..bytes.len().min(4096)]);
-        let transcoded = crate::formats::to_utf8(partner.format, bytes);
-        let bytes = transcoded.as_deref().unwrap_or(bytes);
-        let decided = self.decide_read(partner, a, bytes, hash, key);
+        crate::faults::processing(&input.head(4096));
+        let decided = match source {
+            input::Source::File(_) => {
+                let d = self.deciding(partner, a, key, hash);
+                let report = d.report(usize::try_from(input.len).unwrap_or(usize::MAX));
+                cart_file::decide(&d, source, report)
+            }
+            input::Source::Bytes(bytes) => {
+                let transcoded = crate::formats::to_utf8(partner.format, bytes);
+                let bytes = transcoded.as_deref().unwrap_or(bytes);
+                self.decide_read(partner, a, bytes, hash, key)
+            }
+        };
         if decided.is_err() {
             attempts::abandon(&self.store, key);
         }
         decided
+    }
+
+    /// Goes on deciding a batch decided in parts up to `parts` before a restart (see
+    /// `cart_file.rs`), from the input read again.
+    fn resume_parts(
+        &self,
+        partner: &crate::config::Partner,
+        a: &Arrival,
+        input: &input::Input,
+        key: &str,
+        parts: crate::store::Parts,
+    ) -> Result<crate::store::Plan, PipelineError> {
+        let d = self.deciding(partner, a, key, &input.hash);
+        info!(
+            decided = parts.decided,
+            "going on with the batch after its last part decided"
+        );
+        match input.source() {
+            Some(input::Source::Bytes(bytes)) => {
+                let transcoded = crate::formats::to_utf8(partner.format, bytes);
+                let bytes = transcoded.as_deref().unwrap_or(bytes);
+                let report = d.report(bytes.len());
+                cart_file::resume(&d, input::Source::Bytes(bytes), report, parts)
+            }
+            source => {
+                let report = d.report(usize::try_from(input.len).unwrap_or(usize::MAX));
+                let empty = input::Source::Bytes(&[]);
+                cart_file::resume(&d, source.unwrap_or(empty), report, parts)
+            }
+        }
     }
 
     /// Decides a file's bytes by its partner's role (an aborted upload is rejected unread) and
@@ -320,7 +386,7 @@ impl Pipeline {
         }
         match partner.role {
             Role::Warehouse => warehouse_file::decide(&d, bytes, report),
-            Role::Cart => cart_file::decide(&d, bytes, report),
+            Role::Cart => cart_file::decide(&d, input::Source::Bytes(bytes), report),
         }
     }
 
@@ -365,7 +431,16 @@ impl Pipeline {
                 continue;
             };
             let input = self.config.partner_home(partner).in_dir().join(rel);
-            let input_hash = input::identity(&input, input::MAX_INPUT_BYTES);
+            let streamed = self
+                .config
+                .partner(partner)
+                .is_some_and(|p| streams(p, &Kind::Input));
+            let max = if streamed {
+                input::MAX_STREAMED_BYTES
+            } else {
+                input::MAX_INPUT_BYTES
+            };
+            let input_hash = input::identity(&input, max);
             if input_hash.as_deref() != Some(job.file_hash.as_str()) {
                 settle::publish_outputs(&self.store, &key, &job.plan)?;
                 self.store.write(|t| t.delete_job(&key))?;

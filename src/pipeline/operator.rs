@@ -159,6 +159,7 @@ fn operator_plan(outputs: Vec<PlannedOutput>) -> Job {
             warnings: None,
             outcome: "operator".to_string(),
         },
+        parts: None,
     }
 }
 

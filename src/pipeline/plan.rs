@@ -9,7 +9,7 @@ use super::{Pipeline, PipelineError};
 use crate::config::Partner;
 use crate::intake::Arrival;
 use crate::layout::{self, Folder, HomeLayout, free_name};
-use crate::store::{Job, Plan, StoreError, Txn};
+use crate::store::{Job, Parts, Plan, StoreError, Txn};
 use std::cell::RefCell;
 
 /// A write transaction that several files' decisions share (a group, see `group.rs`): each
@@ -83,20 +83,37 @@ impl Deciding<'_> {
         &self,
         f: impl FnOnce(&mut Txn<'_>) -> Result<Plan, StoreError>,
     ) -> Result<Plan, PipelineError> {
+        self.record_job(|txn| Ok((f(txn)?, None)))
+    }
+
+    /// Like [`Deciding::in_txn`], for one part of a batch decided in parts: `f` also returns
+    /// how far the decision has gone with this part.
+    pub fn in_txn_parts(
+        &self,
+        f: impl FnOnce(&mut Txn<'_>) -> Result<(Plan, Parts), StoreError>,
+    ) -> Result<Plan, PipelineError> {
+        self.record_job(|txn| f(txn).map(|(plan, parts)| (plan, Some(parts))))
+    }
+
+    /// Runs `f` and records the plan it returns as the input's job, in one transaction (the
+    /// group's, when the input is decided in a group).
+    fn record_job(
+        &self,
+        f: impl FnOnce(&mut Txn<'_>) -> Result<(Plan, Option<Parts>), StoreError>,
+    ) -> Result<Plan, PipelineError> {
         let mut f = Some(f);
         let mut body = |txn: &mut Txn<'_>| -> Result<Plan, StoreError> {
             let f = f
                 .take()
                 .ok_or_else(|| StoreError::Db("a decision's transaction body ran twice".into()))?;
-            let plan = f(txn)?;
-            txn.put_job(
-                self.key,
-                &Job {
-                    file_hash: self.hash.to_string(),
-                    plan: plan.clone(),
-                },
-            )?;
-            Ok(plan)
+            let (plan, parts) = f(txn)?;
+            let job = Job {
+                file_hash: self.hash.to_string(),
+                plan,
+                parts,
+            };
+            txn.put_job(self.key, &job)?;
+            Ok(job.plan)
         };
         let Some(shared) = self.shared else {
             return Ok(self.p.store().write(body)?);

@@ -95,6 +95,9 @@ pub(crate) enum Step {
     MoveInput,
     /// Forget the job.
     ForgetJob,
+    /// Decide the next part of a batch decided in parts (its orders and their outputs, one
+    /// commit), once the outputs of the part before it are out.
+    DecidePart,
 }
 
 impl std::fmt::Display for Step {
@@ -107,6 +110,7 @@ impl std::fmt::Display for Step {
             Step::WriteWarnings => f.write_str("write the DTD warnings"),
             Step::MoveInput => f.write_str("move the input"),
             Step::ForgetJob => f.write_str("forget the job"),
+            Step::DecidePart => f.write_str("decide the next part of the batch"),
         }
     }
 }
@@ -144,15 +148,52 @@ pub(crate) fn steps(plan: &Plan) -> Vec<Step> {
     steps
 }
 
+thread_local! {
+    /// The steps passed so far for the file this thread processes, while it does: a batch
+    /// decided in parts carries out one plan per part, and its steps are numbered on from one
+    /// plan to the next. Outside a file (the operator's plans), each plan numbers from 0.
+    static PASSED: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+}
+
+/// Numbers the steps of the file this thread now processes from 0, on from one plan to the
+/// next, until the guard is dropped.
+pub(super) fn new_file() -> impl Drop {
+    struct Done;
+    impl Drop for Done {
+        fn drop(&mut self) {
+            PASSED.set(None);
+        }
+    }
+    PASSED.set(Some(0));
+    Done
+}
+
+/// Counts step `n` passed, in a file.
+fn passed(n: usize) {
+    if PASSED.get().is_some() {
+        PASSED.set(Some(n + 1));
+    }
+}
+
+/// Passes the step that decides the next part of a batch through the test hooks.
+pub(super) fn before_next_part() -> Result<(), PipelineError> {
+    let n = PASSED.get().unwrap_or(0);
+    passed(n);
+    checkpoint(n, &Step::DecidePart)
+}
+
 /// Passes step `n` through the test hooks (debug builds): held when the file asked for a
 /// hold, stopped when a test asked to stop there.
 pub(super) fn checkpoint(n: usize, step: &Step) -> Result<(), PipelineError> {
     #[cfg(debug_assertions)]
-    crate::faults::before_step(n, step, step.outputs().is_none()).map_err(|_| {
-        PipelineError::Io {
-            what: format!("stopped by a test before step {n} ({step})"),
-            source: std::io::Error::from(std::io::ErrorKind::Interrupted),
-        }
+    crate::faults::before_step(
+        n,
+        step,
+        step.outputs().is_none() && *step != Step::DecidePart,
+    )
+    .map_err(|_| PipelineError::Io {
+        what: format!("stopped by a test before step {n} ({step})"),
+        source: std::io::Error::from(std::io::ErrorKind::Interrupted),
     })?;
     let _ = (n, step);
     Ok(())
@@ -260,11 +301,14 @@ fn carry_out(
     unchanged: impl Fn() -> bool,
 ) -> Result<bool, PipelineError> {
     let mut checked = false;
-    for (n, step) in steps(plan).into_iter().enumerate() {
+    let first = PASSED.get().unwrap_or(0);
+    for (i, step) in steps(plan).into_iter().enumerate() {
+        let n = first + i;
         let output_step = step.outputs().is_some();
         if input.is_none() && !output_step {
             break;
         }
+        passed(n);
         if !output_step && !std::mem::replace(&mut checked, true) && !unchanged() {
             return Ok(false);
         }
@@ -332,6 +376,7 @@ fn carry_out(
             Step::ForgetJob => {
                 store.write(|t| t.delete_job(key).and_then(|()| t.record_settled(key, plan)))?
             }
+            Step::DecidePart => {}
         }
     }
     Ok(true)

@@ -38,7 +38,9 @@ pub use attempts::Attempts;
 pub use cluster::{ClaimGuard, Claimed, Member};
 pub use cust_ref::assign_cust_ref;
 pub use inventory::KnownLevel;
-pub use records::{Delivery, HistoryEntry, Job, OrderRecord, OutputKind, Plan, PlannedOutput};
+pub use records::{
+    Delivery, HistoryEntry, Job, OrderRecord, OutputKind, Parts, Plan, PlannedOutput,
+};
 pub use remote::RemoteSeen;
 pub use summary::{DayCounts, ListQuery, OrderPage, OrderQuery, OrderSummary, day_of, now_ms};
 

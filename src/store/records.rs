@@ -166,6 +166,36 @@ pub struct Plan {
 pub struct Job {
     /// SHA-256 (hex) of the input's bytes: a different file under the same name is a new job.
     pub file_hash: String,
-    /// What to do.
+    /// What to do: for an input decided in parts, the outputs of the last part decided (and,
+    /// once the last part is decided, where the input goes).
     pub plan: Plan,
+    /// For a batch decided in parts: how far the decision has gone. Absent for an input
+    /// decided at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parts: Option<Parts>,
+}
+
+/// How far the decision of a batch decided in parts has gone: each part's orders are decided,
+/// with their outputs, in one transaction of their own, so no transaction and no record holds
+/// the whole batch. A replay sends the recorded part's outputs, then decides the orders after
+/// [`Parts::decided`] from the input, which stays in `in/` until the last part is settled.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Parts {
+    /// The orders of the input decided so far, in file order.
+    pub decided: usize,
+    /// Every order is decided: the plan says where the input goes.
+    pub last: bool,
+    /// The report lines of the orders decided so far: rejected orders.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rejected: Vec<String>,
+    /// Held orders.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub held: Vec<String>,
+    /// Notices (nothing refused).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<String>,
+    /// The DTD validity errors of a file processed in `dtd_mode = "report"`, for the last part's
+    /// plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<String>,
 }

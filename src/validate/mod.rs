@@ -29,7 +29,9 @@ mod prolog;
 mod tests;
 mod utf8;
 
+pub(crate) use prolog::{Encoding, Utf16ToUtf8, sniff};
 pub use utf8::not_utf8;
+pub(crate) use utf8::{Found as Utf8Found, Utf8Check};
 
 /// A UTF-16 XML document (BOM or not) transcoded to UTF-8 once, with its XML declaration
 /// rewritten to say so (lines and columns unchanged), for readers that take UTF-8 only (the

@@ -349,12 +349,7 @@ fn an_upload_past_max_upload_size_is_refused_and_set_aside() {
     // The report is written before the input moves: wait for the input too.
     let kept = s.g.home("uc").join("error/big.xml");
     s.g.wait_file(&kept);
-    assert!(
-        std::fs::metadata(kept)
-            .unwrap()
-            .len()
-            <= 1 << 20
-    );
+    assert!(std::fs::metadata(kept).unwrap().len() <= 1 << 20);
 }
 
 #[test]

@@ -17,6 +17,7 @@ pub const FORMAT: Format = Format(&FormatSpec {
     keys: &[],
     decode: |_, bytes, opts| decode_orders(bytes, opts),
     to_utf8: crate::formats::as_is,
+    each: None,
     renderer: None,
 });
 use crate::model::Order;

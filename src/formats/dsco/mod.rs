@@ -79,6 +79,7 @@ pub const FORMAT: Format = Format(&FormatSpec {
     keys: &[],
     decode: decode_file,
     to_utf8: super::as_is,
+    each: None,
     renderer: Some(&render::Dsco),
 });
 

@@ -105,9 +105,11 @@ mod values;
 #[cfg(test)]
 mod tests;
 
-use super::{DecodeError, DecodeOptions, Decoded, Format, FormatSpec, Role};
+use super::{DecodeError, DecodeOptions, Decoded, EachOrder, Format, FormatSpec, Role};
 use jiff::tz::TimeZone;
-use scan::{Scanner, utf8};
+use scan::Scanner;
+use std::io::Read;
+use std::ops::ControlFlow;
 use to_canonical::Mapper;
 use values::ORDER_TIME_ZONE;
 
@@ -120,19 +122,60 @@ pub const FORMAT: Format = Format(&FormatSpec {
     reader: "the XML parser",
     keys: &["dtd", "dtd_mode", "distribution_center", "kits"],
     decode: |_, bytes, opts| decode(bytes, opts),
+    each: Some(|_, source, opts, each| decode_read(source, opts, each)),
     to_utf8: crate::validate::utf16_to_utf8,
     renderer: Some(&render::UltraCart),
 });
 
 /// Decodes an UltraCart export file (see the module doc).
 pub fn decode(bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded, DecodeError> {
-    let transcoded = crate::validate::utf16_to_utf8(bytes);
-    let text = utf8(transcoded.as_deref().unwrap_or(bytes))?;
+    let mut decoded = Decoded::default();
+    decode_each(bytes, opts, &mut |order| {
+        decoded.orders.push(order);
+        ControlFlow::Continue(())
+    })?;
+    Ok(decoded)
+}
+
+/// Decodes an UltraCart export file order by order: `each` gets every order as its end tag is
+/// read, and may stop the reading.
+pub fn decode_each(
+    bytes: &[u8],
+    opts: &DecodeOptions,
+    each: &mut EachOrder<'_>,
+) -> Result<(), DecodeError> {
+    decode_read(bytes, opts, each)
+}
+
+/// Decodes the UltraCart export file `source` reads, order by order, holding one order's
+/// fields at a time (never the file): see [`decode_each`].
+pub fn decode_read(
+    mut source: impl Read,
+    opts: &DecodeOptions,
+    each: &mut EachOrder<'_>,
+) -> Result<(), DecodeError> {
+    let mut head = Vec::with_capacity(4);
+    (&mut source)
+        .take(4)
+        .read_to_end(&mut head)
+        .map_err(|e| DecodeError::Other(format!("cannot read the file: {e}")))?;
+    let (encoding, bom) = crate::validate::sniff(&head);
+    let rest = std::io::Cursor::new(head.split_off(bom)).chain(source);
+    let text: Box<dyn Read + '_> = match encoding {
+        crate::validate::Encoding::Utf16 { big_endian } => {
+            Box::new(crate::validate::Utf16ToUtf8::new(rest, big_endian))
+        }
+        _ => Box::new(rest),
+    };
+    let checked = crate::validate::Utf8Check::new(text);
+    let bad_utf8 = checked.found.clone();
     let tz = TimeZone::get(ORDER_TIME_ZONE).map_err(|e| {
         DecodeError::Other(format!("time zone {ORDER_TIME_ZONE} is not available: {e}"))
     })?;
     let mapper = Mapper::new(opts, tz);
-    let mut decoded = Decoded::default();
-    Scanner::new(text).run(|raw| decoded.orders.push(mapper.order(&raw)))?;
-    Ok(decoded)
+    let source = std::io::BufReader::with_capacity(READ_BUFFER, checked);
+    Scanner::new(source, bad_utf8).run(|raw| each(mapper.order(&raw)))
 }
+
+/// How much of the file is read at a time.
+const READ_BUFFER: usize = 64 * 1024;

@@ -1,13 +1,18 @@
-//! The streaming XML scanner: one pass with quick-xml's event reader, the well-formedness
-//! checks quick-xml does not make, and the collection of each `order`'s used elements into a
-//! [`RawOrder`], handed on as its end tag is read.
+//! The streaming XML scanner: one pass with quick-xml's event reader over a reader of the
+//! file (never the file whole), the well-formedness checks quick-xml does not make, and the
+//! collection of each `order`'s used elements into a [`RawOrder`], handed on as its end tag is
+//! read. The bytes come through [`Utf8Check`](crate::validate::Utf8Check): a file that is not
+//! UTF-8 is refused at its first bad byte, and that reason comes first whatever else is wrong
+//! with the file (the rest is read to find it).
 
-use super::position::{LineCursor, Loc};
+use super::position::{Loc, Tracked};
 use super::raw::{Field, RawItem, RawOrder};
 use super::slots::{ItemSlot, OrderSlot};
 use crate::formats::DecodeError;
 use quick_xml::Reader;
 use quick_xml::events::{BytesRef, BytesStart, BytesText, Event};
+use std::io::BufRead;
+use std::ops::ControlFlow;
 
 /// The root element.
 const ROOT: &str = "export";
@@ -27,20 +32,6 @@ fn xml_error(loc: Loc, message: impl Into<String>) -> DecodeError {
         column: loc.column,
         message: message.into(),
     }
-}
-
-/// The input as UTF-8 text, without a leading BOM.
-pub(super) fn utf8(bytes: &[u8]) -> Result<&str, DecodeError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|e| {
-        let good = bytes.get(..e.valid_up_to()).unwrap_or_default();
-        let text = std::str::from_utf8(good).unwrap_or_default();
-        let bad = bytes.get(e.valid_up_to()).copied().unwrap_or_default();
-        xml_error(
-            LineCursor::new(text).locate(text.len()),
-            crate::validate::not_utf8(bad),
-        )
-    })
 }
 
 /// Where the reader is relative to the root element.
@@ -69,22 +60,28 @@ struct Capture {
 
 /// Reads the file event by event, checking what quick-xml does not, and hands each finished
 /// order to a callback.
-pub(super) struct Scanner<'a> {
-    text: &'a str,
-    reader: Reader<&'a [u8]>,
-    cursor: LineCursor<'a>,
+pub(super) struct Scanner<R> {
+    reader: Reader<Tracked<R>>,
+    /// Where the first byte that is not UTF-8 is, once the reader met it.
+    bad_utf8: crate::validate::Utf8Found,
     part: Part,
     seen_doctype: bool,
-    /// Byte offsets of the open elements' start tags, root first.
-    open: Vec<usize>,
+    /// The open elements, root first: where each start tag is, and where its name starts in
+    /// `names` (the open elements' names, one after the other).
+    open: Vec<(Loc, usize)>,
+    names: String,
     order: Option<RawOrder>,
     item: Option<RawItem>,
     capture: Option<Capture>,
+    /// The callback asked to stop reading.
+    stopped: bool,
 }
 
-impl<'a> Scanner<'a> {
-    pub(super) fn new(text: &'a str) -> Self {
-        let mut reader = Reader::from_str(text);
+impl<R: BufRead> Scanner<R> {
+    /// A scanner of the UTF-8 text `source` reads, passed through a
+    /// [`Utf8Check`](crate::validate::Utf8Check) whose findings are `bad_utf8`.
+    pub(super) fn new(source: R, bad_utf8: crate::validate::Utf8Found) -> Self {
+        let mut reader = Reader::from_reader(Tracked::new(source));
         let config = reader.config_mut();
         config.enable_all_checks(true);
         config.allow_unmatched_ends = false;
@@ -92,32 +89,71 @@ impl<'a> Scanner<'a> {
         config.expand_empty_elements = false;
         config.trim_text(false);
         Scanner {
-            text,
             reader,
-            cursor: LineCursor::new(text),
+            bad_utf8,
             part: Part::Prolog,
             seen_doctype: false,
             open: Vec::new(),
+            names: String::new(),
             order: None,
             item: None,
             capture: None,
+            stopped: false,
         }
     }
 
-    /// Reads to the end, calling `emit` with each order as its end tag is read.
-    pub(super) fn run(mut self, mut emit: impl FnMut(RawOrder)) -> Result<(), DecodeError> {
-        loop {
+    /// Reads to the end, calling `emit` with each order as its end tag is read, or until `emit`
+    /// says `Break`.
+    pub(super) fn run(
+        mut self,
+        emit: impl FnMut(RawOrder) -> ControlFlow<()>,
+    ) -> Result<(), DecodeError> {
+        match self.events(emit) {
+            Ok(()) => Ok(()),
+            Err(e) => Err(self.utf8_first(e)),
+        }
+    }
+
+    /// `e`, unless the file holds a byte that is not UTF-8: then that, where it is.
+    fn utf8_first(&mut self, e: DecodeError) -> DecodeError {
+        self.reader.get_mut().skip_rest();
+        let found = self.bad_utf8.lock().ok().and_then(|f| *f);
+        match found {
+            Some((line, column, byte)) => DecodeError::Xml {
+                line,
+                column,
+                message: crate::validate::not_utf8(byte),
+            },
+            None => e,
+        }
+    }
+
+    fn locate(&mut self, pos: usize) -> Loc {
+        self.reader.get_mut().locate(pos as u64)
+    }
+
+    fn events(
+        &mut self,
+        mut emit: impl FnMut(RawOrder) -> ControlFlow<()>,
+    ) -> Result<(), DecodeError> {
+        let mut buf = Vec::new();
+        while !self.stopped {
+            buf.clear();
             let pos = usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX);
-            let event = match self.reader.read_event() {
+            let event = match self.reader.read_event_into(&mut buf) {
                 Ok(event) => event,
                 Err(e) => return Err(self.reader_error(&e)),
             };
+            // Every event's start is located, so that the bytes kept for it stay one event's.
+            self.locate(pos);
             match event {
                 Event::Start(e) => self.start(&e, pos, false, &mut emit)?,
                 Event::Empty(e) => self.start(&e, pos, true, &mut emit)?,
                 Event::End(_) => {
                     let depth = self.open.len();
-                    self.open.pop();
+                    if let Some((_, at)) = self.open.pop() {
+                        self.names.truncate(at);
+                    }
                     self.close(depth, &mut emit);
                 }
                 Event::Text(t) => self.text(&t, pos)?,
@@ -142,10 +178,11 @@ impl<'a> Scanner<'a> {
                 Event::Eof => return self.eof(),
             }
         }
+        Ok(())
     }
 
     fn error_at(&mut self, pos: usize, message: impl Into<String>) -> DecodeError {
-        xml_error(self.cursor.locate(pos), message)
+        xml_error(self.locate(pos), message)
     }
 
     fn reader_error(&mut self, e: &quick_xml::Error) -> DecodeError {
@@ -159,7 +196,7 @@ impl<'a> Scanner<'a> {
         e: &BytesStart<'_>,
         pos: usize,
         empty: bool,
-        emit: &mut impl FnMut(RawOrder),
+        emit: &mut impl FnMut(RawOrder) -> ControlFlow<()>,
     ) -> Result<(), DecodeError> {
         let qname = e.name();
         let name: &str = qname.as_ref();
@@ -192,7 +229,9 @@ impl<'a> Scanner<'a> {
         if empty {
             self.close(depth, emit);
         } else {
-            self.open.push(pos);
+            let loc = self.locate(pos);
+            self.open.push((loc, self.names.len()));
+            self.names.push_str(name);
         }
         Ok(())
     }
@@ -205,11 +244,11 @@ impl<'a> Scanner<'a> {
         }
         let target = match depth {
             ORDER_DEPTH if name == ORDER => {
-                self.order = Some(RawOrder::new(self.cursor.locate(pos)));
+                self.order = Some(RawOrder::new(self.locate(pos)));
                 None
             }
             ORDER_CHILD_DEPTH if self.order.is_some() && name == ITEM => {
-                self.item = Some(RawItem::new(self.cursor.locate(pos)));
+                self.item = Some(RawItem::new(self.locate(pos)));
                 None
             }
             ORDER_CHILD_DEPTH if self.order.is_some() => {
@@ -222,7 +261,7 @@ impl<'a> Scanner<'a> {
             self.capture = Some(Capture {
                 target,
                 depth,
-                loc: self.cursor.locate(pos),
+                loc: self.locate(pos),
                 text: String::new(),
                 has_children: false,
             });
@@ -230,7 +269,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// An element at `depth` has closed.
-    fn close(&mut self, depth: usize, emit: &mut impl FnMut(RawOrder)) {
+    fn close(&mut self, depth: usize, emit: &mut impl FnMut(RawOrder) -> ControlFlow<()>) {
         if let Some(capture) = self.capture.take_if(|c| c.depth == depth) {
             self.store(capture);
         } else if depth == ORDER_CHILD_DEPTH && self.item.is_some() {
@@ -239,7 +278,7 @@ impl<'a> Scanner<'a> {
             }
         } else if depth == ORDER_DEPTH {
             if let Some(order) = self.order.take() {
-                emit(order);
+                self.stopped = emit(order).is_break();
             }
         } else if depth == 1 {
             self.part = Part::Epilog;
@@ -342,12 +381,11 @@ impl<'a> Scanner<'a> {
 
     /// End of input: fine after the root, an error anywhere else.
     fn eof(&mut self) -> Result<(), DecodeError> {
-        let end = self.text.len();
+        let end = usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX);
         match (self.part, self.open.last().copied()) {
             (Part::Epilog, _) => Ok(()),
-            (Part::Root, Some(open)) => {
-                let name = tag_name_at(self.text, open);
-                let opened = self.cursor.locate(open);
+            (Part::Root, Some((opened, at))) => {
+                let name = self.names.get(at..).unwrap_or_default().to_string();
                 Err(self.error_at(
                     end,
                     format!(
@@ -364,13 +402,4 @@ impl<'a> Scanner<'a> {
 /// XML 1.0's `Char` production.
 fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-}
-
-/// The element name of the start tag at byte `pos` (for messages).
-fn tag_name_at(text: &str, pos: usize) -> &str {
-    let rest = text.get(pos + 1..).unwrap_or_default();
-    let end = rest
-        .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
-        .unwrap_or(rest.len());
-    &rest[..end]
 }

@@ -1,5 +1,5 @@
 //! The files of a crash trial, drawn from a seeded generator: UltraCart exports (one or two
-//! orders, the first always in the shipping stage), DSCO purchase orders, the warehouse's
+//! orders, the first always in the shipping stage, or a batch decided in parts), DSCO purchase orders, the warehouse's
 //! shipments for the orders it received, and inventory levels with a marker SKU per file.
 //!
 //! Some files carry `<?wharf-test-hold MS?>` (in an XML processing instruction, a CSV column or
@@ -48,10 +48,18 @@ pub struct Expected {
     pub inventory: std::collections::BTreeMap<String, String>,
 }
 
-/// UltraCart export `k` of trial `t`: one SD order, sometimes a second one (SD or AR).
+/// UltraCart export `k` of trial `t`: one SD order, sometimes a second one (SD or AR); one file
+/// in four is a batch of three to seven orders decided in parts of two
+/// (`<?wharf-test-parts 2?>`), so that a kill can land inside a part or between two.
 pub fn ultracart(t: usize, k: usize, rng: &mut Rng, held: bool, e: &mut Expected) -> Upload {
     let mut orders = Vec::new();
-    for n in 0..1 + rng.below(2) {
+    let batch = rng.chance(25);
+    let count = if batch {
+        3 + rng.below(5)
+    } else {
+        1 + rng.below(2)
+    };
+    for n in 0..count {
         let id = format!("U{t}x{k}n{n}");
         let stage = if n > 0 && rng.chance(40) { "AR" } else { "SD" };
         let qty = 1 + rng.below(3) as u32;
@@ -66,6 +74,9 @@ pub fn ultracart(t: usize, k: usize, rng: &mut Rng, held: bool, e: &mut Expected
     let mut body = uc_export(&orders);
     if held {
         body = body.replacen("?>\n", &format!("?>\n{}\n", hold(k)), 1);
+    }
+    if batch {
+        body = body.replacen("?>\n", "?>\n<?wharf-test-parts 2?>\n", 1);
     }
     // Padding, so that some uploads last long enough to be cut.
     let pad = rng.below(48 * 1024) as usize;

@@ -27,8 +27,41 @@ fn opts() -> DecodeOptions {
     }
 }
 
+/// A reader handing out one byte at a time: the hardest case for the streaming scanner, whose
+/// lines, columns and UTF-8 checks span its reads.
+struct ByteByByte<'a>(&'a [u8]);
+
+impl std::io::Read for ByteByByte<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match (self.0.split_first(), buf.first_mut()) {
+            (Some((&b, rest)), Some(slot)) => {
+                *slot = b;
+                self.0 = rest;
+                Ok(1)
+            }
+            _ => Ok(0),
+        }
+    }
+}
+
+/// Decodes `xml` from its bytes, and checks that reading it a byte at a time gives the same.
+fn decode_checked(xml: &[u8], opts: &DecodeOptions) -> Result<Decoded, DecodeError> {
+    let whole = decode(xml, opts);
+    let mut streamed = Decoded::default();
+    let read = super::decode_read(ByteByByte(xml), opts, &mut |order| {
+        streamed.orders.push(order);
+        std::ops::ControlFlow::Continue(())
+    });
+    assert_eq!(
+        format!("{whole:?}"),
+        format!("{:?}", read.map(|()| streamed)),
+        "the same file read a byte at a time"
+    );
+    whole
+}
+
 fn decode_str(xml: &str, opts: &DecodeOptions) -> Decoded {
-    decode(xml.as_bytes(), opts).unwrap_or_else(|e| panic!("decode failed: {e}"))
+    decode_checked(xml.as_bytes(), opts).unwrap_or_else(|e| panic!("decode failed: {e}"))
 }
 
 fn decode_fixture(name: &str, opts: &DecodeOptions) -> Decoded {
@@ -66,7 +99,7 @@ fn skipped(o: &DecodedOrder) -> &str {
 }
 
 fn xml_error(xml: &[u8]) -> (u64, u64, String) {
-    match decode(xml, &opts()) {
+    match decode_checked(xml, &opts()) {
         Err(DecodeError::Xml {
             line,
             column,
