@@ -7,7 +7,8 @@
 //! Cost: one store commit (an fsync) per decided file; the count is cleared inside the
 //! commit that records the plan, which happens anyway. Replays of a recorded plan parse
 //! nothing and are not counted; neither are files refused without being read (too large,
-//! aborted uploads).
+//! aborted uploads). Going on with a batch decided in parts does parse, so it is counted like
+//! a first decision, and each recorded part clears the count.
 
 use crate::store::{Attempts, Store, StoreError};
 

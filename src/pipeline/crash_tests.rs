@@ -934,3 +934,67 @@ fn a_truncated_batch_decides_none_of_its_orders() {
         }
     }
 }
+
+/// A batch whose going-on stopped the server twice (two runs died after its first part) is
+/// set aside in `error/` with the reason, not retried at every start; the part sent before
+/// stays sent once, and nothing is left.
+#[test]
+fn a_batch_whose_next_part_stops_the_server_twice_is_set_aside() {
+    let _parts = super::cart_file::parts_of(2);
+    for kind in kinds() {
+        let body = uc_file(&[
+            uc_order("P-1", "UPS: Ground", 1),
+            uc_order("P-2", "UPS: Ground", 1),
+            uc_order("P-3", "UPS: Ground", 1),
+        ]);
+        let cart_extra = "ship_methods = { \"UPS: Ground\" = \"UPS_G\" }";
+        // Stop at the first "decide the next part": the first part is out whole.
+        let (env, a, key, p) = (0..64)
+            .find_map(|n| {
+                let env = Env::build_on(kind, cart_extra, ORDER, &format!("\n{DS}"));
+                let a = put(&env, "uc", "batch.xml", &body);
+                let key = job_key("uc", &a.rel);
+                let p = env.pipeline();
+                let stopped = {
+                    let _stop = crate::faults::stop_before(n);
+                    p.process(&a)
+                };
+                match stopped {
+                    Err(e) if e.to_string().contains("decide the next part") => {
+                        Some((env, a, key, p))
+                    }
+                    _ => None,
+                }
+            })
+            .expect("a stop between two parts");
+        let hash = p.store().job(&key).unwrap().expect("a part").file_hash;
+        // Two runs died going on with it (each began an attempt and never recorded a part).
+        for _ in 0..super::attempts::MAX_CRASHES {
+            assert_eq!(
+                super::attempts::begin(p.store(), &key, &hash).unwrap(),
+                super::attempts::Begin::Go
+            );
+        }
+        drop(p);
+        let mut taken = Taken::default();
+        env.restart_and_replay(&a);
+        taken.take_all(&env);
+        let mut received: Vec<&str> = taken.0.iter().map(|(n, _)| n.as_str()).collect();
+        received.sort_unstable();
+        assert_eq!(
+            received,
+            ["wh/order_P-1.json", "wh/order_P-2.json"],
+            "{kind:?}"
+        );
+        let home = env.config.partner_home("uc");
+        assert!(!a.path.exists(), "{kind:?}: input left in in/");
+        let report = std::fs::read_to_string(home.join("error/batch.xml.error.txt")).unwrap();
+        assert!(report.contains("stopped the server twice"), "{report}");
+        assert!(report.contains("first 2 orders"), "{report}");
+        assert!(home.join("error/batch.xml").exists(), "{kind:?}");
+        assert!(
+            env.pipeline().store().jobs().unwrap().is_empty(),
+            "{kind:?}"
+        );
+    }
+}

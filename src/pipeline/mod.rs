@@ -336,11 +336,22 @@ impl Pipeline {
         parts: crate::store::Parts,
     ) -> Result<crate::store::Plan, PipelineError> {
         let d = self.deciding(partner, a, key, &input.hash);
+        // Going on decodes and decides again, so it is an attempt like a first decision: a
+        // part that stops the server at every start is set aside, not retried for ever (each
+        // recorded part clears the count).
+        if attempts::begin(&self.store, key, &input.hash)? == attempts::Begin::SetAside {
+            let why = format!(
+                "{}; its first {} orders were decided and sent before",
+                attempts::SET_ASIDE,
+                parts.decided
+            );
+            return refuse::refuse(&d, input.len, &why);
+        }
         info!(
             decided = parts.decided,
             "going on with the batch after its last part decided"
         );
-        match input.source() {
+        let decided = match input.source() {
             Some(input::Source::Bytes(bytes)) => {
                 let transcoded = crate::formats::to_utf8(partner.format, bytes);
                 let bytes = transcoded.as_deref().unwrap_or(bytes);
@@ -352,7 +363,11 @@ impl Pipeline {
                 let empty = input::Source::Bytes(&[]);
                 cart_file::resume(&d, source.unwrap_or(empty), report, parts)
             }
+        };
+        if decided.is_err() {
+            attempts::abandon(&self.store, key);
         }
+        decided
     }
 
     /// Decides a file's bytes by its partner's role (an aborted upload is rejected unread) and
