@@ -77,22 +77,7 @@ pub fn twin(g: &Gateway, name: &str) -> Gateway {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    let config = dir.path().join("wharf.toml");
-    std::fs::write(&config, toml).unwrap();
-    let log = dir.path().join("wharf.log");
-    let mut t = Gateway {
-        dir,
-        config,
-        ftp_port: 0,
-        sftp_port: None,
-        child: None,
-        log,
-        extra: String::new(),
-        keep: Vec::new(),
-        env: Vec::new(),
-    };
-    t.spawn();
-    t
+    Gateway::spawn_in(dir, &toml)
 }
 
 /// An export with one order, `id`.

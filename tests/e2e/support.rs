@@ -186,6 +186,11 @@ password_hash = "{h3}"
             h2 = hash(CART2_PASSWORD),
             h3 = hash(WH_PASSWORD),
         );
+        Gateway::spawn_in(dir, &toml)
+    }
+
+    /// Writes `toml` as the configuration in `dir` and starts `serve` on it.
+    pub fn spawn_in(dir: tempfile::TempDir, toml: &str) -> Gateway {
         let config = dir.path().join("wharf.toml");
         std::fs::write(&config, toml).expect("config");
         let log = dir.path().join("wharf.log");
