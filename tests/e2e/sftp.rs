@@ -352,6 +352,33 @@ fn an_upload_past_max_upload_size_is_refused_and_set_aside() {
     assert!(std::fs::metadata(kept).unwrap().len() <= 1 << 20);
 }
 
+/// OpenSSH `sftp` with 64 writes of 32 KiB in flight (its defaults, forced): the upload lands
+/// byte for byte, every write at its offset, however the server groups them.
+#[test]
+fn an_upload_with_many_writes_in_flight_lands_byte_for_byte() {
+    if missing_openssh(&["sshpass"]) {
+        return;
+    }
+    let s = SftpGateway::start();
+    let local = s.g.dir.path().join("big.bin");
+    // 12 MiB and a ragged tail, no two 32 KiB blocks alike: a write at a wrong offset shows.
+    let mut rng = super::rng::Rng::new(17);
+    let body: Vec<u8> = (0..(12 << 20) + 12_345).map(|_| rng.next() as u8).collect();
+    std::fs::write(&local, &body).unwrap();
+    for name in ["big.bin.filepart", "again.bin.filepart"] {
+        let out = s.sftp_password_args(
+            "uc",
+            CART_PASSWORD,
+            &["-B", "32768", "-R", "64"],
+            &format!("put {} /in/{name}\n", local.display()),
+        );
+        assert!(out.status.success(), "sftp: {}", text(&out));
+        let landed = read(&s.g.home("uc").join("in").join(name));
+        assert_eq!(landed.len(), body.len(), "{name}: length");
+        assert!(landed == body, "{name}: the bytes differ");
+    }
+}
+
 #[test]
 fn the_host_key_is_the_same_after_a_restart() {
     if missing_openssh(&["ssh-keyscan"]) {

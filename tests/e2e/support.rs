@@ -556,6 +556,17 @@ impl SftpGateway {
 
     /// `sftp -b` as `user` with a password (through `sshpass`, `-o BatchMode=no` first).
     pub fn sftp_password(&self, user: &str, pass: &str, commands: &str) -> Output {
+        self.sftp_password_args(user, pass, &[], commands)
+    }
+
+    /// [`SftpGateway::sftp_password`] with extra `sftp` options (`-B 32768 -R 64`).
+    pub fn sftp_password_args(
+        &self,
+        user: &str,
+        pass: &str,
+        args: &[&str],
+        commands: &str,
+    ) -> Output {
         let batch = self.batch(commands);
         run(Command::new("sshpass")
             .arg("-e")
@@ -563,6 +574,7 @@ impl SftpGateway {
             .arg("sftp")
             .args(["-o", "BatchMode=no", "-o", "PubkeyAuthentication=no"])
             .args(SSH_TEST_OPTS)
+            .args(args)
             .args(["-P", &self.port().to_string(), "-b"])
             .arg(&batch)
             .arg(format!("{user}@127.0.0.1")))
