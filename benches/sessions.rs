@@ -32,6 +32,7 @@ mod common;
 use anyhow::{Context, Result, bail};
 use common::peers::{CART, References, Subsystem, Wharf, WharfOptions, protocols};
 use common::procfs::{SessionMemory, load_average, reset_hwm, status_kib};
+use common::rows::{Row, record};
 use common::stats::{Cell, Table, mib_str, num};
 use common::{PASSWORD, env_wants};
 use std::path::Path;
@@ -143,6 +144,31 @@ fn main() -> Result<()> {
                 mib_str(c.max(|s| s.peak_kib)),
             ]);
         }
+        let (w, v) = (&cells[0], &cells[1]);
+        let failed = |c: &Cell<Storm>| c.max(|s| s.failed as u64);
+        record(&Row {
+            row: format!(
+                "{logins} simultaneous FTP logins with password_hash: time to the last 230"
+            ),
+            wharf: format!("{} s, {} failed", num(w.median(|s| s.secs), 2), failed(w)),
+            peer: if refs.is_some() { "vsftpd" } else { "—" }.into(),
+            peer_figure: if refs.is_some() {
+                format!("{} s, {} failed", num(v.median(|s| s.secs), 2), failed(v))
+            } else {
+                "—".into()
+            },
+            ratio: if refs.is_some() {
+                format!(
+                    "{} (peer time / Wharf's)",
+                    num(v.median(|s| s.secs) / w.median(|s| s.secs), 2)
+                )
+            } else {
+                "—".into()
+            },
+            memory: mib_str(w.max(|s| s.peak_kib)),
+            target: "report only".into(),
+            runs: w.done(),
+        })?;
         let mut notes = String::new();
         for (i, who) in ["Wharf", "vsftpd"].iter().enumerate() {
             notes.push_str(&cells[i].not_done("storm", who));
@@ -181,6 +207,23 @@ fn main() -> Result<()> {
             mib_str(h.closed_kib),
             format!("< {TARGET_MIB} MiB"),
         ]);
+        record(&Row {
+            row: format!(
+                "{} concurrent logged-in {} sessions: RSS",
+                h.count,
+                proto.to_uppercase()
+            ),
+            wharf: mib_str(h.open_kib),
+            peer: "—".into(),
+            peer_figure: "—".into(),
+            ratio: format!(
+                "{} of {TARGET_MIB} MiB",
+                num(h.open_kib as f64 / (TARGET_MIB * 1024) as f64, 2)
+            ),
+            memory: mib_str(h.hwm_kib),
+            target: format!("< {TARGET_MIB} MiB"),
+            runs: "1/1".into(),
+        })?;
         wharf.server.check_alive()?;
     }
     println!("\n{}", held.render());

@@ -46,6 +46,7 @@ use common::peers::{
     CART, References, Server, Subsystem, WAREHOUSE, Wharf, WharfOptions, protocols,
 };
 use common::procfs::{SessionMemory, load_average, reset_hwm, status_kib};
+use common::rows::{Row, record};
 use common::stats::{Cell, Table, mib_str, num};
 use common::ultracart::SingleOrder;
 use common::{CIPHER, HOST_KEY_ALG, KEX, PASSWORD};
@@ -226,6 +227,7 @@ fn main() -> Result<()> {
     let load_end = load_average();
     println!("\nload average at end: {load_end}");
     println!("\n{}", report(&cells, files, runs, &load_start, &load_end));
+    record_rows(&cells, files)?;
     wharf.print_warnings();
     drop(refs);
     drop(wharf);
@@ -767,6 +769,27 @@ fn check_peer(ctx: &Ctx, batch: &Batch) -> std::result::Result<(), String> {
 }
 
 /// The table (Markdown), then every run not done with its reason.
+/// The summary rows (`common::rows`): Wharf end to end (until the last warehouse file) against
+/// the reference merely receiving the same files.
+fn record_rows(cells: &[CellRuns], files: usize) -> Result<()> {
+    let f = files as f64;
+    for c in cells {
+        let e2e = f / c.wharf.median(|r| r.end_to_end_secs);
+        let p = f / c.peer.median(|r| r.upload_secs);
+        record(&Row {
+            row: format!("{files} small files over {}: end to end", c.label()),
+            wharf: format!("{} files/s", num(e2e, 1)),
+            peer: format!("{} receiving", c.peer()),
+            peer_figure: format!("{} files/s", num(p, 1)),
+            ratio: num(e2e / p, 2),
+            memory: mib_str(c.wharf.max(|r| r.hwm_kib)),
+            target: "ratio ≥ 1.0".into(),
+            runs: c.wharf.done(),
+        })?;
+    }
+    Ok(())
+}
+
 fn report(
     cells: &[CellRuns],
     files: usize,

@@ -20,8 +20,11 @@
 //! these rows: the target column stands in for the peer.
 //!
 //! The transport rows (1 GiB transfers, sessions, logins, validation, small files against
-//! OpenSSH) are in the other bench binaries; `--all` runs them after this one, each printing its
-//! own table.
+//! OpenSSH) are in the other bench binaries. `--all` runs them after this one (each printing its
+//! own detailed table) with `WHARF_BENCH_ROWS` naming a file they append their headline rows to
+//! (`common::rows`), adds this binary's rows to it, and ends with one table of every row: Wharf,
+//! the peer, the ratio and the peak memory side by side. Under `--profile dev` (CI) the others
+//! are run in that profile too.
 //!
 //! `cargo bench --bench throughput` (`-- --quick`: 500 and 5,000 orders, for CI);
 //! `WHARF_BENCH_RUNS` (3), `WHARF_BENCH_ORDERS`, `WHARF_BENCH_BIG_ORDERS` (0 skips the row),
@@ -32,11 +35,12 @@
 mod common;
 
 use anyhow::{Context, Result, bail};
+use common::PASSWORD;
 use common::peers::{CART, CART2, WAREHOUSE, Wharf, WharfOptions};
 use common::procfs::{load_average, reset_hwm, status_kib};
+use common::rows::{self, Row};
 use common::stats::{Cell, Table, mib_str, num};
 use common::ultracart::{SingleOrder, write_sd_batch};
-use common::{PASSWORD, run_ok};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -117,7 +121,18 @@ fn main() -> Result<()> {
         ("ratio to target", true),
         ("peak memory (VmHWM)", true),
     ]);
+    let mut summary: Vec<Row> = Vec::new();
     let batch_secs = batch.median(|r| r.secs);
+    summary.push(Row {
+        row: format!("{orders}-order UltraCart batch: upload to last warehouse file"),
+        wharf: format!("{} s", num(batch_secs, 2)),
+        peer: "—".into(),
+        peer_figure: "—".into(),
+        ratio: format!("{} of 10 s", num(batch_secs / 10.0, 2)),
+        memory: mib_str(batch.max(|r| r.hwm_kib)),
+        target: "< 10 s, < 100 MB".into(),
+        runs: batch.done(),
+    });
     table.row(vec![
         format!("{orders}-order UltraCart batch: upload to last warehouse file"),
         format!(
@@ -138,6 +153,16 @@ fn main() -> Result<()> {
         );
     }
     let single_secs = singles.median(|s| *s);
+    summary.push(Row {
+        row: format!("single order (another cart) during the {orders}-order batch"),
+        wharf: format!("{} s", num(single_secs, 3)),
+        peer: "—".into(),
+        peer_figure: "—".into(),
+        ratio: format!("{} of 1 s", num(single_secs, 2)),
+        memory: "—".into(),
+        target: "< 1 s".into(),
+        runs: singles.done(),
+    });
     table.row(vec![
         format!("single order (another cart) during the {orders}-order batch"),
         format!("{} s", num(single_secs, 3)),
@@ -148,6 +173,16 @@ fn main() -> Result<()> {
     ]);
     if big > 0 {
         let ratio = big_cell.max(|r| r.hwm_kib) as f64 / batch.max(|r| r.hwm_kib).max(1) as f64;
+        summary.push(Row {
+            row: format!("{big}-order batch: memory"),
+            wharf: format!("{} s", num(big_cell.median(|r| r.secs), 1)),
+            peer: format!("{orders}-order batch"),
+            peer_figure: mib_str(batch.max(|r| r.hwm_kib)),
+            ratio: format!("{} (peak / peak)", num(ratio, 2)),
+            memory: mib_str(big_cell.max(|r| r.hwm_kib)),
+            target: "flat".into(),
+            runs: big_cell.done(),
+        });
         table.row(vec![
             format!("{big}-order batch: memory"),
             format!(
@@ -174,25 +209,65 @@ fn main() -> Result<()> {
     }
     drop(wharf);
     if all {
-        for other in ["small_files", "transfer", "validate", "sessions"] {
-            println!("\n== cargo bench --bench {other} ==");
-            let mut cmd = Command::new(env!("CARGO"));
-            cmd.args(["bench", "--bench", other]);
-            if quick {
-                cmd.env("WHARF_BENCH_FILES", "200")
-                    .env("WHARF_BENCH_MIB", "64")
-                    .env("WHARF_BENCH_MB", "5");
-            }
-            if let Err(e) = run_ok(&mut cmd) {
-                println!("{other}: {e}");
-                failed = true;
-            }
-        }
+        failed |= run_others(&t, &summary, quick)?;
     }
     if failed {
         bail!("some runs were not done");
     }
     Ok(())
+}
+
+/// Runs the other bench binaries with `WHARF_BENCH_ROWS` set, then prints one table of their
+/// rows after this binary's `own`; true when one of them failed.
+fn run_others(t: &Path, own: &[Row], quick: bool) -> Result<bool> {
+    let rows_file = std::env::var_os(rows::ROWS_ENV)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| t.join("rows.jsonl"));
+    // A fresh file: a table of this run only.
+    std::fs::write(&rows_file, "").with_context(|| format!("creating {}", rows_file.display()))?;
+    for row in own {
+        rows::append(&rows_file, row)?;
+    }
+    let mut failed = false;
+    for other in ["small_files", "transfer", "validate", "sessions"] {
+        println!("\n== cargo bench --bench {other} ==");
+        let mut cmd = Command::new(env!("CARGO"));
+        cmd.arg("bench");
+        // Benches built without debug assertions are the release build; with them, `--profile
+        // dev` (CI's short form) is kept for the others, so nothing more is compiled.
+        if cfg!(debug_assertions) {
+            cmd.args(["--profile", "dev"]);
+        }
+        cmd.args(["--bench", other]).env(rows::ROWS_ENV, &rows_file);
+        if quick {
+            for (knob, value) in [
+                ("WHARF_BENCH_FILES", "200"),
+                ("WHARF_BENCH_MIB", "64"),
+                ("WHARF_BENCH_MB", "5"),
+            ] {
+                if std::env::var_os(knob).is_none() {
+                    cmd.env(knob, value);
+                }
+            }
+        }
+        match cmd.stdin(Stdio::null()).status() {
+            Ok(s) if s.success() => {}
+            Ok(s) => {
+                println!("{other}: {s}");
+                failed = true;
+            }
+            Err(e) => {
+                println!("{other}: cannot run cargo: {e}");
+                failed = true;
+            }
+        }
+    }
+    println!(
+        "\n== every row (median of the runs done; ratio: Wharf / peer throughput, > 1 is Wharf \
+         faster, or as its cell says) ==\n\n{}",
+        rows::render(&rows_file)?
+    );
+    Ok(failed)
 }
 
 fn report_run(label: &str, r: &Result<BatchRun, String>) {

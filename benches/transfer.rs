@@ -35,6 +35,7 @@ use common::clients::{Ended, run_clients};
 use common::files::{same_content, write_random};
 use common::peers::{CART, References, Server, Sshd, Subsystem, Wharf, WharfOptions, protocols};
 use common::procfs::{SessionMemory, load_average, reset_hwm, status_kib};
+use common::rows::{Row, record};
 use common::stats::{Cell, Table, mbps, mib_str, num};
 use common::{CIPHER, HOST_KEY_ALG, KEX, PASSWORD};
 use std::fmt::Write as _;
@@ -199,6 +200,7 @@ fn main() -> Result<()> {
 
     println!("\nload average at end: {}", load_average());
     println!("\n{}", report(&phases, size, runs));
+    record_rows(&phases, size)?;
     println!(
         "Wharf process memory: VmHWM {} / VmRSS {} before the runs; peak VmHWM {} over all \
          runs; VmRSS {} after the runs.",
@@ -314,6 +316,25 @@ type Outcome = std::result::Result<Run, String>;
 
 /// How a failed run's reason starts when the bytes that arrived differ from the source.
 const WRONG_CONTENT: &str = "WRONG CONTENT";
+
+/// The summary rows (`common::rows`): each transfer's throughput against the reference's.
+fn record_rows(phases: &[Phase], size: u64) -> Result<()> {
+    for p in phases {
+        let wm = mbps(size, p.wharf.median(|r| r.secs));
+        let rm = mbps(size, p.peer.median(|r| r.secs));
+        record(&Row {
+            row: format!("{} MiB {}", size >> 20, p.label()),
+            wharf: format!("{} MB/s", num(wm, 1)),
+            peer: p.peer().to_string(),
+            peer_figure: format!("{} MB/s", num(rm, 1)),
+            ratio: num(wm / rm, 2),
+            memory: mib_str(p.wharf.max(|r| r.mem_main_kib)),
+            target: "ratio ≥ 1.0".into(),
+            runs: p.wharf.done(),
+        })?;
+    }
+    Ok(())
+}
 
 /// The Markdown table of medians, ratios, peaks and runs done, then every failed run.
 fn report(phases: &[Phase], size: u64, runs: usize) -> String {

@@ -28,6 +28,7 @@ mod common;
 
 use anyhow::{Context, Result, bail};
 use common::procfs::load_average;
+use common::rows::{Row, record};
 use common::stats::{Table, median, num};
 use common::ultracart::write_batch;
 use std::path::{Path, PathBuf};
@@ -191,6 +192,16 @@ fn main() -> Result<()> {
             format!("{:.1} MiB", peak[1]),
             num(ratio, 2),
         ]);
+        record(&Row {
+            row: format!("validation of a {:.1} MB {label} batch", *size as f64 / 1e6),
+            wharf: format!("{} s", num(med[1], 3)),
+            peer: "xmllint --valid".into(),
+            peer_figure: format!("{} s", num(med[0], 3)),
+            ratio: format!("{} × the time", num(ratio, 2)),
+            memory: format!("{:.1} MiB", peak[1]),
+            target: "≤ 0.5× the time".into(),
+            runs: format!("{}/{runs}", results[b][1].len()),
+        })?;
     }
     println!(
         "\nMedian of {runs} runs per tool and batch, interleaved; every run gave the right \

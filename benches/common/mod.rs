@@ -1,6 +1,7 @@
 //! What the bench binaries share (each includes this folder with `mod common;`): the servers
 //! they start side by side ([`peers`]), running clients against them ([`clients`]), `/proc`
-//! memory readings ([`procfs`]), runs, medians and tables ([`stats`]), test inputs ([`files`],
+//! memory readings ([`procfs`]), runs, medians and tables ([`stats`]), the one summary table of every binary's
+//! headline rows ([`rows`]), test inputs ([`files`],
 //! [`ultracart`]), and the small helpers below. Each binary holds only its own scenario.
 //!
 //! Benches are not tests: `cargo test --all-targets` runs their binaries without `--bench`,
@@ -13,6 +14,7 @@ pub mod clients;
 pub mod files;
 pub mod peers;
 pub mod procfs;
+pub mod rows;
 pub mod stats;
 pub mod ultracart;
 
