@@ -56,6 +56,26 @@ pub(super) fn begin(store: &Store, key: &str, hash: &str) -> Result<Begin, Store
     Ok(Begin::Go)
 }
 
+/// Runs `decide` as one counted attempt on the file: `set_aside` instead when earlier runs
+/// died on it [`MAX_CRASHES`] times, and the attempt forgotten when `decide` fails (not the
+/// file's fault: it is retried).
+pub(super) fn attempt<T>(
+    store: &Store,
+    key: &str,
+    hash: &str,
+    set_aside: impl FnOnce() -> Result<T, super::PipelineError>,
+    decide: impl FnOnce() -> Result<T, super::PipelineError>,
+) -> Result<T, super::PipelineError> {
+    if begin(store, key, hash)? == Begin::SetAside {
+        return set_aside();
+    }
+    let decided = decide();
+    if decided.is_err() {
+        abandon(store, key);
+    }
+    decided
+}
+
 /// Forgets the attempt after a failure that is not the file's fault (the store or the disk
 /// failed: the file is retried, and that is no crash).
 pub(super) fn abandon(store: &Store, key: &str) {

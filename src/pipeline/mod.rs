@@ -301,28 +301,26 @@ impl Pipeline {
         if a.kind != Kind::Input {
             return self.decide_read(partner, a, bytes, hash, key);
         }
-        if attempts::begin(&self.store, key, hash)? == attempts::Begin::SetAside {
+        let set_aside = || {
             let d = self.deciding(partner, a, key, hash);
-            return refuse::refuse(&d, input.len, attempts::SET_ASIDE);
-        }
-        #[cfg(debug_assertions)]
-        crate::faults::processing(&input.head(4096));
-        let decided = match source {
-            input::Source::File(_) => {
-                let d = self.deciding(partner, a, key, hash);
-                let report = d.report(usize::try_from(input.len).unwrap_or(usize::MAX));
-                cart_file::decide(&d, source, report)
-            }
-            input::Source::Bytes(bytes) => {
-                let transcoded = crate::formats::to_utf8(partner.format, bytes);
-                let bytes = transcoded.as_deref().unwrap_or(bytes);
-                self.decide_read(partner, a, bytes, hash, key)
-            }
+            refuse::refuse(&d, input.len, attempts::SET_ASIDE)
         };
-        if decided.is_err() {
-            attempts::abandon(&self.store, key);
-        }
-        decided
+        attempts::attempt(&self.store, key, hash, set_aside, || {
+            #[cfg(debug_assertions)]
+            crate::faults::processing(&input.head(4096));
+            match source {
+                input::Source::File(_) => {
+                    let d = self.deciding(partner, a, key, hash);
+                    let report = d.report(usize::try_from(input.len).unwrap_or(usize::MAX));
+                    cart_file::decide(&d, source, report)
+                }
+                input::Source::Bytes(bytes) => {
+                    let transcoded = crate::formats::to_utf8(partner.format, bytes);
+                    let bytes = transcoded.as_deref().unwrap_or(bytes);
+                    self.decide_read(partner, a, bytes, hash, key)
+                }
+            }
+        })
     }
 
     /// Goes on deciding a batch decided in parts up to `parts` before a restart (see
@@ -339,35 +337,33 @@ impl Pipeline {
         // Going on decodes and decides again, so it is an attempt like a first decision: a
         // part that stops the server at every start is set aside, not retried for ever (each
         // recorded part clears the count).
-        if attempts::begin(&self.store, key, &input.hash)? == attempts::Begin::SetAside {
+        let set_aside = || {
             let why = format!(
                 "{}; its first {} orders were decided and sent before",
                 attempts::SET_ASIDE,
                 parts.decided
             );
-            return refuse::refuse(&d, input.len, &why);
-        }
-        info!(
-            decided = parts.decided,
-            "going on with the batch after its last part decided"
-        );
-        let decided = match input.source() {
-            Some(input::Source::Bytes(bytes)) => {
-                let transcoded = crate::formats::to_utf8(partner.format, bytes);
-                let bytes = transcoded.as_deref().unwrap_or(bytes);
-                let report = d.report(bytes.len());
-                cart_file::resume(&d, input::Source::Bytes(bytes), report, parts)
-            }
-            source => {
-                let report = d.report(usize::try_from(input.len).unwrap_or(usize::MAX));
-                let empty = input::Source::Bytes(&[]);
-                cart_file::resume(&d, source.unwrap_or(empty), report, parts)
-            }
+            refuse::refuse(&d, input.len, &why)
         };
-        if decided.is_err() {
-            attempts::abandon(&self.store, key);
-        }
-        decided
+        attempts::attempt(&self.store, key, &input.hash, set_aside, || {
+            info!(
+                decided = parts.decided,
+                "going on with the batch after its last part decided"
+            );
+            match input.source() {
+                Some(input::Source::Bytes(bytes)) => {
+                    let transcoded = crate::formats::to_utf8(partner.format, bytes);
+                    let bytes = transcoded.as_deref().unwrap_or(bytes);
+                    let report = d.report(bytes.len());
+                    cart_file::resume(&d, input::Source::Bytes(bytes), report, parts.clone())
+                }
+                source => {
+                    let report = d.report(usize::try_from(input.len).unwrap_or(usize::MAX));
+                    let empty = input::Source::Bytes(&[]);
+                    cart_file::resume(&d, source.unwrap_or(empty), report, parts.clone())
+                }
+            }
+        })
     }
 
     /// Decides a file's bytes by its partner's role (an aborted upload is rejected unread) and
